@@ -1,0 +1,1 @@
+"""Apps installed in every commune's schema (TENANT_APPS)."""

@@ -1,0 +1,12 @@
+"""`make test`: the real PostgreSQL and Redis, fast password hashing."""
+
+from config.settings.base import *  # noqa: F403
+from config.settings.base import LOGGING
+
+DEBUG = False
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING["root"]["level"] = "WARNING"  # type: ignore[index]

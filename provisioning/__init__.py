@@ -1,0 +1,1 @@
+"""Operators' tooling: provisioning communes from the template schema, seeding, imports."""

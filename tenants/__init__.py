@@ -1,0 +1,1 @@
+"""Public-schema apps of the groupement: communes, their domains and routing."""
