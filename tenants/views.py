@@ -24,6 +24,8 @@ def suspended(request: HttpRequest, commune: Commune) -> HttpResponse:
     response = render(request, "tenant/suspended.html", {"commune": commune}, status=status)
     if status == 503:
         response["Retry-After"] = "3600"
+    # A suspension is a decision, not a server fault: keep it out of the error log.
+    response._has_been_logged = True  # type: ignore[attr-defined]
     return response
 
 

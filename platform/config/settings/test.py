@@ -10,3 +10,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING["root"]["level"] = "WARNING"  # type: ignore[index]
+
+# Static files are served from the source folders; STATIC_ROOT (collectstatic) is production's.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

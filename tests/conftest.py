@@ -1,0 +1,128 @@
+"""Test set-up: the test database and its communes are built once per session.
+
+The test database is migrated by our ``migrate`` (= ``migrate_schemas``), which also
+builds the template schema and its snapshot; the session's communes are then provisioned
+through the project's fast path. Tests run inside a transaction that is rolled back, so
+tenant data written by a test disappears with it. Transactional tests end with a flush that
+empties the public tables: the ``_restore_public_rows`` receiver puts the session's
+communes, domains, snapshot and routing stamp back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+from django.db.models.signals import post_migrate
+from django.dispatch import receiver
+from django_tenants.utils import get_public_schema_name
+from django.test import Client
+
+from provisioning.models import TemplateSnapshot
+from provisioning.services import provision_commune
+from tenants.models import Commune, Domain, Groupement, RoutingVersion
+from tenants.routing import host_cache
+
+SESSION_COMMUNES = [
+    ("Bordeaux", "33063", "bordeaux"),
+    ("Pessac", "33318", "pessac"),
+    ("Bassens", "33032", "bassens"),
+]
+
+
+@dataclass
+class PublicRows:
+    groupements: list[Groupement]
+    communes: list[Commune]
+    domains: list[Domain]
+    snapshots: list[TemplateSnapshot]
+    versions: list[RoutingVersion]
+
+
+_saved: PublicRows | None = None
+
+
+def _capture() -> PublicRows:
+    return PublicRows(
+        groupements=list(Groupement.objects.all()),
+        communes=list(Commune.objects.all()),
+        domains=list(Domain.objects.all()),
+        snapshots=list(TemplateSnapshot.objects.all()),
+        versions=list(RoutingVersion.objects.all()),
+    )
+
+
+def _restore(rows: PublicRows) -> None:
+    connection.set_schema_to_public()
+    with transaction.atomic():  # groupement ⇄ commune foreign keys are checked at commit
+        _restore_rows(rows)
+
+
+def _restore_rows(rows: PublicRows) -> None:
+    for model, objects in (
+        (Groupement, rows.groupements),
+        (Commune, rows.communes),
+        (Domain, rows.domains),
+        (TemplateSnapshot, rows.snapshots),
+        (RoutingVersion, rows.versions),
+    ):
+        if not model.objects.exists():
+            model.objects.bulk_create(objects)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequest) -> None:
+    global _saved
+    with django_db_blocker.unblock():  # type: ignore[attr-defined]
+        groupement = Groupement.objects.create(name="Groupement de test")
+        for name, insee, slug in SESSION_COMMUNES:
+            provision_commune(
+                name=name, insee=insee, slug=slug, groupement=groupement, status="active"
+            )
+        groupement.coordinator = Commune.objects.get(slug="bordeaux")
+        groupement.save()
+        _saved = _capture()
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_after_test(request: pytest.FixtureRequest) -> Iterator[None]:
+    host_cache.clear()
+    yield
+    host_cache.clear()
+    connection.set_schema_to_public()
+
+
+@receiver(post_migrate)
+def _restore_public_rows(**kwargs: object) -> None:
+    """A transactional test ends with ``flush``, which empties the public tables and then
+    emits ``post_migrate``: put the session's communes back at that moment."""
+    if _saved is None or connection.schema_name != get_public_schema_name():
+        return
+    if not Commune.objects.exists():
+        _restore(_saved)
+
+
+def host_for(slug: str | None) -> str:
+    return f"{slug}.{settings.ENT_BASE_DOMAIN}" if slug else settings.ENT_BASE_DOMAIN
+
+
+@pytest.fixture
+def tenant_client(db: None) -> Callable[..., Client]:
+    """``tenant_client("bordeaux")`` talks to Bordeaux's subdomain; ``tenant_client()`` to the base domain."""
+
+    def make(slug: str | None = None, **kwargs: object) -> Client:
+        return Client(HTTP_HOST=host_for(slug), **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def commune(db: None) -> Callable[[str], Commune]:
+    def get(slug: str) -> Commune:
+        connection.set_schema_to_public()
+        return Commune.objects.get(slug=slug)
+
+    return get
