@@ -64,7 +64,9 @@ def load_groupement_file(path: Path) -> GroupementSpec:
         communes.append(CommuneSpec(name=name, insee=insee, slug=slug, status=status))
     coordinator = str(group.get("coordinator", ""))
     if coordinator and coordinator not in slugs:
-        raise ProvisioningError(f"{path} : la commune coordinatrice {coordinator} n'est pas listée.")
+        raise ProvisioningError(
+            f"{path} : la commune coordinatrice {coordinator} n'est pas listée."
+        )
     return GroupementSpec(
         name=str(group.get("name") or "Groupement ENT"), coordinator=coordinator, communes=communes
     )
@@ -87,9 +89,7 @@ def seed_groupement(
         results.append(result)
         if on_progress:
             on_progress(result)
-    coordinator = next(
-        (r.commune for r in results if r.commune.slug == spec.coordinator), None
-    )
+    coordinator = next((r.commune for r in results if r.commune.slug == spec.coordinator), None)
     if coordinator is not None and groupement.coordinator_id != coordinator.pk:
         groupement.coordinator = coordinator
         groupement.save(update_fields=["coordinator"])

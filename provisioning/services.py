@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django_tenants.utils import schema_context, schema_exists
 
 from provisioning.template import TemplateError, current_snapshot, rename_schema
+from tenants.db import use_public_schema
 from tenants.models import Commune, CommuneStatus, Domain, Groupement
 from tenants.validators import (
     schema_name_for_slug,
@@ -79,7 +80,8 @@ def _existing(*, name: str, insee: str, slug: str) -> Commune | None:
             f"L'identifiant « {slug} » est déjà pris par {by_slug.name} "
             f"(INSEE {by_slug.insee_code})."
         )
-    assert by_insee is not None
+    if by_insee is None:  # unreachable: one of the two lookups found a row
+        raise ProvisioningError(f"Conflit inattendu sur {slug} / {insee}.")
     raise ProvisioningError(
         f"Le code INSEE {insee} est déjà celui de {by_insee.name} (identifiant {by_insee.slug})."
     )
@@ -103,7 +105,7 @@ def provision_commune(
 
     Running it again with the same arguments finds the commune and changes nothing.
     """
-    connection.set_schema_to_public()
+    use_public_schema()
     name, insee, slug = _validate(name=name, insee=insee, slug=slug)
     if status not in CommuneStatus.values:
         raise ProvisioningError(f"Statut inconnu : {status}.")
@@ -126,7 +128,11 @@ def provision_commune(
 
     schema = schema_name_for_slug(slug)
     commune = Commune(
-        name=name, insee_code=insee, slug=slug, schema_name=schema, status=status,
+        name=name,
+        insee_code=insee,
+        slug=slug,
+        schema_name=schema,
+        status=status,
         groupement=groupement,
     )
     if dry_run:

@@ -24,6 +24,7 @@ from django.db.migrations.loader import MigrationLoader
 from django_tenants.utils import schema_context, schema_exists
 
 from provisioning.models import TemplateSnapshot
+from tenants.db import use_public_schema
 
 
 class TemplateError(Exception):
@@ -128,7 +129,7 @@ def refresh_snapshot() -> TemplateSnapshot:
         raise TemplateError(f"Le schéma modèle {schema} n'existe pas : lancez migrate_schemas.")
     script = strip_session_statements(dump_schema(schema))
     migrations = recorded_migrations(schema)
-    connection.set_schema_to_public()
+    use_public_schema()
     snapshot, _ = TemplateSnapshot.objects.update_or_create(
         pk=1,
         defaults={
@@ -143,7 +144,7 @@ def refresh_snapshot() -> TemplateSnapshot:
 
 def current_snapshot() -> TemplateSnapshot:
     """The snapshot to provision from, refusing one that lags behind the migration files."""
-    connection.set_schema_to_public()
+    use_public_schema()
     snapshot = TemplateSnapshot.objects.filter(pk=1).first()
     if snapshot is None:
         raise TemplateError("Aucun schéma modèle : lancez d'abord « manage.py migrate_schemas ».")

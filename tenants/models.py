@@ -9,7 +9,7 @@ from django_tenants.models import DomainMixin, TenantMixin
 from tenants.validators import validate_commune_slug, validate_insee_code
 
 
-class Groupement(models.Model):
+class Groupement(models.Model):  # type: ignore[django-manager-missing]
     """The groupement de commandes: the communes that buy and run the ENT together."""
 
     name = models.CharField("nom", max_length=200, unique=True)
@@ -69,9 +69,7 @@ class Commune(TenantMixin):
         verbose_name = "commune"
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(name=""), name="commune_name_not_empty"
-            ),
+            models.CheckConstraint(condition=~models.Q(name=""), name="commune_name_not_empty"),
         ]
 
     def __str__(self) -> str:
@@ -100,3 +98,6 @@ class RoutingVersion(models.Model):
 
     class Meta:
         verbose_name = "version du routage"
+
+    def __str__(self) -> str:
+        return f"routage v{self.version}"

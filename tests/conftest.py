@@ -11,18 +11,20 @@ communes, domains, snapshot and routing stamp back.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from typing import Any
 from dataclasses import dataclass
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
-from django_tenants.utils import get_public_schema_name
 from django.test import Client
+from django_tenants.utils import get_public_schema_name
 
 from provisioning.models import TemplateSnapshot
 from provisioning.services import provision_commune
+from tenants.db import current_schema, use_public_schema
 from tenants.models import Commune, Domain, Groupement, RoutingVersion
 from tenants.routing import host_cache
 
@@ -56,21 +58,23 @@ def _capture() -> PublicRows:
 
 
 def _restore(rows: PublicRows) -> None:
-    connection.set_schema_to_public()
+    use_public_schema()
     with transaction.atomic():  # groupement ⇄ commune foreign keys are checked at commit
         _restore_rows(rows)
 
 
 def _restore_rows(rows: PublicRows) -> None:
-    for model, objects in (
-        (Groupement, rows.groupements),
-        (Commune, rows.communes),
-        (Domain, rows.domains),
-        (TemplateSnapshot, rows.snapshots),
-        (RoutingVersion, rows.versions),
-    ):
-        if not model.objects.exists():
-            model.objects.bulk_create(objects)
+    # Order matters only for readability: foreign keys are deferred until the commit.
+    if not Groupement.objects.exists():
+        Groupement.objects.bulk_create(rows.groupements)
+    if not Commune.objects.exists():
+        Commune.objects.bulk_create(rows.communes)
+    if not Domain.objects.exists():
+        Domain.objects.bulk_create(rows.domains)
+    if not TemplateSnapshot.objects.exists():
+        TemplateSnapshot.objects.bulk_create(rows.snapshots)
+    if not RoutingVersion.objects.exists():
+        RoutingVersion.objects.bulk_create(rows.versions)
 
 
 @pytest.fixture(scope="session")
@@ -92,14 +96,14 @@ def _public_schema_after_test(request: pytest.FixtureRequest) -> Iterator[None]:
     host_cache.clear()
     yield
     host_cache.clear()
-    connection.set_schema_to_public()
+    use_public_schema()
 
 
 @receiver(post_migrate)
 def _restore_public_rows(**kwargs: object) -> None:
     """A transactional test ends with ``flush``, which empties the public tables and then
     emits ``post_migrate``: put the session's communes back at that moment."""
-    if _saved is None or connection.schema_name != get_public_schema_name():
+    if _saved is None or current_schema() != get_public_schema_name():
         return
     if not Commune.objects.exists():
         _restore(_saved)
@@ -111,9 +115,9 @@ def host_for(slug: str | None) -> str:
 
 @pytest.fixture
 def tenant_client(db: None) -> Callable[..., Client]:
-    """``tenant_client("bordeaux")`` talks to Bordeaux's subdomain; ``tenant_client()`` to the base domain."""
+    """``tenant_client("bordeaux")``: Bordeaux's subdomain; ``tenant_client()``: the base domain."""
 
-    def make(slug: str | None = None, **kwargs: object) -> Client:
+    def make(slug: str | None = None, **kwargs: Any) -> Client:
         return Client(HTTP_HOST=host_for(slug), **kwargs)
 
     return make
@@ -122,7 +126,7 @@ def tenant_client(db: None) -> Callable[..., Client]:
 @pytest.fixture
 def commune(db: None) -> Callable[[str], Commune]:
     def get(slug: str) -> Commune:
-        connection.set_schema_to_public()
+        use_public_schema()
         return Commune.objects.get(slug=slug)
 
     return get

@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import logging
 
-from django.db import connection
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import Profile, User
 from config.sessions import key_belongs_to, key_for_schema
+from tenants.db import use_public_schema
 
 
 def _make_teacher(schema: str, username: str = "m.durand") -> User:
     with schema_context(schema):
-        user = User(username=username, first_name="Marie", last_name="Durand",
-                    profile=Profile.TEACHER)
+        user = User(
+            username=username, first_name="Marie", last_name="Durand", profile=Profile.TEACHER
+        )
         user.set_password("un-mot-de-passe-solide")
         user.save()
     return user
@@ -27,7 +28,7 @@ def test_a_user_written_in_bordeaux_does_not_exist_in_pessac(db):
         assert not User.objects.filter(username="m.durand").exists()
     with schema_context("bordeaux"):
         assert User.objects.filter(username="m.durand").exists()
-    connection.set_schema_to_public()
+    use_public_schema()
     assert not User.objects.filter(username="m.durand").exists()
 
 
@@ -43,14 +44,10 @@ def test_bordeaux_credentials_log_in_on_bordeaux_only(tenant_client):
     assert on_bordeaux.status_code == 302
 
 
-def test_session_cookie_replayed_on_another_commune_is_anonymous_and_logged(
-    tenant_client, caplog
-):
+def test_session_cookie_replayed_on_another_commune_is_anonymous_and_logged(tenant_client, caplog):
     _make_teacher("bordeaux")
     bordeaux = tenant_client("bordeaux")
-    bordeaux.post(
-        "/connexion/", {"username": "m.durand", "password": "un-mot-de-passe-solide"}
-    )
+    bordeaux.post("/connexion/", {"username": "m.durand", "password": "un-mot-de-passe-solide"})
     assert "Bonjour Marie Durand" in bordeaux.get("/").content.decode()
     stolen = bordeaux.cookies["sessionid"].value
 

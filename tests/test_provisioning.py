@@ -46,7 +46,10 @@ def test_hyphenated_slug_gets_an_underscored_schema(db):
 
 def test_admin_email_creates_a_commune_administrator_with_a_one_time_link(tenant_client, capsys):
     call_command(
-        "provision_commune", name="Mérignac", insee="33281", slug="merignac",
+        "provision_commune",
+        name="Mérignac",
+        insee="33281",
+        slug="merignac",
         admin_email="dsi@merignac.example.fr",
     )
 
@@ -57,7 +60,7 @@ def test_admin_email_creates_a_commune_administrator_with_a_one_time_link(tenant
         assert admin.profile == Profile.COMMUNE_ADMIN
         assert not admin.has_usable_password()
     path = link.split("merignac.ent.localhost", 1)[1]
-    path = path[path.index("/"):]
+    path = path[path.index("/") :]
     client = tenant_client("merignac")
     assert client.get(path).status_code == 200
     new_password = "une-phrase-de-passe-longue"
@@ -126,9 +129,23 @@ def test_bad_input_exits_non_zero_with_one_line(db):
     environment["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
 
     finished = subprocess.run(
-        [sys.executable, "manage.py", "provision_commune", "--name", "Autre",
-         "--insee", "33999", "--slug", "bordeaux"],
-        cwd=ROOT, env=environment, capture_output=True, text=True, timeout=120, check=False,
+        [
+            sys.executable,
+            "manage.py",
+            "provision_commune",
+            "--name",
+            "Autre",
+            "--insee",
+            "33999",
+            "--slug",
+            "bordeaux",
+        ],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
     assert finished.returncode != 0
@@ -156,8 +173,9 @@ def test_a_failure_after_the_schema_is_created_leaves_nothing(monkeypatch):
 
     monkeypatch.setattr(services, "_after_schema_created", explode)
     with pytest.raises(RuntimeError, match="disk full"):
-        provision_commune(name="Pessac bis", insee="33998", slug="pessac-bis",
-                          admin_email="admin@example.fr")
+        provision_commune(
+            name="Pessac bis", insee="33998", slug="pessac-bis", admin_email="admin@example.fr"
+        )
 
     assert not schema_exists("pessac_bis")
     assert not Commune.objects.filter(slug="pessac-bis").exists()
@@ -168,7 +186,9 @@ def test_a_failure_after_the_schema_is_created_leaves_nothing(monkeypatch):
 def test_provisioning_refuses_a_template_that_lags_behind_the_migration_files(db):
     snapshot = TemplateSnapshot.objects.get()
     # As if the template were captured before the latest migration file arrived.
-    snapshot.migrations = [item for item in snapshot.migrations if item != ["tenants", "0001_initial"]]
+    snapshot.migrations = [
+        item for item in snapshot.migrations if item != ["tenants", "0001_initial"]
+    ]
     snapshot.save()
     before = database_state()
 

@@ -148,4 +148,6 @@ def test_host_cache_is_dropped_when_a_commune_changes(db, django_capture_on_comm
         commune.save()
 
     assert not host_cache._routes
-    assert host_cache.resolve("bordeaux.ent.localhost").commune.name == "Bordeaux (renommée)"
+    route = host_cache.resolve("bordeaux.ent.localhost")
+    assert route.commune is not None
+    assert route.commune.name == "Bordeaux (renommée)"

@@ -7,6 +7,7 @@ from django.core.management import call_command
 from django.db import connection
 
 from provisioning.services import provision_commune
+from tenants.db import use_public_schema
 
 CATALOG_QUERIES = {
     "relations": """
@@ -71,7 +72,8 @@ def catalog(schema: str) -> dict[str, list[tuple[object, ...]]]:
     def normalise(row: tuple[object, ...]) -> tuple[object, ...]:
         return tuple(
             value.replace(f'"{schema}".', "SCHEMA.").replace(f"{schema}.", "SCHEMA.")
-            if isinstance(value, str) else value
+            if isinstance(value, str)
+            else value
             for value in row
         )
 
@@ -93,7 +95,7 @@ def test_provisioned_schema_is_identical_to_a_migrated_one():
         cursor.execute('CREATE SCHEMA "cat_migrated"')
     try:
         call_command("migrate_schemas", schema_name="cat_migrated", interactive=False, verbosity=0)
-        connection.set_schema_to_public()
+        use_public_schema()
 
         provisioned = catalog("cat_provisioned")
         migrated = catalog("cat_migrated")
@@ -104,7 +106,7 @@ def test_provisioned_schema_is_identical_to_a_migrated_one():
         for part in migrated:
             assert provisioned[part] == migrated[part], part
     finally:
-        connection.set_schema_to_public()
+        use_public_schema()
         with connection.cursor() as cursor:
             cursor.execute('DROP SCHEMA IF EXISTS "cat_migrated" CASCADE')
             cursor.execute('DROP SCHEMA IF EXISTS "cat_provisioned" CASCADE')

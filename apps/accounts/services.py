@@ -24,12 +24,16 @@ def activation_path_for(user: User) -> str:
     uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     return reverse(
-        "accounts:activate", kwargs={"uidb64": uidb64, "token": token}, urlconf="config.urls_tenants"
+        "accounts:activate",
+        kwargs={"uidb64": uidb64, "token": token},
+        urlconf="config.urls_tenants",
     )
 
 
 @transaction.atomic
-def commune_admin_create(*, email: str, first_name: str = "", last_name: str = "") -> CreatedAccount:
+def commune_admin_create(
+    *, email: str, first_name: str = "", last_name: str = ""
+) -> CreatedAccount:
     """Create a commune administrator with no password yet, to be activated by link."""
     username = email.lower()
     user = User(

@@ -25,5 +25,7 @@ def _name_schema_in_logs(logger: logging.Logger, **kwargs: Any) -> None:
         handler.addFilter(SchemaFilter())
         if handler.formatter is not None:
             handler.setFormatter(
-                logging.Formatter("%(asctime)s %(levelname)s [%(schema_name)s] %(name)s: %(message)s")
+                logging.Formatter(
+                    "%(asctime)s %(levelname)s [%(schema_name)s] %(name)s: %(message)s"
+                )
             )

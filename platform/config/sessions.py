@@ -15,8 +15,9 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore as DBStore
-from django.db import connection
 from django.utils.crypto import get_random_string
+
+from tenants.db import current_schema
 
 security_log = logging.getLogger("ent.security")
 
@@ -26,7 +27,7 @@ _ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789"
 
 
 def _schema() -> str:
-    return str(connection.schema_name)
+    return current_schema()
 
 
 def _mac(schema: str, random_part: str) -> str:
@@ -80,5 +81,5 @@ class SessionStore(DBStore):
         return data
 
     def save(self, must_create: bool = False) -> None:
-        self._get_session(no_load=must_create)["_schema"] = _schema()
+        self._get_session(no_load=must_create)["_schema"] = _schema()  # type: ignore[attr-defined]
         super().save(must_create=must_create)

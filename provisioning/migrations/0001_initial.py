@@ -5,25 +5,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='TemplateSnapshot',
+            name="TemplateSnapshot",
             fields=[
-                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
-                ('schema_name', models.CharField(max_length=63)),
-                ('sql', models.TextField()),
-                ('migrations', models.JSONField(default=list)),
-                ('fingerprint', models.CharField(max_length=64)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "id",
+                    models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False),
+                ),
+                ("schema_name", models.CharField(max_length=63)),
+                ("sql", models.TextField()),
+                ("migrations", models.JSONField(default=list)),
+                ("fingerprint", models.CharField(max_length=64)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
             ],
             options={
-                'verbose_name': 'instantané du schéma modèle',
+                "verbose_name": "instantané du schéma modèle",
             },
         ),
     ]

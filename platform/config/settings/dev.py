@@ -8,5 +8,5 @@ ENT_URL_SCHEME = env_str("ENT_URL_SCHEME", "http")
 ENT_URL_PORT = env_str("ENT_URL_PORT", env_str("PORT", "8000"))
 
 # Static files are served from the source folders; STATIC_ROOT (collectstatic) is production's.
-STATIC_ROOT = None
+STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True

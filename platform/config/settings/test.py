@@ -12,5 +12,5 @@ STORAGES = {
 LOGGING["root"]["level"] = "WARNING"  # type: ignore[index]
 
 # Static files are served from the source folders; STATIC_ROOT (collectstatic) is production's.
-STATIC_ROOT = None
+STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import IO, Any, cast
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
@@ -41,4 +41,4 @@ class Command(BaseCommand):
                 commune.domain or "—",
                 commune.schema_name,
             )
-        Console(file=self.stdout, width=200).print(table)
+        Console(file=cast(IO[str], self.stdout._out), width=200).print(table)

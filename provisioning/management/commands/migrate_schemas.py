@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import connection
 from django_tenants.management.commands.migrate_schemas import MigrateSchemasCommand
 from django_tenants.migration_executors import get_executor
 
 from provisioning.template import ensure_template_schema, refresh_snapshot, template_schema
+from tenants.db import use_public_schema
 
 
 class Command(MigrateSchemasCommand):
@@ -26,12 +26,12 @@ class Command(MigrateSchemasCommand):
             return
         if target_schema and target_schema not in (template_schema(), self.PUBLIC_SCHEMA_NAME):
             return
-        connection.set_schema_to_public()
+        use_public_schema()
         ensure_template_schema()
         if target_schema != template_schema():
             executor = get_executor(codename=self.executor)(self.args, self.options)
             executor.run_migrations(tenants=[template_schema()])
-        connection.set_schema_to_public()
+        use_public_schema()
         snapshot = refresh_snapshot()
         if int(options.get("verbosity", 1)) >= 1:
             self.stdout.write(

@@ -19,9 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--insee", required=True, help="Code INSEE (ex. 33063)")
         parser.add_argument("--slug", required=True, help="Sous-domaine (ex. bordeaux)")
         parser.add_argument("--admin-email", help="Premier administrateur de la commune")
-        parser.add_argument(
-            "--status", default=CommuneStatus.PILOT, choices=CommuneStatus.values
-        )
+        parser.add_argument("--status", default=CommuneStatus.PILOT, choices=CommuneStatus.values)
         parser.add_argument("--dry-run", action="store_true", help="Vérifier sans rien créer")
 
     def handle(self, *args: Any, **options: Any) -> None:

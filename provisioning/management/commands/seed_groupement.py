@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import IO, Any, cast
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
@@ -24,7 +24,7 @@ class Command(BaseCommand):
             spec = load_groupement_file(options["file"])
         except ProvisioningError as exc:
             raise CommandError(str(exc)) from exc
-        console = Console(file=self.stdout)
+        console = Console(file=cast(IO[str], self.stdout._out))
         created = existing = 0
         with Progress(
             TextColumn("[bold]{task.description}"),
