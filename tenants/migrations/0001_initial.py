@@ -3,8 +3,9 @@
 import django.db.models.deletion
 import django.utils.timezone
 import django_tenants.postgresql_backend.base
-import tenants.validators
 from django.db import migrations, models
+
+import tenants.validators
 
 
 class Migration(migrations.Migration):
