@@ -16,7 +16,12 @@ from apps.accounts.models import Profile, User
 from provisioning import services
 from provisioning.models import TemplateSnapshot
 from provisioning.services import ProvisioningError, provision_commune
-from provisioning.template import current_snapshot, template_schema
+from provisioning.template import (
+    current_snapshot,
+    disk_migrations,
+    recorded_migrations,
+    template_schema,
+)
 from tenants.models import Commune, Domain
 from tests.helpers import database_state
 
@@ -213,3 +218,11 @@ def test_list_communes_prints_the_table(db, capsys):
     assert "bordeaux.ent.localhost" in out
     assert "33318" in out
     assert "ent_template" not in out
+
+
+def test_migrate_schemas_keeps_the_template_and_communes_current(db):
+    disk = set(disk_migrations())
+
+    assert set(recorded_migrations(template_schema())) == disk
+    assert set(recorded_migrations("bordeaux")) == disk
+    assert {tuple(item) for item in current_snapshot().migrations} == disk

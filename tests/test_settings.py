@@ -1,0 +1,81 @@
+"""Settings come from the environment; production refuses unsafe defaults."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.settings.env import database_from_url, env_bool
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _import_production(**environment: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_DEBUG"}}
+    env.update(environment)
+    return subprocess.run(
+        [sys.executable, "-c", "import config.settings.production"],
+        cwd=ROOT / "platform",
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_production_refuses_the_default_secret_key():
+    finished = _import_production()
+
+    assert finished.returncode != 0
+    assert "SECRET_KEY must be set" in finished.stderr
+
+
+def test_production_refuses_debug():
+    finished = _import_production(SECRET_KEY="x" * 60, DJANGO_DEBUG="1")
+
+    assert finished.returncode != 0
+    assert "DJANGO_DEBUG must be off" in finished.stderr
+
+
+def test_production_starts_with_a_real_secret_and_debug_off():
+    finished = _import_production(SECRET_KEY="k" * 64, DJANGO_DEBUG="0")
+
+    assert finished.returncode == 0, finished.stderr
+
+
+def test_database_url_is_parsed():
+    database = database_from_url("postgres://ent:s%40cret@db.internal:6432/ent_prod?sslmode=require")
+
+    assert database["NAME"] == "ent_prod"
+    assert database["USER"] == "ent"
+    assert database["PASSWORD"] == "s@cret"
+    assert database["HOST"] == "db.internal"
+    assert database["PORT"] == "6432"
+    assert database["OPTIONS"] == {"sslmode": "require"}
+
+
+def test_a_non_postgres_database_url_is_refused():
+    with pytest.raises(ImproperlyConfigured, match="PostgreSQL only"):
+        database_from_url("mysql://root@localhost/ent")
+
+
+def test_booleans_are_strict(monkeypatch):
+    monkeypatch.setenv("DJANGO_DEBUG", "peut-être")
+
+    with pytest.raises(ImproperlyConfigured):
+        env_bool("DJANGO_DEBUG")
+
+
+def test_the_standard_library_platform_module_is_not_shadowed():
+    import platform
+
+    assert platform.system() == "Linux"
+    assert not (ROOT / "platform" / "__init__.py").exists()
+    assert "site-packages" not in (platform.__file__ or "")
+    assert Path(platform.__file__ or "").parent != ROOT / "platform"
