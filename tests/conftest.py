@@ -11,8 +11,8 @@ communes, domains, snapshot and routing stamp back.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from typing import Any
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 from django.conf import settings

@@ -50,7 +50,9 @@ def test_production_starts_with_a_real_secret_and_debug_off():
 
 
 def test_database_url_is_parsed():
-    database = database_from_url("postgres://ent:s%40cret@db.internal:6432/ent_prod?sslmode=require")
+    database = database_from_url(
+        "postgres://ent:s%40cret@db.internal:6432/ent_prod?sslmode=require"
+    )
 
     assert database["NAME"] == "ent_prod"
     assert database["USER"] == "ent"
