@@ -16,7 +16,8 @@ class TemplateSnapshot(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     schema_name = models.CharField(max_length=63)
-    sql = models.TextField()
+    # The schema's SQL script, cut wherever the schema is named (see template.compile_script).
+    sql_parts = models.JSONField(default=list)
     migrations = models.JSONField(default=list)
     fingerprint = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=timezone.now)

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django_tenants.utils import schema_context, schema_exists
 
-from provisioning.template import TemplateError, current_snapshot, rename_schema
+from provisioning.template import TemplateError, current_snapshot, script_for_schema
 from tenants.db import use_public_schema
 from tenants.models import Commune, CommuneStatus, Domain, Groupement
 from tenants.validators import (
@@ -138,20 +138,30 @@ def provision_commune(
     if dry_run:
         return ProvisionResult(commune=commune, domain=commune_domain(slug), created=False)
 
-    with transaction.atomic():
-        commune.save()
-        domain = Domain.objects.create(domain=commune_domain(slug), tenant=commune, is_primary=True)
-        with connection.cursor() as cursor:
-            cursor.execute(rename_schema(snapshot.sql, snapshot.schema_name, schema))
-        _after_schema_created(schema)
-        admin_username = activation_url = None
-        if admin_email:
-            from apps.accounts.services import commune_admin_create
+    try:
+        with transaction.atomic():
+            commune.save()
+            domain = Domain.objects.create(
+                domain=commune_domain(slug), tenant=commune, is_primary=True
+            )
+            with connection.cursor() as cursor:
+                cursor.execute(script_for_schema(snapshot.sql_parts, schema))
+            _after_schema_created(schema)
+            admin_username = activation_url = None
+            if admin_email:
+                from apps.accounts.services import commune_admin_create
 
-            with schema_context(schema):
-                account = commune_admin_create(email=admin_email)
-            admin_username = account.user.username
-            activation_url = absolute_url(domain.domain, account.activation_path)
+                with schema_context(schema):
+                    account = commune_admin_create(email=admin_email)
+                admin_username = account.user.username
+                activation_url = absolute_url(domain.domain, account.activation_path)
+    except IntegrityError as exc:
+        # Another provisioning of the same slug or INSEE code won the race since our checks.
+        raise ProvisioningError(
+            f"La commune {slug} (INSEE {insee}) vient d'être créée par ailleurs : rien n'a changé."
+        ) from exc
+    except ValidationError as exc:
+        raise ProvisioningError(_first_message(exc)) from exc
     log.info("commune %s provisioned in schema %s", slug, schema)
     return ProvisionResult(
         commune=commune,

@@ -102,24 +102,65 @@ def dump_schema(schema: str, *, schema_only: bool = False) -> str:
     return result.stdout
 
 
-_SESSION_LINE = re.compile(
-    r"^(?:SET |SELECT pg_catalog\.set_config|\\|--)",
-)
+_SESSION_STATEMENT = re.compile(r"^(?:SET |SELECT pg_catalog\.set_config\()")
 
 
-def strip_session_statements(script: str) -> str:
-    """Keep the schema's objects, drop pg_dump's session settings, comments and psql meta-commands.
+def _statements(script: str) -> list[str]:
+    """Split pg_dump's plain output into statements, leaving string literals whole.
 
-    The session settings (notably an empty search_path) would outlive the script on a pooled
-    connection, and psql's ``\\restrict`` lines are not SQL.
+    Comments, blank lines and psql meta-commands (``\\restrict``) between statements are
+    dropped; a line inside a multi-line string value is kept whatever it starts with.
     """
-    kept = [line for line in script.splitlines() if not _SESSION_LINE.match(line)]
-    return "\n".join(line for line in kept if line.strip()) + "\n"
+    statements: list[str] = []
+    current: list[str] = []
+    in_literal = False
+    for line in script.splitlines():
+        if not current and not in_literal:
+            stripped = line.strip()
+            if not stripped or stripped.startswith("--") or stripped.startswith("\\"):
+                continue
+        current.append(line)
+        # Quotes come in pairs ('' escapes one), so an odd count flips the state.
+        if line.count("'") % 2:
+            in_literal = not in_literal
+        if not in_literal and line.rstrip().endswith(";"):
+            statements.append("\n".join(current))
+            current = []
+    if current:
+        raise TemplateError("pg_dump a produit un script inachevé.")
+    return statements
 
 
-def rename_schema(script: str, source: str, target: str) -> str:
-    """Point every reference to the source schema at the target one (always quoted)."""
-    return re.sub(rf'"?\b{re.escape(source)}\b"?', f'"{target}"', script)
+def compile_script(script: str, source: str) -> list[str]:
+    """The template's script cut at every place that names its schema.
+
+    Provisioning joins the pieces with the new schema's quoted name. Only schema
+    qualifiers move: the rows' own values (INSERT ... VALUES) are copied untouched, and
+    pg_dump's session settings are left out (an empty search_path would outlive the script
+    on a pooled connection).
+    """
+    name = re.compile(rf'"?\b{re.escape(source)}\b"?')
+    parts = [""]
+
+    def add(text: str, *, rename: bool) -> None:
+        pieces = name.split(text) if rename else [text]
+        parts[-1] += pieces[0]
+        parts.extend(pieces[1:])
+
+    for statement in _statements(script):
+        if _SESSION_STATEMENT.match(statement):
+            continue
+        if statement.startswith("INSERT INTO "):
+            head, values_keyword, values = statement.partition(" VALUES")
+            add(head, rename=True)
+            add(values_keyword + values + "\n", rename=False)
+        else:
+            add(statement + "\n", rename=True)
+    return parts
+
+
+def script_for_schema(parts: list[str], schema: str) -> str:
+    return f'"{schema}"'.join(parts)
 
 
 def refresh_snapshot() -> TemplateSnapshot:
@@ -127,14 +168,14 @@ def refresh_snapshot() -> TemplateSnapshot:
     schema = template_schema()
     if not schema_exists(schema):
         raise TemplateError(f"Le schéma modèle {schema} n'existe pas : lancez migrate_schemas.")
-    script = strip_session_statements(dump_schema(schema))
+    parts = compile_script(dump_schema(schema), schema)
     migrations = recorded_migrations(schema)
     use_public_schema()
     snapshot, _ = TemplateSnapshot.objects.update_or_create(
         pk=1,
         defaults={
             "schema_name": schema,
-            "sql": script,
+            "sql_parts": parts,
             "migrations": [list(item) for item in migrations],
             "fingerprint": migrations_fingerprint(migrations),
         },

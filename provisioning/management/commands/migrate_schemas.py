@@ -36,5 +36,5 @@ class Command(MigrateSchemasCommand):
         if int(options.get("verbosity", 1)) >= 1:
             self.stdout.write(
                 f"Schéma modèle {snapshot.schema_name} capturé "
-                f"({len(snapshot.migrations)} migrations, {len(snapshot.sql) // 1024} Kio)."
+                f"({len(snapshot.migrations)} migrations, {sum(map(len, snapshot.sql_parts)) // 1024} Kio)."
             )
