@@ -52,13 +52,24 @@ class CommuneRoutingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        connection.set_schema_to_public()
+        # The connection is only switched once the route is known, to public or to the
+        # commune, instead of to public first and then to the commune: a connection that
+        # served this commune last keeps its schema, its search_path on the server and its
+        # cached content types (config/db/base.py). Resolving never depends on the schema
+        # the connection is left on: the stamp read is schema-qualified and a host lookup
+        # switches to public itself (tenants/routing.py).
         try:
             hostname = remove_www(request.get_host().split(":")[0]).lower()
         except DisallowedHost:
+            connection.set_schema_to_public()
             return views.not_found(request, status=400)
-        route = host_cache.resolve(hostname)
+        try:
+            route = host_cache.resolve(hostname)
+        except BaseException:
+            connection.set_schema_to_public()
+            raise
         if route.is_public:
+            connection.set_schema_to_public()
             request.commune = None  # type: ignore[attr-defined]
             request.tenant = connection.tenant  # type: ignore[attr-defined]
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF  # type: ignore[attr-defined]
@@ -66,10 +77,12 @@ class CommuneRoutingMiddleware:
             return self.get_response(request)
         commune = route.commune
         if commune is None:
+            connection.set_schema_to_public()
             return views.not_found(request)
         request.commune = commune  # type: ignore[attr-defined]
         request.tenant = commune  # type: ignore[attr-defined]
         if not commune.is_live:
+            connection.set_schema_to_public()
             return views.suspended(request, commune)
         connection.set_tenant(commune)
         request.urlconf = settings.ROOT_URLCONF  # type: ignore[attr-defined]

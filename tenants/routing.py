@@ -72,6 +72,8 @@ def _lookup(hostname: str) -> Route:
     base = settings.ENT_BASE_DOMAIN
     if hostname == base:
         return PUBLIC_ROUTE
+    # Domains live in the public schema; the caller sets the schema it serves afterwards.
+    connection.set_schema_to_public()
     domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
     if domain is None:
         return NOT_FOUND

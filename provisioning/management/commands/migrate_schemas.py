@@ -34,7 +34,8 @@ class Command(MigrateSchemasCommand):
         use_public_schema()
         snapshot = refresh_snapshot()
         if int(options.get("verbosity", 1)) >= 1:
+            size_kib = sum(map(len, snapshot.sql_parts)) // 1024
             self.stdout.write(
                 f"Schéma modèle {snapshot.schema_name} capturé "
-                f"({len(snapshot.migrations)} migrations, {sum(map(len, snapshot.sql_parts)) // 1024} Kio)."
+                f"({len(snapshot.migrations)} migrations, {size_kib} Kio)."
             )
