@@ -9,7 +9,9 @@ from pathlib import Path
 
 from config.settings.env import database_from_url, env_bool, env_float, env_str
 
-BASE_DIR = Path(__file__).resolve().parents[3]
+# The checkout (templates/, static/, locale/ live there). A non-editable install puts this file
+# in site-packages, so deployments name the checkout explicitly.
+BASE_DIR = Path(env_str("ENT_BASE_DIR", str(Path(__file__).resolve().parents[3])))
 
 SECRET_KEY = env_str("SECRET_KEY", "dev-insecure-secret-key-change-me")
 DEBUG = env_bool("DJANGO_DEBUG", False)
