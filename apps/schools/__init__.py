@@ -1,0 +1,1 @@
+"""Schools, school years and classes of a commune, and who belongs to them."""

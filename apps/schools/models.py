@@ -1,0 +1,223 @@
+"""Schools, years and classes (each commune's own schema).
+
+French school vocabulary is kept where English has no honest equivalent: *maternelle*
+(ages 3–6) and *élémentaire* (6–11); levels TPS … CM2; ULIS and UPE2A set-ups.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.db.models import Q
+
+from apps.schools.validators import validate_hex_colour, validate_uai
+
+
+class SchoolKind(models.TextChoices):
+    MATERNELLE = "maternelle", "École maternelle"
+    ELEMENTAIRE = "elementaire", "École élémentaire"
+    PRIMAIRE = "primaire", "École primaire"
+
+
+class DeploymentStatus(models.TextChoices):
+    NOT_DEPLOYED = "not_deployed", "Non déployée"
+    PILOT = "pilot", "Pilote"
+    ACTIVE = "active", "Active"
+
+
+# Schools whose classes count as deployed (billing, dashboard).
+DEPLOYED_STATUSES = (DeploymentStatus.PILOT, DeploymentStatus.ACTIVE)
+
+
+class School(models.Model):
+    uai = models.CharField("code UAI", max_length=8, unique=True, validators=[validate_uai])
+    name = models.CharField("nom", max_length=200)
+    kind = models.CharField("type", max_length=12, choices=SchoolKind.choices)
+    street = models.CharField("adresse", max_length=200, blank=True)
+    postal_code = models.CharField("code postal", max_length=5, blank=True)
+    city = models.CharField("commune", max_length=100, blank=True)
+    deployment_status = models.CharField(
+        "déploiement",
+        max_length=12,
+        choices=DeploymentStatus.choices,
+        default=DeploymentStatus.NOT_DEPLOYED,
+    )
+    # Branding of the school site (used by the school site and the school's pages).
+    primary_colour = models.CharField(
+        "couleur principale", max_length=7, default="#003f7d", validators=[validate_hex_colour]
+    )
+    secondary_colour = models.CharField(
+        "couleur secondaire", max_length=7, default="#ffbf47", validators=[validate_hex_colour]
+    )
+    logo = models.FileField("logo", upload_to="schools/logos/", blank=True)
+
+    class Meta:
+        verbose_name = "école"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_deployed(self) -> bool:
+        return self.deployment_status in DEPLOYED_STATUSES
+
+
+class SchoolYear(models.Model):
+    label = models.CharField("année scolaire", max_length=9, unique=True)  # "2026-2027"
+    starts_on = models.DateField("rentrée")
+    ends_on = models.DateField("fin d'année")
+    is_current = models.BooleanField("en cours", default=False)
+
+    class Meta:
+        verbose_name = "année scolaire"
+        ordering = ["-starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_current"], condition=Q(is_current=True), name="one_current_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")), name="year_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Level(models.TextChoices):
+    TPS = "TPS", "Toute petite section"
+    PS = "PS", "Petite section"
+    MS = "MS", "Moyenne section"
+    GS = "GS", "Grande section"
+    CP = "CP", "Cours préparatoire"
+    CE1 = "CE1", "Cours élémentaire 1"
+    CE2 = "CE2", "Cours élémentaire 2"
+    CM1 = "CM1", "Cours moyen 1"
+    CM2 = "CM2", "Cours moyen 2"
+
+
+MATERNELLE_LEVELS = frozenset({Level.TPS, Level.PS, Level.MS, Level.GS})
+
+
+class ClassSetup(models.TextChoices):
+    ORDINARY = "ordinary", "Classe ordinaire"
+    ULIS = "ulis", "ULIS"
+    UPE2A = "upe2a", "UPE2A"
+
+
+class Classroom(models.Model):
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="classrooms")
+    year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="classrooms")
+    name = models.CharField("nom", max_length=120)
+    levels = ArrayField(
+        models.CharField(max_length=3, choices=Level.choices), verbose_name="niveaux", default=list
+    )
+    setup = models.CharField(
+        "dispositif", max_length=10, choices=ClassSetup.choices, default=ClassSetup.ORDINARY
+    )
+    onde_id = models.CharField("identifiant ONDE", max_length=40, blank=True)
+    teachers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, related_name="taught_classrooms", blank=True
+    )
+    # Whether pupils of the class may write to one another (the teacher decides).
+    pupils_may_message_each_other = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "classe"
+        ordering = ["school__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["school", "year", "name"], name="class_name_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.school})"
+
+    @property
+    def is_maternelle(self) -> bool:
+        return bool(self.levels) and set(self.levels) <= MATERNELLE_LEVELS
+
+
+class EnrolmentStatus(models.TextChoices):
+    ENROLLED = "enrolled", "Inscrit"
+    LEAVING = "leaving", "Départ signalé"
+    LEFT = "left", "Parti"
+
+
+class Enrolment(models.Model):
+    """A pupil in a class for a school year (one class per pupil and year)."""
+
+    pupil = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrolments"
+    )
+    classroom = models.ForeignKey(Classroom, on_delete=models.PROTECT, related_name="enrolments")
+    year = models.ForeignKey(SchoolYear, on_delete=models.PROTECT, related_name="enrolments")
+    level = models.CharField("niveau", max_length=3, choices=Level.choices, blank=True)
+    status = models.CharField(
+        max_length=10, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ENROLLED
+    )
+    left_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "inscription"
+        constraints = [
+            models.UniqueConstraint(fields=["pupil", "year"], name="one_class_per_pupil_and_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pupil} → {self.classroom}"
+
+
+class GuardianKind(models.TextChoices):
+    LEGAL_1 = "legal1", "Responsable légal 1"
+    LEGAL_2 = "legal2", "Responsable légal 2"
+    OTHER = "other", "Autre responsable"
+
+
+class Guardianship(models.Model):
+    """A parent (or other responsible adult) of a pupil."""
+
+    guardian = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guardianships"
+    )
+    child = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="guardians_links"
+    )
+    kind = models.CharField(max_length=8, choices=GuardianKind.choices)
+    parental_authority = models.BooleanField("autorité parentale", default=True)
+
+    class Meta:
+        verbose_name = "responsable"
+        constraints = [
+            models.UniqueConstraint(fields=["guardian", "child"], name="one_link_per_pair"),
+            models.CheckConstraint(condition=~Q(guardian=models.F("child")), name="not_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guardian} ({self.get_kind_display()}) de {self.child}"
+
+
+class SchoolRole(models.TextChoices):
+    DIRECTOR = "director", "Direction"
+    TEACHER = "teacher", "Enseignant"
+    STAFF = "staff", "Personnel"
+
+
+class SchoolMembership(models.Model):
+    """An adult working in a school: direction, teachers, other staff (ATSEM, périscolaire)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="school_memberships"
+    )
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=10, choices=SchoolRole.choices)
+
+    class Meta:
+        verbose_name = "personnel de l'école"
+        constraints = [
+            models.UniqueConstraint(fields=["user", "school", "role"], name="one_role_per_school"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.get_role_display()} — {self.school}"
