@@ -69,6 +69,7 @@ TENANT_APPS = [
     "rest_framework.authtoken",
     "apps.portal",
     "apps.schools",
+    "apps.audit",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

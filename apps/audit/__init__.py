@@ -1,0 +1,1 @@
+"""The commune's audit log: logins, failures, 2FA changes, imports, account changes."""
