@@ -53,6 +53,7 @@ SHARED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "apps.audit",
 ]
 
 TENANT_APPS = [
