@@ -1,0 +1,217 @@
+"""Who may see what, do what, and write to whom — one module of pure functions.
+
+Every rule takes ``Actor`` values (a person and their relations, computed once by
+``apps.accounts.selectors.actor_for``) and answers without touching the database, so that
+pages, the API, messaging, chat, blogs and the notebooks all ask the same question the same
+way, and a matrix test can cover every pair of profiles and relations.
+
+Defaults follow French primary ENT practice (DESIGN.md §6):
+
+* a pupil writes to the teachers of their class, and to classmates only where the teacher
+  allows it;
+* a parent writes to the teachers of their children's classes and to the direction of their
+  children's schools — never to other parents by default;
+* teachers, directors and other staff write to everyone in their school (its staff, its
+  pupils and those pupils' parents);
+* a commune administrator writes to, and manages, everyone in the commune;
+* a blocked or departed account writes to no one and receives nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from apps.accounts.models import Profile
+
+STAFF_PROFILES = frozenset({Profile.TEACHER, Profile.DIRECTOR, Profile.STAFF})
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A person and the relations the rules need, all as ids (no database access).
+
+    * ``class_ids``: the classes of the current year the person belongs to — taught (teacher),
+      enrolled in (pupil), or their children's (parent).
+    * ``school_ids``: the schools the person belongs to — as staff (any role), as a pupil, or
+      through their children (parent).
+    * ``directed_school_ids``: schools the person directs.
+    * ``taught_class_ids``: classes the person teaches.
+    * ``child_ids`` / ``guardian_ids``: parent–child links (``authority_child_ids``: those
+      where the parent holds parental authority).
+    * ``peer_messaging_class_ids``: for a pupil, their classes whose teacher lets pupils
+      write to one another.
+    """
+
+    id: int
+    profile: str
+    active: bool = True
+    class_ids: frozenset[int] = field(default_factory=frozenset)
+    school_ids: frozenset[int] = field(default_factory=frozenset)
+    directed_school_ids: frozenset[int] = field(default_factory=frozenset)
+    taught_class_ids: frozenset[int] = field(default_factory=frozenset)
+    child_ids: frozenset[int] = field(default_factory=frozenset)
+    authority_child_ids: frozenset[int] = field(default_factory=frozenset)
+    guardian_ids: frozenset[int] = field(default_factory=frozenset)
+    peer_messaging_class_ids: frozenset[int] = field(default_factory=frozenset)
+
+    @property
+    def is_pupil(self) -> bool:
+        return self.profile == Profile.PUPIL
+
+    @property
+    def is_parent(self) -> bool:
+        return self.profile == Profile.PARENT
+
+    @property
+    def is_school_staff(self) -> bool:
+        return self.profile in STAFF_PROFILES
+
+    @property
+    def is_commune_admin(self) -> bool:
+        return self.profile == Profile.COMMUNE_ADMIN
+
+
+# --- communication ------------------------------------------------------------------------
+
+
+def _staff_reaches(staff: Actor, person: Actor) -> bool:
+    """Anyone whose school is one of the staff member's schools."""
+    return bool(staff.school_ids & person.school_ids)
+
+
+def can_message(*, sender: Actor, recipient: Actor) -> bool:
+    """May ``sender`` write to ``recipient`` (messaging, chat invitations, mentions)?"""
+    if sender.id == recipient.id or not sender.active or not recipient.active:
+        return False
+    if sender.is_commune_admin:
+        return True
+    if recipient.is_commune_admin:
+        # Staff reach their commune's administration; families and pupils go through school.
+        return sender.is_school_staff
+    if sender.is_school_staff:
+        return _staff_reaches(sender, recipient)
+    if sender.is_pupil:
+        if recipient.is_school_staff:
+            return bool(recipient.taught_class_ids & sender.class_ids)
+        if recipient.is_pupil:
+            return bool(sender.peer_messaging_class_ids & recipient.class_ids)
+        return False
+    if sender.is_parent:
+        if recipient.profile == Profile.TEACHER or recipient.profile == Profile.DIRECTOR:
+            return bool(
+                recipient.taught_class_ids & sender.class_ids
+                or recipient.directed_school_ids & sender.school_ids
+            )
+        return False
+    return False
+
+
+def may_send_external_email(*, actor: Actor) -> bool:
+    """Pupils never send e-mail outside the ENT."""
+    return actor.active and not actor.is_pupil
+
+
+# --- seeing people, classes and schools -----------------------------------------------------
+
+
+def can_view_person(*, viewer: Actor, person: Actor) -> bool:
+    """May ``viewer`` see ``person``'s name and profile page (directory, class lists)?"""
+    if viewer.id == person.id:
+        return True
+    if not viewer.active:
+        return False
+    if viewer.is_commune_admin:
+        return True
+    if viewer.is_school_staff:
+        return _staff_reaches(viewer, person)
+    if viewer.is_parent:
+        # Their children, and the adults who teach or direct them.
+        return person.id in viewer.child_ids or (
+            person.is_school_staff
+            and bool(
+                person.taught_class_ids & viewer.class_ids
+                or person.directed_school_ids & viewer.school_ids
+            )
+        )
+    if viewer.is_pupil:
+        # Classmates and the adults of their class.
+        return bool(viewer.class_ids & person.class_ids) and (
+            person.is_pupil or bool(person.taught_class_ids & viewer.class_ids)
+        )
+    return False
+
+
+def can_view_classroom(*, viewer: Actor, classroom_id: int, school_id: int) -> bool:
+    if not viewer.active:
+        return False
+    if viewer.is_commune_admin:
+        return True
+    if viewer.is_school_staff:
+        return school_id in viewer.school_ids
+    return classroom_id in viewer.class_ids
+
+
+def can_view_school(*, viewer: Actor, school_id: int) -> bool:
+    if not viewer.active:
+        return False
+    return viewer.is_commune_admin or school_id in viewer.school_ids
+
+
+def can_view_pupils_of_classroom(*, viewer: Actor, classroom_id: int, school_id: int) -> bool:
+    """The class list with its pupils: the school's adults, not the families."""
+    if not viewer.active:
+        return False
+    if viewer.is_commune_admin:
+        return True
+    if viewer.is_school_staff:
+        return school_id in viewer.school_ids
+    return viewer.is_pupil and classroom_id in viewer.class_ids
+
+
+# --- acting on accounts and schools -----------------------------------------------------------
+
+
+def can_manage_account(*, actor: Actor, target: Actor) -> bool:
+    """Print login cards, reset a pupil's password, unlock after failed logins, block.
+
+    Teachers act on the pupils of their classes and on those pupils' parents; directors on
+    everyone of their schools except other directors; the commune administrator on everyone.
+    """
+    if not actor.active or actor.id == target.id:
+        return False
+    if actor.is_commune_admin:
+        return not target.is_commune_admin
+    if actor.profile == Profile.DIRECTOR:
+        return bool(actor.directed_school_ids & target.school_ids) and (
+            target.profile != Profile.DIRECTOR and not target.is_commune_admin
+        )
+    if actor.profile == Profile.TEACHER:
+        if target.is_pupil:
+            return bool(actor.taught_class_ids & target.class_ids)
+        if target.is_parent:
+            return bool(actor.taught_class_ids & target.class_ids)
+    return False
+
+
+def can_manage_classroom(*, actor: Actor, classroom_id: int, school_id: int) -> bool:
+    """Edit the class: its notebooks, its moderation, its pupils' accounts."""
+    if not actor.active:
+        return False
+    if actor.is_commune_admin:
+        return True
+    return classroom_id in actor.taught_class_ids or school_id in actor.directed_school_ids
+
+
+def can_manage_school(*, actor: Actor, school_id: int) -> bool:
+    """Branding, school site, staff of the school."""
+    return actor.active and (actor.is_commune_admin or school_id in actor.directed_school_ids)
+
+
+def can_administer_commune(*, actor: Actor) -> bool:
+    """Schools, imports, all accounts, the audit log of the commune."""
+    return actor.active and actor.is_commune_admin
+
+
+def can_act_for_child(*, parent: Actor, child_id: int) -> bool:
+    """Sign the cahier de liaison and similar acts that need parental authority."""
+    return parent.active and child_id in parent.authority_child_ids
