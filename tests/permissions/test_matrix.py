@@ -100,7 +100,7 @@ def hand_built_world() -> dict[str, Actor]:
     def actor(name: str, profile: str, **relations: set[int]) -> Actor:
         active = relations.pop("active", None) is None  # `active=set()` marks a blocked account
         fields = {key: frozenset(value) for key, value in relations.items()}
-        return Actor(id=ids[name], profile=profile, active=active, **fields)  # type: ignore[arg-type]
+        return Actor(id=ids[name], profile=profile, active=active, **fields)
 
     return {
         "p1": actor(
