@@ -4,60 +4,68 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("accounts", "0001_initial"),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='user',
-            name='activated_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='activé le'),
+            model_name="user",
+            name="activated_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="activé le"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='activation_code',
+            model_name="user",
+            name="activation_code",
             field=models.CharField(blank=True, max_length=12, verbose_name="code d'activation"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='birth_date',
-            field=models.DateField(blank=True, null=True, verbose_name='date de naissance'),
+            model_name="user",
+            name="birth_date",
+            field=models.DateField(blank=True, null=True, verbose_name="date de naissance"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='blocked_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='bloqué le'),
+            model_name="user",
+            name="blocked_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="bloqué le"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='civility',
-            field=models.CharField(blank=True, choices=[('M.', 'Monsieur'), ('Mme', 'Madame')], max_length=3, verbose_name='civilité'),
+            model_name="user",
+            name="civility",
+            field=models.CharField(
+                blank=True,
+                choices=[("M.", "Monsieur"), ("Mme", "Madame")],
+                max_length=3,
+                verbose_name="civilité",
+            ),
         ),
         migrations.AddField(
-            model_name='user',
-            name='ine',
-            field=models.CharField(blank=True, max_length=11, verbose_name='INE'),
+            model_name="user",
+            name="ine",
+            field=models.CharField(blank=True, max_length=11, verbose_name="INE"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='left_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='parti le'),
+            model_name="user",
+            name="left_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="parti le"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='phone',
-            field=models.CharField(blank=True, max_length=20, verbose_name='téléphone'),
+            model_name="user",
+            name="phone",
+            field=models.CharField(blank=True, max_length=20, verbose_name="téléphone"),
         ),
         migrations.AddField(
-            model_name='user',
-            name='photo_consent',
-            field=models.BooleanField(blank=True, null=True, verbose_name='autorisation photo'),
+            model_name="user",
+            name="photo_consent",
+            field=models.BooleanField(blank=True, null=True, verbose_name="autorisation photo"),
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.UniqueConstraint(condition=models.Q(('ine', ''), _negated=True), fields=('ine',), name='unique_ine_when_known'),
+            model_name="user",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ine", ""), _negated=True),
+                fields=("ine",),
+                name="unique_ine_when_known",
+            ),
         ),
     ]
