@@ -9,10 +9,11 @@
 #   install             create .venv (Python 3.11) and `pip install -e '.[dev]'` when pyproject.toml changed
 #   services | env-test start PostgreSQL and Redis if needed, print `export` lines
 #   env                 start PostgreSQL if needed, print `export` lines
-#   run                 migrate_schemas, seed the demo groupement, print the URLs, serve with uvicorn
+#   run                 migrate_schemas, seed the demo groupement and its people, print the URLs
+#                       and where the demo logins are (.var/demo-logins.txt), serve with uvicorn
 #   test [ARGS...]      PostgreSQL + Redis, then .venv/bin/pytest ARGS (exits with pytest's code)
 #   lint                ruff check . ; mypy platform/config tenants apps provisioning
-#   bench [ARGS...]     install wrk if missing, then bench/provision.py and bench/routing.py
+#   bench [ARGS...]     install wrk if missing, then bench/provision.py, bench/routing.py, bench/import_onde.py
 #   exec CMD [ARGS...]  PostgreSQL + Redis, then exec CMD with the environment exported
 #   psql [ARGS...]      psql on the development database
 #   status              show the private services
@@ -381,6 +382,9 @@ cmd_run() {
     "$VENV/bin/python" manage.py migrate_schemas --noinput || die "manage.py migrate_schemas failed"
     info "seed_groupement $seed"
     "$VENV/bin/python" manage.py seed_groupement "$seed" || die "manage.py seed_groupement failed"
+    info "seed_demo (demo schools, classes and people; logins in .var/demo-logins.txt)"
+    "$VENV/bin/python" manage.py seed_demo --logins-file "$VAR/demo-logins.txt" ||
+        die "manage.py seed_demo failed"
     urls=$("$VENV/bin/python" manage.py list_communes --urls) || {
         warn "manage.py list_communes --urls failed; commune URLs not listed"
         urls=
@@ -396,6 +400,7 @@ cmd_run() {
                 grep -v -x -e '[[:space:]]*' -e "http://ent\.localhost:$port/\{0,1\}" |
                 sed 's/^/  commune:      /' || true
         fi
+        echo "Demo logins (password, 2FA secrets): $VAR/demo-logins.txt"
         echo "Stop with Ctrl-C; 'make stop' stops the private PostgreSQL."
         echo
     } >&2
@@ -429,14 +434,14 @@ cmd_lint() {
 
 cmd_bench() {
     local script
-    for script in bench/provision.py bench/routing.py; do
+    for script in bench/provision.py bench/routing.py bench/import_onde.py; do
         [[ -f $script ]] || die "$script not found"
     done
     ensure_wrk
     ensure_venv
     ensure_postgres
     export_pythonpath
-    for script in bench/provision.py bench/routing.py; do
+    for script in bench/provision.py bench/routing.py bench/import_onde.py; do
         info "bench: $script"
         "$VENV/bin/python" "$script" "$@" || die "$script failed"
     done

@@ -130,3 +130,41 @@ def commune(db: None) -> Callable[[str], Commune]:
         return Commune.objects.get(slug=slug)
 
     return get
+
+
+def _forget_celery_queues() -> None:
+    # Celery caches the queue map (and the router built on it) the first time it is used; a
+    # worker started later with another default queue would still consume the first one.
+    from config.celery import app
+
+    for cached in ("queues", "default_queue", "router"):
+        app.amqp.__dict__.pop(cached, None)
+
+
+@pytest.fixture
+def redis_worker(settings: Any) -> Iterator[object]:
+    """A real Celery worker (solo pool, in a thread) consuming a queue of this test's own."""
+    import os
+    import uuid
+
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    redis_url = os.environ.get("REDIS_URL") or settings.REDIS_URL
+    assert redis_url, "make test provides Redis (REDIS_URL); the worker tests need it"
+    previous = {
+        key: app.conf.get(key) for key in ("broker_url", "task_always_eager", "task_default_queue")
+    }
+    # Another test run sharing the Redis must not take this run's tasks.
+    queue = f"ent-tests-{uuid.uuid4().hex}"
+    app.conf.update(
+        broker_url=redis_url, task_always_eager=False, result_backend=None, task_default_queue=queue
+    )
+    _forget_celery_queues()
+    try:
+        with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING") as worker:
+            yield worker
+    finally:
+        app.conf.update(**previous)
+        _forget_celery_queues()

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import logging
-import os
 import threading
 
 import pytest
-from celery.contrib.testing.worker import start_worker
 from django_tenants.utils import schema_context
 
 from config.celery import app
@@ -24,18 +22,6 @@ def record_schema() -> None:
     task_log.warning("running in the commune's schema")
     seen.append(current_schema())
     done.set()
-
-
-@pytest.fixture
-def redis_worker(settings):
-    redis_url = os.environ.get("REDIS_URL") or settings.REDIS_URL
-    assert redis_url, "make test provides Redis (REDIS_URL); the worker test needs it"
-    app.conf.update(
-        broker_url=redis_url, task_always_eager=False, result_backend=None, task_default_queue="t"
-    )
-    with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING") as worker:
-        yield worker
-    app.conf.update(task_always_eager=not redis_url)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -16,7 +16,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def _import_production(**environment: str) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DJANGO_DEBUG"}}
+    unset = {"SECRET_KEY", "DJANGO_DEBUG", "EMAIL_BACKEND"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(environment)
     return subprocess.run(
         [sys.executable, "-c", "import config.settings.production"],
@@ -37,14 +38,24 @@ def test_production_refuses_the_default_secret_key():
 
 
 def test_production_refuses_debug():
-    finished = _import_production(SECRET_KEY="x" * 60, DJANGO_DEBUG="1")
+    finished = _import_production(SECRET_KEY="x" * 60, DJANGO_DEBUG="1", EMAIL_BACKEND=SMTP)
 
     assert finished.returncode != 0
     assert "DJANGO_DEBUG must be off" in finished.stderr
 
 
-def test_production_starts_with_a_real_secret_and_debug_off():
+SMTP = "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_production_refuses_to_print_mail_on_the_console():
     finished = _import_production(SECRET_KEY="k" * 64, DJANGO_DEBUG="0")
+
+    assert finished.returncode != 0
+    assert "EMAIL_BACKEND must send real mail" in finished.stderr
+
+
+def test_production_starts_with_a_real_secret_debug_off_and_real_mail():
+    finished = _import_production(SECRET_KEY="k" * 64, DJANGO_DEBUG="0", EMAIL_BACKEND=SMTP)
 
     assert finished.returncode == 0, finished.stderr
 

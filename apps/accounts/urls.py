@@ -1,11 +1,10 @@
-from django.urls import path
+from django.urls import include, path
 
 from apps.accounts import views
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("connexion/", views.LoginView.as_view(), name="login"),
-    path("deconnexion/", views.LogoutView.as_view(), name="logout"),
+    path("", include("apps.accounts.security.urls")),
     path("activation/<str:uidb64>/<str:token>/", views.activate, name="activate"),
 ]

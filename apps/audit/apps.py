@@ -6,3 +6,6 @@ class AuditConfig(AppConfig):
     label = "audit"
     verbose_name = "Journal d'audit"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from apps.audit import receivers  # noqa: F401 - connects the login receivers

@@ -29,6 +29,8 @@ class AuditEvent(models.Model):
     class Meta:
         verbose_name = "événement d'audit"
         ordering = ["-at"]
+        # The journal page filters by action, newest first.
+        indexes = [models.Index(fields=["action", "-at"], name="audit_action_newest")]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.actor_name} {self.target}"

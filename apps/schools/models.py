@@ -221,3 +221,54 @@ class SchoolMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()} — {self.school}"
+
+
+class ImportJobStatus(models.TextChoices):
+    QUEUED = "queued", "En attente"
+    RUNNING = "running", "En cours"
+    SUCCEEDED = "succeeded", "Terminé"
+    FAILED = "failed", "Échec"
+
+
+class ImportJob(models.Model):
+    """An ONDE import started from the commune's administration pages.
+
+    The Celery task writes its progress (phase, rows processed out of total) to this row
+    through a connection of its own, outside the import's transaction, so that the status
+    page sees it while the import runs. The uploaded files are kept here only until the
+    import ends (they hold children's personal data), then emptied.
+    """
+
+    school = models.ForeignKey(School, on_delete=models.CASCADE, related_name="import_jobs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_by_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField("demandé le", auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField("commencé le", null=True, blank=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+    dry_run = models.BooleanField("simulation", default=False)
+    status = models.CharField(
+        "état", max_length=10, choices=ImportJobStatus.choices, default=ImportJobStatus.QUEUED
+    )
+    phase = models.CharField("étape", max_length=60, blank=True)
+    processed = models.PositiveIntegerField(default=0)
+    total = models.PositiveIntegerField(default=0)
+    pupils_filename = models.CharField(max_length=255)
+    guardians_filename = models.CharField(max_length=255)
+    pupils_data = models.BinaryField(default=bytes, editable=False)
+    guardians_data = models.BinaryField(default=bytes, editable=False)
+    errors = models.JSONField("erreurs", default=list, blank=True)
+    summary = models.JSONField("bilan", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "import ONDE"
+        verbose_name_plural = "imports ONDE"
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Import ONDE {self.school} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in (ImportJobStatus.SUCCEEDED, ImportJobStatus.FAILED)

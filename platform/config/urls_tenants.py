@@ -10,6 +10,13 @@ handler500 = "tenants.views.server_error"
 
 urlpatterns = [
     path("", portal_views.home, name="home"),
+    path("", include("apps.portal.urls")),
+    path("", include("apps.schools.urls")),
+    path("api/", include("apps.api.urls")),
     path("", include("apps.accounts.urls")),
+    path("", include("apps.accounts.security.urls_commune")),
+    path("", include("apps.audit.urls")),
+    path("", include("apps.classes.urls")),
     path("admin/", admin.site.urls),
+    path("administration/imports/", include("apps.schools.urls_imports")),
 ]

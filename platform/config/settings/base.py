@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from celery.schedules import crontab
+
 from config.settings.env import database_from_url, env_bool, env_float, env_str
 
 # The checkout (templates/, static/, locale/ live there). A non-editable install puts this file
@@ -30,6 +32,9 @@ ENT_TEMPLATE_SCHEMA = "ent_template"
 ENT_ROUTING_STAMP_SECONDS = env_float("ENT_ROUTING_STAMP_SECONDS", 2.0)
 # Where to find pg_dump (same major version as the server); empty means auto-detect.
 ENT_PG_BINDIR = env_str("ENT_PG_BINDIR", "")
+# Days an account of a pupil who left (and of a parent left with no child) is kept before
+# the nightly purge deletes it.
+ENT_LEAVER_RETENTION_DAYS = int(env_str("ENT_LEAVER_RETENTION_DAYS", "365"))
 
 SHARED_APPS = [
     # First, so that its migrate/migrate_schemas commands (which also keep the template
@@ -53,6 +58,8 @@ SHARED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    # Swagger UI and Redoc served from our own static files (no CDN).
+    "drf_spectacular_sidecar",
     "apps.audit",
 ]
 
@@ -71,6 +78,9 @@ TENANT_APPS = [
     "apps.portal",
     "apps.schools",
     "apps.audit",
+    "apps.api",
+    "apps.qrlogin",
+    "apps.classes",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -96,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    # Ends sessions of blocked accounts; holds sessions that owe a second factor on the 2FA pages.
+    "apps.accounts.security.middleware.AccountSecurityMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
@@ -127,20 +139,35 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's model backend, refusing blocked accounts (at login and on every session load).
+    "apps.accounts.security.backends.EntModelBackend",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "home"
+# Adults get the full policy below; pupils only a minimum length (apps/accounts/passwords.py).
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 12},
-    },
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+        "NAME": "apps.accounts.passwords.ProfileAwarePasswordValidator",
+        "OPTIONS": {
+            "pupil_min_length": 6,
+            "adult_validators": [
+                {
+                    "NAME": "django.contrib.auth.password_validation."
+                    "UserAttributeSimilarityValidator"
+                },
+                {
+                    "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+                    "OPTIONS": {"min_length": 12},
+                },
+                {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+                {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+            ],
+        },
+    }
 ]
+# Links sent to reset a forgotten password stay valid one day.
+PASSWORD_RESET_TIMEOUT = 60 * 60 * 24
 
 # Sessions live in the commune's own schema, and their keys are bound to it (config/sessions.py).
 SESSION_ENGINE = "config.sessions"
@@ -156,6 +183,20 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_RESET_ON_SUCCESS = True
+# French lockout page (status 429) instead of axes' English text.
+AXES_LOCKOUT_CALLABLE = "apps.accounts.security.views.locked_out"
+
+# django-otp: the issuer shown in authentication applications when no commune names it.
+OTP_TOTP_ISSUER = "ENT Groupement"
+
+# E-mail (password reset links): the console in development and tests unless configured.
+EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_str("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", f"ne-pas-repondre@{ENT_BASE_DOMAIN}")
 
 REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
@@ -192,6 +233,13 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BEAT_SCHEDULE = {
+    # Public-schema task that queues the account lifecycle in every live commune's schema.
+    "accounts-lifecycle-nightly": {
+        "task": "accounts.lifecycle_all_communes",
+        "schedule": crontab(hour=3, minute=17),  # CELERY_TIMEZONE: Europe/Paris
+    },
+}
 
 LANGUAGE_CODE = "fr"
 LANGUAGES = [("fr", "Français"), ("en", "English")]
@@ -236,7 +284,8 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF tokens, refused for accounts that require two-factor (and blocked ones).
+        "apps.accounts.security.authentication.TwoFactorSafeTokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
@@ -245,6 +294,9 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "ENT Groupement API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {

@@ -3,13 +3,19 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import DEBUG, SECRET_KEY
+from config.settings.base import DEBUG, EMAIL_BACKEND, SECRET_KEY
 
 if DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
 if not SECRET_KEY or SECRET_KEY.startswith("dev-insecure") or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random value of at least 50 characters in production."
+    )
+
+if EMAIL_BACKEND.endswith("console.EmailBackend"):
+    raise ImproperlyConfigured(
+        "EMAIL_BACKEND must send real mail in production (e.g. "
+        "django.core.mail.backends.smtp.EmailBackend with EMAIL_HOST)."
     )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

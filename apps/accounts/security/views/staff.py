@@ -1,0 +1,80 @@
+"""Staff acting on other accounts: unlocking and new passwords for pupils, blocking."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from apps.accounts.models import Profile, User
+from apps.accounts.security import rules, services
+from apps.accounts.security.forms import PupilPasswordForm
+from apps.accounts.security.views.common import current_account
+
+
+def _pupil_or_404(request: HttpRequest, pupil_id: int) -> User:
+    pupil = User.objects.filter(pk=pupil_id, profile=Profile.PUPIL).first()
+    if pupil is None or not rules.can_unlock(request.user, pupil):
+        raise Http404
+    return pupil
+
+
+@never_cache
+@csrf_protect
+@sensitive_post_parameters("new_password1", "new_password2")
+@login_required
+@require_http_methods(["GET", "POST"])
+def pupil_access(request: HttpRequest, pupil_id: int) -> HttpResponse:
+    """A pupil's login: unlock after failed attempts, or choose a new password."""
+    pupil = _pupil_or_404(request, pupil_id)
+    actor = current_account(request)
+    action = request.POST.get("action") if request.method == "POST" else None
+    password_form = PupilPasswordForm(pupil, request.POST if action == "password" else None)
+    if action == "unlock":
+        services.login_unlock(actor=actor, user=pupil, request=request)
+        messages.success(request, f"Le compte de {pupil.display_name} est débloqué.")
+        return redirect("account_admin:pupil_access", pupil_id=pupil.pk)
+    if action == "password" and password_form.is_valid():
+        services.pupil_password_set(
+            actor=actor,
+            pupil=pupil,
+            password=password_form.cleaned_data["new_password1"],
+            request=request,
+        )
+        messages.success(request, f"Le mot de passe de {pupil.display_name} est changé.")
+        return redirect("account_admin:pupil_access", pupil_id=pupil.pk)
+    return render(
+        request,
+        "accounts/pupil_access.html",
+        {
+            "pupil": pupil,
+            "locked": services.login_lockout_active(pupil),
+            "password_form": password_form,
+        },
+    )
+
+
+@never_cache
+@csrf_protect
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_blocking(request: HttpRequest, user_id: int) -> HttpResponse:
+    """The commune administrator blocks (or unblocks) an account."""
+    target = User.objects.filter(pk=user_id).first()
+    actor = current_account(request)
+    if target is None or not rules.can_block(actor, target):
+        raise Http404
+    if request.method == "POST":
+        if request.POST.get("action") == "block":
+            services.account_block(actor=actor, user=target, request=request)
+            messages.success(request, f"Le compte {target.username} est bloqué.")
+        elif request.POST.get("action") == "unblock":
+            services.account_unblock(actor=actor, user=target, request=request)
+            messages.success(request, f"Le compte {target.username} est débloqué.")
+        return redirect("account_admin:blocking", user_id=target.pk)
+    return render(request, "accounts/account_blocking.html", {"target": target})

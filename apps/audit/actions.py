@@ -1,0 +1,51 @@
+"""The actions written to the audit log, with their French labels (codes stay English)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ACTION_LABELS: dict[str, str] = {
+    "login.success": "Connexion réussie",
+    "login.failure": "Échec de connexion",
+    "login.locked_out": "Connexion bloquée (trop d'essais)",
+    "logout": "Déconnexion",
+    "2fa.verified": "Double authentification validée",
+    "2fa.enrolled": "Double authentification activée",
+    "2fa.removed": "Double authentification désactivée",
+    "2fa.backup_codes_regenerated": "Codes de secours renouvelés",
+    "password.changed": "Mot de passe modifié",
+    "password.reset": "Mot de passe réinitialisé par courriel",
+    "password.reset_by_staff": "Mot de passe d'élève changé par l'école",
+    "account.activated": "Compte activé",
+    "account.unlocked": "Compte débloqué après des échecs de connexion",
+    "account.blocked": "Compte bloqué",
+    "account.unblocked": "Compte réactivé",
+}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)
+
+
+_STAGES = {
+    "password": "mot de passe",
+    "second_factor": "code de vérification",
+    "second_factor_reauth": "code de confirmation",
+    "activation_code": "code d'activation",
+}
+_METHODS = {"totp": "application", "backup_code": "code de secours"}
+
+
+def details_text(details: dict[str, Any]) -> str:
+    """A short French reading of the details the login side records; others as key: value."""
+    parts: list[str] = []
+    for key, value in sorted(details.items()):
+        if key == "stage":
+            parts.append(f"étape : {_STAGES.get(str(value), str(value))}")
+        elif key == "method":
+            parts.append(f"avec : {_METHODS.get(str(value), str(value))}")
+        elif key == "attempts_removed":
+            parts.append(f"essais effacés : {value}")
+        else:
+            parts.append(f"{key} : {value}")
+    return ", ".join(parts)

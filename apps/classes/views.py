@@ -1,0 +1,268 @@
+"""The teacher's class pages: the classes, a class's pupils and accounts, login cards.
+
+Every view asks ``can_manage_classroom`` (and ``can_manage_account`` for one account) and
+answers 404 alike when the class or account is missing or out of reach.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from apps.accounts.cards.issue import (
+    Audience,
+    LoginCard,
+    Recipient,
+    account_login_card,
+    account_recipient,
+    classroom_login_cards,
+)
+from apps.accounts.cards.pdf import login_cards_pdf
+from apps.accounts.cards.spreadsheet import login_codes_csv
+from apps.accounts.models import User
+from apps.accounts.permissions import Actor, can_manage_account
+from apps.accounts.security import services as security
+from apps.accounts.selectors import actor_for, current_year
+from apps.classes.selectors import classroom_managed_by, classroom_roster, classrooms_managed_by
+from apps.qrlogin.services import qr_token_revoke
+from apps.schools.models import Classroom
+from tenants.models import Commune
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404
+    return user
+
+
+def _commune(request: HttpRequest) -> Commune:
+    commune = getattr(request, "commune", None)
+    if commune is None:
+        raise Http404
+    return commune
+
+
+def _classroom_or_404(request: HttpRequest, classroom_id: int) -> tuple[Actor, Classroom]:
+    actor = actor_for(_user(request))
+    classroom = classroom_managed_by(actor, classroom_id)
+    if classroom is None:
+        raise Http404
+    return actor, classroom
+
+
+@dataclass(frozen=True)
+class ManagedAccount:
+    classroom: Classroom
+    recipient: Recipient
+
+    @property
+    def user(self) -> User:
+        return self.recipient.user
+
+
+def _account_or_404(request: HttpRequest, classroom_id: int, user_id: int) -> ManagedAccount:
+    """A pupil of the class, or a parent of one, whom the user may manage."""
+    actor, classroom = _classroom_or_404(request, classroom_id)
+    user = User.objects.filter(pk=user_id).first()
+    recipient = None if user is None else account_recipient(classroom=classroom, user=user)
+    if recipient is None or not can_manage_account(actor=actor, target=actor_for(recipient.user)):
+        raise Http404
+    return ManagedAccount(classroom=classroom, recipient=recipient)
+
+
+def _still_here_or_404(account: ManagedAccount) -> None:
+    """No new card for an account that has left: it cannot log in any more."""
+    if account.user.left_at is not None or not account.user.is_active:
+        raise Http404
+
+
+def _attachment(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _cards_pdf(
+    request: HttpRequest, classroom: Classroom, cards: list[LoginCard], name: str
+) -> HttpResponse:
+    title = f"Cartes de connexion — {classroom.name} — {classroom.school.name}"
+    pdf = login_cards_pdf(cards=cards, commune=_commune(request), title=title)
+    return _attachment(pdf, content_type="application/pdf", filename=f"{name}.pdf")
+
+
+# --- pages ------------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def classroom_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_for(_user(request))
+    if not (actor.is_school_staff or actor.is_commune_admin) or not actor.active:
+        raise Http404
+    return render(
+        request,
+        "classes/list.html",
+        {"classrooms": list(classrooms_managed_by(actor)), "year": current_year()},
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def classroom_detail(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    _actor, classroom = _classroom_or_404(request, classroom_id)
+    return render(
+        request,
+        "classes/detail.html",
+        {
+            "classroom": classroom,
+            "teachers": list(classroom.teachers.all()),
+            "roster": classroom_roster(classroom),
+        },
+    )
+
+
+# --- login cards ------------------------------------------------------------------------------
+
+
+class CardsForm(forms.Form):
+    audience = forms.ChoiceField(choices=[(a.value, a.value) for a in Audience])
+    reissue = forms.BooleanField(required=False)
+    file_format = forms.ChoiceField(choices=[("pdf", "PDF"), ("csv", "CSV")])
+
+
+@never_cache
+@login_required
+@require_POST
+def classroom_cards(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    """The class's login cards (PDF) or codes (CSV). POST: it may issue codes and QR tokens."""
+    actor, classroom = _classroom_or_404(request, classroom_id)
+    form = CardsForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choisissez pour qui imprimer les cartes et sous quelle forme.")
+        return redirect("classes:detail", classroom_id=classroom.pk)
+    audience = Audience(form.cleaned_data["audience"])
+    file_format = form.cleaned_data["file_format"]
+    with transaction.atomic():
+        batch = classroom_login_cards(
+            actor=actor,
+            issued_by=_user(request),
+            commune=_commune(request),
+            classroom=classroom,
+            audience=audience,
+            reissue=form.cleaned_data["reissue"],
+            qr_login=file_format == "pdf",
+            file_format=file_format,
+            request=request,
+        )
+        if not batch.cards:
+            messages.info(
+                request,
+                "Aucune carte : tous les comptes sont déjà activés. Cochez « Nouveaux codes » "
+                "pour réimprimer des cartes (les anciens codes et mots de passe ne "
+                "fonctionneront plus).",
+            )
+            return redirect("classes:detail", classroom_id=classroom.pk)
+        who = "eleves" if audience == Audience.PUPILS else "parents"
+        name = f"{slugify(classroom.name) or 'classe'}-{who}"
+        if file_format == "csv":
+            return _attachment(
+                login_codes_csv(batch.cards),
+                content_type="text/csv; charset=utf-8",
+                filename=f"codes-{name}.csv",
+            )
+        # Rendered inside the transaction: if it fails, no code or token was replaced.
+        return _cards_pdf(request, classroom, batch.cards, f"cartes-{name}")
+
+
+# --- one account ------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_POST
+def account_new_code(request: HttpRequest, classroom_id: int, user_id: int) -> HttpResponse:
+    """A new activation code (the password stops working), printed on a new card."""
+    account = _account_or_404(request, classroom_id, user_id)
+    _still_here_or_404(account)
+    with transaction.atomic():
+        card = account_login_card(
+            issued_by=_user(request),
+            commune=_commune(request),
+            classroom=account.classroom,
+            recipient=account.recipient,
+            new_code=True,
+            request=request,
+        )
+        return _cards_pdf(
+            request, account.classroom, [card], f"carte-{slugify(account.user.username)}"
+        )
+
+
+@login_required
+@require_POST
+def account_block(request: HttpRequest, classroom_id: int, user_id: int) -> HttpResponse:
+    account = _account_or_404(request, classroom_id, user_id)
+    security.account_block(actor=_user(request), user=account.user, request=request)
+    messages.success(request, f"Le compte de {account.user.display_name} est bloqué.")
+    return redirect("classes:detail", classroom_id=account.classroom.pk)
+
+
+@login_required
+@require_POST
+def account_unblock(request: HttpRequest, classroom_id: int, user_id: int) -> HttpResponse:
+    account = _account_or_404(request, classroom_id, user_id)
+    security.account_unblock(actor=_user(request), user=account.user, request=request)
+    messages.success(request, f"Le compte de {account.user.display_name} est débloqué.")
+    return redirect("classes:detail", classroom_id=account.classroom.pk)
+
+
+def _maternelle_pupil_or_404(
+    request: HttpRequest, classroom_id: int, user_id: int
+) -> ManagedAccount:
+    account = _account_or_404(request, classroom_id, user_id)
+    if not (account.classroom.is_maternelle and account.user.is_pupil):
+        raise Http404
+    return account
+
+
+@never_cache
+@login_required
+@require_POST
+def qr_token_renew(request: HttpRequest, classroom_id: int, user_id: int) -> HttpResponse:
+    """A new QR code (the old one stops working at once), printed on a new card."""
+    account = _maternelle_pupil_or_404(request, classroom_id, user_id)
+    _still_here_or_404(account)
+    with transaction.atomic():
+        card = account_login_card(
+            issued_by=_user(request),
+            commune=_commune(request),
+            classroom=account.classroom,
+            recipient=account.recipient,
+            new_code=False,
+            request=request,
+        )
+        return _cards_pdf(
+            request, account.classroom, [card], f"carte-{slugify(account.user.username)}"
+        )
+
+
+@login_required
+@require_POST
+def qr_token_revoke_view(request: HttpRequest, classroom_id: int, user_id: int) -> HttpResponse:
+    account = _maternelle_pupil_or_404(request, classroom_id, user_id)
+    if qr_token_revoke(actor=_user(request), pupil=account.user, request=request):
+        messages.success(request, f"Le QR code de {account.user.display_name} ne fonctionne plus.")
+    else:
+        messages.info(request, f"{account.user.display_name} n'avait pas de QR code actif.")
+    return redirect("classes:detail", classroom_id=account.classroom.pk)

@@ -1,0 +1,101 @@
+"""Names: comparison keys, readable logins and activation codes.
+
+ONDE writes the same name in several ways from one export to the next (capitals, accents
+dropped or not, hyphens or spaces), so names are compared through ``match_key``. Logins are
+``prenom.nom`` folded to ASCII, with a number appended on collision; they never change once
+given, so a re-import that corrects a name keeps the login printed on the pupil's card.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import unicodedata
+from collections.abc import Iterable
+
+from django.db.models import CharField, F, Func, Value
+
+from apps.accounts.models import User
+
+# Letters that cannot be read one for another on a printed card: no 0/O, 1/I/l.
+ACTIVATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+ACTIVATION_LENGTH = 8
+USERNAME_BASE_MAX = 60
+
+_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o"})
+_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+_NOT_LOGIN = re.compile(r"[^a-z]+")
+_SPACES = re.compile(r"\s+")
+
+
+def ascii_fold(value: str) -> str:
+    """Lower-case ASCII: accents and ligatures folded (``Hélène Œuvray`` → ``helene oeuvray``)."""
+    decomposed = unicodedata.normalize("NFKD", value.translate(_LIGATURES))
+    return decomposed.encode("ascii", "ignore").decode("ascii").lower()
+
+
+def match_key(value: str) -> str:
+    """What two spellings of one name have in common: letters and digits only."""
+    return _NOT_ALNUM.sub("", ascii_fold(value))
+
+
+def clean_text(value: str) -> str:
+    """A name as it will be stored: single spaces, no surrounding blanks."""
+    return _SPACES.sub(" ", value).strip()
+
+
+def login_part(value: str) -> str:
+    return _NOT_LOGIN.sub("-", ascii_fold(value)).strip("-")
+
+
+def username_base(first_name: str, last_name: str, *, fallback: str) -> str:
+    """``prenom.nom`` in ASCII; letters and hyphens only, so a numeric suffix is unambiguous."""
+    parts = [p for p in (login_part(first_name), login_part(last_name)) if p]
+    base = ".".join(parts)[:USERNAME_BASE_MAX].strip(".-")
+    return base or fallback
+
+
+def activation_code() -> str:
+    return "".join(secrets.choice(ACTIVATION_ALPHABET) for _ in range(ACTIVATION_LENGTH))
+
+
+def usernames_taken(bases: Iterable[str]) -> set[str]:
+    """Logins already given in this commune that an allocation from ``bases`` could clash with.
+
+    One query however many bases: a login is ``base`` or ``base`` + digits.
+    """
+    wanted = sorted(set(bases))
+    if not wanted:
+        return set()
+    stripped = Func(
+        F("username"),
+        Value("[0-9]+$"),
+        Value(""),
+        function="regexp_replace",
+        output_field=CharField(),
+    )
+    return set(
+        User.objects.annotate(login_base=stripped)
+        .filter(login_base__in=wanted)
+        .values_list("username", flat=True)
+    )
+
+
+class UsernameAllocator:
+    """Hands out free logins: ``lea.martin``, then ``lea.martin2``, ``lea.martin3``…"""
+
+    def __init__(self, taken: Iterable[str]) -> None:
+        self._taken = set(taken)
+        self._next: dict[str, int] = {}
+
+    def allocate(self, base: str) -> str:
+        if base not in self._taken:
+            self._taken.add(base)
+            return base
+        suffix = self._next.get(base, 2)
+        while f"{base}{suffix}" in self._taken:
+            suffix += 1
+        username = f"{base}{suffix}"
+        self._taken.add(username)
+        self._next[base] = suffix + 1
+        return username

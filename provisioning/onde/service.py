@@ -1,0 +1,153 @@
+"""ONDE import of one school: read, check, plan, then write everything or nothing."""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from apps.audit.services import record_event
+from apps.schools.models import School, SchoolYear
+from provisioning.onde.apply import apply_plan
+from provisioning.onde.csvfile import SourceFile
+from provisioning.onde.linking import Family, link_guardians
+from provisioning.onde.parsing import OndeFiles, parse_files
+from provisioning.onde.plan import Plan, Planner
+from provisioning.onde.progress import NullProgress, ProgressReporter
+from provisioning.onde.report import ImportReport, OndeImportError
+from provisioning.schools import (
+    commune_by_slug,
+    current_school_year,
+    ensure_current_school_year,
+    normalise_uai,
+    school_year_label_for_today,
+)
+from provisioning.services import ProvisioningError
+from tenants.db import current_schema
+
+log = logging.getLogger(__name__)
+
+
+def lock_commune_accounts() -> None:
+    """Serialise the imports of one commune: they allocate logins from the same namespace."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtext(%s))", [f"accounts-import:{current_schema()}"]
+        )
+
+
+def read_onde(
+    pupils: SourceFile, guardians: SourceFile, progress: ProgressReporter
+) -> tuple[OndeFiles, list[Family]]:
+    """Both files parsed and linked; every error of both raises one OndeImportError."""
+    progress.phase("Lecture des fichiers", 2)
+    files, issues = parse_files(pupils, guardians, today=timezone.localdate())
+    progress.advance(2)
+    if files is None:
+        raise OndeImportError(issues)
+    progress.phase("Rapprochement des responsables", len(files.guardians))
+    families, link_issues = link_guardians(files)
+    progress.advance(len(files.guardians))
+    issues.extend(link_issues)
+    if issues:
+        raise OndeImportError(issues)
+    return files, families
+
+
+def _plan(
+    school: School, files: OndeFiles, families: list[Family], year: SchoolYear | None
+) -> Plan:
+    plan = Planner(
+        school=school,
+        year=year,
+        year_label=year.label if year is not None else school_year_label_for_today(),
+        files=files,
+        families=families,
+    ).build()
+    if plan.issues:
+        raise OndeImportError(plan.issues)
+    return plan
+
+
+def import_for_school(
+    *,
+    school: School,
+    pupils: SourceFile,
+    guardians: SourceFile,
+    dry_run: bool = False,
+    progress: ProgressReporter | None = None,
+    actor: Any = None,
+) -> ImportReport:
+    """Import a pair of ONDE exports into ``school`` (in the schema that is active).
+
+    Raises OndeImportError, listing every error with its file and line, when the files are
+    wrong; nothing is written then. A dry run reads and plans, and writes nothing.
+    """
+    progress = progress or NullProgress()
+    started = time.perf_counter()
+    files, families = read_onde(pupils, guardians, progress)
+    progress.phase("Comparaison avec l'ENT", 1)
+    if dry_run:
+        plan = _plan(school, files, families, current_school_year(create=False))
+        progress.advance()
+        report = plan.report(dry_run=True, year_created=plan.year is None)
+        report.seconds = time.perf_counter() - started
+        return report
+
+    with transaction.atomic():
+        lock_commune_accounts()
+        year, year_made = ensure_current_school_year()
+        plan = _plan(school, files, families, year)
+        progress.advance()
+        apply_plan(plan, year=year, progress=progress)
+        report = plan.report(dry_run=False, year_created=year_made)
+        report.seconds = time.perf_counter() - started
+        record_event(
+            action="import.onde",
+            actor=actor,
+            target=f"{school.uai} {school.name}"[:200],
+            details=report.summary(),
+        )
+    log.info(
+        "ONDE import into %s: %s pupils, %s guardians in %.2f s",
+        school.uai,
+        len(report.pupils.created) + len(report.pupils.updated) + len(report.pupils.unchanged),
+        len(report.guardians.created)
+        + len(report.guardians.updated)
+        + len(report.guardians.unchanged),
+        report.seconds,
+    )
+    return report
+
+
+def school_by_uai(uai: str, *, commune_name: str) -> School:
+    uai = normalise_uai(uai)
+    school = School.objects.filter(uai=uai).first()
+    if school is None:
+        raise ProvisioningError(
+            f"Aucune école {uai} dans la commune {commune_name} "
+            "(ajoutez-la d'abord : manage.py add_school)."
+        )
+    return school
+
+
+def onde_import(
+    *,
+    commune_slug: str,
+    school_uai: str,
+    pupils: SourceFile,
+    guardians: SourceFile,
+    dry_run: bool = False,
+    progress: ProgressReporter | None = None,
+) -> ImportReport:
+    """The operator's entry point (``manage.py import_onde``): commune and school by name."""
+    commune = commune_by_slug(commune_slug)
+    with schema_context(commune.schema_name):
+        school = school_by_uai(school_uai, commune_name=commune.name)
+        return import_for_school(
+            school=school, pupils=pupils, guardians=guardians, dry_run=dry_run, progress=progress
+        )

@@ -1,0 +1,97 @@
+"""The ONDE import started from the web, as a Celery task.
+
+tenant-schemas-celery runs the task in the schema of the commune that queued it; the task
+takes the job's id, never a model instance. Progress goes to the job row through a
+connection of its own (``JobProgress``), so the status page can follow it while the
+import's transaction is still open.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.utils import timezone
+
+from config.celery import app
+from tenants.db import current_schema
+
+log = logging.getLogger(__name__)
+
+TASK_NAME = "schools.import_onde"
+
+
+@app.task(name=TASK_NAME)
+def import_onde_job(job_id: int) -> str:
+    from apps.accounts.models import User
+    from apps.schools.models import ImportJob, ImportJobStatus
+    from provisioning.onde.csvfile import SourceFile
+    from provisioning.onde.progress import JobProgress
+    from provisioning.onde.report import OndeImportError
+    from provisioning.onde.service import import_for_school
+    from provisioning.services import ProvisioningError
+
+    job = ImportJob.objects.select_related("school").filter(pk=job_id).first()
+    if job is None or job.status != ImportJobStatus.QUEUED:
+        return "skipped"
+    job.status = ImportJobStatus.RUNNING
+    job.started_at = timezone.now()
+    job.save(update_fields=["status", "started_at"])
+    actor = User.objects.filter(pk=job.requested_by_id).first() if job.requested_by_id else None
+    progress = JobProgress(job_id=job.pk, schema=current_schema())
+    try:
+        report = import_for_school(
+            school=job.school,
+            pupils=SourceFile(job.pupils_filename, bytes(job.pupils_data)),
+            guardians=SourceFile(job.guardians_filename, bytes(job.guardians_data)),
+            dry_run=job.dry_run,
+            progress=progress,
+            actor=actor,
+        )
+    except OndeImportError as exc:
+        job.status = ImportJobStatus.FAILED
+        job.errors = [issue.as_dict() for issue in exc.issues]
+        job.summary = {"message": str(exc)}
+    except ProvisioningError as exc:
+        job.status = ImportJobStatus.FAILED
+        job.errors = [{"file": "", "line": None, "message": str(exc)}]
+        job.summary = {"message": str(exc)}
+    except Exception:
+        log.exception("ONDE import job %s failed", job_id)
+        job.status = ImportJobStatus.FAILED
+        job.errors = [
+            {
+                "file": "",
+                "line": None,
+                "message": "Erreur inattendue pendant l'import : rien n'a été importé. "
+                "L'équipe technique a été prévenue.",
+            }
+        ]
+        raise
+    else:
+        job.status = ImportJobStatus.SUCCEEDED
+        job.summary = report.summary()
+        job.summary["names"] = {
+            "pupils_created": report.pupils.created,
+            "pupils_updated": report.pupils.updated,
+            "guardians_created": report.guardians.created,
+            "guardians_updated": report.guardians.updated,
+            "moved": report.enrolments.moved,
+            "leaving": report.enrolments.leaving,
+        }
+    finally:
+        progress.close()
+        # The files are personal data: kept only for the import.
+        job.pupils_data = b""
+        job.guardians_data = b""
+        job.finished_at = timezone.now()
+        job.save(
+            update_fields=[
+                "status",
+                "errors",
+                "summary",
+                "pupils_data",
+                "guardians_data",
+                "finished_at",
+            ]
+        )
+    return str(job.status)
