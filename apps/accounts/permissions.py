@@ -21,9 +21,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from apps.accounts.models import Profile
+from apps.accounts.models import TWO_FACTOR_REQUIRED, Profile
 
 STAFF_PROFILES = frozenset({Profile.TEACHER, Profile.DIRECTOR, Profile.STAFF})
+# Profiles that may add a second factor of their own accord (mandatory for TWO_FACTOR_REQUIRED).
+TWO_FACTOR_OPTIONAL = frozenset({Profile.TEACHER, Profile.DIRECTOR})
 
 
 @dataclass(frozen=True)
@@ -215,3 +217,19 @@ def can_administer_commune(*, actor: Actor) -> bool:
 def can_act_for_child(*, parent: Actor, child_id: int) -> bool:
     """Sign the cahier de liaison and similar acts that need parental authority."""
     return parent.active and child_id in parent.authority_child_ids
+
+
+def can_unlock_account(*, actor: Actor, target: Actor) -> bool:
+    """Lift a lock-out after failed logins, or set a pupil's new password: pupils only."""
+    return target.is_pupil and can_manage_account(actor=actor, target=target)
+
+
+def can_enrol_two_factor(*, actor: Actor) -> bool:
+    """Mandatory for administrators and coordinators, optional for teachers and directors."""
+    return actor.active and (
+        actor.profile in TWO_FACTOR_REQUIRED or actor.profile in TWO_FACTOR_OPTIONAL
+    )
+
+
+def can_view_audit_log(*, actor: Actor) -> bool:
+    return can_administer_commune(actor=actor)

@@ -4,7 +4,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from apps.accounts.security.rules import can_view_audit_log
+from apps.accounts.permissions import can_view_audit_log
+from apps.accounts.selectors import profile_actor
 from apps.audit.actions import ACTION_LABELS, action_label, details_text
 from apps.audit.selectors import audit_event_page
 
@@ -12,7 +13,8 @@ from apps.audit.selectors import audit_event_page
 @never_cache
 def journal(request: HttpRequest) -> HttpResponse:
     """The commune's audit log, for its administrators only (404 for anyone else)."""
-    if not can_view_audit_log(request.user):
+    user = request.user
+    if not user.is_authenticated or not can_view_audit_log(actor=profile_actor(user)):
         raise Http404
     action = request.GET.get("action", "")
     if action not in ACTION_LABELS:

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import Profile, User
-from apps.accounts.security.rules import can_unlock
+from apps.accounts.permissions import can_unlock_account
+from apps.accounts.selectors import actors_for
 from apps.audit.models import AuditEvent
 from apps.schools.models import (
     Classroom,
@@ -26,6 +27,11 @@ from apps.schools.models import (
 from tests.security.helpers import PUPIL_PASSWORD, enrol, log_in, log_in_verified, make_user
 
 LIMIT = 10
+
+
+def can_unlock(user: User, pupil: User) -> bool:
+    actors = actors_for([user, pupil])
+    return can_unlock_account(actor=actors[user.pk], target=actors[pupil.pk])
 
 
 def _fail(client, username: str, times: int = LIMIT):

@@ -1,6 +1,6 @@
 """Writes on the login side of accounts: activation, blocking, unlocking, passwords.
 
-Each one records its audit event; the permission checks are the callers' (rules.py).
+Each one records its audit event; callers check permissions (apps.accounts.permissions).
 """
 
 from __future__ import annotations

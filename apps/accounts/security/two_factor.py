@@ -26,7 +26,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from apps.accounts.models import User
-from apps.accounts.security.rules import TWO_FACTOR_OPTIONAL
+from apps.accounts.permissions import TWO_FACTOR_OPTIONAL
 from apps.audit.services import record_event
 
 SESSION_DEVICE_STATE = "_ent_2fa_device"

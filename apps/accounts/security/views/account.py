@@ -12,20 +12,22 @@ from django.urls import reverse_lazy
 from django.views.decorators.cache import never_cache
 
 from apps.accounts.passwords import password_rules_for
-from apps.accounts.security import rules, services, two_factor
+from apps.accounts.permissions import can_enrol_two_factor
+from apps.accounts.security import services, two_factor
 from apps.accounts.security.forms import (
     AdultPasswordResetForm,
     FrenchPasswordChangeForm,
     FrenchSetPasswordForm,
 )
 from apps.accounts.security.views.common import current_account
+from apps.accounts.selectors import profile_actor
 
 
 @never_cache
 @login_required
 def account(request: HttpRequest) -> HttpResponse:
     user = current_account(request)
-    can_enrol = rules.can_enrol_two_factor(user)
+    can_enrol = can_enrol_two_factor(actor=profile_actor(user))
     enrolled = can_enrol and two_factor.has_confirmed_device(user)
     return render(
         request,

@@ -13,7 +13,8 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 
 from apps.accounts.models import User
-from apps.accounts.security import rules, two_factor
+from apps.accounts.permissions import can_enrol_two_factor
+from apps.accounts.security import two_factor
 from apps.accounts.security.forms import EnrolmentCodeForm, SecondFactorForm
 from apps.accounts.security.views.common import (
     count_failed_login,
@@ -22,6 +23,7 @@ from apps.accounts.security.views.common import (
     safe_next_url,
     with_next,
 )
+from apps.accounts.selectors import profile_actor
 
 
 @never_cache
@@ -31,7 +33,7 @@ from apps.accounts.security.views.common import (
 def two_factor_enrol(request: HttpRequest) -> HttpResponse:
     """Add the authentication application: QR code and secret, then a first code."""
     user = current_account(request)
-    if not rules.can_enrol_two_factor(user):
+    if not can_enrol_two_factor(actor=profile_actor(user)):
         raise Http404
     next_url = safe_next_url(request)
     if two_factor.has_confirmed_device(user):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -12,16 +14,23 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
 from apps.accounts.models import Profile, User
-from apps.accounts.security import rules, services
+from apps.accounts.permissions import can_manage_account, can_unlock_account
+from apps.accounts.security import services
 from apps.accounts.security.forms import PupilPasswordForm
 from apps.accounts.security.views.common import current_account
+from apps.accounts.selectors import actors_for
 
 
 def _pupil_or_404(request: HttpRequest, pupil_id: int) -> User:
     pupil = User.objects.filter(pk=pupil_id, profile=Profile.PUPIL).first()
-    if pupil is None or not rules.can_unlock(request.user, pupil):
+    if pupil is None or not _allowed(can_unlock_account, current_account(request), pupil):
         raise Http404
     return pupil
+
+
+def _allowed(rule: Callable[..., bool], actor: User, target: User) -> bool:
+    actors = actors_for([actor, target])
+    return rule(actor=actors[actor.pk], target=actors[target.pk])
 
 
 @never_cache
@@ -64,10 +73,10 @@ def pupil_access(request: HttpRequest, pupil_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def account_blocking(request: HttpRequest, user_id: int) -> HttpResponse:
-    """The commune administrator blocks (or unblocks) an account."""
+    """Block (or unblock) an account: whoever manages it (apps.accounts.permissions)."""
     target = User.objects.filter(pk=user_id).first()
     actor = current_account(request)
-    if target is None or not rules.can_block(actor, target):
+    if target is None or not _allowed(can_manage_account, actor, target):
         raise Http404
     if request.method == "POST":
         if request.POST.get("action") == "block":
