@@ -6,6 +6,7 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
@@ -13,6 +14,7 @@ from django.urls import set_urlconf
 from django_tenants.utils import remove_www
 
 from tenants import views
+from tenants.db import tenant_connection, use_public_schema
 from tenants.routing import host_cache
 
 log = logging.getLogger(__name__)
@@ -30,7 +32,7 @@ class HealthCheckMiddleware:
         if request.path_info != "/healthz":
             return self.get_response(request)
         try:
-            connection.set_schema_to_public()
+            use_public_schema()
             with connection.cursor() as cursor:
                 cursor.execute("SELECT 1")
                 cursor.fetchone()
@@ -52,38 +54,41 @@ class CommuneRoutingMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        # The connection is only switched once the route is known, to public or to the
-        # commune, instead of to public first and then to the commune: a connection that
-        # served this commune last keeps its schema, its search_path on the server and its
-        # cached content types (config/db/base.py). Resolving never depends on the schema
-        # the connection is left on: the stamp read is schema-qualified and a host lookup
-        # switches to public itself (tenants/routing.py).
+        # The connection is switched once the route is known, to public or to the commune,
+        # instead of to public first and then to the commune: a connection that served this
+        # commune last keeps its schema and its search_path on the server (no SET, see
+        # config/db/base.py). Resolving does not depend on the schema the connection is left
+        # on: the stamp read is schema-qualified and a host lookup runs in public
+        # (tenants/routing.py).
         try:
             hostname = remove_www(request.get_host().split(":")[0]).lower()
         except DisallowedHost:
-            connection.set_schema_to_public()
+            use_public_schema()
             return views.not_found(request, status=400)
         try:
             route = host_cache.resolve(hostname)
         except BaseException:
-            connection.set_schema_to_public()
+            use_public_schema()
             raise
         if route.is_public:
-            connection.set_schema_to_public()
+            use_public_schema()
             request.commune = None  # type: ignore[attr-defined]
-            request.tenant = connection.tenant  # type: ignore[attr-defined]
-            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF  # type: ignore[attr-defined]
-            set_urlconf(request.urlconf)  # type: ignore[attr-defined]
+            request.tenant = tenant_connection().tenant  # type: ignore[attr-defined]
+            request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
+            set_urlconf(request.urlconf)
             return self.get_response(request)
         commune = route.commune
         if commune is None:
-            connection.set_schema_to_public()
+            use_public_schema()
             return views.not_found(request)
         request.commune = commune  # type: ignore[attr-defined]
         request.tenant = commune  # type: ignore[attr-defined]
         if not commune.is_live:
-            connection.set_schema_to_public()
+            use_public_schema()
             return views.suspended(request, commune)
-        connection.set_tenant(commune)
-        request.urlconf = settings.ROOT_URLCONF  # type: ignore[attr-defined]
+        # Switching from public used to drop the cached content types on every request;
+        # keep doing so (cheap), so a request never sees entries cached by an earlier one.
+        ContentType.objects.clear_cache()
+        tenant_connection().set_tenant(commune)
+        request.urlconf = settings.ROOT_URLCONF
         return self.get_response(request)

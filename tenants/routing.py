@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import connection, transaction
+from django_tenants.utils import get_public_schema_name, schema_context
 
 from tenants.models import Commune, Domain, RoutingVersion
 
@@ -44,7 +45,8 @@ class HostCache:
 
     def _refresh_stamp(self) -> None:
         now = time.monotonic()
-        if self._version is not None and now - self._checked_at < settings.ENT_ROUTING_STAMP_SECONDS:
+        fresh = now - self._checked_at < settings.ENT_ROUTING_STAMP_SECONDS
+        if self._version is not None and fresh:
             return
         version = current_version()
         with self._lock:
@@ -72,9 +74,9 @@ def _lookup(hostname: str) -> Route:
     base = settings.ENT_BASE_DOMAIN
     if hostname == base:
         return PUBLIC_ROUTE
-    # Domains live in the public schema; the caller sets the schema it serves afterwards.
-    connection.set_schema_to_public()
-    domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
+    # Domains live in the public schema, whatever schema the connection is on.
+    with schema_context(get_public_schema_name()):
+        domain = Domain.objects.select_related("tenant").filter(domain=hostname).first()
     if domain is None:
         return NOT_FOUND
     return Route(commune=domain.tenant)
@@ -109,7 +111,8 @@ def bump_version() -> None:
     """
     if connection.in_atomic_block:
         current = set(connection.savepoint_ids)
-        for sids, func, _robust in connection.run_on_commit:
+        # Django 5 stores (savepoint ids, function, robust); django-stubs still says pairs.
+        for sids, func, _robust in connection.run_on_commit:  # type: ignore[misc]
             if func is _bump_now and sids <= current:
                 return
     transaction.on_commit(_bump_now)

@@ -19,16 +19,15 @@ from django_tenants.utils import get_limit_set_calls
 
 
 class DatabaseWrapper(tenant_base.DatabaseWrapper):
+    search_path_set_schemas: list[str] | None
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         # The search_path in effect on the server session, when known; None if unknown.
         self._server_search_path: list[str] | None = None
         super().__init__(*args, **kwargs)
 
     def set_tenant(self, tenant: Any, include_public: bool = True) -> None:
-        if (
-            tenant.schema_name == self.schema_name
-            and include_public == self.include_public_schema
-        ):
+        if tenant.schema_name == self.schema_name and include_public == self.include_public_schema:
             # Same schema: only the tenant object changes; the path on the server stays valid
             # and so do the content types cached for this schema.
             self.tenant = tenant
