@@ -6,7 +6,6 @@ import logging
 from collections.abc import Callable
 
 from django.conf import settings
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import DisallowedHost
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
@@ -86,9 +85,8 @@ class CommuneRoutingMiddleware:
         if not commune.is_live:
             use_public_schema()
             return views.suspended(request, commune)
-        # Switching from public used to drop the cached content types on every request;
-        # keep doing so (cheap), so a request never sees entries cached by an earlier one.
-        ContentType.objects.clear_cache()
+        # Content types cached for this schema stay valid while the connection stays on it;
+        # django-tenants drops them whenever set_tenant actually changes the schema.
         tenant_connection().set_tenant(commune)
-        request.urlconf = settings.ROOT_URLCONF
+        # No request.urlconf: ROOT_URLCONF (the communes' URLs) is Django's default.
         return self.get_response(request)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -29,11 +28,15 @@ NOT_FOUND = Route(commune=None)
 
 
 class HostCache:
-    """Per-process LRU of host → Route, dropped as a whole when the stamp moves."""
+    """Per-process map of host → Route, dropped as a whole when the stamp moves.
+
+    Bounded: past _MAX_ENTRIES the oldest entry goes (unknown hosts are cached too, so that
+    a scan of random subdomains costs one lookup each, not one per request).
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._routes: OrderedDict[str, Route] = OrderedDict()
+        self._routes: dict[str, Route] = {}
         self._version: int | None = None
         self._checked_at = 0.0
 
@@ -57,16 +60,15 @@ class HostCache:
 
     def resolve(self, hostname: str) -> Route:
         self._refresh_stamp()
-        with self._lock:
-            route = self._routes.get(hostname)
-            if route is not None:
-                self._routes.move_to_end(hostname)
-                return route
+        # A dict read is atomic under the GIL: the hot path takes no lock.
+        route = self._routes.get(hostname)
+        if route is not None:
+            return route
         route = _lookup(hostname)
         with self._lock:
             self._routes[hostname] = route
             if len(self._routes) > _MAX_ENTRIES:
-                self._routes.popitem(last=False)
+                del self._routes[next(iter(self._routes))]
         return route
 
 
