@@ -27,6 +27,7 @@ from provisioning.services import provision_commune
 from tenants.db import current_schema, use_public_schema
 from tenants.models import Commune, Domain, Groupement, RoutingVersion
 from tenants.routing import host_cache
+from tests.world import World, build_bordeaux, build_pessac, log_in
 
 SESSION_COMMUNES = [
     ("Bordeaux", "33063", "bordeaux"),
@@ -168,3 +169,26 @@ def redis_worker(settings: Any) -> Iterator[object]:
     finally:
         app.conf.update(**previous)
         _forget_celery_queues()
+
+
+# --- the small school world shared by the API and page tests (tests/world.py) --------------
+
+
+@pytest.fixture
+def bordeaux(db: None) -> World:
+    return build_bordeaux()
+
+
+@pytest.fixture
+def pessac(db: None) -> World:
+    return build_pessac()
+
+
+@pytest.fixture
+def as_user(tenant_client: Callable[..., Client]) -> Callable[[World, str], Client]:
+    """``as_user(bordeaux, "par1")``: a client of that commune logged in as that person."""
+
+    def make(world: World, name: str) -> Client:
+        return log_in(tenant_client, world.schema, world[name])
+
+    return make

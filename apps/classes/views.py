@@ -194,6 +194,11 @@ def classroom_cards(request: HttpRequest, classroom_id: int) -> HttpResponse:
 def account_new_code(request: HttpRequest, classroom_id: int, user_id: int) -> HttpResponse:
     """A new activation code (the password stops working), printed on a new card."""
     account = _account_or_404(request, classroom_id, user_id)
+    return _new_card_pdf(request, account, new_code=True)
+
+
+def _new_card_pdf(request: HttpRequest, account: ManagedAccount, *, new_code: bool) -> HttpResponse:
+    """One new login card for one account: a new activation code, or a new QR login link."""
     _still_here_or_404(account)
     with transaction.atomic():
         card = account_login_card(
@@ -201,7 +206,7 @@ def account_new_code(request: HttpRequest, classroom_id: int, user_id: int) -> H
             commune=_commune(request),
             classroom=account.classroom,
             recipient=account.recipient,
-            new_code=True,
+            new_code=new_code,
             request=request,
         )
         return _cards_pdf(
@@ -242,19 +247,7 @@ def _maternelle_pupil_or_404(
 def qr_token_renew(request: HttpRequest, classroom_id: int, user_id: int) -> HttpResponse:
     """A new QR code (the old one stops working at once), printed on a new card."""
     account = _maternelle_pupil_or_404(request, classroom_id, user_id)
-    _still_here_or_404(account)
-    with transaction.atomic():
-        card = account_login_card(
-            issued_by=_user(request),
-            commune=_commune(request),
-            classroom=account.classroom,
-            recipient=account.recipient,
-            new_code=False,
-            request=request,
-        )
-        return _cards_pdf(
-            request, account.classroom, [card], f"carte-{slugify(account.user.username)}"
-        )
+    return _new_card_pdf(request, account, new_code=False)
 
 
 @login_required

@@ -146,8 +146,29 @@ def class_key(label: str) -> str:
     return match_key(label)
 
 
+class _Named:
+    """Names as ONDE gives them: a family name, maybe a usage name, a first name."""
+
+    usage_name: str
+    family_name: str
+    first_name: str
+
+    @property
+    def last_name(self) -> str:
+        return self.usage_name or self.family_name
+
+    @property
+    def name_keys(self) -> frozenset[str]:
+        """Either name may be the one a guardian line uses for the child."""
+        return frozenset(k for k in (match_key(self.family_name), match_key(self.usage_name)) if k)
+
+    @property
+    def first_key(self) -> str:
+        return match_key(self.first_name)
+
+
 @dataclass
-class PupilLine:
+class PupilLine(_Named):
     line: int
     family_name: str
     usage_name: str
@@ -158,18 +179,6 @@ class PupilLine:
     class_label: str
     class_id: str
     photo_consent: bool | None
-
-    @property
-    def last_name(self) -> str:
-        return self.usage_name or self.family_name
-
-    @property
-    def name_keys(self) -> frozenset[str]:
-        return frozenset(k for k in (match_key(self.family_name), match_key(self.usage_name)) if k)
-
-    @property
-    def first_key(self) -> str:
-        return match_key(self.first_name)
 
     @property
     def class_key(self) -> str:
@@ -184,16 +193,12 @@ class PupilLine:
 
 
 @dataclass
-class ChildRef:
+class ChildRef(_Named):
     position: int
     usage_name: str
     family_name: str
     first_name: str
     class_label: str
-
-    @property
-    def name_keys(self) -> frozenset[str]:
-        return frozenset(k for k in (match_key(self.family_name), match_key(self.usage_name)) if k)
 
     def describe(self) -> str:
         name = f"{self.first_name} {(self.usage_name or self.family_name).upper()}"
@@ -201,7 +206,7 @@ class ChildRef:
 
 
 @dataclass
-class GuardianLine:
+class GuardianLine(_Named):
     line: int
     civility: str
     usage_name: str
@@ -210,18 +215,6 @@ class GuardianLine:
     email: str
     phone: str
     children: list[ChildRef] = field(default_factory=list)
-
-    @property
-    def last_name(self) -> str:
-        return self.usage_name or self.family_name
-
-    @property
-    def name_keys(self) -> frozenset[str]:
-        return frozenset(k for k in (match_key(self.family_name), match_key(self.usage_name)) if k)
-
-    @property
-    def first_key(self) -> str:
-        return match_key(self.first_name)
 
     @property
     def display(self) -> str:

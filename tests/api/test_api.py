@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 from rest_framework.authtoken.models import Token
 
-from tests.api.world import add_pupils, build_bordeaux, log_in
+from tests.world import add_pupils, build_bordeaux, log_in
 
 MISSING_ID = 987654
 

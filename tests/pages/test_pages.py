@@ -18,7 +18,7 @@ from django_tenants.utils import schema_context
 from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.schools.models import School
-from tests.api.world import add_pupils, build_bordeaux, log_in, uai
+from tests.world import add_pupils, build_bordeaux, log_in, uai
 
 MISSING_ID = 987654
 
