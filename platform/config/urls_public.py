@@ -12,4 +12,5 @@ urlpatterns = [
     path("", views.landing, name="home"),
     path("", include("apps.accounts.urls")),
     path("admin/", admin.site.urls),
+    path("facturation/", include("tenants.billing.urls")),
 ]

@@ -19,4 +19,6 @@ urlpatterns = [
     path("", include("apps.classes.urls")),
     path("admin/", admin.site.urls),
     path("administration/imports/", include("apps.schools.urls_imports")),
+    # A commune administrator's own contract lines, orders and invoices (scoped to the host).
+    path("facturation/", include("tenants.billing.urls")),
 ]

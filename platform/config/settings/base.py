@@ -42,6 +42,7 @@ SHARED_APPS = [
     "provisioning",
     "django_tenants",
     "tenants",
+    "tenants.billing",
     # Apps present in both lists: moving one between lists later would mean data surgery.
     "apps.accounts",
     "django.contrib.contenttypes",
@@ -61,6 +62,7 @@ SHARED_APPS = [
     # Swagger UI and Redoc served from our own static files (no CDN).
     "drf_spectacular_sidecar",
     "apps.audit",
+    "tenants.usage",
 ]
 
 TENANT_APPS = [
@@ -238,6 +240,11 @@ CELERY_BEAT_SCHEDULE = {
     "accounts-lifecycle-nightly": {
         "task": "accounts.lifecycle_all_communes",
         "schedule": crontab(hour=3, minute=17),  # CELERY_TIMEZONE: Europe/Paris
+    },
+    # Public-schema task that counts every live commune's classes for billing (§7).
+    "usage-class-counts-nightly": {
+        "task": "usage.collect_class_counts",
+        "schedule": crontab(hour=2, minute=41),  # CELERY_TIMEZONE: Europe/Paris
     },
 }
 

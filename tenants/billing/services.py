@@ -1,0 +1,344 @@
+"""Writes: the contract's notice, prices, purchase orders, invoices and credit notes."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from apps.accounts.models import Profile, User
+from tenants.billing.models import (
+    Contract,
+    ContractStatus,
+    Invoice,
+    InvoiceCounter,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceStatus,
+    PriceLine,
+    PriceRevision,
+    PurchaseOrder,
+    PurchaseOrderLine,
+    PurchaseOrderStatus,
+    add_months,
+    round_cents,
+)
+from tenants.billing.validators import validate_nature_article, validate_rubrique
+from tenants.models import Commune
+
+
+class BillingError(ValidationError):
+    """A billing rule was broken; nothing was written."""
+
+
+# --- Contract --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contract_end_notice(*, contract: Contract, letter_date: datetime.date) -> Contract:
+    """Record the registered letter ending the contract; it ends ``notice_months`` later,
+    and never after its own natural end."""
+    if contract.status == ContractStatus.ENDED:
+        raise BillingError("Ce marché est déjà terminé.")
+    if letter_date < contract.notified_on:
+        raise BillingError("La lettre de résiliation précède la notification du marché.")
+    contract.notice_letter_date = letter_date
+    contract.effective_end_date = min(
+        add_months(letter_date, contract.notice_months), contract.natural_end_date
+    )
+    contract.status = ContractStatus.NOTICE_GIVEN
+    contract.save(update_fields=["notice_letter_date", "effective_end_date", "status"])
+    return contract
+
+
+# --- Prices ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def price_revision_create(
+    *, price_line: PriceLine, unit_price_ht: Decimal, vat_rate: Decimal, valid_from: datetime.date
+) -> PriceRevision:
+    revision = PriceRevision(
+        price_line=price_line,
+        unit_price_ht=unit_price_ht,
+        vat_rate=vat_rate,
+        valid_from=valid_from,
+    )
+    revision.full_clean()
+    revision.save()
+    return revision
+
+
+def price_in_force(*, price_line: PriceLine, on: datetime.date) -> PriceRevision:
+    revision = (
+        PriceRevision.objects.filter(price_line=price_line, valid_from__lte=on)
+        .order_by("-valid_from")
+        .first()
+    )
+    if revision is None:
+        raise BillingError(f"Aucun prix en vigueur le {on:%d/%m/%Y} pour {price_line.code}.")
+    return revision
+
+
+# --- Purchase orders -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderLineSpec:
+    price_line: PriceLine
+    quantity: Decimal
+    rubrique: str
+    nature: str
+
+
+_ORDER_TRANSITIONS = {
+    PurchaseOrderStatus.DRAFT: PurchaseOrderStatus.ISSUED,
+    PurchaseOrderStatus.ISSUED: PurchaseOrderStatus.DELIVERED,
+    PurchaseOrderStatus.DELIVERED: PurchaseOrderStatus.INVOICED,
+}
+
+
+def _move_order(order: PurchaseOrder, to: PurchaseOrderStatus) -> None:
+    if _ORDER_TRANSITIONS.get(PurchaseOrderStatus(order.status)) != to:
+        raise BillingError(
+            f"Un bon de commande « {order.get_status_display()} » ne peut pas passer à "
+            f"« {to.label} »."
+        )
+    order.status = to
+
+
+@transaction.atomic
+def purchase_order_create(*, commune: Commune, lines: Sequence[OrderLineSpec]) -> PurchaseOrder:
+    if not lines:
+        raise BillingError("Un bon de commande compte au moins une ligne.")
+    order = PurchaseOrder.objects.create(commune=commune)
+    for spec in lines:
+        line = PurchaseOrderLine(
+            order=order,
+            price_line=spec.price_line,
+            quantity=spec.quantity,
+            rubrique=spec.rubrique,
+            nature=spec.nature,
+        )
+        line.full_clean()
+        line.save()
+    return order
+
+
+def _locked(order: PurchaseOrder) -> PurchaseOrder:
+    return PurchaseOrder.objects.select_for_update().get(pk=order.pk)
+
+
+@transaction.atomic
+def purchase_order_issue(*, order: PurchaseOrder, issued_by: User) -> PurchaseOrder:
+    if issued_by.profile != Profile.COORDINATOR:
+        raise BillingError("Seul un coordinateur du groupement émet un bon de commande.")
+    order = _locked(order)
+    _move_order(order, PurchaseOrderStatus.ISSUED)
+    order.issued_by = issued_by
+    order.issued_by_name = issued_by.display_name
+    order.issued_at = timezone.now()
+    order.save(update_fields=["status", "issued_by", "issued_by_name", "issued_at"])
+    return order
+
+
+@transaction.atomic
+def purchase_order_deliver(*, order: PurchaseOrder) -> PurchaseOrder:
+    order = _locked(order)
+    _move_order(order, PurchaseOrderStatus.DELIVERED)
+    order.delivered_at = timezone.now()
+    order.save(update_fields=["status", "delivered_at"])
+    return order
+
+
+# --- Invoices --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class InvoiceLineSpec:
+    label: str
+    quantity: Decimal
+    unit_price_ht: Decimal
+    vat_rate: Decimal
+    rubrique: str
+    nature: str
+
+
+def invoice_number_allocate(*, year: int) -> tuple[int, str]:
+    """The next number of ``year``. Must run inside the transaction that uses it: the
+    counter row stays locked until that transaction ends, and a rollback returns it."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("invoice_number_allocate must run inside a transaction")
+    # ON CONFLICT DO NOTHING: two first invoices of a year must not both try to insert.
+    InvoiceCounter.objects.bulk_create([InvoiceCounter(year=year)], ignore_conflicts=True)
+    counter = InvoiceCounter.objects.select_for_update().get(year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number, f"{year}-{counter.last_number:06d}"
+
+
+def _line_amounts(spec: InvoiceLineSpec) -> tuple[Decimal, Decimal, Decimal]:
+    amount_ht = round_cents(spec.quantity * spec.unit_price_ht)
+    amount_vat = round_cents(amount_ht * spec.vat_rate / Decimal(100))
+    return amount_ht, amount_vat, amount_ht + amount_vat
+
+
+def _validate_spec(spec: InvoiceLineSpec) -> None:
+    validate_rubrique(spec.rubrique)
+    validate_nature_article(spec.nature)
+    if not spec.label.strip():
+        raise BillingError("Chaque ligne a une désignation.")
+
+
+@transaction.atomic
+def _invoice_write(
+    *,
+    kind: InvoiceKind,
+    commune: Commune,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    issued_on: datetime.date,
+    lines: Sequence[InvoiceLineSpec],
+    purchase_order: PurchaseOrder | None = None,
+    credited_invoice: Invoice | None = None,
+    reason: str = "",
+) -> Invoice:
+    if not lines:
+        raise BillingError("Une facture compte au moins une ligne.")
+    if period_start > period_end:
+        raise BillingError("La période facturée commence après sa fin.")
+    sequence, number = invoice_number_allocate(year=issued_on.year)
+    invoice = Invoice.objects.create(
+        number=number,
+        year=issued_on.year,
+        sequence=sequence,
+        kind=kind,
+        commune=commune,
+        period_start=period_start,
+        period_end=period_end,
+        issued_on=issued_on,
+        purchase_order=purchase_order,
+        credited_invoice=credited_invoice,
+        reason=reason,
+    )
+    total_ht = total_vat = Decimal("0.00")
+    for position, spec in enumerate(lines, start=1):
+        # Checked after the number is taken on purpose: a failure rolls both back together.
+        _validate_spec(spec)
+        amount_ht, amount_vat, amount_ttc = _line_amounts(spec)
+        InvoiceLine.objects.create(
+            invoice=invoice,
+            position=position,
+            label=spec.label,
+            quantity=spec.quantity,
+            unit_price_ht=spec.unit_price_ht,
+            vat_rate=spec.vat_rate,
+            rubrique=spec.rubrique,
+            nature=spec.nature,
+            amount_ht=amount_ht,
+            amount_vat=amount_vat,
+            amount_ttc=amount_ttc,
+        )
+        total_ht += amount_ht
+        total_vat += amount_vat
+    invoice.total_ht, invoice.total_vat = total_ht, total_vat
+    invoice.total_ttc = total_ht + total_vat
+    invoice.save(update_fields=["total_ht", "total_vat", "total_ttc"])
+    return invoice
+
+
+def invoice_create(
+    *,
+    commune: Commune,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    issued_on: datetime.date,
+    lines: Sequence[InvoiceLineSpec],
+) -> Invoice:
+    return _invoice_write(
+        kind=InvoiceKind.INVOICE,
+        commune=commune,
+        period_start=period_start,
+        period_end=period_end,
+        issued_on=issued_on,
+        lines=lines,
+    )
+
+
+@transaction.atomic
+def invoice_create_from_order(
+    *,
+    order: PurchaseOrder,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    issued_on: datetime.date,
+) -> Invoice:
+    """Bill a delivered order at the prices in force on ``issued_on``, copied onto the lines."""
+    order = _locked(order)
+    _move_order(order, PurchaseOrderStatus.INVOICED)
+    specs = []
+    for line in order.lines.select_related("price_line"):
+        revision = price_in_force(price_line=line.price_line, on=issued_on)
+        specs.append(
+            InvoiceLineSpec(
+                label=f"{line.price_line.code} — {line.price_line.label} "
+                f"({line.price_line.get_unit_display()})",
+                quantity=line.quantity,
+                unit_price_ht=revision.unit_price_ht,
+                vat_rate=revision.vat_rate,
+                rubrique=line.rubrique,
+                nature=line.nature,
+            )
+        )
+    invoice = _invoice_write(
+        kind=InvoiceKind.INVOICE,
+        commune=order.commune,
+        period_start=period_start,
+        period_end=period_end,
+        issued_on=issued_on,
+        lines=specs,
+        purchase_order=order,
+    )
+    order.save(update_fields=["status"])
+    return invoice
+
+
+@transaction.atomic
+def invoice_cancel(*, invoice: Invoice, issued_on: datetime.date, reason: str) -> Invoice:
+    """Cancel an invoice by a credit note of the opposite amounts; returns the credit note."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.kind != InvoiceKind.INVOICE:
+        raise BillingError("Seule une facture s'annule par un avoir.")
+    if invoice.status == InvoiceStatus.CANCELLED:
+        raise BillingError("Cette facture est déjà annulée.")
+    if not reason.strip():
+        raise BillingError("Un avoir indique son motif.")
+    specs = [
+        InvoiceLineSpec(
+            label=line.label,
+            quantity=-line.quantity,
+            unit_price_ht=line.unit_price_ht,
+            vat_rate=line.vat_rate,
+            rubrique=line.rubrique,
+            nature=line.nature,
+        )
+        for line in invoice.lines.all()
+    ]
+    credit_note = _invoice_write(
+        kind=InvoiceKind.CREDIT_NOTE,
+        commune=invoice.commune,
+        period_start=invoice.period_start,
+        period_end=invoice.period_end,
+        issued_on=issued_on,
+        lines=specs,
+        credited_invoice=invoice,
+        reason=reason,
+    )
+    invoice.status = InvoiceStatus.CANCELLED
+    invoice.save(update_fields=["status"])
+    return credit_note

@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from apps.accounts.models import Profile, User
+from tenants.billing.models import CommuneBillingProfile, PriceLine, PriceUnit
+from tenants.billing.services import InvoiceLineSpec, price_revision_create
+from tenants.db import use_public_schema
+from tenants.models import Commune
+
+BORDEAUX_SIRET = "21330063500017"
+
+
+@pytest.fixture
+def bordeaux(db: None) -> Commune:
+    use_public_schema()
+    return Commune.objects.get(slug="bordeaux")
+
+
+@pytest.fixture
+def pessac(db: None) -> Commune:
+    use_public_schema()
+    return Commune.objects.get(slug="pessac")
+
+
+@pytest.fixture
+def coordinator(db: None) -> User:
+    use_public_schema()
+    return User.objects.create_user(
+        username="coord",
+        first_name="Claire",
+        last_name="Coordinatrice",
+        profile=Profile.COORDINATOR,
+    )
+
+
+@pytest.fixture
+def hosting(db: None) -> PriceLine:
+    use_public_schema()
+    line = PriceLine.objects.create(code="HEB-01", label="Hébergement", unit=PriceUnit.CLASS_MONTH)
+    price_revision_create(
+        price_line=line,
+        unit_price_ht=Decimal("12.35"),
+        vat_rate=Decimal("20.00"),
+        valid_from=datetime.date(2026, 1, 1),
+    )
+    return line
+
+
+@pytest.fixture
+def bordeaux_profile(bordeaux: Commune) -> CommuneBillingProfile:
+    return CommuneBillingProfile.objects.create(
+        commune=bordeaux,
+        siret=BORDEAUX_SIRET,
+        billing_address="Place Pey-Berland\n33000 Bordeaux",
+        chorus_service_code="DSI-ENT",
+    )
+
+
+def line(
+    label: str = "Formation des enseignants",
+    quantity: str = "3",
+    price: str = "450.00",
+    vat: str = "20.00",
+    nature: str = "6184",
+) -> InvoiceLineSpec:
+    return InvoiceLineSpec(
+        label=label,
+        quantity=Decimal(quantity),
+        unit_price_ht=Decimal(price),
+        vat_rate=Decimal(vat),
+        rubrique="020",
+        nature=nature,
+    )
