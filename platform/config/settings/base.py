@@ -43,6 +43,7 @@ SHARED_APPS = [
     "django_tenants",
     "tenants",
     "tenants.billing",
+    "tenants.dashboard",
     # Apps present in both lists: moving one between lists later would mean data surgery.
     "apps.accounts",
     "django.contrib.contenttypes",

@@ -1,0 +1,331 @@
+"""Reads of the groupement's dashboard: figures across the communes (public schema).
+
+Every selector takes a ``DashboardScope``, which only ``dashboard_scope_for`` builds, from
+the request's user: a coordinator's scope holds every live commune, anyone else gets none
+(``DashboardAccessDenied``). The only unscoped reads are named ``dangerously_*`` and no
+view or API uses them (``tests/dashboard`` greps for it).
+
+Design §8: cross-commune reads are aggregate queries. The figures of a commune come from
+ONE aggregate query on its schema, schema-qualified and run from the public schema (no
+``schema_context``, no row loaded into Python), and one catalog query reads the database
+storage of all of them: the page costs a constant number of queries per commune, and each
+figures query touches one schema, which Citus can route.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.db import connection
+from django.utils import timezone
+from django_tenants.utils import get_public_schema_name
+
+from apps.accounts.models import Profile, User
+from apps.schools.models import DEPLOYED_STATUSES
+from tenants.dashboard.permissions import can_view_dashboard
+from tenants.models import LIVE_STATUSES, Commune, CommuneStatus
+from tenants.usage.models import ClassCountSnapshot
+from tenants.usage.sharing import CostShare, share_costs
+
+ACTIVITY_WINDOWS = (7, 30)
+
+
+class DashboardAccessDenied(Exception):
+    """The user may not read the groupement's figures (views answer 404)."""
+
+
+@dataclass(frozen=True)
+class DashboardScope:
+    """The communes whose figures a user may read. Only ``dashboard_scope_for`` builds one."""
+
+    communes: tuple[Commune, ...]
+    _token: object = field(repr=False)
+
+    @property
+    def commune_ids(self) -> list[int]:
+        return [commune.pk for commune in self.communes]
+
+
+_TOKEN = object()
+
+
+def _live_communes() -> list[Commune]:
+    return list(
+        Commune.objects.filter(status__in=LIVE_STATUSES)
+        .exclude(schema_name__in=[get_public_schema_name(), settings.ENT_TEMPLATE_SCHEMA])
+        .order_by("name", "slug")
+    )
+
+
+def dashboard_scope_for(*, user: User | AnonymousUser) -> DashboardScope:
+    """A coordinator's scope (every live commune, one query); anyone else is refused."""
+    if not can_view_dashboard(user=user):
+        raise DashboardAccessDenied("Réservé aux coordinateurs du groupement.")
+    return DashboardScope(communes=tuple(_live_communes()), _token=_TOKEN)
+
+
+def _check(scope: DashboardScope) -> None:
+    if not isinstance(scope, DashboardScope) or scope._token is not _TOKEN:
+        raise TypeError("a DashboardScope built by dashboard_scope_for is required")
+
+
+# --- figures of one commune, one aggregate query -------------------------------------------
+
+# {schema} is quoted by the connection; everything else is a bound parameter.
+_FIGURES_SQL = """
+SELECT
+    (SELECT count(*) FROM {schema}.schools_school) AS schools_total,
+    (SELECT count(*) FROM {schema}.schools_school
+        WHERE deployment_status = ANY(%(deployed)s)) AS schools_deployed,
+    (SELECT count(*) FILTER (WHERE y.is_current)
+        FROM {schema}.schools_classroom AS c
+        JOIN {schema}.schools_schoolyear AS y ON y.id = c.year_id) AS classes_total,
+    (SELECT count(*) FILTER (WHERE y.is_current AND s.deployment_status = ANY(%(deployed)s))
+        FROM {schema}.schools_classroom AS c
+        JOIN {schema}.schools_schoolyear AS y ON y.id = c.year_id
+        JOIN {schema}.schools_school AS s ON s.id = c.school_id) AS classes_deployed,
+    (SELECT coalesce(jsonb_object_agg(u.profile, jsonb_build_array(u.short, u.long)), '{{}}')::text
+        FROM (
+            SELECT profile,
+                   count(*) FILTER (WHERE last_login >= %(short)s) AS short,
+                   count(*) AS long
+            FROM {schema}.accounts_user
+            WHERE is_active AND last_login >= %(long)s
+            GROUP BY profile
+        ) AS u) AS active_accounts
+"""
+
+# Storage is the database storage of the schemas (tables with their indexes and TOAST), read
+# in the catalog for every commune of the scope at once: pg_class has no index on the
+# namespace alone, so a catalog query per commune would scan it once per commune (quadratic
+# in the number of schemas). Media files (S3) are not counted here yet.
+_STORAGE_SQL = """
+SELECT n.nspname, coalesce(sum(pg_total_relation_size(t.oid)), 0)
+FROM pg_catalog.pg_class AS t
+JOIN pg_catalog.pg_namespace AS n ON n.oid = t.relnamespace
+WHERE n.nspname = ANY(%s) AND t.relkind IN ('r', 'm')
+GROUP BY n.nspname
+"""
+
+
+@dataclass(frozen=True)
+class CommuneFigures:
+    slug: str
+    name: str
+    insee_code: str
+    status: str
+    status_label: str
+    schools_total: int
+    schools_deployed: int
+    classes_total: int  # classes of the current school year
+    classes_deployed: int
+    # profile → accounts that logged in during the last 7 / 30 days (counts only).
+    active_7_days: dict[str, int]
+    active_30_days: dict[str, int]
+    storage_bytes: int  # database storage only (tables, indexes, TOAST)
+
+    @property
+    def active_7_total(self) -> int:
+        return sum(self.active_7_days.values())
+
+    @property
+    def active_30_total(self) -> int:
+        return sum(self.active_30_days.values())
+
+    def active_by_profile(self) -> list[tuple[str, str, int, int]]:
+        """(profile, label, last 7 days, last 30 days) for every profile, in the enum order."""
+        return [
+            (
+                str(profile.value),
+                str(profile.label),
+                self.active_7_days.get(profile.value, 0),
+                self.active_30_days.get(profile.value, 0),
+            )
+            for profile in Profile
+        ]
+
+
+def _storage_read(communes: Sequence[Commune]) -> dict[str, int]:
+    """Schema name → database storage in bytes, for all ``communes`` in one catalog query."""
+    if not communes:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(_STORAGE_SQL, [[commune.schema_name for commune in communes]])
+        return {schema: int(size) for schema, size in cursor.fetchall()}
+
+
+def _figures_read(
+    commune: Commune, *, now: datetime.datetime, storage: dict[str, int]
+) -> CommuneFigures:
+    sql = _FIGURES_SQL.format(schema=connection.ops.quote_name(commune.schema_name))
+    params: dict[str, Any] = {
+        "deployed": [str(status) for status in DEPLOYED_STATUSES],
+        "short": now - datetime.timedelta(days=ACTIVITY_WINDOWS[0]),
+        "long": now - datetime.timedelta(days=ACTIVITY_WINDOWS[1]),
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        (
+            schools_total,
+            schools_deployed,
+            classes_total,
+            classes_deployed,
+            active,
+        ) = cursor.fetchone()
+    active = json.loads(active)
+    return CommuneFigures(
+        slug=commune.slug,
+        name=commune.name,
+        insee_code=commune.insee_code,
+        status=commune.status,
+        status_label=str(CommuneStatus(commune.status).label),
+        schools_total=schools_total,
+        schools_deployed=schools_deployed,
+        classes_total=classes_total,
+        classes_deployed=classes_deployed,
+        active_7_days={profile: int(counts[0]) for profile, counts in active.items()},
+        active_30_days={profile: int(counts[1]) for profile, counts in active.items()},
+        storage_bytes=storage.get(commune.schema_name, 0),
+    )
+
+
+def commune_figures_list(
+    *, scope: DashboardScope, now: datetime.datetime | None = None
+) -> list[CommuneFigures]:
+    """The figures of every commune of the scope: one aggregate query per commune, plus one
+    catalog query for the storage of them all."""
+    _check(scope)
+    return _figures_of(scope.communes, now=now or timezone.now())
+
+
+def _figures_of(communes: Sequence[Commune], *, now: datetime.datetime) -> list[CommuneFigures]:
+    storage = _storage_read(communes)
+    return [_figures_read(commune, now=now, storage=storage) for commune in communes]
+
+
+def commune_get(*, scope: DashboardScope, slug: str) -> Commune:
+    """A commune of the scope; ``Commune.DoesNotExist`` alike for missing and out of scope."""
+    _check(scope)
+    for commune in scope.communes:
+        if commune.slug == slug:
+            return commune
+    raise Commune.DoesNotExist(slug)
+
+
+def commune_figures_get(
+    *, scope: DashboardScope, slug: str, now: datetime.datetime | None = None
+) -> CommuneFigures:
+    commune = commune_get(scope=scope, slug=slug)
+    return _figures_of([commune], now=now or timezone.now())[0]
+
+
+# --- deployment over time, from the snapshots ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeploymentHistory:
+    dates: list[datetime.date]
+    total: list[int]  # deployed classes of the scope's communes, summed, per date
+    per_commune: dict[str, list[int]]  # commune name → deployed classes per date
+
+
+def deployment_history(
+    *, scope: DashboardScope, commune_slug: str | None = None
+) -> DeploymentHistory:
+    """Deployed classes by snapshot date (one query). A commune with no snapshot on a date
+    keeps its previous figure (0 before its first snapshot), as hosting is billed."""
+    _check(scope)
+    communes = scope.communes
+    if commune_slug is not None:
+        communes = (commune_get(scope=scope, slug=commune_slug),)
+    names = {commune.pk: commune.name for commune in communes}
+    rows = (
+        ClassCountSnapshot.objects.filter(commune_id__in=list(names))
+        .order_by("date")
+        .values_list("commune_id", "date", "deployed_classes")
+    )
+    by_commune: dict[int, dict[datetime.date, int]] = defaultdict(dict)
+    dates: set[datetime.date] = set()
+    for commune_id, day, deployed in rows:
+        by_commune[commune_id][day] = deployed
+        dates.add(day)
+    ordered = sorted(dates)
+    per_commune: dict[str, list[int]] = {}
+    for commune_id, name in names.items():
+        if commune_id not in by_commune:
+            continue
+        current = 0
+        series = []
+        for day in ordered:
+            current = by_commune[commune_id].get(day, current)
+            series.append(current)
+        per_commune[name] = series
+    total = [sum(series[i] for series in per_commune.values()) for i in range(len(ordered))]
+    return DeploymentHistory(dates=ordered, total=total, per_commune=per_commune)
+
+
+# --- cost sharing ----------------------------------------------------------------------------
+
+
+class NoSnapshotError(ValueError):
+    """No class count snapshot on the reference date: there is nothing to share on."""
+
+
+@dataclass(frozen=True)
+class CostSharingRow:
+    name: str
+    share: CostShare
+
+
+def cost_sharing(
+    *, scope: DashboardScope, amount_ht: Decimal, vat_rate: Decimal, on: datetime.date
+) -> list[CostSharingRow]:
+    """``amount_ht`` (``vat_rate`` a fraction, 0.20) shared pro rata to the primary classes
+    of the scope's communes in their snapshots of ``on`` (one query).
+
+    Raises ``NoSnapshotError`` when no commune has a snapshot that day, and
+    ``tenants.usage.sharing.NoClassesToShareError`` when they all count zero classes.
+    """
+    _check(scope)
+    names = {commune.insee_code: commune.name for commune in scope.communes}
+    counts = dict(
+        ClassCountSnapshot.objects.filter(date=on, commune_id__in=scope.commune_ids).values_list(
+            "commune__insee_code", "primary_classes"
+        )
+    )
+    if not counts:
+        raise NoSnapshotError(
+            f"aucun relevé des classes le {on:%d/%m/%Y} : choisissez une date de relevé"
+        )
+    shares = share_costs(amount_ht=amount_ht, vat_rate=vat_rate, class_counts=counts)
+    return [CostSharingRow(name=names[share.insee_code], share=share) for share in shares]
+
+
+def snapshot_dates(*, scope: DashboardScope, limit: int = 20) -> list[datetime.date]:
+    """The latest snapshot dates of the scope's communes, newest first (for the form)."""
+    _check(scope)
+    return list(
+        ClassCountSnapshot.objects.filter(commune_id__in=scope.commune_ids)
+        .order_by("-date")
+        .values_list("date", flat=True)
+        .distinct()[:limit]
+    )
+
+
+# --- unscoped, for maintenance scripts and benches only --------------------------------------
+
+
+def dangerously_all_commune_figures(
+    *, communes: Iterable[Commune] | None = None, now: datetime.datetime | None = None
+) -> list[CommuneFigures]:
+    """Figures of ``communes`` (default: every live commune) with no user behind them."""
+    chosen = list(communes) if communes is not None else _live_communes()
+    return _figures_of(chosen, now=now or timezone.now())

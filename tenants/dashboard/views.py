@@ -1,0 +1,131 @@
+"""The coordinator's dashboard (base domain). Every read goes through ``selectors`` with a
+scope built from the request's user; anyone but a coordinator gets a 404."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from tenants.dashboard import selectors
+from tenants.dashboard.charts import deployment_chart
+from tenants.dashboard.exports import communes_csv, cost_sharing_csv, megabytes
+from tenants.dashboard.forms import CostSharingForm
+from tenants.dashboard.selectors import DashboardAccessDenied, DashboardScope
+from tenants.models import Commune
+from tenants.usage.sharing import NoClassesToShareError
+
+
+def _scope(request: HttpRequest) -> DashboardScope:
+    try:
+        return selectors.dashboard_scope_for(user=request.user)
+    except DashboardAccessDenied:
+        raise Http404("Page introuvable.") from None
+
+
+@dataclass
+class SharingOutcome:
+    form: CostSharingForm
+    rows: list[selectors.CostSharingRow]
+    error: str | None
+    amount_ht: Decimal | None = None
+    vat_rate: Decimal | None = None
+    on: date | None = None
+
+
+def _cost_sharing(request: HttpRequest, scope: DashboardScope) -> SharingOutcome:
+    if not {"amount", "vat", "date"} & set(request.GET):
+        return SharingOutcome(form=CostSharingForm(), rows=[], error=None)
+    form = CostSharingForm(request.GET)
+    if not form.is_valid():
+        return SharingOutcome(form=form, rows=[], error="Vérifiez le formulaire ci-dessous.")
+    amount, vat, on = form.cleaned_data["amount"], form.vat_fraction(), form.cleaned_data["date"]
+    try:
+        rows = selectors.cost_sharing(scope=scope, amount_ht=amount, vat_rate=vat, on=on)
+    except selectors.NoSnapshotError as error:
+        return SharingOutcome(form=form, rows=[], error=f"Répartition impossible : {error}.")
+    except NoClassesToShareError as error:
+        return SharingOutcome(form=form, rows=[], error=f"Répartition impossible : {error}.")
+    except ValueError as error:
+        return SharingOutcome(form=form, rows=[], error=f"Montant invalide : {error}.")
+    return SharingOutcome(form=form, rows=rows, error=None, amount_ht=amount, vat_rate=vat, on=on)
+
+
+@require_GET
+@login_required
+def dashboard(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    figures = selectors.commune_figures_list(scope=scope)
+    history = selectors.deployment_history(scope=scope)
+    sharing = _cost_sharing(request, scope)
+    return render(
+        request,
+        "dashboard/dashboard.html",
+        {
+            "figures": [(row, megabytes(row.storage_bytes)) for row in figures],
+            "history": history,
+            "history_rows": list(zip(history.dates, history.total, strict=True)),
+            "chart": deployment_chart(history),
+            "sharing": sharing,
+            "snapshot_dates": selectors.snapshot_dates(scope=scope),
+            "query_string": request.GET.urlencode(),
+        },
+        status=400 if sharing.error and not sharing.form.is_valid() else 200,
+    )
+
+
+@require_GET
+@login_required
+def commune_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    scope = _scope(request)
+    try:
+        figures = selectors.commune_figures_get(scope=scope, slug=slug)
+    except Commune.DoesNotExist:
+        raise Http404("Commune introuvable.") from None
+    history = selectors.deployment_history(scope=scope, commune_slug=slug)
+    return render(
+        request,
+        "dashboard/commune.html",
+        {
+            "row": figures,
+            "storage_mb": megabytes(figures.storage_bytes),
+            "history": history,
+            "history_rows": list(zip(history.dates, history.total, strict=True)),
+            "chart": deployment_chart(history),
+        },
+    )
+
+
+def _csv_response(content: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content.encode("utf-8"), "text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@require_GET
+@login_required
+def communes_csv_download(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    figures = selectors.commune_figures_list(scope=scope)
+    return _csv_response(communes_csv(figures=figures), "communes.csv")
+
+
+@require_GET
+@login_required
+def cost_sharing_csv_download(request: HttpRequest) -> HttpResponse:
+    scope = _scope(request)
+    sharing = _cost_sharing(request, scope)
+    if sharing.error or not sharing.rows or sharing.on is None:
+        return HttpResponse(
+            sharing.error or "Indiquez un montant, un taux de TVA et une date.",
+            "text/plain; charset=utf-8",
+            status=400,
+        )
+    return _csv_response(
+        cost_sharing_csv(rows=sharing.rows), f"repartition-{sharing.on:%Y-%m-%d}.csv"
+    )
