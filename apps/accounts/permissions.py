@@ -233,3 +233,52 @@ def can_enrol_two_factor(*, actor: Actor) -> bool:
 
 def can_view_audit_log(*, actor: Actor) -> bool:
     return can_administer_commune(actor=actor)
+
+
+# --- cahier de liaison ------------------------------------------------------------------------
+
+
+def can_write_liaison_note(*, author: Actor, school_id: int, classroom_id: int | None) -> bool:
+    """Write, publish, correct and remind: the class's teacher or the school's director; a note
+    to the whole school (``classroom_id`` None) only the director. Pupils and parents never."""
+    if not author.active or not author.is_school_staff:
+        return False
+    if classroom_id is None:
+        return school_id in author.directed_school_ids
+    return can_manage_classroom(actor=author, classroom_id=classroom_id, school_id=school_id)
+
+
+def can_read_liaison_note(
+    *,
+    reader: Actor,
+    school_id: int,
+    classroom_id: int | None,
+    recipient_child_ids: frozenset[int],
+) -> bool:
+    """The note's writers (staff who may write it), the guardians of a child it concerns, and
+    those children themselves."""
+    if not reader.active:
+        return False
+    if reader.is_school_staff:
+        return can_write_liaison_note(author=reader, school_id=school_id, classroom_id=classroom_id)
+    if reader.is_parent:
+        return bool(reader.child_ids & recipient_child_ids)
+    if reader.is_pupil:
+        return reader.id in recipient_child_ids
+    return False
+
+
+def can_confirm_liaison_note(
+    *, parent: Actor, child_id: int, recipient_child_ids: frozenset[int]
+) -> bool:
+    """Confirm ("J'ai pris connaissance") for a child the note concerns: parental authority."""
+    return (
+        parent.is_parent
+        and child_id in recipient_child_ids
+        and can_act_for_child(parent=parent, child_id=child_id)
+    )
+
+
+def can_reply_liaison_note(*, parent: Actor, recipient_child_ids: frozenset[int]) -> bool:
+    """A guardian of a child the note concerns may answer its author (once)."""
+    return parent.active and parent.is_parent and bool(parent.child_ids & recipient_child_ids)

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("apps.accounts.security.urls_commune")),
     path("", include("apps.audit.urls")),
     path("", include("apps.classes.urls")),
+    path("liaison/", include("apps.liaison.urls")),
     path("admin/", admin.site.urls),
     path("administration/imports/", include("apps.schools.urls_imports")),
     # A commune administrator's own contract lines, orders and invoices (scoped to the host).

@@ -84,6 +84,7 @@ TENANT_APPS = [
     "apps.api",
     "apps.qrlogin",
     "apps.classes",
+    "apps.liaison",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]

@@ -1,0 +1,132 @@
+"""Reads of the cahier de liaison. Getters answer ``None`` for "missing" and "forbidden"
+alike; lists cost the same number of queries whatever the number of pupils or notes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+
+from apps.accounts.models import User
+from apps.accounts.permissions import Actor, can_read_liaison_note, can_write_liaison_note
+from apps.liaison.models import Acknowledgement, LiaisonNote, NoteRead, NoteRecipient, Reply
+
+
+def notes_written_for(actor: Actor) -> QuerySet[LiaisonNote]:
+    """The notes a member of staff may manage: their classes' and, for a director, the school's."""
+    if not actor.active or not actor.is_school_staff:
+        return LiaisonNote.objects.none()
+    return (
+        LiaisonNote.objects.filter(
+            Q(classroom_id__in=actor.taught_class_ids) | Q(school_id__in=actor.directed_school_ids)
+        )
+        .select_related("classroom", "school")
+        .annotate(
+            recipient_count=Count("recipients", distinct=True),
+            acknowledgement_count=Count("acknowledgements", distinct=True),
+        )
+    )
+
+
+def note_managed_by(actor: Actor, note_id: int) -> LiaisonNote | None:
+    note = LiaisonNote.objects.select_related("classroom", "school").filter(pk=note_id).first()
+    if note is None or not can_write_liaison_note(
+        author=actor, school_id=note.school_id, classroom_id=note.classroom_id
+    ):
+        return None
+    return note
+
+
+@dataclass(frozen=True)
+class RecipientStatus:
+    child: User
+    classroom_name: str
+    read: bool
+    confirmed_at: datetime | None
+    confirmed_by: str
+
+
+def note_status(note: LiaisonNote) -> list[RecipientStatus]:
+    """Each child the note concerns: read by a guardian? confirmed, when, by whom — one query."""
+    acknowledgement = Acknowledgement.objects.filter(note=OuterRef("note"), child=OuterRef("child"))
+    rows = (
+        NoteRecipient.objects.filter(note=note)
+        .select_related("child", "classroom")
+        .annotate(
+            read=Exists(
+                NoteRead.objects.filter(
+                    note=OuterRef("note"), guardian__guardianships__child=OuterRef("child")
+                )
+            ),
+            confirmed_at=Subquery(acknowledgement.values("at")[:1]),
+            confirmed_by=Subquery(acknowledgement.values("guardian_name")[:1]),
+        )
+        .order_by("classroom__name", "child__last_name", "child__first_name", "child_id")
+    )
+    return [
+        RecipientStatus(
+            child=row.child,
+            classroom_name=row.classroom.name,
+            read=row.read or row.confirmed_at is not None,
+            confirmed_at=row.confirmed_at,
+            confirmed_by=row.confirmed_by or "",
+        )
+        for row in rows
+    ]
+
+
+def note_replies(note: LiaisonNote) -> QuerySet[Reply]:
+    return note.replies.select_related("guardian")
+
+
+def children_of(actor: Actor) -> list[User]:
+    return list(User.objects.filter(pk__in=actor.child_ids).order_by("first_name", "pk"))
+
+
+def notes_for_child(actor: Actor, child_id: int) -> QuerySet[LiaisonNote]:
+    """Published notes concerning ``child_id``, for the child or one of their guardians, each
+    with ``confirmed`` (for this child), ``read`` and ``replied`` (by this guardian)."""
+    if not actor.active or not (
+        (actor.is_parent and child_id in actor.child_ids)
+        or (actor.is_pupil and actor.id == child_id)
+    ):
+        return LiaisonNote.objects.none()
+    return (
+        LiaisonNote.objects.filter(published_at__isnull=False, recipients__child_id=child_id)
+        .select_related("corrects")
+        .annotate(
+            confirmed_at=Subquery(
+                Acknowledgement.objects.filter(note=OuterRef("pk"), child_id=child_id).values("at")[
+                    :1
+                ]
+            ),
+            read=Exists(NoteRead.objects.filter(note=OuterRef("pk"), guardian_id=actor.id)),
+            replied=Exists(Reply.objects.filter(note=OuterRef("pk"), guardian_id=actor.id)),
+        )
+        .order_by("-published_at", "-id")
+    )
+
+
+def note_for_family(actor: Actor, note_id: int) -> tuple[LiaisonNote, frozenset[int]] | None:
+    """A published note a guardian or pupil may read, with the ids of the children it concerns."""
+    note = LiaisonNote.objects.filter(pk=note_id, published_at__isnull=False).first()
+    if note is None:
+        return None
+    recipients = frozenset(note.recipients.values_list("child_id", flat=True))
+    if actor.is_school_staff or not can_read_liaison_note(
+        reader=actor,
+        school_id=note.school_id,
+        classroom_id=note.classroom_id,
+        recipient_child_ids=recipients,
+    ):
+        return None
+    return note, recipients
+
+
+def slips(note: LiaisonNote) -> QuerySet[NoteRecipient]:
+    return (
+        NoteRecipient.objects.filter(note=note)
+        .select_related("child", "classroom")
+        .order_by("classroom__name", "child__last_name", "child__first_name", "child_id")
+    )

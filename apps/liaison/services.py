@@ -1,0 +1,201 @@
+"""Writes to the cahier de liaison. Each service checks its permission rule itself and
+raises ``LiaisonError`` (the views answer 404, so a forbidden act looks like a missing one).
+
+Reminders are recorded only: their delivery (e-mail, notifications) comes with the
+notifications app.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from apps.accounts.models import User
+from apps.accounts.permissions import (
+    can_confirm_liaison_note,
+    can_reply_liaison_note,
+    can_write_liaison_note,
+)
+from apps.accounts.selectors import actor_for, current_year
+from apps.liaison.models import (
+    Acknowledgement,
+    Audience,
+    LiaisonNote,
+    NoteRead,
+    NoteRecipient,
+    Reminder,
+    Reply,
+)
+from apps.schools.models import Classroom, Enrolment, EnrolmentStatus, School
+
+CURRENT_ENROLMENT = (EnrolmentStatus.ENROLLED, EnrolmentStatus.LEAVING)
+
+
+class LiaisonError(Exception):
+    """The act is not allowed (or the note is out of reach)."""
+
+
+class NoteLocked(LiaisonError):
+    """Someone confirmed the note: it can only be corrected by a new note."""
+
+
+def _recipient_ids(note: LiaisonNote) -> frozenset[int]:
+    return frozenset(note.recipients.values_list("child_id", flat=True))
+
+
+def _check_writer(author: User, note: LiaisonNote) -> None:
+    if not can_write_liaison_note(
+        author=actor_for(author), school_id=note.school_id, classroom_id=note.classroom_id
+    ):
+        raise LiaisonError("not allowed to write this note")
+
+
+@transaction.atomic
+def liaison_note_create(
+    *,
+    author: User,
+    title: str,
+    text: str,
+    audience: str,
+    classroom: Classroom | None = None,
+    school: School | None = None,
+    pupil_ids: Iterable[int] = (),
+    acknowledgement_required: bool = True,
+    corrects: LiaisonNote | None = None,
+    publish: bool = True,
+) -> LiaisonNote:
+    """A new note (published at once unless ``publish`` is False); ``corrects`` links a
+    correction to the earlier note it replaces."""
+    if audience == Audience.SCHOOL:
+        if school is None:
+            raise LiaisonError("a note to the school needs the school")
+        classroom = None
+    else:
+        if classroom is None:
+            raise LiaisonError("a note to a class needs the class")
+        school = classroom.school
+    if audience not in Audience.values or not title.strip() or not text.strip():
+        raise LiaisonError("a note needs an audience, a title and a text")
+    note = LiaisonNote(
+        school=school,
+        classroom=classroom,
+        audience=audience,
+        author=author,
+        author_name=author.display_name,
+        title=title.strip(),
+        text=text.strip(),
+        acknowledgement_required=acknowledgement_required,
+        corrects=corrects,
+    )
+    _check_writer(author, note)
+    if corrects is not None and (corrects.school_id != note.school_id or not corrects.is_published):
+        raise LiaisonError("a correction belongs to the same school as the published note")
+    note.save()
+    if audience == Audience.PUPILS:
+        chosen = set(pupil_ids)
+        in_class = set(
+            Enrolment.objects.filter(
+                classroom=classroom, pupil_id__in=chosen, status__in=CURRENT_ENROLMENT
+            ).values_list("pupil_id", flat=True)
+        )
+        if not chosen or chosen != in_class:
+            raise LiaisonError("the chosen pupils must be pupils of the class")
+        note.chosen_pupils.set(chosen)
+    if publish:
+        note = liaison_note_publish(author=author, note=note)
+    return note
+
+
+@transaction.atomic
+def liaison_note_publish(*, author: User, note: LiaisonNote) -> LiaisonNote:
+    """Publish a draft: its recipients (the children it concerns today) are materialised."""
+    note = LiaisonNote.objects.select_for_update().get(pk=note.pk)
+    _check_writer(author, note)
+    if note.is_published:
+        return note
+    enrolments = Enrolment.objects.filter(status__in=CURRENT_ENROLMENT, year=current_year())
+    if note.audience == Audience.SCHOOL:
+        enrolments = enrolments.filter(classroom__school_id=note.school_id)
+    else:
+        enrolments = enrolments.filter(classroom=note.classroom)
+        if note.audience == Audience.PUPILS:
+            enrolments = enrolments.filter(pupil__in=note.chosen_pupils.all())
+    NoteRecipient.objects.bulk_create(
+        NoteRecipient(note=note, child_id=child_id, classroom_id=classroom_id)
+        for child_id, classroom_id in enrolments.values_list("pupil_id", "classroom_id")
+    )
+    note.published_at = timezone.now()
+    note.save(update_fields=["published_at"])
+    return note
+
+
+@transaction.atomic
+def liaison_note_update(*, author: User, note: LiaisonNote, title: str, text: str) -> LiaisonNote:
+    """Fix a note no one has confirmed yet; after a confirmation, write a correction."""
+    note = LiaisonNote.objects.select_for_update().get(pk=note.pk)
+    _check_writer(author, note)
+    if note.acknowledgements.exists():
+        raise NoteLocked("confirmed notes are not edited: publish a correction")
+    if not title.strip() or not text.strip():
+        raise LiaisonError("a note needs a title and a text")
+    note.title, note.text = title.strip(), text.strip()
+    note.save(update_fields=["title", "text"])
+    return note
+
+
+@transaction.atomic
+def liaison_note_confirm(*, guardian: User, note: LiaisonNote, child: User) -> Acknowledgement:
+    """ "J'ai pris connaissance" for ``child``; a second confirmation returns the first."""
+    if not note.is_published or not note.acknowledgement_required:
+        raise LiaisonError("nothing to confirm")
+    if not can_confirm_liaison_note(
+        parent=actor_for(guardian), child_id=child.pk, recipient_child_ids=_recipient_ids(note)
+    ):
+        raise LiaisonError("not allowed to confirm for this child")
+    acknowledgement, _created = Acknowledgement.objects.get_or_create(
+        note=note,
+        child=child,
+        defaults={"guardian": guardian, "guardian_name": guardian.display_name},
+    )
+    NoteRead.objects.get_or_create(note=note, guardian=guardian)
+    return acknowledgement
+
+
+@transaction.atomic
+def liaison_note_reply(*, guardian: User, note: LiaisonNote, text: str) -> Reply:
+    """One answer per guardian and note, for the author's eyes only."""
+    if not note.is_published or not text.strip():
+        raise LiaisonError("nothing to reply to")
+    if not can_reply_liaison_note(
+        parent=actor_for(guardian), recipient_child_ids=_recipient_ids(note)
+    ):
+        raise LiaisonError("not allowed to reply")
+    try:
+        with transaction.atomic():
+            return Reply.objects.create(note=note, guardian=guardian, text=text.strip())
+    except IntegrityError as error:
+        raise LiaisonError("already replied") from error
+
+
+def liaison_notes_mark_read(*, guardian: User, notes: Iterable[LiaisonNote]) -> None:
+    """Record the first reading of each note by the guardian (the caller has checked access)."""
+    NoteRead.objects.bulk_create(
+        (NoteRead(note=note, guardian=guardian) for note in notes if note.is_published),
+        ignore_conflicts=True,
+    )
+
+
+@transaction.atomic
+def liaison_note_remind(*, author: User, note: LiaisonNote) -> Reminder:
+    """Record a reminder to the families of the children not confirmed yet."""
+    _check_writer(author, note)
+    if not note.is_published or not note.acknowledgement_required:
+        raise LiaisonError("nothing to remind")
+    waiting = list(
+        note.recipients.exclude(child_id__in=note.acknowledgements.values("child_id")).values_list(
+            "child_id", flat=True
+        )
+    )
+    return Reminder.objects.create(note=note, sent_by=author, child_ids=sorted(waiting))

@@ -1,0 +1,344 @@
+"""Pages of the cahier de liaison: the author's notes and their status, the families' notes
+for each child, the pupils' notes (read-only), paper slips.
+
+Every view answers 404 alike when the note, class or child is missing or out of reach, and
+changes nothing then.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.accounts.models import User
+from apps.accounts.permissions import Actor, can_write_liaison_note
+from apps.accounts.selectors import actor_for
+from apps.classes.selectors import classroom_managed_by, classrooms_managed_by
+from apps.liaison import services
+from apps.liaison.models import Audience, LiaisonNote
+from apps.liaison.pdf import note_slips_pdf
+from apps.liaison.selectors import (
+    children_of,
+    note_for_family,
+    note_managed_by,
+    note_replies,
+    note_status,
+    notes_for_child,
+    notes_written_for,
+)
+from apps.schools.models import Classroom, Enrolment, School
+from tenants.models import Commune
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404
+    return user
+
+
+def _actor(request: HttpRequest) -> tuple[User, Actor]:
+    user = _user(request)
+    actor = actor_for(user)
+    if not actor.active:
+        raise Http404
+    return user, actor
+
+
+def _managed_note_or_404(actor: Actor, note_id: int) -> LiaisonNote:
+    note = note_managed_by(actor, note_id)
+    if note is None:
+        raise Http404
+    return note
+
+
+class NoteForm(forms.Form):
+    title = forms.CharField(label="Titre", max_length=200)
+    text = forms.CharField(label="Texte", widget=forms.Textarea(attrs={"rows": 8}))
+    acknowledgement_required = forms.BooleanField(
+        label="Demander aux responsables légaux de confirmer la prise de connaissance",
+        required=False,
+        initial=True,
+    )
+
+
+class ClassNoteForm(NoteForm):
+    audience = forms.ChoiceField(
+        label="Destinataires",
+        choices=[(Audience.CLASS, "Toute la classe"), (Audience.PUPILS, "Les élèves choisis")],
+        widget=forms.RadioSelect,
+        initial=Audience.CLASS,
+    )
+    pupils = forms.TypedMultipleChoiceField(
+        label="Élèves choisis", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean() or {}
+        if data.get("audience") == Audience.PUPILS and not data.get("pupils"):
+            self.add_error("pupils", "Choisissez au moins un élève.")
+        return data
+
+
+class ReplyForm(forms.Form):
+    text = forms.CharField(label="Votre réponse", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+# --- the author's pages -------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    _user_, actor = _actor(request)
+    if actor.is_school_staff:
+        return render(
+            request,
+            "liaison/author_list.html",
+            {
+                "notes": list(notes_written_for(actor)),
+                "classrooms": list(classrooms_managed_by(actor)),
+                "schools": list(School.objects.filter(pk__in=actor.directed_school_ids)),
+            },
+        )
+    if actor.is_parent:
+        children = children_of(actor)
+        if children:
+            return redirect("liaison:child", child_id=children[0].pk)
+        return render(request, "liaison/family.html", {"children": [], "notes": []})
+    if actor.is_pupil:
+        return render(
+            request,
+            "liaison/pupil.html",
+            {"notes": list(notes_for_child(actor, actor.id))},
+        )
+    raise Http404
+
+
+def _class_form(classroom: Classroom, data: object = None) -> ClassNoteForm:
+    form = ClassNoteForm(data)  # type: ignore[arg-type]
+    pupils = (
+        Enrolment.objects.filter(classroom=classroom, status__in=services.CURRENT_ENROLMENT)
+        .select_related("pupil")
+        .order_by("pupil__last_name", "pupil__first_name")
+    )
+    form.fields["pupils"].choices = [(e.pupil_id, e.pupil.display_name) for e in pupils]  # type: ignore[attr-defined]
+    return form
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def note_new_for_class(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    user, actor = _actor(request)
+    classroom = classroom_managed_by(actor, classroom_id)
+    if classroom is None or not can_write_liaison_note(
+        author=actor, school_id=classroom.school_id, classroom_id=classroom.pk
+    ):
+        raise Http404
+    form = _class_form(classroom, request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        note = services.liaison_note_create(
+            author=user,
+            classroom=classroom,
+            audience=form.cleaned_data["audience"],
+            pupil_ids=form.cleaned_data["pupils"],
+            title=form.cleaned_data["title"],
+            text=form.cleaned_data["text"],
+            acknowledgement_required=form.cleaned_data["acknowledgement_required"],
+        )
+        messages.success(request, "Le mot est publié dans le cahier de liaison.")
+        return redirect("liaison:status", note_id=note.pk)
+    return render(
+        request, "liaison/note_form.html", {"form": form, "target": classroom.name, "note": None}
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def note_new_for_school(request: HttpRequest, school_id: int) -> HttpResponse:
+    user, actor = _actor(request)
+    school = School.objects.filter(pk=school_id).first()
+    if school is None or not can_write_liaison_note(
+        author=actor, school_id=school.pk, classroom_id=None
+    ):
+        raise Http404
+    form = NoteForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        note = services.liaison_note_create(
+            author=user, school=school, audience=Audience.SCHOOL, **form.cleaned_data
+        )
+        messages.success(request, "Le mot est publié dans le cahier de liaison.")
+        return redirect("liaison:status", note_id=note.pk)
+    return render(
+        request,
+        "liaison/note_form.html",
+        {"form": form, "target": f"toute l'école {school.name}", "note": None},
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def note_status_page(request: HttpRequest, note_id: int) -> HttpResponse:
+    _user_, actor = _actor(request)
+    note = _managed_note_or_404(actor, note_id)
+    rows = note_status(note)
+    return render(
+        request,
+        "liaison/status.html",
+        {
+            "note": note,
+            "rows": rows,
+            "confirmed": sum(1 for row in rows if row.confirmed_at is not None),
+            "replies": list(note_replies(note)),
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
+    """Edit a note no one has confirmed; once confirmed, the same form publishes a correction."""
+    user, actor = _actor(request)
+    note = _managed_note_or_404(actor, note_id)
+    locked = note.acknowledgements.exists()
+    initial = {
+        "title": note.title,
+        "text": note.text,
+        "acknowledgement_required": note.acknowledgement_required,
+    }
+    form = NoteForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        if locked:
+            correction = services.liaison_note_create(
+                author=user,
+                classroom=note.classroom,
+                school=note.school,
+                audience=note.audience,
+                pupil_ids=note.chosen_pupils.values_list("pk", flat=True),
+                corrects=note,
+                **form.cleaned_data,
+            )
+            messages.success(request, "La correction est publiée.")
+            return redirect("liaison:status", note_id=correction.pk)
+        services.liaison_note_update(
+            author=user, note=note, title=form.cleaned_data["title"], text=form.cleaned_data["text"]
+        )
+        messages.success(request, "Le mot est modifié.")
+        return redirect("liaison:status", note_id=note.pk)
+    return render(
+        request,
+        "liaison/note_form.html",
+        {"form": form, "note": note, "locked": locked, "target": note.title},
+    )
+
+
+@login_required
+@require_POST
+def note_remind(request: HttpRequest, note_id: int) -> HttpResponse:
+    user, actor = _actor(request)
+    note = _managed_note_or_404(actor, note_id)
+    try:
+        reminder = services.liaison_note_remind(author=user, note=note)
+    except services.LiaisonError as error:
+        raise Http404 from error
+    count = len(reminder.child_ids)
+    messages.success(
+        request, f"Relance enregistrée pour {count} famille{'s' if count > 1 else ''}."
+    )
+    return redirect("liaison:status", note_id=note.pk)
+
+
+@login_required
+@require_GET
+def note_slips(request: HttpRequest, note_id: int) -> HttpResponse:
+    _user_, actor = _actor(request)
+    note = _managed_note_or_404(actor, note_id)
+    commune = getattr(request, "commune", None)
+    if commune is None or not isinstance(commune, Commune) or not note.is_published:
+        raise Http404
+    response = HttpResponse(note_slips_pdf(note=note, commune=commune), "application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="cahier-de-liaison-{note.pk}.pdf"'
+    return response
+
+
+# --- the families' pages ------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_GET
+def child_notes(request: HttpRequest, child_id: int) -> HttpResponse:
+    user, actor = _actor(request)
+    if not actor.is_parent or child_id not in actor.child_ids:
+        raise Http404
+    children = children_of(actor)
+    notes = list(notes_for_child(actor, child_id))
+    services.liaison_notes_mark_read(
+        guardian=user, notes=[n for n in notes if not getattr(n, "read", False)]
+    )
+    return render(
+        request,
+        "liaison/family.html",
+        {
+            "children": children,
+            "child": next(child for child in children if child.pk == child_id),
+            "notes": notes,
+            "may_confirm": child_id in actor.authority_child_ids,
+            "reply_form": ReplyForm(),
+        },
+    )
+
+
+def _family_note_or_404(request: HttpRequest, child_id: int, note_id: int) -> LiaisonNote:
+    _user_, actor = _actor(request)
+    found = note_for_family(actor, note_id)
+    if (
+        found is None
+        or not actor.is_parent
+        or child_id not in actor.child_ids
+        or child_id not in found[1]
+    ):
+        raise Http404
+    return found[0]
+
+
+@login_required
+@require_POST
+def note_confirm(request: HttpRequest, child_id: int, note_id: int) -> HttpResponse:
+    note = _family_note_or_404(request, child_id, note_id)
+    child = User.objects.filter(pk=child_id).first()
+    if child is None:
+        raise Http404
+    try:
+        services.liaison_note_confirm(guardian=_user(request), note=note, child=child)
+    except services.LiaisonError as error:
+        raise Http404 from error
+    messages.success(request, f"Prise de connaissance enregistrée pour « {note.title} ».")
+    return redirect("liaison:child", child_id=child_id)
+
+
+@login_required
+@require_POST
+def note_reply(request: HttpRequest, child_id: int, note_id: int) -> HttpResponse:
+    note = _family_note_or_404(request, child_id, note_id)
+    form = ReplyForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "La réponse est vide.")
+        return redirect("liaison:child", child_id=child_id)
+    try:
+        services.liaison_note_reply(
+            guardian=_user(request), note=note, text=form.cleaned_data["text"]
+        )
+    except services.LiaisonError as error:
+        raise Http404 from error
+    messages.success(request, "Votre réponse est envoyée à l'auteur du mot.")
+    return redirect("liaison:child", child_id=child_id)
