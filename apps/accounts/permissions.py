@@ -282,3 +282,24 @@ def can_confirm_liaison_note(
 def can_reply_liaison_note(*, parent: Actor, recipient_child_ids: frozenset[int]) -> bool:
     """A guardian of a child the note concerns may answer its author (once)."""
     return parent.active and parent.is_parent and bool(parent.child_ids & recipient_child_ids)
+
+
+# --- cahier de textes -------------------------------------------------------------------------
+
+
+def can_edit_homework(*, author: Actor, classroom_id: int, school_id: int) -> bool:
+    """Write, publish and change a class's cahier de textes (drafts included): its teachers and
+    its school's director. Pupils, parents and the commune administrator never."""
+    return (
+        author.active
+        and author.is_school_staff
+        and can_manage_classroom(actor=author, classroom_id=classroom_id, school_id=school_id)
+    )
+
+
+def can_view_homework(*, viewer: Actor, classroom_id: int, school_id: int) -> bool:
+    """Read a class's published cahier de textes: the school's staff, the class's pupils and
+    their parents (``class_ids``), not the commune administrator (no business there)."""
+    if not viewer.active or viewer.is_commune_admin:
+        return False
+    return can_view_classroom(viewer=viewer, classroom_id=classroom_id, school_id=school_id)

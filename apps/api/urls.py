@@ -1,6 +1,6 @@
 """``/api/v1/`` of a commune, its OpenAPI schema and its documentation (no CDN: sidecar)."""
 
-from django.urls import path
+from django.urls import include, path
 from drf_spectacular.views import (
     SpectacularAPIView,
     SpectacularRedocView,
@@ -22,6 +22,8 @@ urlpatterns = [
     path("v1/classes/<int:classroom_id>/", ClassroomDetailApi.as_view(), name="classroom-detail"),
     path("v1/people/", PersonListApi.as_view(), name="person-list"),
     path("v1/people/<int:person_id>/", PersonDetailApi.as_view(), name="person-detail"),
+    path("v1/liaison/", include("apps.liaison.api_urls")),
+    path("v1/homework/", include("apps.homework.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

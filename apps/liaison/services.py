@@ -1,8 +1,8 @@
 """Writes to the cahier de liaison. Each service checks its permission rule itself and
 raises ``LiaisonError`` (the views answer 404, so a forbidden act looks like a missing one).
 
-Reminders are recorded only: their delivery (e-mail, notifications) comes with the
-notifications app.
+Publications, replies and reminders notify those concerned once the transaction commits
+(``apps.notifications.liaison``); the e-mail digest is the notifications app's.
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ from apps.liaison.models import (
     Reminder,
     Reply,
 )
+from apps.notifications import liaison as liaison_notifications
+from apps.notifications.models import Kind
+from apps.notifications.services import on_commit_in_this_schema
 from apps.schools.models import Classroom, Enrolment, EnrolmentStatus, School
 
 CURRENT_ENROLMENT = (EnrolmentStatus.ENROLLED, EnrolmentStatus.LEAVING)
@@ -128,6 +131,7 @@ def liaison_note_publish(*, author: User, note: LiaisonNote) -> LiaisonNote:
     )
     note.published_at = timezone.now()
     note.save(update_fields=["published_at"])
+    on_commit_in_this_schema(lambda: liaison_notifications.notify_note_published(note.pk))
     return note
 
 
@@ -174,9 +178,11 @@ def liaison_note_reply(*, guardian: User, note: LiaisonNote, text: str) -> Reply
         raise LiaisonError("not allowed to reply")
     try:
         with transaction.atomic():
-            return Reply.objects.create(note=note, guardian=guardian, text=text.strip())
+            reply = Reply.objects.create(note=note, guardian=guardian, text=text.strip())
     except IntegrityError as error:
         raise LiaisonError("already replied") from error
+    on_commit_in_this_schema(lambda: liaison_notifications.notify_reply_received(reply.pk))
+    return reply
 
 
 def liaison_notes_mark_read(*, guardian: User, notes: Iterable[LiaisonNote]) -> None:
@@ -198,4 +204,10 @@ def liaison_note_remind(*, author: User, note: LiaisonNote) -> Reminder:
             "child_id", flat=True
         )
     )
-    return Reminder.objects.create(note=note, sent_by=author, child_ids=sorted(waiting))
+    reminder = Reminder.objects.create(note=note, sent_by=author, child_ids=sorted(waiting))
+    on_commit_in_this_schema(
+        lambda: liaison_notifications.notify_guardians(
+            note=note, child_ids=waiting, kind=Kind.LIAISON_REMINDER
+        )
+    )
+    return reminder

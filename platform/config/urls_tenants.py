@@ -18,6 +18,8 @@ urlpatterns = [
     path("", include("apps.audit.urls")),
     path("", include("apps.classes.urls")),
     path("liaison/", include("apps.liaison.urls")),
+    path("notifications/", include("apps.notifications.urls")),
+    path("cahier-de-textes/", include("apps.homework.urls")),
     path("admin/", admin.site.urls),
     path("administration/imports/", include("apps.schools.urls_imports")),
     # A commune administrator's own contract lines, orders and invoices (scoped to the host).

@@ -35,6 +35,9 @@ ENT_PG_BINDIR = env_str("ENT_PG_BINDIR", "")
 # Days an account of a pupil who left (and of a parent left with no child) is kept before
 # the nightly purge deletes it.
 ENT_LEAVER_RETENTION_DAYS = int(env_str("ENT_LEAVER_RETENTION_DAYS", "365"))
+# Days after which the families who have not confirmed a note of the cahier de liaison are
+# reminded (then again every as many days). One value for the groupement for now.
+ENT_LIAISON_REMINDER_DAYS = int(env_str("ENT_LIAISON_REMINDER_DAYS", "3"))
 
 SHARED_APPS = [
     # First, so that its migrate/migrate_schemas commands (which also keep the template
@@ -85,6 +88,8 @@ TENANT_APPS = [
     "apps.qrlogin",
     "apps.classes",
     "apps.liaison",
+    "apps.notifications",
+    "apps.homework",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -247,6 +252,16 @@ CELERY_BEAT_SCHEDULE = {
     "usage-class-counts-nightly": {
         "task": "usage.collect_class_counts",
         "schedule": crontab(hour=2, minute=41),  # CELERY_TIMEZONE: Europe/Paris
+    },
+    # Public-schema tasks queueing, in every live commune, the cahier de liaison's automatic
+    # reminders and the notifications' daily e-mail digest.
+    "liaison-reminders-daily": {
+        "task": "liaison.reminders_all_communes",
+        "schedule": crontab(hour=7, minute=5),  # CELERY_TIMEZONE: Europe/Paris
+    },
+    "notifications-digest-daily": {
+        "task": "notifications.digests_all_communes",
+        "schedule": crontab(hour=17, minute=30),  # CELERY_TIMEZONE: Europe/Paris
     },
 }
 

@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class HomeworkConfig(AppConfig):
+    """The *cahier de textes* — the class's logbook kept by its teachers: what was done in
+    class each day, by domain, and the work to do for a given day. Pupils and parents read it;
+    it is not the cahier de liaison (notes to families, see ``apps.liaison``)."""
+
+    name = "apps.homework"
+    label = "homework"
+    verbose_name = "Cahier de textes"

@@ -1,0 +1,264 @@
+"""Pages of the cahier de textes: a class's week and day (pupils, parents for each child,
+staff), and the editing form for the class's teachers and director.
+
+Every view answers 404 alike when the class, child or entry is missing or out of reach, and
+changes nothing then.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from apps.accounts.models import User
+from apps.accounts.permissions import Actor
+from apps.homework import selectors, services
+from apps.homework.models import Domain, HomeworkEntry, Repeat
+from apps.portal.access import request_actor
+from apps.schools.models import Classroom
+
+
+def _actor(request: HttpRequest) -> tuple[User, Actor]:
+    user = request.user
+    if not isinstance(user, User):
+        raise Http404
+    actor = request_actor(request)
+    if not actor.active:
+        raise Http404
+    return user, actor
+
+
+def _day(value: str | None) -> datetime.date:
+    if not value:
+        return timezone.localdate()
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError as error:
+        raise Http404 from error
+
+
+class EntryForm(forms.Form):
+    domain = forms.ChoiceField(label="Domaine", choices=Domain.choices)
+    on = forms.DateField(label="Séance du", widget=forms.DateInput(attrs={"type": "date"}))
+    done = forms.CharField(
+        label="Fait en classe",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Texte simple ; mise en forme permise : <p>, <strong>, <em>, <ul>, <ol>, <li>.",
+    )
+    due_on = forms.DateField(
+        label="Travail pour le", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    todo = forms.CharField(
+        label="Travail à faire", required=False, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    repeat = forms.ChoiceField(label="Répétition", choices=Repeat.choices, required=False)
+    repeat_until = forms.DateField(
+        label="Jusqu'au", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    publish = forms.BooleanField(
+        label="Publier (sinon : brouillon, visible seulement des enseignants de la classe)",
+        required=False,
+        initial=True,
+    )
+
+
+def _save(
+    request: HttpRequest,
+    user: User,
+    form: EntryForm,
+    classroom: Classroom,
+    entry: HomeworkEntry | None,
+) -> HomeworkEntry | None:
+    try:
+        if entry is None:
+            return services.homework_entry_create(
+                author=user, classroom=classroom, **form.cleaned_data
+            )
+        return services.homework_entry_update(author=user, entry=entry, **form.cleaned_data)
+    except services.HomeworkError:
+        form.add_error(
+            None,
+            "Indiquez ce qui a été fait ou le travail à faire (avec son jour, après la séance) ; "
+            "une répétition a besoin d'une date de fin.",
+        )
+        return None
+
+
+# --- reading ------------------------------------------------------------------------------
+
+
+def _page(
+    request: HttpRequest,
+    actor: Actor,
+    classroom: Classroom,
+    *,
+    day: datetime.date | None,
+    child: User | None = None,
+    children: list[User] | None = None,
+) -> HttpResponse:
+    reference = day or _day(request.GET.get("semaine"))
+    start, end = (reference, reference) if day else selectors.week_bounds(reference)
+    step = datetime.timedelta(days=1 if day else 7)
+    return render(
+        request,
+        "homework/notebook.html",
+        {
+            "classroom": classroom,
+            "days": selectors.notebook(actor, classroom, start, end),
+            "start": start,
+            "end": end,
+            "is_day": day is not None,
+            "previous": start - step,
+            "next": start + step,
+            "child": child,
+            "children": children or [],
+            "may_edit": selectors.may_edit(actor, classroom),
+            "is_pupil": actor.is_pupil,
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    _user, actor = _actor(request)
+    if actor.is_pupil:
+        classroom = selectors.classroom_of_pupil(actor, actor.id)
+        if classroom is None:
+            return render(request, "homework/no_class.html")
+        return _page(request, actor, classroom, day=None)
+    if actor.is_parent:
+        children = selectors.children_of(actor)
+        if children:
+            return redirect("homework:child_week", child_id=children[0].pk)
+        return render(request, "homework/no_class.html")
+    if actor.is_school_staff:
+        return render(
+            request,
+            "homework/classes.html",
+            {"classrooms": list(selectors.current_classrooms_visible_to(actor))},
+        )
+    raise Http404
+
+
+def _class_or_404(actor: Actor, classroom_id: int) -> Classroom:
+    classroom = selectors.classroom_for_viewer(actor, classroom_id)
+    if classroom is None:
+        raise Http404
+    return classroom
+
+
+@never_cache
+@login_required
+@require_GET
+def class_week(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    _user, actor = _actor(request)
+    return _page(request, actor, _class_or_404(actor, classroom_id), day=None)
+
+
+@never_cache
+@login_required
+@require_GET
+def class_day(request: HttpRequest, classroom_id: int, day: str) -> HttpResponse:
+    _user, actor = _actor(request)
+    return _page(request, actor, _class_or_404(actor, classroom_id), day=_day(day))
+
+
+def _child_page(request: HttpRequest, child_id: int, day: datetime.date | None) -> HttpResponse:
+    _user, actor = _actor(request)
+    if not actor.is_parent:
+        raise Http404
+    classroom = selectors.classroom_of_pupil(actor, child_id)
+    if classroom is None:
+        raise Http404
+    children = selectors.children_of(actor)
+    child = next(c for c in children if c.pk == child_id)
+    return _page(request, actor, classroom, day=day, child=child, children=children)
+
+
+@never_cache
+@login_required
+@require_GET
+def child_week(request: HttpRequest, child_id: int) -> HttpResponse:
+    return _child_page(request, child_id, None)
+
+
+@never_cache
+@login_required
+@require_GET
+def child_day(request: HttpRequest, child_id: int, day: str) -> HttpResponse:
+    return _child_page(request, child_id, _day(day))
+
+
+# --- editing ------------------------------------------------------------------------------
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_new(request: HttpRequest, classroom_id: int) -> HttpResponse:
+    user, actor = _actor(request)
+    classroom = selectors.classroom_for_editor(actor, classroom_id)
+    if classroom is None:
+        raise Http404
+    form = EntryForm(
+        request.POST if request.method == "POST" else None,
+        initial={"on": _day(request.GET.get("jour")), "publish": True},
+    )
+    if request.method == "POST" and form.is_valid():
+        entry = _save(request, user, form, classroom, None)
+        if entry is not None:
+            messages.success(request, "La séance est enregistrée dans le cahier de textes.")
+            return redirect(_week_url(classroom, entry.on))
+    return render(
+        request, "homework/entry_form.html", {"form": form, "classroom": classroom, "entry": None}
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
+    user, actor = _actor(request)
+    entry = selectors.entry_for_editor(actor, entry_id)
+    if entry is None:
+        raise Http404
+    initial = {
+        "domain": entry.domain,
+        "on": entry.on,
+        "done": entry.done,
+        "due_on": entry.due_on,
+        "todo": entry.todo,
+        "repeat": entry.repeat,
+        "repeat_until": entry.repeat_until,
+        "publish": entry.is_published,
+    }
+    form = EntryForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST":
+        if request.POST.get("delete"):
+            services.homework_entry_delete(author=user, entry=entry)
+            messages.success(request, "La séance est supprimée.")
+            return redirect(_week_url(entry.classroom, entry.on))
+        if form.is_valid() and _save(request, user, form, entry.classroom, entry) is not None:
+            messages.success(request, "La séance est modifiée.")
+            return redirect(_week_url(entry.classroom, entry.on))
+    return render(
+        request,
+        "homework/entry_form.html",
+        {"form": form, "classroom": entry.classroom, "entry": entry},
+    )
+
+
+def _week_url(classroom: Classroom, day: datetime.date) -> str:
+    return f"{reverse('homework:class_week', args=[classroom.pk])}?semaine={day.isoformat()}"

@@ -1,0 +1,13 @@
+"""``/api/v1/liaison/…``, included by ``apps.api.urls`` (namespace ``api``)."""
+
+from django.urls import path
+
+from apps.liaison.apis import LiaisonNoteConfirmApi, LiaisonNoteListApi, LiaisonNoteReplyApi
+
+urlpatterns = [
+    path("notes/", LiaisonNoteListApi.as_view(), name="liaison-note-list"),
+    path(
+        "notes/<int:note_id>/confirm/", LiaisonNoteConfirmApi.as_view(), name="liaison-note-confirm"
+    ),
+    path("notes/<int:note_id>/reply/", LiaisonNoteReplyApi.as_view(), name="liaison-note-reply"),
+]

@@ -1,0 +1,90 @@
+"""Automatic reminders of the cahier de liaison.
+
+``reminders_all_communes`` runs in the public schema (Celery beat) and queues
+``send_reminders`` in every live commune's schema. A published note asking for a confirmation
+is reminded, ``ENT_LIAISON_REMINDER_DAYS`` days after its publication and then every as many
+days, to the guardians of the children not confirmed yet; a note reminded today (by hand or
+automatically) is never reminded again that day. The delay is one setting for the groupement
+for now (a per-commune value would be a model of its own).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from apps.accounts.tasks import live_commune_schemas
+from apps.liaison.models import LiaisonNote, Reminder
+from apps.notifications.liaison import notify_guardians
+from apps.notifications.models import Kind
+from apps.notifications.tasks import in_a_commune
+from config.celery import app
+from tenants.db import current_schema
+
+log = logging.getLogger(__name__)
+
+
+def _start_of_today() -> datetime.datetime:
+    today = timezone.localdate()
+    return timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
+
+
+def reminders_due(*, days: int) -> list[int]:
+    """Send the reminders due now in this schema; the ids of the notes reminded."""
+    days = max(days, 1)
+    now = timezone.now()
+    latest = now - datetime.timedelta(days=days)
+    candidates = (
+        LiaisonNote.objects.filter(
+            published_at__isnull=False,
+            published_at__lte=latest,
+            acknowledgement_required=True,
+        )
+        .exclude(reminders__at__gt=latest)
+        .exclude(reminders__at__gte=_start_of_today())
+        .values_list("pk", flat=True)
+        .distinct()
+    )
+    reminded: list[int] = []
+    for note_id in list(candidates):
+        with transaction.atomic():
+            note = LiaisonNote.objects.select_for_update().get(pk=note_id)
+            # Checked again under the lock: a concurrent run (or the author) may have reminded.
+            if note.reminders.filter(at__gt=min(latest, _start_of_today())).exists():
+                continue
+            waiting = sorted(
+                note.recipients.exclude(
+                    child_id__in=note.acknowledgements.values("child_id")
+                ).values_list("child_id", flat=True)
+            )
+            if not waiting:
+                continue
+            Reminder.objects.create(note=note, sent_by=None, child_ids=waiting)
+            notify_guardians(note=note, child_ids=waiting, kind=Kind.LIAISON_REMINDER)
+        reminded.append(note_id)
+    return reminded
+
+
+@app.task(name="liaison.send_reminders")
+def send_reminders() -> dict[str, Any]:
+    if not in_a_commune("send_reminders"):
+        return {"schema": current_schema(), "skipped": True}
+    reminded = reminders_due(days=settings.ENT_LIAISON_REMINDER_DAYS)
+    log.info("liaison reminders sent for %d notes", len(reminded))
+    return {"schema": current_schema(), "notes": reminded}
+
+
+@app.task(name="liaison.reminders_all_communes")
+def reminders_all_communes() -> list[str]:
+    schemas = live_commune_schemas()
+    for schema in schemas:
+        with schema_context(schema):
+            send_reminders.apply_async()
+    log.info("liaison reminders queued for %d communes", len(schemas))
+    return schemas

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class NotificationsConfig(AppConfig):
+    """What is new for each person (in-app feed, optional daily e-mail digest)."""
+
+    name = "apps.notifications"
+    label = "notifications"
+    verbose_name = "Notifications"

@@ -1,0 +1,58 @@
+"""What is new for each person: one row per recipient and event, read or not, and each
+adult's choice of a daily e-mail digest (pupils never get e-mail)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+
+class Kind(models.TextChoices):
+    LIAISON_NOTE = "liaison_note", "Nouveau mot du cahier de liaison"
+    LIAISON_REMINDER = "liaison_reminder", "Mot à confirmer (relance)"
+    LIAISON_REPLY = "liaison_reply", "Réponse reçue"
+    HOMEWORK = "homework", "Nouveau travail à faire"
+
+
+class Notification(models.Model):
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField("type", max_length=32, choices=Kind.choices)
+    title = models.CharField("titre", max_length=200)
+    # A path of the commune's site (never an absolute URL: the host is the commune's).
+    url = models.CharField(max_length=500)
+    created_at = models.DateTimeField("créée le", auto_now_add=True, db_index=True)
+    read_at = models.DateTimeField("lue le", null=True, blank=True)
+    # Set when the notification went out in an e-mail digest, so it is never sent twice.
+    emailed_at = models.DateTimeField("envoyée par e-mail le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "notification"
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["recipient", "created_at"],
+                condition=Q(read_at__isnull=True),
+                name="notification_unread",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} → {self.recipient_id}"
+
+
+class NotificationPreference(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preference"
+    )
+    email_digest = models.BooleanField("résumé quotidien par e-mail", default=False)
+    # The day (Europe/Paris) of the last digest: one digest a day at most.
+    last_digest_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "préférence de notification"
+
+    def __str__(self) -> str:
+        return f"Préférences de {self.user_id}"

@@ -1,0 +1,146 @@
+"""Writes: notifying people, marking read, the e-mail preference and the daily digest.
+
+``notify`` is the one entry point for other apps (liaison, homework): it drops inactive
+accounts and, given ``may_see``, everyone whose Actor may not see what the notification
+points at — the caller states the rule, this module applies it in constant queries.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from apps.accounts.models import User
+from apps.accounts.permissions import Actor, may_send_external_email
+from apps.accounts.selectors import actors_for, profile_actor
+from apps.notifications.models import Notification, NotificationPreference
+from tenants.db import current_schema
+
+log = logging.getLogger(__name__)
+
+
+class NotificationError(Exception):
+    """The act is not allowed."""
+
+
+def on_commit_in_this_schema(deliver: Callable[[], object]) -> None:
+    """Run ``deliver`` once the transaction commits, in the schema it was queued from (the
+    connection may have moved to another schema by then, e.g. at the end of a
+    ``schema_context``)."""
+    schema = current_schema()
+
+    def run() -> None:
+        with schema_context(schema):
+            deliver()
+
+    transaction.on_commit(run)
+
+
+def _active(user: User) -> bool:
+    return user.is_active and user.blocked_at is None and user.left_at is None
+
+
+def notify(
+    *,
+    recipients: Iterable[User],
+    kind: str,
+    title: str,
+    url: str,
+    may_see: Callable[[Actor], bool] | None = None,
+) -> list[Notification]:
+    """One notification per recipient who is active and (given ``may_see``) may see it."""
+    people = {user.pk: user for user in recipients if _active(user)}
+    if may_see is not None and people:
+        actors = actors_for(people.values())
+        people = {pk: user for pk, user in people.items() if may_see(actors[pk])}
+    return Notification.objects.bulk_create(
+        Notification(recipient=user, kind=kind, title=title[:200], url=url)
+        for user in people.values()
+    )
+
+
+def notification_mark_read(*, user: User, notification_id: int) -> bool:
+    """False when the notification is missing or someone else's (the view answers 404)."""
+    found = Notification.objects.filter(pk=notification_id, recipient=user)
+    if not found.exists():
+        return False
+    found.filter(read_at__isnull=True).update(read_at=timezone.now())
+    return True
+
+
+def notifications_mark_all_read(*, user: User) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+def preference_set_email_digest(*, user: User, enabled: bool) -> NotificationPreference:
+    """Adults may opt in; a pupil never can (``may_send_external_email``)."""
+    if enabled and not may_send_external_email(actor=profile_actor(user)):
+        raise NotificationError("no e-mail for this account")
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user, defaults={"email_digest": enabled}
+    )
+    return preference
+
+
+@dataclass(frozen=True)
+class DigestResult:
+    sent: int
+    notifications: int
+
+
+def digests_send() -> DigestResult:
+    """This commune's daily digests: one e-mail per opted-in adult with unsent notifications.
+
+    The rule is checked again at sending time, so a preference row written for a pupil (or an
+    account blocked since) sends nothing.
+    """
+    today = timezone.localdate()
+    sent = counted = 0
+    preferences = (
+        NotificationPreference.objects.filter(email_digest=True)
+        .exclude(last_digest_on=today)
+        .exclude(user__email="")
+        .select_related("user")
+    )
+    for preference in preferences:
+        user = preference.user
+        if not may_send_external_email(actor=profile_actor(user)):
+            continue
+        with transaction.atomic():
+            locked = NotificationPreference.objects.select_for_update().get(pk=preference.pk)
+            if locked.last_digest_on == today:
+                continue
+            pending = list(
+                Notification.objects.select_for_update()
+                .filter(recipient=user, emailed_at__isnull=True, read_at__isnull=True)
+                .order_by("created_at", "id")
+            )
+            if not pending:
+                continue
+            body = render_to_string(
+                "notifications/digest_email.txt", {"user": user, "notifications": pending}
+            )
+            send_mail(
+                subject=f"ENT : {len(pending)} nouveauté{'s' if len(pending) > 1 else ''}",
+                message=body,
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=[user.email],
+            )
+            Notification.objects.filter(pk__in=[n.pk for n in pending]).update(
+                emailed_at=timezone.now()
+            )
+            locked.last_digest_on = today
+            locked.save(update_fields=["last_digest_on"])
+        sent += 1
+        counted += len(pending)
+    return DigestResult(sent=sent, notifications=counted)
