@@ -27,6 +27,7 @@ from provisioning.services import provision_commune
 from tenants.db import current_schema, use_public_schema
 from tenants.models import Commune, Domain, Groupement, RoutingVersion
 from tenants.routing import host_cache
+from tenants.validators import schema_name_for_slug
 from tests.world import World, build_bordeaux, build_pessac, log_in
 
 SESSION_COMMUNES = [
@@ -192,3 +193,35 @@ def as_user(tenant_client: Callable[..., Client]) -> Callable[[World, str], Clie
         return log_in(tenant_client, world.schema, world[name])
 
     return make
+
+
+# --- clients with a verified second factor (coordinators, commune administrators) ----------
+
+SESSION_BACKEND = next(b for b in settings.AUTHENTICATION_BACKENDS if not b.startswith("axes."))
+
+
+@pytest.fixture
+def verified_login(tenant_client: Callable[..., Client]) -> Callable[..., Client]:
+    """``verified_login(user, "bordeaux")``: a client on that commune's host (the base domain
+    when no slug) logged in as ``user``, with a confirmed device and a verified session."""
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_tenants.utils import schema_context
+
+    def make(user: Any, slug: str | None = None) -> Client:
+        schema = schema_name_for_slug(slug) if slug else get_public_schema_name()
+        client = tenant_client(slug)
+        with schema_context(schema):
+            client.force_login(user, backend=SESSION_BACKEND)
+            device = StaticDevice.objects.create(user=user, name="test", confirmed=True)
+            session = client.session
+            session["otp_device_id"] = device.persistent_id
+            session.save()
+        return client
+
+    return make
+
+
+@pytest.fixture
+def base_login(verified_login: Callable[..., Client]) -> Callable[[Any], Client]:
+    """A base-domain client logged in as ``user`` (a coordinator), second factor verified."""
+    return lambda user: verified_login(user)

@@ -4,9 +4,7 @@ import datetime
 from collections.abc import Callable
 
 import pytest
-from django.conf import settings
 from django.test import Client
-from django_otp.plugins.otp_static.models import StaticDevice
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import Profile, User
@@ -17,23 +15,6 @@ from tenants.models import Commune
 from tests.billing.conftest import line
 
 pytestmark = pytest.mark.django_db
-
-SESSION_BACKEND = next(b for b in settings.AUTHENTICATION_BACKENDS if not b.startswith("axes."))
-
-
-@pytest.fixture
-def base_login(tenant_client: Callable[..., Client]) -> Callable[[User], Client]:
-    def make(user: User) -> Client:
-        use_public_schema()
-        client = tenant_client()
-        client.force_login(user, backend=SESSION_BACKEND)
-        device = StaticDevice.objects.create(user=user, name="test", confirmed=True)
-        session = client.session
-        session["otp_device_id"] = device.persistent_id
-        session.save()
-        return client
-
-    return make
 
 
 def test_a_coordinator_sees_the_contract_timeline(
@@ -91,21 +72,13 @@ def test_a_coordinator_downloads_an_invoice_pdf_and_the_csv(
     assert missing.status_code == 404
 
 
-def _commune_admin_client(tenant_client: Callable[..., Client], slug: str) -> Client:
-    """A commune administrator of ``slug``, logged in on its host with a verified second factor."""
+def _commune_admin(slug: str) -> User:
     with schema_context(slug):
-        admin = User.objects.create_user(username=f"admin.{slug}", profile=Profile.COMMUNE_ADMIN)
-        client = tenant_client(slug)
-        client.force_login(admin, backend=SESSION_BACKEND)
-        device = StaticDevice.objects.create(user=admin, name="test", confirmed=True)
-        session = client.session
-        session["otp_device_id"] = device.persistent_id
-        session.save()
-    return client
+        return User.objects.create_user(username=f"admin.{slug}", profile=Profile.COMMUNE_ADMIN)
 
 
 def test_a_commune_administrator_gets_their_own_invoices_on_their_host_and_no_other(
-    tenant_client: Callable[..., Client],
+    verified_login: Callable[..., Client],
     bordeaux: Commune,
     bordeaux_profile: CommuneBillingProfile,
 ) -> None:
@@ -117,8 +90,8 @@ def test_a_commune_administrator_gets_their_own_invoices_on_their_host_and_no_ot
         issued_on=datetime.date(2026, 10, 2),
     )
     use_public_schema()
-    bordeaux_admin = _commune_admin_client(tenant_client, "bordeaux")
-    pessac_admin = _commune_admin_client(tenant_client, "pessac")
+    bordeaux_admin = verified_login(_commune_admin("bordeaux"), "bordeaux")
+    pessac_admin = verified_login(_commune_admin("pessac"), "pessac")
 
     own = bordeaux_admin.get(f"/facturation/factures/{invoice.number}.pdf")
     other = pessac_admin.get(f"/facturation/factures/{invoice.number}.pdf")

@@ -7,12 +7,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from django_otp.plugins.otp_static.models import StaticDevice
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import Profile, User
@@ -23,10 +21,10 @@ from tenants.dashboard.selectors import DashboardAccessDenied
 from tenants.db import use_public_schema
 from tenants.models import Commune, CommuneStatus
 from tenants.usage.models import ClassCountSnapshot
+from tests.conftest import SESSION_BACKEND
 
 pytestmark = pytest.mark.django_db
 
-SESSION_BACKEND = next(b for b in settings.AUTHENTICATION_BACKENDS if not b.startswith("axes."))
 DASHBOARD_DIR = Path(__file__).resolve().parents[2] / "tenants" / "dashboard"
 
 
@@ -34,23 +32,6 @@ DASHBOARD_DIR = Path(__file__).resolve().parents[2] / "tenants" / "dashboard"
 def coordinator(db: None) -> User:
     use_public_schema()
     return User.objects.create_user(username="coord", profile=Profile.COORDINATOR)
-
-
-@pytest.fixture
-def base_login(tenant_client: Callable[..., Client]) -> Callable[[User], Client]:
-    """A base-domain client logged in as ``user``, its second factor verified."""
-
-    def make(user: User) -> Client:
-        use_public_schema()
-        client = tenant_client()
-        client.force_login(user, backend=SESSION_BACKEND)
-        device = StaticDevice.objects.create(user=user, name="test", confirmed=True)
-        session = client.session
-        session["otp_device_id"] = device.persistent_id
-        session.save()
-        return client
-
-    return make
 
 
 def _fill_bordeaux() -> None:
@@ -316,19 +297,12 @@ def test_groupement_paths_answer_404_on_a_commune_host(
 def test_each_host_s_openapi_schema_lists_its_own_paths_only(
     base_login: Callable[[User], Client],
     coordinator: User,
-    tenant_client: Callable[..., Client],
+    verified_login: Callable[..., Client],
 ) -> None:
     base = base_login(coordinator).get("/api/schema/", {"format": "json"})
     with schema_context("bordeaux"):
         admin = User.objects.create_user(username="adm", profile=Profile.COMMUNE_ADMIN)
-    commune_client = tenant_client("bordeaux")
-    with schema_context("bordeaux"):
-        commune_client.force_login(admin, backend=SESSION_BACKEND)
-        device = StaticDevice.objects.create(user=admin, name="test", confirmed=True)
-        session = commune_client.session
-        session["otp_device_id"] = device.persistent_id
-        session.save()
-    commune = commune_client.get("/api/schema/", {"format": "json"})
+    commune = verified_login(admin, "bordeaux").get("/api/schema/", {"format": "json"})
 
     assert base.status_code == 200, base.content[:300]
     assert commune.status_code == 200, commune.content[:300]
