@@ -11,7 +11,8 @@
 #   env                 start PostgreSQL if needed, print `export` lines
 #   run                 migrate_schemas, seed the demo groupement and its people, print the URLs
 #                       and where the demo logins are (.var/demo-logins.txt), serve with uvicorn
-#   test [ARGS...]      PostgreSQL + Redis, then .venv/bin/pytest ARGS (exits with pytest's code)
+#   test [ARGS...]      PostgreSQL + Redis (+ Debian's chromium for the browser tests when root),
+#                       then .venv/bin/pytest ARGS (exits with pytest's code)
 #   lint                ruff check . ; mypy platform/config tenants apps provisioning
 #   bench [ARGS...]     install wrk if missing, then bench/provision.py, bench/routing.py, bench/import_onde.py
 #   exec CMD [ARGS...]  PostgreSQL + Redis, then exec CMD with the environment exported
@@ -408,11 +409,22 @@ cmd_run() {
     exec "$VENV/bin/uvicorn" config.asgi:application --app-dir platform --host 127.0.0.1 --port "$port"
 }
 
+# The browser tests (tests/browser) drive Debian's /usr/bin/chromium; never Playwright's downloads.
+ensure_chromium() {
+    [[ -x /usr/bin/chromium ]] && return 0
+    if is_root; then
+        apt_install chromium || true
+    fi
+    [[ -x /usr/bin/chromium ]] ||
+        warn "chromium: /usr/bin/chromium not found; the browser tests will fail (as root: apt-get install chromium)"
+}
+
 cmd_test() {
     local rc=0
     ensure_venv
     ensure_postgres
     ensure_redis
+    ensure_chromium
     export_pythonpath
     "$VENV/bin/pytest" "$@" || rc=$?
     case $rc in
