@@ -9,6 +9,7 @@ confirmed a note it is never edited again: a correction is a new note that ``cor
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 
@@ -173,3 +174,33 @@ class Reminder(models.Model):
 
     def __str__(self) -> str:
         return f"Relance du {self.at:%d/%m/%Y} ({self.note_id})"
+
+
+class LiaisonPolicy(models.Model):
+    """The commune's own choices for its cahier de liaison (one row per commune schema).
+
+    ``reminder_days``: families who have not confirmed a note are reminded that many days
+    after it was published, then every as many days; 0 turns automatic reminders off;
+    no row (or None) means the groupement's default, ``ENT_LIAISON_REMINDER_DAYS``.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    reminder_days = models.PositiveSmallIntegerField(
+        "relance automatique après (jours)",
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(60)],
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "réglages du cahier de liaison"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="one_liaison_policy"),
+            models.CheckConstraint(
+                condition=models.Q(reminder_days__lte=60), name="reminder_days_at_most_60"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Relance après {self.reminder_days} jours"

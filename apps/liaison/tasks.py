@@ -20,7 +20,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.accounts.tasks import live_commune_schemas
-from apps.liaison.models import LiaisonNote, Reminder
+from apps.liaison.models import LiaisonNote, LiaisonPolicy, Reminder
 from apps.notifications.liaison import notify_guardians
 from apps.notifications.models import Kind
 from apps.notifications.tasks import in_a_commune
@@ -71,11 +71,20 @@ def reminders_due(*, days: int) -> list[int]:
     return reminded
 
 
+def reminder_days() -> int:
+    """This commune's delay (its LiaisonPolicy), else the groupement's default."""
+    days = LiaisonPolicy.objects.filter(pk=1).values_list("reminder_days", flat=True).first()
+    return settings.ENT_LIAISON_REMINDER_DAYS if days is None else int(days)
+
+
 @app.task(name="liaison.send_reminders")
 def send_reminders() -> dict[str, Any]:
     if not in_a_commune("send_reminders"):
         return {"schema": current_schema(), "skipped": True}
-    reminded = reminders_due(days=settings.ENT_LIAISON_REMINDER_DAYS)
+    days = reminder_days()
+    if days == 0:
+        return {"schema": current_schema(), "notes": [], "off": True}
+    reminded = reminders_due(days=days)
     log.info("liaison reminders sent for %d notes", len(reminded))
     return {"schema": current_schema(), "notes": reminded}
 

@@ -6,6 +6,7 @@ from apps.liaison import views
 
 patterns = [
     path("", views.index, name="index"),
+    path("reglages/", views.policy, name="policy"),
     path("classes/<int:classroom_id>/nouveau/", views.note_new_for_class, name="new_class"),
     path("ecoles/<int:school_id>/nouveau/", views.note_new_for_school, name="new_school"),
     path("notes/<int:note_id>/", views.note_status_page, name="status"),

@@ -8,6 +8,7 @@ changes nothing then.
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -16,11 +17,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.models import User
-from apps.accounts.permissions import Actor, can_write_liaison_note
+from apps.accounts.permissions import Actor, can_administer_commune, can_write_liaison_note
 from apps.accounts.selectors import actor_for
 from apps.classes.selectors import classroom_managed_by, classrooms_managed_by
 from apps.liaison import services
-from apps.liaison.models import Audience, LiaisonNote
+from apps.liaison.models import Audience, LiaisonNote, LiaisonPolicy
 from apps.liaison.pdf import note_slips_pdf
 from apps.liaison.selectors import (
     children_of,
@@ -342,3 +343,33 @@ def note_reply(request: HttpRequest, child_id: int, note_id: int) -> HttpRespons
         raise Http404 from error
     messages.success(request, "Votre réponse est envoyée à l'auteur du mot.")
     return redirect("liaison:child", child_id=child_id)
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = LiaisonPolicy
+        fields = ["reminder_days"]
+        help_texts = {
+            "reminder_days": "0 : pas de relance automatique. Vide : le réglage du groupement.",
+        }
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def policy(request: HttpRequest) -> HttpResponse:
+    """The commune administrator sets when families are reminded automatically."""
+    _user_obj, actor = _actor(request)
+    if not can_administer_commune(actor=actor):
+        raise Http404
+    current = LiaisonPolicy.objects.filter(pk=1).first() or LiaisonPolicy(pk=1)
+    form = PolicyForm(request.POST or None, instance=current)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "Réglages du cahier de liaison enregistrés.")
+        return redirect("liaison:policy")
+    return render(
+        request,
+        "liaison/policy.html",
+        {"form": form, "default_days": settings.ENT_LIAISON_REMINDER_DAYS},
+    )
