@@ -99,13 +99,25 @@ def homework_entry_create(
         repeat=repeat,
         repeat_until=repeat_until,
     )
-    return HomeworkEntry.objects.create(
+    entry = HomeworkEntry.objects.create(
         classroom=classroom,
         author=author,
         author_name=author.display_name,
         published_at=timezone.now() if publish else None,
         **fields,
     )
+    if publish:
+        _notify_after_commit(entry)
+    return entry
+
+
+def _notify_after_commit(entry: HomeworkEntry) -> None:
+    # Imported here: the notifications app imports the homework models.
+    from apps.notifications.homework import notify_new_homework
+    from apps.notifications.services import on_commit_in_this_schema
+
+    entry_id = entry.pk
+    on_commit_in_this_schema(lambda: notify_new_homework(entry_id=entry_id))
 
 
 @transaction.atomic
@@ -135,11 +147,14 @@ def homework_entry_update(
     )
     for name, value in fields.items():
         setattr(entry, name, value)
-    if publish and entry.published_at is None:
+    newly_published = publish and entry.published_at is None
+    if newly_published:
         entry.published_at = timezone.now()
     elif not publish:
         entry.published_at = None
     entry.save()
+    if newly_published:
+        _notify_after_commit(entry)
     return entry
 
 
