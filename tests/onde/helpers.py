@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from django.test import Client
 from django.utils import timezone
-from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import User
@@ -25,6 +21,7 @@ from apps.schools.validators import uai_check_letter
 from provisioning.onde import ImportReport, SourceFile, import_for_school
 from provisioning.schools import school_year_bounds
 from tests.onde.generator import OndeExport, generate
+from tests.world import log_in
 
 SCHEMA = "bordeaux"
 
@@ -87,15 +84,5 @@ def make_person(schema: str, username: str, profile: str) -> User:
     return user
 
 
-def logged_in(make_client: Callable[..., Client], schema: str, user: User) -> Client:
-    """A client on ``schema``'s host, logged in as ``user``; an administrator's session has
-    also verified a second factor, as the mandatory 2FA requires."""
-    client = make_client(schema.replace("_", "-"))
-    with schema_context(schema):
-        client.force_login(user)
-        if user.requires_two_factor:
-            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
-            session = client.session
-            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-            session.save()
-    return client
+# A logged-in client (second factor verified for administrators): tests.world.log_in.
+logged_in = log_in
