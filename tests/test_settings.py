@@ -15,12 +15,14 @@ from config.settings.env import database_from_url, env_bool
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _import_production(**environment: str) -> subprocess.CompletedProcess[str]:
-    unset = {"SECRET_KEY", "DJANGO_DEBUG", "EMAIL_BACKEND"}
+def _import_production(
+    *statements: str, **environment: str
+) -> subprocess.CompletedProcess[str]:
+    unset = {"SECRET_KEY", "DJANGO_DEBUG", "EMAIL_BACKEND", "ENT_HSTS_SECONDS"}
     env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(environment)
     return subprocess.run(
-        [sys.executable, "-c", "import config.settings.production"],
+        [sys.executable, "-c", "\n".join(["import config.settings.production", *statements])],
         cwd=ROOT / "platform",
         env=env,
         capture_output=True,
@@ -58,6 +60,35 @@ def test_production_starts_with_a_real_secret_debug_off_and_real_mail():
     finished = _import_production(SECRET_KEY="k" * 64, DJANGO_DEBUG="0", EMAIL_BACKEND=SMTP)
 
     assert finished.returncode == 0, finished.stderr
+
+
+_SHOW_HSTS = (
+    "from config.settings import production as p; "
+    "print(p.SECURE_HSTS_SECONDS, p.SECURE_HSTS_INCLUDE_SUBDOMAINS, "
+    "getattr(p, 'SILENCED_SYSTEM_CHECKS', []))"
+)
+
+
+def test_hsts_is_left_to_the_proxy_unless_asked():
+    # nginx (ansible/roles/nginx) sends the header: Django sending it too duplicated it.
+    by_proxy = _import_production(
+        _SHOW_HSTS, SECRET_KEY="k" * 64, DJANGO_DEBUG="0", EMAIL_BACKEND=SMTP
+    )
+    by_django = _import_production(
+        _SHOW_HSTS,
+        SECRET_KEY="k" * 64,
+        DJANGO_DEBUG="0",
+        EMAIL_BACKEND=SMTP,
+        ENT_HSTS_SECONDS="31536000",
+    )
+    refused = _import_production(
+        SECRET_KEY="k" * 64, DJANGO_DEBUG="0", EMAIL_BACKEND=SMTP, ENT_HSTS_SECONDS="un an"
+    )
+
+    assert by_proxy.stdout.split() == ["0", "False", "['security.W004']"]
+    assert by_django.stdout.split() == ["31536000", "True", "[]"]
+    assert refused.returncode != 0
+    assert "ENT_HSTS_SECONDS='un an' is not a whole number" in refused.stderr
 
 
 def test_database_url_is_parsed():

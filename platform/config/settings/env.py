@@ -34,6 +34,19 @@ def env_float(name: str, default: float) -> float:
         raise ImproperlyConfigured(f"{name}={raw!r} is not a number.") from exc
 
 
+def env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a whole number.") from exc
+    if value < 0:
+        raise ImproperlyConfigured(f"{name}={raw!r} cannot be negative.")
+    return value
+
+
 def database_from_url(url: str) -> dict[str, object]:
     """Turn ``postgres://user:pass@host:port/name?sslmode=…`` into a DATABASES entry."""
     parts = urlsplit(url)
