@@ -24,12 +24,18 @@ from apps.portal.access import found_or_404
 class OccurrenceOutputSerializer(serializers.Serializer):
     id = serializers.IntegerField(source="entry.id")
     classroom = serializers.IntegerField(source="entry.classroom_id")
-    domain = serializers.CharField(source="entry.domain")
-    domain_label = serializers.CharField(source="entry.get_domain_display")
+    domain = serializers.CharField()
+    domain_label = serializers.CharField()
     on = serializers.DateField(help_text="Jour de la séance (de cette occurrence)")
-    done = serializers.CharField(source="entry.done", help_text="HTML assaini")
+    done = serializers.CharField(help_text="HTML assaini")
     due_on = serializers.DateField(allow_null=True)
-    todo = serializers.CharField(source="entry.todo", help_text="HTML assaini")
+    todo = serializers.CharField(help_text="HTML assaini")
+    cancelled = serializers.BooleanField(
+        help_text="Séance annulée seule (vue seulement de qui peut modifier le cahier de textes)"
+    )
+    changed_alone = serializers.BooleanField(
+        help_text="Séance modifiée seule : domaine, textes et jour dû sont les siens"
+    )
     repeat = serializers.CharField(source="entry.repeat")
     published = serializers.BooleanField(source="entry.is_published")
     author_name = serializers.CharField(source="entry.author_name")
@@ -67,8 +73,9 @@ class HomeworkWeekApi(ActorApi):
         summary="Cahier de textes d'une semaine",
         description="Les séances faites ou dues dans la semaine, pour une classe (son "
         "personnel, ses élèves, leurs parents) ou pour un enfant (l'élève lui-même ou son "
-        "parent). Une séance répétée apparaît une fois par occurrence. Les brouillons ne sont "
-        "vus que de qui peut modifier le cahier de textes de la classe. Hors de portée : 404.",
+        "parent). Une séance répétée apparaît une fois par occurrence, telle que modifiée seule le "
+        "cas échéant. Les brouillons et les séances annulées ne sont vus que de qui peut "
+        "modifier le cahier de textes de la classe. Hors de portée : 404.",
         parameters=[FilterSerializer],
         responses=OccurrenceOutputSerializer(many=True),
     )
@@ -82,12 +89,7 @@ class HomeworkWeekApi(ActorApi):
         else:
             classroom = found_or_404(selectors.classroom_of_pupil(actor, data["child"]))
         start, end = selectors.week_bounds(data.get("week") or timezone.localdate())
-        entries = list(
-            selectors.entries_touching(
-                [classroom.pk], start, end, drafts=selectors.may_edit(actor, classroom)
-            )
-        )
-        occurrences = selectors.expand(entries, start, end)
+        occurrences = selectors.occurrences_between(actor, classroom, start, end)
         return Response(OccurrenceOutputSerializer(occurrences, many=True).data)
 
     @extend_schema(

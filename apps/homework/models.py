@@ -4,12 +4,16 @@ An entry says what was done on ``on`` (``done``) and what to do for ``due_on`` (
 in one of the fixed primary-school domains. Both texts are stored already sanitised to a tiny
 HTML subset (see ``apps.homework.formatting``). An entry may repeat weekly or every two weeks
 until ``repeat_until``: occurrences are *computed* by the selectors, never stored, so editing
-the entry changes every occurrence at once. ``last_day`` (the last day any occurrence touches)
-is kept by the services so that a week's entries are found with one indexed query.
+the entry changes every occurrence at once. One occurrence may be changed or cancelled alone
+by a ``HomeworkOccurrence`` (an override for that day), which editing the whole series leaves
+in place. ``last_day`` (the last day any occurrence, overrides included, touches) is kept by the
+services so that a week's entries are found with one indexed query.
 Attachments are not there yet.
 """
 
 from __future__ import annotations
+
+import datetime
 
 from django.conf import settings
 from django.db import models
@@ -110,3 +114,51 @@ class HomeworkEntry(models.Model):
     @property
     def icon(self) -> str:
         return DOMAIN_ICONS.get(Domain(self.domain), "📌")
+
+    def has_occurrence_on(self, day: datetime.date) -> bool:
+        if day == self.on:
+            return True
+        if not self.repeat or self.repeat_until is None or not self.on < day <= self.repeat_until:
+            return False
+        return (day - self.on).days % REPEAT_DAYS[Repeat(self.repeat)] == 0
+
+
+class HomeworkOccurrence(models.Model):
+    """One occurrence of a repeated entry changed or cancelled alone ("cette séance seulement").
+
+    ``on`` names the computed day it replaces (the session day itself never moves). The
+    replacement is a full copy of what the occurrence says, so later edits of the series do not
+    reach it; cancelled occurrences are hidden from pupils and parents.
+    """
+
+    entry = models.ForeignKey(
+        HomeworkEntry, on_delete=models.CASCADE, related_name="occurrence_overrides"
+    )
+    on = models.DateField("séance du")
+    cancelled = models.BooleanField("annulée", default=False)
+    domain = models.CharField("domaine", max_length=24, choices=Domain.choices)
+    done = models.TextField("fait en classe", blank=True)
+    due_on = models.DateField("pour le", null=True, blank=True)
+    todo = models.TextField("travail à faire", blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="homework_occurrences_written",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "séance modifiée seule"
+        verbose_name_plural = "séances modifiées seules"
+        ordering = ["entry", "on"]
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "on"], name="homework_occurrence_once"),
+            models.CheckConstraint(
+                condition=Q(due_on__isnull=True) | Q(due_on__gte=F("on")),
+                name="homework_occurrence_due_after_session",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.entry} — {self.on:%d/%m/%Y}{' (annulée)' if self.cancelled else ''}"

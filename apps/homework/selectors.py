@@ -2,7 +2,9 @@
 a week or a day costs one query for the entries whatever their number or the class's size.
 
 Repeated entries are expanded here (see ``apps.homework.models``): an ``Occurrence`` is an
-entry on one of its days, with its due day moved by the same amount.
+entry on one of its days, with its due day moved by the same amount, unless a
+``HomeworkOccurrence`` changes or cancels that day alone. A week's overrides cost one more
+query, whatever the number of entries.
 """
 
 from __future__ import annotations
@@ -10,12 +12,19 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor, can_edit_homework, can_view_homework
 from apps.accounts.selectors import current_year
-from apps.homework.models import REPEAT_DAYS, HomeworkEntry, Repeat
+from apps.homework.models import (
+    DOMAIN_ICONS,
+    REPEAT_DAYS,
+    Domain,
+    HomeworkEntry,
+    HomeworkOccurrence,
+    Repeat,
+)
 from apps.schools.models import Classroom, Enrolment, EnrolmentStatus
 
 CURRENT_ENROLMENT = (EnrolmentStatus.ENROLLED, EnrolmentStatus.LEAVING)
@@ -24,9 +33,46 @@ SCHOOL_DAYS = 5  # Monday to Friday are always shown; a weekend day only when it
 
 @dataclass(frozen=True)
 class Occurrence:
+    """``due_on`` is this occurrence's own (the override's when there is one); the texts and
+    the domain come from the override when there is one, else from the entry."""
+
     entry: HomeworkEntry
     on: datetime.date
     due_on: datetime.date | None
+    override: HomeworkOccurrence | None = None
+
+    @property
+    def _source(self) -> HomeworkEntry | HomeworkOccurrence:
+        return self.override if self.override is not None else self.entry
+
+    @property
+    def domain(self) -> str:
+        return self._source.domain
+
+    @property
+    def domain_label(self) -> str:
+        return str(Domain(self.domain).label)
+
+    @property
+    def icon(self) -> str:
+        return DOMAIN_ICONS.get(Domain(self.domain), "📌")
+
+    @property
+    def done(self) -> str:
+        return self._source.done
+
+    @property
+    def todo(self) -> str:
+        return self._source.todo
+
+    @property
+    def cancelled(self) -> bool:
+        return self.override is not None and self.override.cancelled
+
+    @property
+    def changed_alone(self) -> bool:
+        """Changed for this day only (not cancelled)."""
+        return self.override is not None and not self.override.cancelled
 
 
 @dataclass
@@ -109,10 +155,42 @@ def entries_touching(
     return entries.order_by("on", "domain", "id")
 
 
-def expand(
+def override_for(entry: HomeworkEntry, day: datetime.date) -> HomeworkOccurrence | None:
+    return HomeworkOccurrence.objects.filter(entry=entry, on=day).first()
+
+
+def overrides_touching(
     entries: list[HomeworkEntry], start: datetime.date, end: datetime.date
+) -> dict[tuple[int, datetime.date], HomeworkOccurrence]:
+    """The overrides of ``entries`` whose occurrence may show between ``start`` and ``end``:
+    one query (none without entries), keyed by (entry id, day)."""
+    if not entries:
+        return {}
+    longest_lag = max(
+        ((entry.due_on - entry.on).days for entry in entries if entry.due_on), default=0
+    )
+    # The series' own due day reaches back ``longest_lag`` days; an override's due day may
+    # fall in the week from further back.
+    found = HomeworkOccurrence.objects.filter(
+        Q(on__gte=start - datetime.timedelta(days=longest_lag))
+        | Q(due_on__gte=start, due_on__lte=end),
+        entry_id__in=[entry.pk for entry in entries],
+        on__lte=end,
+    )
+    return {(override.entry_id, override.on): override for override in found}
+
+
+def expand(
+    entries: list[HomeworkEntry],
+    start: datetime.date,
+    end: datetime.date,
+    overrides: dict[tuple[int, datetime.date], HomeworkOccurrence] | None = None,
+    *,
+    cancelled: bool = False,
 ) -> list[Occurrence]:
-    """Each occurrence done or due between ``start`` and ``end`` (no query)."""
+    """Each occurrence done or due between ``start`` and ``end`` (no query), changed by its
+    override if any; cancelled ones only when ``cancelled`` (for those who edit)."""
+    overrides = overrides or {}
     found = []
     for entry in entries:
         lag = (entry.due_on - entry.on) if entry.due_on else None
@@ -120,29 +198,43 @@ def expand(
         last = entry.repeat_until if step and entry.repeat_until else entry.on
         day = entry.on  # at most a school year of weeks: walking them is cheap
         while day <= last and day <= end:
-            due = day + lag if lag is not None else None
-            if start <= day or (due is not None and start <= due <= end):
-                found.append(Occurrence(entry=entry, on=day, due_on=due))
+            override = overrides.get((entry.pk, day))
+            if override is not None:
+                due = override.due_on
+            else:
+                due = day + lag if lag is not None else None
+            shown = override is None or not override.cancelled or cancelled
+            if shown and (start <= day or (due is not None and start <= due <= end)):
+                found.append(Occurrence(entry=entry, on=day, due_on=due, override=override))
             if step is None:
                 break
             day += step
     return found
 
 
+def occurrences_between(
+    actor: Actor, classroom: Classroom, start: datetime.date, end: datetime.date
+) -> list[Occurrence]:
+    """A class's occurrences done or due between ``start`` and ``end``, as ``actor`` sees them
+    (drafts and cancelled occurrences only for those who may edit): two queries."""
+    editor = may_edit(actor, classroom)
+    entries = list(entries_touching([classroom.pk], start, end, drafts=editor))
+    return expand(entries, start, end, overrides_touching(entries, start, end), cancelled=editor)
+
+
 def notebook(
     actor: Actor, classroom: Classroom, start: datetime.date, end: datetime.date
 ) -> list[Day]:
-    """The days from ``start`` to ``end`` with what was done and what is due (drafts only for
-    those who may edit): one query."""
-    entries = list(entries_touching([classroom.pk], start, end, drafts=may_edit(actor, classroom)))
+    """The days from ``start`` to ``end`` with what was done and what is due (drafts and
+    cancelled occurrences only for those who may edit): two queries."""
     days = {
         start + datetime.timedelta(days=n): Day(start + datetime.timedelta(days=n))
         for n in range((end - start).days + 1)
     }
-    for occurrence in expand(entries, start, end):
+    for occurrence in occurrences_between(actor, classroom, start, end):
         if occurrence.on in days:
             days[occurrence.on].done.append(occurrence)
-        if occurrence.due_on is not None and occurrence.due_on in days:
+        if occurrence.due_on is not None and occurrence.due_on in days and not occurrence.cancelled:
             days[occurrence.due_on].due.append(occurrence)
     return [
         day

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +13,7 @@ from apps.accounts.models import User
 from apps.accounts.permissions import can_edit_homework
 from apps.accounts.selectors import actor_for
 from apps.homework.formatting import sanitise
-from apps.homework.models import REPEAT_DAYS, Domain, HomeworkEntry, Repeat
+from apps.homework.models import REPEAT_DAYS, Domain, HomeworkEntry, HomeworkOccurrence, Repeat
 from apps.schools.models import Classroom
 
 
@@ -147,6 +148,9 @@ def homework_entry_update(
     )
     for name, value in fields.items():
         setattr(entry, name, value)
+    # Occurrences changed alone stay as they are (the form says so); one whose work is due
+    # later than the series' still has to be found by the week query.
+    entry.last_day = max(entry.last_day, _latest_override_due(entry) or entry.last_day)
     newly_published = publish and entry.published_at is None
     if newly_published:
         entry.published_at = timezone.now()
@@ -162,3 +166,91 @@ def homework_entry_update(
 def homework_entry_delete(*, author: User, entry: HomeworkEntry) -> None:
     _check_editor(author, entry.classroom)
     entry.delete()
+
+
+# --- one occurrence of a repeated entry ("cette séance seulement") --------------------------
+
+
+def _latest_override_due(entry: HomeworkEntry) -> datetime.date | None:
+    """The latest due day among the overrides that still fall on a day of the series."""
+    if entry.pk is None:
+        return None
+    rows = HomeworkOccurrence.objects.filter(
+        entry=entry, cancelled=False, due_on__isnull=False
+    ).values_list("on", "due_on")
+    dues = [due for on, due in rows if due is not None and entry.has_occurrence_on(on)]
+    return max(dues, default=None)
+
+
+def _refresh_last_day(entry: HomeworkEntry) -> None:
+    last = last_occurrence(entry.on, entry.repeat, entry.repeat_until)
+    series_last = last + (entry.due_on - entry.on) if entry.due_on else last
+    latest = _latest_override_due(entry)
+    entry.last_day = max(series_last, latest) if latest else series_last
+    entry.save(update_fields=["last_day", "updated_at"])
+
+
+def _check_occurrence(author: User, entry: HomeworkEntry, on: datetime.date) -> None:
+    _check_editor(author, entry.classroom)
+    if not entry.repeat or not entry.has_occurrence_on(on):
+        raise HomeworkError("no such occurrence of a repeated entry")
+
+
+@transaction.atomic
+def homework_occurrence_update(
+    *,
+    author: User,
+    entry: HomeworkEntry,
+    on: datetime.date,
+    domain: str,
+    done: str = "",
+    due_on: datetime.date | None = None,
+    todo: str = "",
+) -> HomeworkOccurrence:
+    """Change the occurrence of ``entry`` on ``on`` alone (un-cancelling it if it was); the
+    series and its other occurrences are untouched."""
+    _check_occurrence(author, entry, on)
+    fields = _fields(
+        domain=domain, on=on, done=done, due_on=due_on, todo=todo, repeat="", repeat_until=None
+    )
+    replacement: dict[str, Any] = {
+        name: fields[name] for name in ("domain", "done", "due_on", "todo")
+    }
+    override, _created = HomeworkOccurrence.objects.update_or_create(
+        entry=entry, on=on, defaults={**replacement, "cancelled": False, "author": author}
+    )
+    _refresh_last_day(entry)
+    return override
+
+
+@transaction.atomic
+def homework_occurrence_cancel(
+    *, author: User, entry: HomeworkEntry, on: datetime.date
+) -> HomeworkOccurrence:
+    """Cancel the occurrence of ``entry`` on ``on`` alone: pupils and parents no longer see it.
+    What it said (the series' or its own change) is kept, so restoring it is one step."""
+    _check_occurrence(author, entry, on)
+    override = HomeworkOccurrence.objects.filter(entry=entry, on=on).first()
+    if override is None:
+        lag = entry.due_on - entry.on if entry.due_on else None
+        override = HomeworkOccurrence(
+            entry=entry,
+            on=on,
+            domain=entry.domain,
+            done=entry.done,
+            todo=entry.todo,
+            due_on=on + lag if lag is not None else None,
+        )
+    override.cancelled = True
+    override.author = author
+    override.save()
+    _refresh_last_day(entry)
+    return override
+
+
+@transaction.atomic
+def homework_occurrence_restore(*, author: User, entry: HomeworkEntry, on: datetime.date) -> None:
+    """The occurrence on ``on`` says again what the series says (change or cancel undone)."""
+    _check_occurrence(author, entry, on)
+    HomeworkOccurrence.objects.filter(entry=entry, on=on).delete()
+    _refresh_last_day(entry)

@@ -262,3 +262,115 @@ def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
 
 def _week_url(classroom: Classroom, day: datetime.date) -> str:
     return f"{reverse('homework:class_week', args=[classroom.pk])}?semaine={day.isoformat()}"
+
+
+# --- one occurrence of a repeated entry -----------------------------------------------------
+
+SCOPE_OCCURRENCE, SCOPE_SERIES = "seance", "serie"
+
+
+class ScopeForm(forms.Form):
+    portee = forms.ChoiceField(
+        label="Que voulez-vous modifier ?",
+        choices=[
+            (SCOPE_OCCURRENCE, "Cette séance seulement"),
+            (SCOPE_SERIES, "Toute la série"),
+        ],
+        widget=forms.RadioSelect,
+    )
+
+
+class OccurrenceForm(forms.Form):
+    domain = forms.ChoiceField(label="Domaine", choices=Domain.choices)
+    done = EntryForm.base_fields["done"]
+    due_on = EntryForm.base_fields["due_on"]
+    todo = EntryForm.base_fields["todo"]
+
+
+def _occurrence_or_404(
+    request: HttpRequest, entry_id: int, day: str
+) -> tuple[User, HomeworkEntry, datetime.date]:
+    user, actor = _actor(request)
+    entry = selectors.entry_for_editor(actor, entry_id)
+    on = _day(day)
+    if entry is None or not entry.repeat or not entry.has_occurrence_on(on):
+        raise Http404
+    return user, entry, on
+
+
+@never_cache
+@login_required
+@require_GET
+def occurrence_scope(request: HttpRequest, entry_id: int, day: str) -> HttpResponse:
+    """Editing a repeated entry from one of its days: this day alone, or the whole series."""
+    _user, entry, on = _occurrence_or_404(request, entry_id, day)
+    form = ScopeForm(request.GET if "portee" in request.GET else None)
+    if form.is_valid():
+        if form.cleaned_data["portee"] == SCOPE_SERIES:
+            return redirect("homework:edit", entry_id=entry.pk)
+        return redirect("homework:occurrence_edit", entry_id=entry.pk, day=on.isoformat())
+    return render(
+        request,
+        "homework/occurrence_scope.html",
+        {"form": form, "entry": entry, "on": on, "classroom": entry.classroom},
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def occurrence_edit(request: HttpRequest, entry_id: int, day: str) -> HttpResponse:
+    user, entry, on = _occurrence_or_404(request, entry_id, day)
+    override = selectors.override_for(entry, on)
+    if override is not None:
+        initial = {
+            "domain": override.domain,
+            "done": override.done,
+            "due_on": override.due_on,
+            "todo": override.todo,
+        }
+    else:
+        lag = entry.due_on - entry.on if entry.due_on else None
+        initial = {
+            "domain": entry.domain,
+            "done": entry.done,
+            "due_on": on + lag if lag is not None else None,
+            "todo": entry.todo,
+        }
+    form = OccurrenceForm(request.POST if request.method == "POST" else None, initial=initial)
+    week = _week_url(entry.classroom, on)
+    if request.method == "POST":
+        if request.POST.get("cancel"):
+            services.homework_occurrence_cancel(author=user, entry=entry, on=on)
+            messages.success(request, f"La séance du {on:%d/%m/%Y} est annulée.")
+            return redirect(week)
+        if request.POST.get("restore"):
+            services.homework_occurrence_restore(author=user, entry=entry, on=on)
+            messages.success(request, f"La séance du {on:%d/%m/%Y} suit de nouveau la série.")
+            return redirect(week)
+        if form.is_valid():
+            try:
+                services.homework_occurrence_update(
+                    author=user, entry=entry, on=on, **form.cleaned_data
+                )
+            except services.HomeworkError:
+                form.add_error(
+                    None,
+                    "Indiquez ce qui a été fait ou le travail à faire (avec son jour, le jour "
+                    "de la séance ou après).",
+                )
+            else:
+                messages.success(request, f"La séance du {on:%d/%m/%Y} est modifiée (seule).")
+                return redirect(week)
+    return render(
+        request,
+        "homework/occurrence_form.html",
+        {
+            "form": form,
+            "entry": entry,
+            "on": on,
+            "override": override,
+            "classroom": entry.classroom,
+            "week": week,
+        },
+    )
