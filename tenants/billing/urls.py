@@ -7,7 +7,18 @@ from tenants.billing import views
 app_name = "billing"
 
 urlpatterns = [
+    path("", views.home, name="home"),
     path("marche/", views.contract_timeline, name="contract_timeline"),
+    path("marche/<int:contract_id>/resiliation/", views.contract_notice, name="contract_notice"),
+    path("bordereau/", views.price_schedule, name="price_schedule"),
+    path("bons-de-commande/", views.order_list, name="orders"),
+    path("bons-de-commande/nouveau/", views.order_create, name="order_create"),
+    path("bons-de-commande/<int:order_id>/", views.order_detail, name="order_detail"),
+    path("bons-de-commande/<int:order_id>/emettre/", views.order_issue, name="order_issue"),
+    path("bons-de-commande/<int:order_id>/livrer/", views.order_deliver, name="order_deliver"),
+    path("bons-de-commande/<int:order_id>/facturer/", views.order_invoice, name="order_invoice"),
+    path("factures/", views.invoice_list, name="invoices"),
     path("factures.csv", views.invoices_csv_download, name="invoices_csv"),
     path("factures/<str:number>.pdf", views.invoice_pdf_download, name="invoice_pdf"),
+    path("factures/<str:number>/annuler/", views.invoice_cancel, name="invoice_cancel"),
 ]

@@ -1,17 +1,57 @@
-"""Billing pages. Every read goes through a scoped selector (see ``permissions``)."""
+"""Billing pages. Every read goes through a scoped selector (see ``permissions``).
+
+Two audiences share these URLs (included under ``facturation/`` on both kinds of host):
+
+* the groupement's coordinator, on the base domain, with a verified second factor: the
+  contract and its notice, the price schedule, purchase orders, invoices and credit notes
+  of every commune;
+* a commune administrator, on their commune's subdomain: their commune's contract timeline,
+  prices, orders and invoices, read-only. Another commune's order or invoice is a 404.
+
+Writes call one service each, and record an audit event in the same transaction (the
+public schema's audit log, where coordinators' logins are recorded too).
+"""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+import datetime
+from typing import Any
 
-from tenants.billing import selectors
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from apps.accounts.models import User
+from apps.accounts.security.two_factor import is_verified
+from apps.audit.services import record_event
+from tenants.billing import selectors, services
 from tenants.billing.exports import invoice_pdf, invoices_csv
-from tenants.billing.models import Invoice
+from tenants.billing.forms import (
+    ContractNoticeForm,
+    InvoiceCancelForm,
+    OrderFilterForm,
+    OrderInvoiceForm,
+    OrderLineFormSet,
+    PriceRevisionForm,
+    PurchaseOrderForm,
+)
+from tenants.billing.models import (
+    Contract,
+    ContractStatus,
+    Invoice,
+    InvoiceKind,
+    InvoiceStatus,
+    PriceLine,
+    PurchaseOrder,
+    PurchaseOrderStatus,
+)
 from tenants.billing.permissions import BillingScope, billing_scope_for
+from tenants.models import Commune
 
 
 def _scope(request: HttpRequest) -> BillingScope:
@@ -19,24 +59,489 @@ def _scope(request: HttpRequest) -> BillingScope:
     return billing_scope_for(user=request.user, commune=getattr(request, "commune", None))
 
 
-@require_GET
-@login_required
-def contract_timeline(request: HttpRequest) -> HttpResponse:
+def _coordinator_scope(request: HttpRequest) -> BillingScope:
+    """The groupement-wide scope of a coordinator on the base domain.
+
+    The groupement's pages do not exist on a commune's host (404); anyone but a coordinator
+    is refused (403). ``AccountSecurityMiddleware`` already sends a session that has not
+    verified its second factor to do so; the check here keeps that true should a view ever
+    be reached another way.
+    """
+    if getattr(request, "commune", None) is not None:
+        raise Http404("Page introuvable.")
     scope = _scope(request)
     if not scope.is_groupement_wide:
         raise PermissionDenied("Réservé aux coordinateurs du groupement.")
-    contracts = list(selectors.contract_list(scope=scope))
-    return render(request, "billing/contract_timeline.html", {"contracts": contracts})
+    if not is_verified(request.user):
+        raise PermissionDenied("Double authentification requise.")
+    return scope
+
+
+def _commune_scope(request: HttpRequest) -> tuple[BillingScope, Commune]:
+    """The scope of a commune administrator on their commune's host, and that commune."""
+    commune = getattr(request, "commune", None)
+    if commune is None:
+        raise Http404("Page introuvable.")
+    scope = _scope(request)
+    # Only the public schema's coordinators act for the groupement: a commune account with
+    # that profile gets no groupement-wide view from a commune's host.
+    if scope.is_groupement_wide:
+        raise PermissionDenied("Accès à la facturation refusé.")
+    return scope, commune
+
+
+def _coordinator(request: HttpRequest) -> User:
+    user = request.user
+    if not isinstance(user, User):  # _coordinator_scope has let an authenticated user through
+        raise PermissionDenied("Réservé aux coordinateurs du groupement.")
+    return user
+
+
+def _audit(request: HttpRequest, action: str, target: str, **details: Any) -> None:
+    record_event(
+        action=action,
+        actor=request.user,
+        target=target,
+        details={key: _plain(value) for key, value in details.items()},
+        request=request,
+    )
+
+
+def _plain(value: Any) -> Any:
+    """A JSON-friendly value for the audit log's details (dates, decimals as text)."""
+    if isinstance(value, int | str | bool) or value is None:
+        return value
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _first_error(error: ValidationError) -> str:
+    return error.messages[0] if error.messages else "Opération impossible."
+
+
+# --- home ------------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """On a commune's host, the administrator's billing page; on the base domain, the
+    coordinator's invoices."""
+    if getattr(request, "commune", None) is None:
+        _coordinator_scope(request)
+        return redirect("billing:invoices")
+    scope, commune = _commune_scope(request)
+    today = timezone.localdate()
+    orders = selectors.purchase_orders_priced(
+        scope=scope, orders=selectors.purchase_order_listing(scope=scope), on=today
+    )
+    return render(
+        request,
+        "billing/commune_home.html",
+        {
+            "contracts": list(selectors.contract_timeline_list(scope=scope)),
+            "price_lines": selectors.price_schedule(scope=scope, on=today),
+            "orders": orders,
+            "invoices": list(selectors.invoice_listing(scope=scope)),
+            "today": today,
+        },
+    )
+
+
+# --- the contract ----------------------------------------------------------------------------
+
+
+def _contract_page(
+    request: HttpRequest,
+    scope: BillingScope,
+    *,
+    bound: tuple[int, ContractNoticeForm] | None = None,
+    error: tuple[int, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    entries = []
+    for contract in selectors.contract_list(scope=scope).order_by("-notified_on", "pk"):
+        form = None
+        if contract.status == ContractStatus.ACTIVE:
+            if bound is not None and bound[0] == contract.pk:
+                form = bound[1]
+            else:
+                form = ContractNoticeForm(contract=contract, prefix=f"marche-{contract.pk}")
+        refusal = error[1] if error is not None and error[0] == contract.pk else None
+        entries.append({"contract": contract, "form": form, "error": refusal})
+    return render(request, "billing/contract_timeline.html", {"entries": entries}, status=status)
+
+
+@require_GET
+@login_required
+def contract_timeline(request: HttpRequest) -> HttpResponse:
+    return _contract_page(request, _coordinator_scope(request))
+
+
+@require_POST
+@login_required
+def contract_notice(request: HttpRequest, contract_id: int) -> HttpResponse:
+    scope = _coordinator_scope(request)
+    try:
+        contract = selectors.contract_list(scope=scope).get(pk=contract_id)
+    except Contract.DoesNotExist:
+        raise Http404("Marché introuvable.") from None
+    if contract.status != ContractStatus.ACTIVE:
+        return _contract_page(
+            request,
+            scope,
+            error=(contract.pk, "La résiliation de ce marché est déjà enregistrée."),
+            status=400,
+        )
+    form = ContractNoticeForm(request.POST, contract=contract, prefix=f"marche-{contract.pk}")
+    if form.is_valid():
+        try:
+            with transaction.atomic():
+                contract = services.contract_end_notice(
+                    contract=contract, letter_date=form.cleaned_data["letter_date"]
+                )
+                _audit(
+                    request,
+                    "billing.contract_notice",
+                    contract.reference,
+                    letter_date=contract.notice_letter_date,
+                    effective_end_date=contract.effective_end_date,
+                )
+        except ValidationError as error:
+            form.add_error(None, _first_error(error))
+        else:
+            messages.success(
+                request,
+                f"Résiliation enregistrée : le marché {contract.reference} prend fin le "
+                f"{contract.end_date:%d/%m/%Y}.",
+            )
+            return redirect("billing:contract_timeline")
+    # The page is built from the database again: the contract shown is the one stored.
+    return _contract_page(request, scope, bound=(contract_id, form), status=400)
+
+
+# --- the price schedule ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def price_schedule(request: HttpRequest) -> HttpResponse:
+    scope = _coordinator_scope(request)
+    form = PriceRevisionForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            line: PriceLine = data["price_line"]
+            try:
+                with transaction.atomic():
+                    revision = services.price_revision_create(
+                        price_line=line,
+                        unit_price_ht=data["unit_price_ht"],
+                        vat_rate=data["vat_rate"],
+                        valid_from=data["valid_from"],
+                    )
+                    _audit(
+                        request,
+                        "billing.price_revision",
+                        line.code,
+                        unit_price_ht=revision.unit_price_ht,
+                        vat_rate=revision.vat_rate,
+                        valid_from=revision.valid_from,
+                    )
+            except ValidationError as error:
+                form.add_error(None, _first_error(error))
+            else:
+                messages.success(
+                    request,
+                    f"Nouveau prix de {line.code} enregistré : {revision.unit_price_ht} € HT "
+                    f"à partir du {revision.valid_from:%d/%m/%Y}.",
+                )
+                return redirect("billing:price_schedule")
+        status = 400
+    today = timezone.localdate()
+    return render(
+        request,
+        "billing/price_schedule.html",
+        {"rows": selectors.price_schedule(scope=scope, on=today), "form": form, "today": today},
+        status=status,
+    )
+
+
+# --- purchase orders -------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def order_list(request: HttpRequest) -> HttpResponse:
+    scope = _coordinator_scope(request)
+    communes = selectors.billable_communes(scope=scope)
+    filters = OrderFilterForm(request.GET or None, communes=communes)
+    commune_id, status = None, None
+    if filters.is_valid():
+        chosen = filters.cleaned_data["commune"]
+        commune_id = chosen.pk if chosen is not None else None
+        status = filters.cleaned_data["status"] or None
+    today = timezone.localdate()
+    orders = selectors.purchase_orders_priced(
+        scope=scope,
+        orders=selectors.purchase_order_listing(scope=scope, commune_id=commune_id, status=status),
+        on=today,
+    )
+    return render(
+        request,
+        "billing/order_list.html",
+        {"orders": orders, "filters": filters, "today": today},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def order_create(request: HttpRequest) -> HttpResponse:
+    scope = _coordinator_scope(request)
+    communes = selectors.billable_communes(scope=scope)
+    form = PurchaseOrderForm(request.POST or None, communes=communes)
+    lines = OrderLineFormSet(request.POST or None, prefix="lignes")
+    if request.method == "POST":
+        if form.is_valid() and lines.is_valid():
+            specs = [
+                services.OrderLineSpec(
+                    price_line=data["price_line"],
+                    quantity=data["quantity"],
+                    rubrique=data["rubrique"],
+                    nature=data["nature"],
+                )
+                for data in lines.cleaned_data
+                if data
+            ]
+            commune: Commune = form.cleaned_data["commune"]
+            try:
+                with transaction.atomic():
+                    order = services.purchase_order_create(commune=commune, lines=specs)
+                    _audit(
+                        request,
+                        "billing.order_created",
+                        f"bon de commande n° {order.pk}",
+                        commune=commune.slug,
+                        lines=len(specs),
+                    )
+            except ValidationError as error:
+                form.add_error(None, _first_error(error))
+            else:
+                messages.success(request, f"Bon de commande n° {order.pk} créé (brouillon).")
+                return redirect("billing:order_detail", order_id=order.pk)
+    return render(
+        request,
+        "billing/order_form.html",
+        {"form": form, "lines": lines},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _order_of_scope(scope: BillingScope, order_id: int) -> PurchaseOrder:
+    try:
+        return selectors.purchase_order_get(scope=scope, order_id=order_id)
+    except PurchaseOrder.DoesNotExist:
+        raise Http404("Bon de commande introuvable.") from None
+
+
+def _order_page(
+    request: HttpRequest,
+    scope: BillingScope,
+    order: PurchaseOrder,
+    *,
+    invoice_form: OrderInvoiceForm | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    today = timezone.localdate()
+    can_manage = scope.is_groupement_wide
+    if can_manage and invoice_form is None and order.status == PurchaseOrderStatus.DELIVERED:
+        invoice_form = OrderInvoiceForm(initial={"issued_on": today})
+    return render(
+        request,
+        "billing/order_detail.html",
+        {
+            "priced": selectors.purchase_orders_priced(scope=scope, orders=[order], on=today)[0],
+            "order": order,
+            "can_manage": can_manage,
+            "invoice_form": invoice_form,
+            "error": error,
+            "today": today,
+        },
+        status=status,
+    )
+
+
+@require_GET
+@login_required
+def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
+    if getattr(request, "commune", None) is None:
+        scope = _coordinator_scope(request)
+    else:
+        scope, _commune = _commune_scope(request)
+    return _order_page(request, scope, _order_of_scope(scope, order_id))
+
+
+@require_POST
+@login_required
+def order_issue(request: HttpRequest, order_id: int) -> HttpResponse:
+    scope = _coordinator_scope(request)
+    order = _order_of_scope(scope, order_id)
+    try:
+        with transaction.atomic():
+            order = services.purchase_order_issue(order=order, issued_by=_coordinator(request))
+            _audit(
+                request,
+                "billing.order_issued",
+                f"bon de commande n° {order.pk}",
+                commune=order.commune.slug,
+            )
+    except ValidationError as error:
+        return _order_page(
+            request, scope, _order_of_scope(scope, order_id), error=_first_error(error), status=400
+        )
+    messages.success(request, f"Bon de commande n° {order.pk} émis.")
+    return redirect("billing:order_detail", order_id=order.pk)
+
+
+@require_POST
+@login_required
+def order_deliver(request: HttpRequest, order_id: int) -> HttpResponse:
+    scope = _coordinator_scope(request)
+    order = _order_of_scope(scope, order_id)
+    try:
+        with transaction.atomic():
+            order = services.purchase_order_deliver(order=order)
+            _audit(
+                request,
+                "billing.order_delivered",
+                f"bon de commande n° {order.pk}",
+                commune=order.commune.slug,
+            )
+    except ValidationError as error:
+        return _order_page(
+            request, scope, _order_of_scope(scope, order_id), error=_first_error(error), status=400
+        )
+    messages.success(request, f"Bon de commande n° {order.pk} marqué comme livré.")
+    return redirect("billing:order_detail", order_id=order.pk)
+
+
+@require_POST
+@login_required
+def order_invoice(request: HttpRequest, order_id: int) -> HttpResponse:
+    scope = _coordinator_scope(request)
+    order = _order_of_scope(scope, order_id)
+    form = OrderInvoiceForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            with transaction.atomic():
+                invoice = services.invoice_create_from_order(
+                    order=order,
+                    period_start=data["period_start"],
+                    period_end=data["period_end"],
+                    issued_on=data["issued_on"],
+                )
+                _audit(
+                    request,
+                    "billing.order_invoiced",
+                    f"bon de commande n° {order.pk}",
+                    commune=order.commune.slug,
+                    invoice=invoice.number,
+                    total_ttc=invoice.total_ttc,
+                )
+        except ValidationError as error:
+            form.add_error(None, _first_error(error))
+        else:
+            messages.success(
+                request,
+                f"Facture {invoice.number} émise pour le bon de commande n° {order.pk} "
+                f"({invoice.total_ttc} € TTC).",
+            )
+            return redirect("billing:order_detail", order_id=order.pk)
+    return _order_page(
+        request, scope, _order_of_scope(scope, order_id), invoice_form=form, status=400
+    )
+
+
+# --- invoices --------------------------------------------------------------------------------
+
+
+@require_GET
+@login_required
+def invoice_list(request: HttpRequest) -> HttpResponse:
+    scope = _coordinator_scope(request)
+    communes = selectors.billable_communes(scope=scope)
+    filters = OrderFilterForm(request.GET or None, communes=communes)
+    commune_id = None
+    if filters.is_valid() and filters.cleaned_data["commune"] is not None:
+        commune_id = filters.cleaned_data["commune"].pk
+    return render(
+        request,
+        "billing/invoice_list.html",
+        {
+            "invoices": list(selectors.invoice_listing(scope=scope, commune_id=commune_id)),
+            "filters": filters,
+        },
+    )
+
+
+def _invoice_of_scope(scope: BillingScope, number: str) -> Invoice:
+    try:
+        return selectors.invoice_get(scope=scope, number=number)
+    except Invoice.DoesNotExist:
+        raise Http404("Facture introuvable.") from None
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def invoice_cancel(request: HttpRequest, number: str) -> HttpResponse:
+    scope = _coordinator_scope(request)
+    invoice = _invoice_of_scope(scope, number)
+    form = InvoiceCancelForm(request.POST or None, initial={"issued_on": timezone.localdate()})
+    refusal = None
+    if invoice.kind != InvoiceKind.INVOICE:
+        refusal = "Seule une facture s'annule par un avoir."
+    elif invoice.status == InvoiceStatus.CANCELLED:
+        refusal = "Cette facture est déjà annulée."
+    elif request.method == "POST" and form.is_valid():
+        try:
+            with transaction.atomic():
+                credit_note = services.invoice_cancel(
+                    invoice=invoice,
+                    issued_on=form.cleaned_data["issued_on"],
+                    reason=form.cleaned_data["reason"],
+                )
+                _audit(
+                    request,
+                    "billing.invoice_cancelled",
+                    invoice.number,
+                    commune=invoice.commune.slug,
+                    credit_note=credit_note.number,
+                    reason=credit_note.reason,
+                )
+        except ValidationError as error:
+            form.add_error(None, _first_error(error))
+        else:
+            messages.success(
+                request, f"Facture {invoice.number} annulée par l'avoir {credit_note.number}."
+            )
+            return redirect("billing:invoices")
+    return render(
+        request,
+        "billing/invoice_cancel.html",
+        {"invoice": invoice, "form": form, "refusal": refusal},
+        status=400 if request.method == "POST" else 200,
+    )
 
 
 @require_GET
 @login_required
 def invoice_pdf_download(request: HttpRequest, number: str) -> HttpResponse:
     scope = _scope(request)
-    try:
-        invoice = selectors.invoice_get(scope=scope, number=number)
-    except Invoice.DoesNotExist:
-        raise Http404("Facture introuvable.") from None
+    invoice = _invoice_of_scope(scope, number)
     profile = selectors.billing_profile_for(scope=scope, commune_id=invoice.commune_id)
     response = HttpResponse(invoice_pdf(invoice=invoice, profile=profile), "application/pdf")
     response["Content-Disposition"] = f'attachment; filename="facture-{invoice.number}.pdf"'
