@@ -32,7 +32,7 @@ from apps.accounts.models import Profile, User
 from apps.schools.models import DEPLOYED_STATUSES
 from tenants.dashboard.permissions import can_view_dashboard
 from tenants.models import LIVE_STATUSES, Commune, CommuneStatus
-from tenants.usage.models import ClassCountSnapshot
+from tenants.usage.models import ClassCountCorrection, ClassCountSnapshot
 from tenants.usage.sharing import CostShare, share_costs
 
 ACTIVITY_WINDOWS = (7, 30)
@@ -317,6 +317,38 @@ def snapshot_dates(*, scope: DashboardScope, limit: int = 20) -> list[datetime.d
         .order_by("-date")
         .values_list("date", flat=True)
         .distinct()[:limit]
+    )
+
+
+# --- class-count snapshots and their corrections, for the drill-down ------------------------
+
+
+def snapshot_list(*, scope: DashboardScope, slug: str, limit: int = 10) -> list[ClassCountSnapshot]:
+    """The latest snapshots of one commune of the scope, newest first (one query)."""
+    commune = commune_get(scope=scope, slug=slug)
+    return list(ClassCountSnapshot.objects.filter(commune=commune).order_by("-date")[:limit])
+
+
+def snapshot_get(*, scope: DashboardScope, slug: str, on: datetime.date) -> ClassCountSnapshot:
+    """The snapshot of ``on`` of a commune of the scope; ``ClassCountSnapshot.DoesNotExist``
+    alike for a missing snapshot and a commune out of scope."""
+    try:
+        commune = commune_get(scope=scope, slug=slug)
+    except Commune.DoesNotExist:
+        raise ClassCountSnapshot.DoesNotExist(slug) from None
+    return ClassCountSnapshot.objects.get(commune=commune, date=on)
+
+
+def correction_trail(
+    *, scope: DashboardScope, slug: str, limit: int = 100
+) -> list[ClassCountCorrection]:
+    """The corrections of one commune's snapshots, newest first, with their snapshot (one
+    query): who changed which figure of which day, from what to what, and why."""
+    commune = commune_get(scope=scope, slug=slug)
+    return list(
+        ClassCountCorrection.objects.filter(snapshot__commune=commune)
+        .select_related("snapshot")
+        .order_by("-corrected_at", "-pk")[:limit]
     )
 
 

@@ -11,4 +11,9 @@ urlpatterns = [
     path("communes.csv", views.communes_csv_download, name="communes_csv"),
     path("repartition.csv", views.cost_sharing_csv_download, name="cost_sharing_csv"),
     path("communes/<slug:slug>/", views.commune_detail, name="commune"),
+    path(
+        "communes/<slug:slug>/corrections/",
+        views.class_count_correction,
+        name="class_count_correction",
+    ),
 ]

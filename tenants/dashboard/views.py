@@ -1,5 +1,6 @@
 """The coordinator's dashboard (base domain). Every read goes through ``selectors`` with a
-scope built from the request's user; anyone but a coordinator gets a 404."""
+scope built from the request's user; anyone but a coordinator gets a 404. The one write,
+the correction of a class-count snapshot, goes through ``tenants.usage.services``."""
 
 from __future__ import annotations
 
@@ -7,17 +8,23 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
 
+from apps.audit.services import record_event
 from tenants.dashboard import selectors
 from tenants.dashboard.charts import deployment_chart
 from tenants.dashboard.exports import communes_csv, cost_sharing_csv, megabytes
-from tenants.dashboard.forms import CostSharingForm
+from tenants.dashboard.forms import FIGURE_LABELS, ClassCountCorrectionForm, CostSharingForm
 from tenants.dashboard.selectors import DashboardAccessDenied, DashboardScope
 from tenants.models import Commune
+from tenants.usage.models import ClassCountSnapshot
+from tenants.usage.services import class_count_correct
 from tenants.usage.sharing import NoClassesToShareError
 
 
@@ -79,15 +86,23 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_GET
-@login_required
-def commune_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    scope = _scope(request)
+def _commune_page(
+    request: HttpRequest,
+    scope: DashboardScope,
+    slug: str,
+    *,
+    correction_form: ClassCountCorrectionForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     try:
         figures = selectors.commune_figures_get(scope=scope, slug=slug)
     except Commune.DoesNotExist:
         raise Http404("Commune introuvable.") from None
     history = selectors.deployment_history(scope=scope, commune_slug=slug)
+    snapshots = selectors.snapshot_list(scope=scope, slug=slug)
+    if correction_form is None:
+        initial = {"date": snapshots[0].date} if snapshots else {}
+        correction_form = ClassCountCorrectionForm(initial=initial)
     return render(
         request,
         "dashboard/commune.html",
@@ -97,8 +112,82 @@ def commune_detail(request: HttpRequest, slug: str) -> HttpResponse:
             "history": history,
             "history_rows": list(zip(history.dates, history.total, strict=True)),
             "chart": deployment_chart(history),
+            "snapshots": snapshots,
+            "corrections": [
+                (correction, FIGURE_LABELS[correction.field])
+                for correction in selectors.correction_trail(scope=scope, slug=slug)
+            ],
+            "correction_form": correction_form,
         },
+        status=status,
     )
+
+
+@require_GET
+@login_required
+def commune_detail(request: HttpRequest, slug: str) -> HttpResponse:
+    return _commune_page(request, _scope(request), slug)
+
+
+@require_POST
+@login_required
+def class_count_correction(request: HttpRequest, slug: str) -> HttpResponse:
+    """Correct one figure of one of the commune's snapshots; the reason is mandatory and the
+    correction joins the snapshot's trail (and the public schema's audit log)."""
+    scope = _scope(request)
+    try:
+        selectors.commune_get(scope=scope, slug=slug)
+    except Commune.DoesNotExist:
+        raise Http404("Commune introuvable.") from None
+    form = ClassCountCorrectionForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            snapshot = selectors.snapshot_get(scope=scope, slug=slug, on=data["date"])
+        except ClassCountSnapshot.DoesNotExist:
+            form.add_error("date", f"Aucun relevé des classes le {data['date']:%d/%m/%Y}.")
+        else:
+            if getattr(snapshot, data["field"]) == data["new_value"]:
+                form.add_error(
+                    "new_value", "Cette valeur est déjà celle du relevé : rien à corriger."
+                )
+            else:
+                return _correct(request, slug, form, snapshot)
+    return _commune_page(request, scope, slug, correction_form=form, status=400)
+
+
+def _correct(
+    request: HttpRequest, slug: str, form: ClassCountCorrectionForm, snapshot: ClassCountSnapshot
+) -> HttpResponse:
+    data = form.cleaned_data
+    user = request.user
+    with transaction.atomic():
+        correction = class_count_correct(
+            snapshot=snapshot,
+            field=data["field"],
+            new_value=data["new_value"],
+            reason=data["reason"],
+            corrected_by_id=user.pk,
+            corrected_by_name=getattr(user, "display_name", "") or user.get_username(),
+        )
+        record_event(
+            action="usage.class_count_corrected",
+            actor=user,
+            target=f"{slug} {snapshot.date:%Y-%m-%d}",
+            details={
+                "field": correction.field,
+                "old_value": correction.old_value,
+                "new_value": correction.new_value,
+                "reason": correction.reason,
+            },
+            request=request,
+        )
+    messages.success(
+        request,
+        f"Relevé du {snapshot.date:%d/%m/%Y} corrigé : {form.field_label().lower()} "
+        f"{correction.old_value} → {correction.new_value}.",
+    )
+    return redirect(reverse("dashboard:commune", args=[slug]) + "#corrections-title")
 
 
 def _csv_response(content: str, filename: str) -> HttpResponse:
