@@ -317,11 +317,27 @@ class Invoice(models.Model):
 
 
 class InvoiceLine(BudgetImputation):
-    """A billed line. The unit price and VAT rate are copies taken at billing time."""
+    """A billed line. The unit price and VAT rate are copies taken at billing time.
+
+    A line built from usage (hosting of a month, a share of a shared cost) carries its
+    amounts as computed (pro rata temporis, largest remainder) rather than quantity × unit
+    price, and says how in ``explanation``.
+    """
 
     invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
     position = models.PositiveSmallIntegerField("rang")
     label = models.CharField("désignation", max_length=300)
+    explanation = models.TextField("détail du calcul", blank=True)
+    # Where a usage line comes from: the month of hosting it bills, or the share it bills.
+    hosting_month = models.DateField("mois d'hébergement facturé", null=True, blank=True)
+    cost_share = models.ForeignKey(
+        "billing.SharedCostShare",
+        verbose_name="quote-part facturée",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="invoice_lines",
+    )
     quantity = models.DecimalField("quantité", max_digits=12, decimal_places=2)
     unit_price_ht = models.DecimalField("prix unitaire HT", max_digits=12, decimal_places=2)
     vat_rate = models.DecimalField("taux de TVA (%)", max_digits=5, decimal_places=2)
@@ -349,9 +365,192 @@ class CommuneBillingProfile(models.Model):
     siret = models.CharField("SIRET", max_length=14, validators=[validate_siret])
     billing_address = models.TextField("adresse de facturation")
     chorus_service_code = models.CharField("code service Chorus Pro", max_length=100, blank=True)
+    # Hosting is billed each month on this price line: per class (deployed classes) or per
+    # school (deployed schools), pro rata temporis, imputed to the commune's budget line below.
+    hosting_price_line = models.ForeignKey(
+        PriceLine,
+        verbose_name="tarif d'hébergement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        limit_choices_to={"unit__in": [PriceUnit.CLASS_MONTH, PriceUnit.SCHOOL_MONTH]},
+    )
+    hosting_rubrique = models.CharField(
+        "rubrique (hébergement)", max_length=4, default="020", validators=[validate_rubrique]
+    )
+    hosting_nature = models.CharField(
+        "article de nature (hébergement)",
+        max_length=4,
+        choices=NATURE_CHOICES,
+        default="611",
+        validators=[validate_nature_article],
+    )
 
     class Meta:
         verbose_name = "données de facturation de la commune"
 
     def __str__(self) -> str:
         return f"{self.commune} ({self.siret})"
+
+
+# --- Billing from usage ----------------------------------------------------------------------
+
+
+class UsageBilledMonth(models.Model):
+    """A month of a commune billed from its usage, and by which invoice.
+
+    The partial unique constraint is what makes a commune's month billable once, even for
+    two runs at the same time; crediting the invoice releases the month (``released_by``),
+    so it may be billed again.
+    """
+
+    commune = models.ForeignKey(
+        "tenants.Commune", on_delete=models.PROTECT, related_name="usage_billed_months"
+    )
+    month = models.DateField("mois (1er jour)")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="billed_months")
+    released_by = models.ForeignKey(
+        Invoice,
+        verbose_name="libéré par l'avoir",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="released_months",
+    )
+
+    class Meta:
+        verbose_name = "mois facturé à l'usage"
+        verbose_name_plural = "mois facturés à l'usage"
+        ordering = ["month", "commune_id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commune", "month"],
+                condition=models.Q(released_by__isnull=True),
+                name="one_usage_invoice_per_commune_month",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(month__day=1), name="billed_month_is_first_day"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commune_id} {self.month:%Y-%m} → {self.invoice_id}"
+
+
+class SharedCostStatus(models.TextChoices):
+    DRAFT = "draft", "Brouillon"
+    SPLIT = "split", "Répartie"
+    INVOICED = "invoiced", "Facturée"
+
+
+class SharedCost(BudgetImputation):
+    """An amount of the groupement (common platform, training…) to be shared among the
+    communes pro rata to their primary classes at ``reference_date``.
+
+    The amount is either typed (``amount_ht`` and ``vat_rate``) or computed from a price
+    line (``quantity`` × the unit price in force at the reference date, whose VAT rate it
+    takes); either way the HT amount and the VAT rate are copied on the row.
+    """
+
+    label = models.CharField("désignation", max_length=200)
+    price_line = models.ForeignKey(
+        PriceLine,
+        verbose_name="ligne du bordereau",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    quantity = models.DecimalField(
+        "quantité",
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    amount_ht = models.DecimalField(
+        "montant HT", max_digits=14, decimal_places=2, validators=[MinValueValidator(0)]
+    )
+    vat_rate = models.DecimalField(
+        "taux de TVA (%)",
+        max_digits=5,
+        decimal_places=2,
+        validators=[MinValueValidator(0)],
+    )
+    reference_date = models.DateField("date du relevé des classes")
+    period_start = models.DateField("début de la période couverte")
+    period_end = models.DateField("fin de la période couverte")
+    status = models.CharField(
+        "statut", max_length=16, choices=SharedCostStatus.choices, default=SharedCostStatus.DRAFT
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="créé par",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_by_name = models.CharField("créé par (nom)", max_length=200)
+    created_at = models.DateTimeField("créé le", default=timezone.now)
+    split_at = models.DateTimeField("réparti le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "coût partagé"
+        verbose_name_plural = "coûts partagés"
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_start__lte=models.F("period_end")),
+                name="shared_cost_period_in_order",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.label} ({self.amount_ht} € HT)"
+
+    @property
+    def amount_vat(self) -> Decimal:
+        # The same rule as share_costs: VAT of the whole amount, rounded once, half up.
+        return round_cents(self.amount_ht * self.vat_rate / Decimal(100))
+
+    @property
+    def amount_ttc(self) -> Decimal:
+        return self.amount_ht + self.amount_vat
+
+
+class SharedCostShare(models.Model):
+    """One commune's share of a shared cost, as split, with how its rounding came about."""
+
+    shared_cost = models.ForeignKey(SharedCost, on_delete=models.PROTECT, related_name="shares")
+    commune = models.ForeignKey(
+        "tenants.Commune", on_delete=models.PROTECT, related_name="shared_cost_shares"
+    )
+    classes = models.PositiveIntegerField("classes de la commune")
+    total_classes = models.PositiveIntegerField("classes du groupement")
+    amount_ht = models.DecimalField("part HT", max_digits=14, decimal_places=2)
+    amount_vat = models.DecimalField("part TVA", max_digits=14, decimal_places=2)
+    amount_ttc = models.DecimalField("part TTC", max_digits=14, decimal_places=2)
+    ht_exact = models.DecimalField("part HT exacte", max_digits=20, decimal_places=6)
+    vat_exact = models.DecimalField("part TVA exacte", max_digits=20, decimal_places=6)
+    ht_extra_cent = models.BooleanField("centime HT du reste le plus fort", default=False)
+    vat_extra_cent = models.BooleanField("centime TVA du reste le plus fort", default=False)
+    explanation = models.TextField("détail du calcul")
+
+    class Meta:
+        verbose_name = "quote-part d'un coût partagé"
+        ordering = ["shared_cost", "commune__insee_code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["shared_cost", "commune"], name="one_share_per_commune_and_cost"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount_ttc=models.F("amount_ht") + models.F("amount_vat")),
+                name="share_ttc_is_ht_plus_vat",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.shared_cost_id} / {self.commune_id} : {self.amount_ttc} € TTC"

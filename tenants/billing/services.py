@@ -25,6 +25,9 @@ from tenants.billing.models import (
     PurchaseOrder,
     PurchaseOrderLine,
     PurchaseOrderStatus,
+    SharedCost,
+    SharedCostStatus,
+    UsageBilledMonth,
     add_months,
     round_cents,
 )
@@ -161,12 +164,22 @@ def purchase_order_deliver(*, order: PurchaseOrder) -> PurchaseOrder:
 
 @dataclass(frozen=True)
 class InvoiceLineSpec:
+    """A line to bill. Without explicit amounts, HT = quantity × unit price and VAT = HT ×
+    rate, each rounded half up. Usage lines give ``amount_ht`` (and ``amount_vat``) as
+    computed elsewhere — pro rata temporis, or a share split by largest remainder — which
+    quantity × unit price cannot express to the cent; TTC is always HT + VAT."""
+
     label: str
     quantity: Decimal
     unit_price_ht: Decimal
     vat_rate: Decimal
     rubrique: str
     nature: str
+    amount_ht: Decimal | None = None
+    amount_vat: Decimal | None = None
+    explanation: str = ""
+    hosting_month: datetime.date | None = None
+    cost_share_id: int | None = None
 
 
 def invoice_number_allocate(*, year: int) -> tuple[int, str]:
@@ -183,8 +196,14 @@ def invoice_number_allocate(*, year: int) -> tuple[int, str]:
 
 
 def _line_amounts(spec: InvoiceLineSpec) -> tuple[Decimal, Decimal, Decimal]:
-    amount_ht = round_cents(spec.quantity * spec.unit_price_ht)
-    amount_vat = round_cents(amount_ht * spec.vat_rate / Decimal(100))
+    if spec.amount_ht is None:
+        amount_ht = round_cents(spec.quantity * spec.unit_price_ht)
+    else:
+        amount_ht = spec.amount_ht
+    if spec.amount_vat is None:
+        amount_vat = round_cents(amount_ht * spec.vat_rate / Decimal(100))
+    else:
+        amount_vat = spec.amount_vat
     return amount_ht, amount_vat, amount_ht + amount_vat
 
 
@@ -193,6 +212,11 @@ def _validate_spec(spec: InvoiceLineSpec) -> None:
     validate_nature_article(spec.nature)
     if not spec.label.strip():
         raise BillingError("Chaque ligne a une désignation.")
+    if spec.amount_vat is not None and spec.amount_ht is None:
+        raise BillingError("Un montant de TVA explicite va avec un montant HT explicite.")
+    for amount in (spec.amount_ht, spec.amount_vat):
+        if amount is not None and amount != round_cents(amount):
+            raise BillingError(f"Un montant se donne au centime près : {amount}.")
 
 
 @transaction.atomic
@@ -235,6 +259,9 @@ def _invoice_write(
             invoice=invoice,
             position=position,
             label=spec.label,
+            explanation=spec.explanation,
+            hosting_month=spec.hosting_month,
+            cost_share_id=spec.cost_share_id,
             quantity=spec.quantity,
             unit_price_ht=spec.unit_price_ht,
             vat_rate=spec.vat_rate,
@@ -310,7 +337,12 @@ def invoice_create_from_order(
 
 @transaction.atomic
 def invoice_cancel(*, invoice: Invoice, issued_on: datetime.date, reason: str) -> Invoice:
-    """Cancel an invoice by a credit note of the opposite amounts; returns the credit note."""
+    """Cancel an invoice by a credit note of the opposite amounts; returns the credit note.
+
+    The credit note repeats each line with its amounts negated (not recomputed), so a usage
+    line cancels to the cent. A month billed from usage is released, and the shares of
+    shared costs it billed may be billed again.
+    """
     invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
     if invoice.kind != InvoiceKind.INVOICE:
         raise BillingError("Seule une facture s'annule par un avoir.")
@@ -326,6 +358,11 @@ def invoice_cancel(*, invoice: Invoice, issued_on: datetime.date, reason: str) -
             vat_rate=line.vat_rate,
             rubrique=line.rubrique,
             nature=line.nature,
+            amount_ht=-line.amount_ht,
+            amount_vat=-line.amount_vat,
+            explanation=line.explanation,
+            hosting_month=line.hosting_month,
+            cost_share_id=line.cost_share_id,
         )
         for line in invoice.lines.all()
     ]
@@ -341,4 +378,10 @@ def invoice_cancel(*, invoice: Invoice, issued_on: datetime.date, reason: str) -
     )
     invoice.status = InvoiceStatus.CANCELLED
     invoice.save(update_fields=["status"])
+    UsageBilledMonth.objects.filter(invoice=invoice, released_by__isnull=True).update(
+        released_by=credit_note
+    )
+    SharedCost.objects.filter(
+        status=SharedCostStatus.INVOICED, shares__invoice_lines__invoice=invoice
+    ).update(status=SharedCostStatus.SPLIT)
     return credit_note

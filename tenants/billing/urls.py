@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from tenants.billing import views
+from tenants.billing import usage_views, views
 
 app_name = "billing"
 
@@ -21,4 +21,12 @@ urlpatterns = [
     path("factures.csv", views.invoices_csv_download, name="invoices_csv"),
     path("factures/<str:number>.pdf", views.invoice_pdf_download, name="invoice_pdf"),
     path("factures/<str:number>/annuler/", views.invoice_cancel, name="invoice_cancel"),
+    # Billing from usage (coordinator, base domain): the month's statements, shared costs.
+    path("releves/", usage_views.usage_statements, name="usage_statements"),
+    path("couts-partages/", usage_views.shared_costs, name="shared_costs"),
+    path(
+        "couts-partages/<int:pk>/repartir/",
+        usage_views.shared_cost_split,
+        name="shared_cost_split",
+    ),
 ]

@@ -1,0 +1,797 @@
+"""Statements and invoices built from usage: hosting month by month, shares of shared costs.
+
+A *statement* is what a commune would be billed for a period of whole months, computed
+from the public schema only, with every figure explained: hosting of each month on the
+daily deployed-class (or school) counts, pro rata temporis (``tenants.usage.sharing.
+hosting_charge``), and the commune's shares of the shared costs split so far
+(``SharedCostShare``, largest remainder). Issuing turns the statement into an invoice
+through the gapless numbering, with the line amounts exactly as computed.
+
+Rules (docs/billing.md §5):
+
+* **Price of a month.** A month of hosting is billed at the revision in force on its
+  **first day**; a revision valid from the 16th applies from the next month. A period of
+  several months gets one line per month, each at its own price.
+* **Once per month.** ``UsageBilledMonth`` holds a partial unique constraint on (commune,
+  month) while the invoice stands, and the commune's billing profile row is locked for the
+  run: a second run, concurrent or not, is refused (skipped in a batch). Crediting the
+  invoice releases its months and shares, which may then be billed again.
+* **Shares** of a shared cost go on the first statement of the commune whose period ends on
+  or after the cost's ``period_start``, and only once while that invoice stands.
+* **All or nothing.** A commune with no billing profile, no hosting price in force or no
+  snapshot in a month gets one clear error and nothing is written; in a batch, each
+  commune is its own transaction, so one failure neither stops the others nor burns a
+  number.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+from typing import Literal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Prefetch
+from django.utils import timezone
+
+from apps.accounts.models import Profile, User
+from tenants.billing.exports import euros_fr
+from tenants.billing.models import (
+    CommuneBillingProfile,
+    Invoice,
+    InvoiceKind,
+    InvoiceLine,
+    InvoiceStatus,
+    PriceLine,
+    PriceRevision,
+    PriceUnit,
+    SharedCost,
+    SharedCostShare,
+    SharedCostStatus,
+    UsageBilledMonth,
+    round_cents,
+)
+from tenants.billing.permissions import BillingScope
+from tenants.billing.services import (
+    BillingError,
+    InvoiceLineSpec,
+    _invoice_write,
+    price_in_force,
+)
+from tenants.models import Commune
+from tenants.usage.models import ClassCountSnapshot
+from tenants.usage.services import live_communes
+from tenants.usage.sharing import (
+    NoClassesToShareError,
+    daily_counts_for_month,
+    hosting_charge,
+    share_costs,
+)
+
+log = logging.getLogger(__name__)
+
+MONTHS_FR = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+
+_UNIQUE_MONTH = "one_usage_invoice_per_commune_month"
+
+
+class StatementError(BillingError):
+    """The statement cannot be built (missing profile, price or counts); nothing written."""
+
+
+class AlreadyInvoicedError(BillingError):
+    """The commune's month is already on an invoice that stands."""
+
+
+# --- Months ----------------------------------------------------------------------------------
+
+
+def month_label(month: datetime.date) -> str:
+    return f"{MONTHS_FR[month.month - 1]} {month.year}"
+
+
+def month_last_day(month: datetime.date) -> datetime.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def parse_month(text: str) -> datetime.date:
+    """``"2026-10"`` → 1 October 2026; anything else is one clear error."""
+    try:
+        year, month = (int(part) for part in text.strip().split("-"))
+        return datetime.date(year, month, 1)
+    except ValueError:
+        raise BillingError(f"mois invalide : {text!r} (attendu AAAA-MM, par ex. 2026-10)") from None
+
+
+def months_of(period_start: datetime.date, period_end: datetime.date) -> list[datetime.date]:
+    """The first days of the whole months from ``period_start`` to ``period_end``."""
+    if period_start.day != 1 or period_end != month_last_day(period_end):
+        raise BillingError("Une période facturée à l'usage compte des mois entiers.")
+    if period_start > period_end:
+        raise BillingError("La période facturée commence après sa fin.")
+    months, current = [], period_start
+    while current <= period_end:
+        months.append(current)
+        current = month_last_day(current) + datetime.timedelta(days=1)
+    return months
+
+
+def _day(value: datetime.date) -> str:
+    return value.strftime("%d/%m/%Y")
+
+
+def _number_fr(value: Decimal) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
+def _exact_fr(value: Fraction) -> str:
+    """An exact quotient in French, to six places, with "…" when it goes on."""
+    exact = Decimal(value.numerator) / Decimal(value.denominator)
+    shown = exact.quantize(Decimal("0.000001"))
+    text = f"{shown:f}".rstrip("0").rstrip(".").replace(".", ",")
+    return text if shown == exact else f"{text}…"
+
+
+# --- Statements ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    label: str
+    explanation: str
+    quantity: Decimal
+    unit_price_ht: Decimal
+    vat_rate: Decimal  # percent, like the price revisions
+    amount_ht: Decimal
+    amount_vat: Decimal
+    rubrique: str
+    nature: str
+    hosting_month: datetime.date | None = None
+    cost_share_id: int | None = None
+
+    @property
+    def amount_ttc(self) -> Decimal:
+        return self.amount_ht + self.amount_vat
+
+    @property
+    def imputation(self) -> str:
+        return f"{self.rubrique}/{self.nature}"
+
+    def spec(self) -> InvoiceLineSpec:
+        return InvoiceLineSpec(
+            label=self.label,
+            quantity=self.quantity,
+            unit_price_ht=self.unit_price_ht,
+            vat_rate=self.vat_rate,
+            rubrique=self.rubrique,
+            nature=self.nature,
+            amount_ht=self.amount_ht,
+            amount_vat=self.amount_vat,
+            explanation=self.explanation,
+            hosting_month=self.hosting_month,
+            cost_share_id=self.cost_share_id,
+        )
+
+
+@dataclass(frozen=True)
+class ImputationTotal:
+    imputation: str
+    total_ht: Decimal
+    total_vat: Decimal
+    total_ttc: Decimal
+
+
+@dataclass(frozen=True)
+class Statement:
+    commune: Commune
+    period_start: datetime.date
+    period_end: datetime.date
+    lines: tuple[StatementLine, ...]
+
+    @property
+    def total_ht(self) -> Decimal:
+        return sum((line.amount_ht for line in self.lines), Decimal("0.00"))
+
+    @property
+    def total_vat(self) -> Decimal:
+        return sum((line.amount_vat for line in self.lines), Decimal("0.00"))
+
+    @property
+    def total_ttc(self) -> Decimal:
+        return self.total_ht + self.total_vat
+
+    def imputations(self) -> list[ImputationTotal]:
+        """Totals per budget line (rubrique/nature), as the commune's finance officer books them."""
+        sums: dict[str, list[Decimal]] = defaultdict(lambda: [Decimal("0.00"), Decimal("0.00")])
+        for line in self.lines:
+            sums[line.imputation][0] += line.amount_ht
+            sums[line.imputation][1] += line.amount_vat
+        return [
+            ImputationTotal(imputation=key, total_ht=ht, total_vat=vat, total_ttc=ht + vat)
+            for key, (ht, vat) in sorted(sums.items())
+        ]
+
+
+@dataclass(frozen=True)
+class StatementOutcome:
+    """One commune's statement for a period, or why there is none."""
+
+    commune: Commune
+    statement: Statement | None = None
+    error: str | None = None
+    # Months of the period already on a standing invoice: month → invoice number.
+    billed: tuple[tuple[datetime.date, str], ...] = ()
+
+    @property
+    def invoice_numbers(self) -> list[str]:
+        return sorted({number for _, number in self.billed})
+
+
+@dataclass
+class _Inputs:
+    """Everything the statements of some communes need, read in a fixed number of queries."""
+
+    profiles: dict[int, CommuneBillingProfile]
+    revisions: dict[int, list[PriceRevision]]
+    snapshots: dict[int, list[ClassCountSnapshot]]
+    carried: dict[int, ClassCountSnapshot]
+    shares: dict[int, list[SharedCostShare]]
+    billed: dict[int, dict[datetime.date, str]]
+
+
+def _inputs(
+    commune_ids: list[int], period_start: datetime.date, period_end: datetime.date
+) -> _Inputs:
+    profiles = {
+        profile.commune_id: profile
+        for profile in CommuneBillingProfile.objects.filter(
+            commune_id__in=commune_ids
+        ).select_related("hosting_price_line")
+    }
+    revisions: dict[int, list[PriceRevision]] = defaultdict(list)
+    line_ids = {p.hosting_price_line_id for p in profiles.values() if p.hosting_price_line_id}
+    for revision in PriceRevision.objects.filter(
+        price_line_id__in=line_ids, valid_from__lte=period_end
+    ).order_by("valid_from"):
+        revisions[revision.price_line_id].append(revision)
+    snapshots: dict[int, list[ClassCountSnapshot]] = defaultdict(list)
+    for snapshot in ClassCountSnapshot.objects.filter(
+        commune_id__in=commune_ids, date__gte=period_start, date__lte=period_end
+    ).order_by("date"):
+        snapshots[snapshot.commune_id].append(snapshot)
+    carried = {
+        snapshot.commune_id: snapshot
+        for snapshot in ClassCountSnapshot.objects.filter(
+            commune_id__in=commune_ids, date__lt=period_start
+        )
+        .order_by("commune_id", "-date")
+        .distinct("commune_id")
+    }
+    standing = InvoiceLine.objects.filter(
+        cost_share=OuterRef("pk"),
+        invoice__kind=InvoiceKind.INVOICE,
+        invoice__status=InvoiceStatus.ISSUED,
+    )
+    shares: dict[int, list[SharedCostShare]] = defaultdict(list)
+    for share in (
+        SharedCostShare.objects.filter(
+            commune_id__in=commune_ids,
+            shared_cost__status=SharedCostStatus.SPLIT,
+            shared_cost__period_start__lte=period_end,
+        )
+        .exclude(amount_ht=0, amount_vat=0)
+        .exclude(Exists(standing))
+        .select_related("shared_cost")
+        .order_by("shared_cost__period_start", "shared_cost_id")
+    ):
+        shares[share.commune_id].append(share)
+    billed: dict[int, dict[datetime.date, str]] = defaultdict(dict)
+    for commune_id, month, number in UsageBilledMonth.objects.filter(
+        commune_id__in=commune_ids,
+        month__gte=period_start,
+        month__lte=period_end,
+        released_by__isnull=True,
+    ).values_list("commune_id", "month", "invoice__number"):
+        billed[commune_id][month] = number
+    return _Inputs(profiles, revisions, snapshots, carried, shares, billed)
+
+
+def _segments(days: list[int]) -> str:
+    """``[12]*15 + [14]*15`` → ``"du 1er au 15 : 12 ; du 16 au 30 : 14"``."""
+    parts, start = [], 0
+    for index in range(1, len(days) + 1):
+        if index == len(days) or days[index] != days[start]:
+            first = "1er" if start == 0 else str(start + 1)
+            parts.append(f"du {first} au {index} : {days[start]}")
+            start = index
+    return " ; ".join(parts)
+
+
+def _hosting_line(
+    *,
+    profile: CommuneBillingProfile,
+    price_line: PriceLine,
+    revision: PriceRevision,
+    month: datetime.date,
+    counts: dict[datetime.date, int],
+    carried_in: int,
+) -> StatementLine:
+    per_school = price_line.unit == PriceUnit.SCHOOL_MONTH
+    unit, units = ("école", "écoles") if per_school else ("classe", "classes")
+    days = daily_counts_for_month(
+        year=month.year, month=month.month, counts=counts, carried_in=carried_in
+    )
+    unit_days, month_days = sum(days), len(days)
+    unit_months = Fraction(unit_days, month_days)
+    exact = unit_months * Fraction(revision.unit_price_ht)
+    amount_ht = hosting_charge(
+        year=month.year,
+        month=month.month,
+        counts=counts,
+        monthly_unit_price=revision.unit_price_ht,
+        carried_in=carried_in,
+    )
+    amount_vat = round_cents(amount_ht * revision.vat_rate / Decimal(100))
+    explanation = (
+        f"{units.capitalize()} déployées par jour : {_segments(days)}. "
+        f"{unit_days} {unit}s-jours ÷ {month_days} jours = "
+        f"{_exact_fr(unit_months)} {unit}s-mois × {euros_fr(revision.unit_price_ht)} HT "
+        f"par {unit} et par mois = {_exact_fr(exact)} €, arrondi au centime : "
+        f"{euros_fr(amount_ht)} HT. Prix en vigueur le {_day(month)} (révision applicable "
+        f"depuis le {_day(revision.valid_from)}). TVA {_number_fr(revision.vat_rate)} % : "
+        f"{euros_fr(amount_vat)}."
+    )
+    return StatementLine(
+        label=f"{price_line.code} — {price_line.label}, {month_label(month)} "
+        f"({price_line.get_unit_display()})",
+        explanation=explanation,
+        quantity=round_cents(Decimal(unit_days) / Decimal(month_days)),
+        unit_price_ht=revision.unit_price_ht,
+        vat_rate=revision.vat_rate,
+        amount_ht=amount_ht,
+        amount_vat=amount_vat,
+        rubrique=profile.hosting_rubrique,
+        nature=profile.hosting_nature,
+        hosting_month=month,
+    )
+
+
+def _share_line(share: SharedCostShare) -> StatementLine:
+    cost = share.shared_cost
+    explanation = (
+        f"{cost.label} : {euros_fr(cost.amount_ht)} HT, TVA {_number_fr(cost.vat_rate)} % "
+        f"({euros_fr(cost.amount_vat)}), {euros_fr(cost.amount_ttc)} TTC, réparti au prorata "
+        f"des classes primaires relevées le {_day(cost.reference_date)}, chaque montant arrondi "
+        f"au centime par la règle du reste le plus fort. {share.explanation}"
+    )
+    return StatementLine(
+        label=f"{cost.label} — quote-part {share.classes}/{share.total_classes} classes "
+        f"(période du {_day(cost.period_start)} au {_day(cost.period_end)})",
+        explanation=explanation,
+        quantity=Decimal("1.00"),
+        unit_price_ht=share.amount_ht,
+        vat_rate=cost.vat_rate,
+        amount_ht=share.amount_ht,
+        amount_vat=share.amount_vat,
+        rubrique=cost.rubrique,
+        nature=cost.nature,
+        cost_share_id=share.pk,
+    )
+
+
+def _outcome(
+    commune: Commune,
+    inputs: _Inputs,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    months: list[datetime.date],
+) -> StatementOutcome:
+    billed = tuple(sorted(inputs.billed.get(commune.pk, {}).items()))
+    if billed:
+        return StatementOutcome(commune=commune, billed=billed)
+
+    def refused(message: str) -> StatementOutcome:
+        return StatementOutcome(commune=commune, error=f"{commune.name} : {message}")
+
+    profile = inputs.profiles.get(commune.pk)
+    if profile is None:
+        return refused(
+            "aucune donnée de facturation (SIRET, adresse, tarif d'hébergement) ; "
+            "renseignez-les avant de facturer."
+        )
+    price_line = profile.hosting_price_line
+    if price_line is None:
+        return refused("aucun tarif d'hébergement choisi dans ses données de facturation.")
+    revisions = inputs.revisions.get(price_line.pk, [])
+    basis = "deployed_schools" if price_line.unit == PriceUnit.SCHOOL_MONTH else "deployed_classes"
+    snapshots = inputs.snapshots.get(commune.pk, [])
+    before = inputs.carried.get(commune.pk)
+    lines = []
+    for month in months:
+        in_force = [revision for revision in revisions if revision.valid_from <= month]
+        if not in_force:
+            return refused(f"aucun prix en vigueur le {_day(month)} pour {price_line.code}.")
+        end = month_last_day(month)
+        counts = {s.date: getattr(s, basis) for s in snapshots if month <= s.date <= end}
+        if not counts:
+            return refused(f"aucun relevé des classes en {month_label(month)}.")
+        earlier = [s for s in snapshots if s.date < month]
+        last_before = earlier[-1] if earlier else before
+        carried_in = getattr(last_before, basis) if last_before is not None else 0
+        lines.append(
+            _hosting_line(
+                profile=profile,
+                price_line=price_line,
+                revision=in_force[-1],
+                month=month,
+                counts=counts,
+                carried_in=carried_in,
+            )
+        )
+    lines.extend(_share_line(share) for share in inputs.shares.get(commune.pk, []))
+    return StatementOutcome(
+        commune=commune,
+        statement=Statement(
+            commune=commune, period_start=period_start, period_end=period_end, lines=tuple(lines)
+        ),
+    )
+
+
+def statements_for(
+    *, communes: Sequence[Commune], period_start: datetime.date, period_end: datetime.date
+) -> list[StatementOutcome]:
+    """The statements of ``communes`` for a period of whole months (six queries in all)."""
+    months = months_of(period_start, period_end)
+    inputs = _inputs([commune.pk for commune in communes], period_start, period_end)
+    return [_outcome(commune, inputs, period_start, period_end, months) for commune in communes]
+
+
+def statement_build(
+    *, commune: Commune, period_start: datetime.date, period_end: datetime.date
+) -> Statement:
+    """One commune's statement, or ``StatementError`` / ``AlreadyInvoicedError``."""
+    (outcome,) = statements_for(
+        communes=[commune], period_start=period_start, period_end=period_end
+    )
+    if outcome.billed:
+        months = ", ".join(month_label(month) for month, _ in outcome.billed)
+        numbers = ", ".join(outcome.invoice_numbers)
+        raise AlreadyInvoicedError(
+            f"{commune.name} : {months} déjà facturé (facture {numbers}) ; pour refacturer, "
+            "annulez d'abord cette facture par un avoir."
+        )
+    if outcome.statement is None:
+        raise StatementError(outcome.error or f"{commune.name} : rien à facturer.")
+    return outcome.statement
+
+
+def month_statements(*, scope: BillingScope, month: datetime.date) -> list[StatementOutcome]:
+    """The coordinator's preview: every live commune's statement for ``month``."""
+    if not isinstance(scope, BillingScope) or not scope.is_groupement_wide:
+        raise TypeError("a groupement-wide BillingScope is required")
+    return statements_for(
+        communes=_communes_in_order(), period_start=month, period_end=month_last_day(month)
+    )
+
+
+def _communes_in_order() -> list[Commune]:
+    return sorted(live_communes(), key=lambda commune: (commune.name, commune.insee_code))
+
+
+# --- Issuing ---------------------------------------------------------------------------------
+
+
+def usage_invoice_issue(
+    *,
+    commune: Commune,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    issued_on: datetime.date,
+) -> Invoice:
+    """Issue the invoice of ``commune``'s statement for the period (whole months, over)."""
+    try:
+        return _usage_invoice_issue(
+            commune=commune, period_start=period_start, period_end=period_end, issued_on=issued_on
+        )
+    except IntegrityError as error:
+        # The constraint is the last line of defence; the profile lock normally answers first.
+        if _UNIQUE_MONTH not in str(error):
+            raise
+        raise AlreadyInvoicedError(
+            f"{commune.name} : cette période est déjà facturée ; pour refacturer, annulez "
+            "d'abord la facture par un avoir."
+        ) from None
+
+
+@transaction.atomic
+def _usage_invoice_issue(
+    *,
+    commune: Commune,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    issued_on: datetime.date,
+) -> Invoice:
+    months_of(period_start, period_end)
+    if issued_on <= period_end:
+        raise StatementError(
+            f"{commune.name} : une facture à l'usage s'émet une fois la période terminée "
+            f"(après le {_day(period_end)})."
+        )
+    # Runs for one commune queue up here; under READ COMMITTED the next one's statement
+    # then sees the invoice the previous one committed, and is refused.
+    list(CommuneBillingProfile.objects.select_for_update().filter(commune=commune))
+    statement = statement_build(commune=commune, period_start=period_start, period_end=period_end)
+    invoice = _invoice_write(
+        kind=InvoiceKind.INVOICE,
+        commune=commune,
+        period_start=period_start,
+        period_end=period_end,
+        issued_on=issued_on,
+        lines=[line.spec() for line in statement.lines],
+    )
+    UsageBilledMonth.objects.bulk_create(
+        [
+            UsageBilledMonth(commune=commune, month=month, invoice=invoice)
+            for month in months_of(period_start, period_end)
+        ]
+    )
+    _mark_invoiced_costs(
+        {line.cost_share_id for line in statement.lines if line.cost_share_id is not None}
+    )
+    return invoice
+
+
+def _mark_invoiced_costs(share_ids: set[int]) -> None:
+    """A shared cost whose every non-zero share stands on an invoice is ``invoiced``."""
+    if not share_ids:
+        return
+    cost_ids = set(
+        SharedCostShare.objects.filter(pk__in=share_ids).values_list("shared_cost_id", flat=True)
+    )
+    standing = InvoiceLine.objects.filter(
+        cost_share=OuterRef("pk"),
+        invoice__kind=InvoiceKind.INVOICE,
+        invoice__status=InvoiceStatus.ISSUED,
+    )
+    # Locked in pk order, so two communes' runs cannot deadlock, and the second to commit
+    # sees the first's lines when it looks for shares still to bill.
+    for cost in SharedCost.objects.select_for_update().filter(pk__in=cost_ids).order_by("pk"):
+        pending = cost.shares.exclude(amount_ht=0, amount_vat=0).exclude(Exists(standing)).exists()
+        if not pending:
+            cost.status = SharedCostStatus.INVOICED
+            cost.save(update_fields=["status"])
+
+
+BatchOutcome = Literal["issued", "skipped", "error", "preview"]
+
+
+@dataclass(frozen=True)
+class BatchRow:
+    commune: Commune
+    outcome: BatchOutcome
+    message: str
+    invoice: Invoice | None = None
+    statement: Statement | None = None
+
+
+def usage_invoices_issue_month(
+    *,
+    month: datetime.date,
+    issued_on: datetime.date,
+    dry_run: bool = False,
+    on_start: Callable[[int], None] | None = None,
+    on_row: Callable[[BatchRow], None] | None = None,
+) -> list[BatchRow]:
+    """Every live commune's invoice for ``month``, one transaction per commune.
+
+    A commune already billed for the month is skipped; a commune that cannot be billed is
+    reported and left without invoice (its number is not burnt); the others go on.
+    ``dry_run`` builds the statements and writes nothing.
+    """
+    month = month.replace(day=1)
+    period_end = month_last_day(month)
+    if issued_on <= period_end:
+        raise BillingError(
+            f"{month_label(month)} n'est pas terminé au {_day(issued_on)} : une facture à "
+            f"l'usage s'émet après le {_day(period_end)}."
+        )
+    communes = _communes_in_order()
+    if on_start is not None:
+        on_start(len(communes))
+    rows: list[BatchRow] = []
+    if dry_run:
+        previews = statements_for(communes=communes, period_start=month, period_end=period_end)
+        rows = [_preview_row(outcome) for outcome in previews]
+        for row in rows:
+            if on_row is not None:
+                on_row(row)
+        return rows
+    for commune in communes:
+        row = _issue_row(commune, month, period_end, issued_on)
+        rows.append(row)
+        if on_row is not None:
+            on_row(row)
+    return rows
+
+
+def _preview_row(outcome: StatementOutcome) -> BatchRow:
+    if outcome.billed:
+        numbers = ", ".join(outcome.invoice_numbers)
+        return BatchRow(outcome.commune, "skipped", f"déjà facturé (facture {numbers})")
+    statement = outcome.statement
+    if statement is None:
+        return BatchRow(outcome.commune, "error", outcome.error or "rien à facturer")
+    return BatchRow(
+        outcome.commune,
+        "preview",
+        f"serait facturé {euros_fr(statement.total_ttc)} TTC ({len(statement.lines)} lignes)",
+        statement=statement,
+    )
+
+
+def _issue_row(
+    commune: Commune, month: datetime.date, period_end: datetime.date, issued_on: datetime.date
+) -> BatchRow:
+    try:
+        invoice = usage_invoice_issue(
+            commune=commune, period_start=month, period_end=period_end, issued_on=issued_on
+        )
+    except AlreadyInvoicedError as error:
+        return BatchRow(commune, "skipped", error.messages[0])
+    except BillingError as error:
+        return BatchRow(commune, "error", error.messages[0])
+    except Exception as error:
+        # One commune's failure (a bug, a broken row) must not stop the others' invoices.
+        log.exception("usage invoice of %s for %s failed", commune.schema_name, month)
+        return BatchRow(commune, "error", f"{commune.name} : échec inattendu ({error}).")
+    return BatchRow(
+        commune,
+        "issued",
+        f"facture {invoice.number} : {euros_fr(invoice.total_ttc)} TTC",
+        invoice=invoice,
+    )
+
+
+# --- Shared costs ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def shared_cost_create(
+    *,
+    label: str,
+    reference_date: datetime.date,
+    period_start: datetime.date,
+    period_end: datetime.date,
+    rubrique: str,
+    nature: str,
+    created_by: User,
+    amount_ht: Decimal | None = None,
+    vat_rate: Decimal | None = None,
+    price_line: PriceLine | None = None,
+    quantity: Decimal | None = None,
+) -> SharedCost:
+    """A draft shared cost: a typed amount and VAT rate (percent), or a quantity of a price
+    line at the price in force on the reference date."""
+    if getattr(created_by, "profile", None) != Profile.COORDINATOR:
+        raise BillingError("Seul un coordinateur du groupement crée un coût partagé.")
+    if price_line is not None:
+        if quantity is None or amount_ht is not None:
+            raise BillingError(
+                "Avec une ligne du bordereau, indiquez la quantité et non le montant."
+            )
+        revision = price_in_force(price_line=price_line, on=reference_date)
+        amount_ht = round_cents(quantity * revision.unit_price_ht)
+        vat_rate = revision.vat_rate
+    elif amount_ht is None or vat_rate is None:
+        raise BillingError("Indiquez un montant HT et un taux de TVA, ou une ligne du bordereau.")
+    elif quantity is not None:
+        raise BillingError("Une quantité va avec une ligne du bordereau.")
+    if amount_ht != round_cents(amount_ht):
+        raise BillingError(f"Un montant se donne au centime près : {amount_ht}.")
+    cost = SharedCost(
+        label=label.strip(),
+        price_line=price_line,
+        quantity=quantity,
+        amount_ht=amount_ht,
+        vat_rate=vat_rate,
+        reference_date=reference_date,
+        period_start=period_start,
+        period_end=period_end,
+        rubrique=rubrique,
+        nature=nature,
+        created_by=created_by,
+        created_by_name=created_by.display_name,
+    )
+    if period_start > period_end:
+        raise BillingError("La période couverte commence après sa fin.")
+    cost.full_clean()
+    cost.save()
+    return cost
+
+
+@transaction.atomic
+def shared_cost_split(*, shared_cost: SharedCost) -> list[SharedCostShare]:
+    """Split a draft shared cost among the communes counted on its reference date.
+
+    Every live commune must have a snapshot that day (a missing one would silently shift
+    its share onto the others). HT and VAT are each split by largest remainder.
+    """
+    cost = SharedCost.objects.select_for_update().get(pk=shared_cost.pk)
+    if cost.status != SharedCostStatus.DRAFT:
+        raise BillingError(f"« {cost.label} » est déjà répartie.")
+    snapshots = list(
+        ClassCountSnapshot.objects.filter(date=cost.reference_date).select_related("commune")
+    )
+    counted = {snapshot.commune_id for snapshot in snapshots}
+    missing = [commune.name for commune in _communes_in_order() if commune.pk not in counted]
+    if missing:
+        raise BillingError(
+            f"Relevé des classes manquant au {_day(cost.reference_date)} pour : "
+            f"{', '.join(missing)}."
+        )
+    by_insee = {snapshot.commune.insee_code: snapshot for snapshot in snapshots}
+    try:
+        parts = share_costs(
+            amount_ht=cost.amount_ht,
+            vat_rate=cost.vat_rate / Decimal(100),
+            class_counts={insee: s.primary_classes for insee, s in by_insee.items()},
+        )
+    except NoClassesToShareError:
+        raise BillingError(
+            f"Aucune classe relevée au {_day(cost.reference_date)} : rien sur quoi répartir."
+        ) from None
+    shares = SharedCostShare.objects.bulk_create(
+        [
+            SharedCostShare(
+                shared_cost=cost,
+                commune=by_insee[part.insee_code].commune,
+                classes=part.classes,
+                total_classes=part.total_classes,
+                amount_ht=part.ht.rounded,
+                amount_vat=part.vat.rounded,
+                amount_ttc=part.ttc,
+                ht_exact=part.ht.exact_decimal.quantize(Decimal("0.000001")),
+                vat_exact=part.vat.exact_decimal.quantize(Decimal("0.000001")),
+                ht_extra_cent=part.ht.got_extra_cent,
+                vat_extra_cent=part.vat.got_extra_cent,
+                explanation=f"{by_insee[part.insee_code].commune.name} ({part.statement()}).",
+            )
+            for part in parts
+        ]
+    )
+    cost.status = SharedCostStatus.SPLIT
+    cost.split_at = timezone.now()
+    cost.save(update_fields=["status", "split_at"])
+    shared_cost.status, shared_cost.split_at = cost.status, cost.split_at
+    return shares
+
+
+def shared_cost_list(*, scope: BillingScope) -> list[SharedCost]:
+    """Every shared cost with its shares (groupement-wide scope only; three queries)."""
+    if not isinstance(scope, BillingScope) or not scope.is_groupement_wide:
+        raise TypeError("a groupement-wide BillingScope is required")
+    shares = SharedCostShare.objects.select_related("commune").order_by("commune__insee_code")
+    return list(
+        SharedCost.objects.select_related("price_line").prefetch_related(
+            Prefetch("shares", queryset=shares)
+        )
+    )
