@@ -20,6 +20,7 @@ urlpatterns = [
     path("liaison/", include("apps.liaison.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("cahier-de-textes/", include("apps.homework.urls")),
+    path("pieces-jointes/", include("apps.attachments.urls")),
     path("admin/", admin.site.urls),
     path("administration/imports/", include("apps.schools.urls_imports")),
     # A commune administrator's own contract lines, orders and invoices (scoped to the host).

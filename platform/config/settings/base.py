@@ -90,6 +90,7 @@ TENANT_APPS = [
     "apps.liaison",
     "apps.notifications",
     "apps.homework",
+    "apps.attachments",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -277,6 +278,9 @@ STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / ".var" / "static
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / ".var" / "media"
+
+# Largest file joined to a notebook entry or note (bytes); 20 Mo by default.
+ENT_ATTACHMENT_MAX_BYTES = int(env_str("ENT_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
 
 S3_BUCKET = env_str("S3_BUCKET", "")
 S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL", "")

@@ -1,0 +1,86 @@
+"""An ``Attachment`` belongs to exactly one item: an entry of the cahier de textes or a note of
+the cahier de liaison (two nullable keys and a check constraint, so that each notebook reads
+its own with a plain ``prefetch_related("attachments")``).
+
+The stored object's key is ``<schema>/<kind>/<yyyy>/<uuid>/<safe name>``: the commune's schema
+name first (DESIGN §4, one commune's files never mix with another's, and a commune's files can
+be listed, copied or purged by prefix), and never the user's raw file name.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import connection, models
+from django.db.models import Q
+from django.utils import timezone
+
+from apps.attachments.kinds import FAMILY_ICONS, KINDS
+from apps.homework.models import HomeworkEntry
+from apps.liaison.models import LiaisonNote
+
+KIND_HOMEWORK = "homework"
+KIND_LIAISON = "liaison"
+
+
+def attachment_key(instance: Attachment, filename: str) -> str:
+    """``filename`` is already safe (see ``services.safe_name``)."""
+    schema = connection.schema_name  # type: ignore[attr-defined]
+    year = timezone.localdate().year
+    return f"{schema}/{instance.kind}/{year}/{uuid.uuid4().hex}/{filename}"
+
+
+class Attachment(models.Model):
+    homework_entry = models.ForeignKey(
+        HomeworkEntry,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    liaison_note = models.ForeignKey(
+        LiaisonNote,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="attachments",
+    )
+    file = models.FileField("fichier", upload_to=attachment_key, max_length=300)
+    original_name = models.CharField("nom", max_length=255)
+    size = models.PositiveBigIntegerField("taille (octets)")
+    content_type = models.CharField("type", max_length=100)
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField("ajouté le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "pièce jointe"
+        verbose_name_plural = "pièces jointes"
+        ordering = ["created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(homework_entry__isnull=False, liaison_note__isnull=True)
+                | Q(homework_entry__isnull=True, liaison_note__isnull=False),
+                name="attachment_belongs_to_one_item",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    @property
+    def kind(self) -> str:
+        return KIND_HOMEWORK if self.homework_entry_id is not None else KIND_LIAISON
+
+    @property
+    def icon(self) -> str:
+        known = KINDS.get(self.content_type)
+        return known.icon if known else FAMILY_ICONS["document"]
+
+    @property
+    def type_label(self) -> str:
+        known = KINDS.get(self.content_type)
+        return known.label if known else "fichier"

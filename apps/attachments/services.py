@@ -1,0 +1,298 @@
+"""Writes of attachments: checking an upload, joining files to an item, removing them.
+
+Every file is checked before anything is stored: its kind from its content (``kinds.sniff``),
+its size (``ENT_ATTACHMENT_MAX_BYTES``), and the number per item (``MAX_PER_ITEM``). Photos are
+decoded and written again without their metadata (EXIF, GPS position of a class outing). A bad
+file raises ``AttachmentError`` with one French sentence for the user, and nothing is stored.
+
+Objects are written to the storage inside the database transaction, so a rollback would leave
+them behind: ``files_atomic`` deletes what its block stored unless the block commits, and a
+deleted row deletes its object once the deletion commits (``apps.attachments.signals``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import io
+import logging
+import posixpath
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from contextvars import ContextVar
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile, File
+from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils.text import slugify
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from apps.accounts.models import User
+from apps.accounts.permissions import can_edit_homework, can_write_liaison_note
+from apps.accounts.selectors import actor_for
+from apps.attachments import kinds
+from apps.attachments.models import Attachment
+from apps.homework.models import HomeworkEntry
+from apps.liaison.models import LiaisonNote
+
+logger = logging.getLogger(__name__)
+
+MAX_PER_ITEM = 5
+_CHUNK = 64 * 1024
+# Photos are written again (without metadata) in their own format; GIF carries no EXIF.
+_REWRITTEN = {kinds.JPEG: "JPEG", kinds.PNG: "PNG", kinds.WEBP: "WEBP"}
+
+
+class AttachmentError(Exception):
+    """A file or a change is refused; ``str(error)`` is the French sentence to show."""
+
+
+class AttachmentNotAllowed(Exception):
+    """The user may not change this item's attachments (pages answer 404)."""
+
+
+def max_bytes() -> int:
+    return int(settings.ENT_ATTACHMENT_MAX_BYTES)
+
+
+def size_text(size: int) -> str:
+    """A size in French: ``850 octets``, ``12 ko``, ``1,5 Mo``."""
+    if size < 1024:
+        return f"{size} octet{'s' if size > 1 else ''}"
+    if size < 1024 * 1024:
+        return f"{round(size / 1024)} ko"
+    megabytes = size / (1024 * 1024)
+    text = f"{megabytes:.1f}".replace(".", ",").removesuffix(",0")
+    return f"{text} Mo"
+
+
+# --- checking one file -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CheckedFile:
+    name: str  # shown and offered when downloading, with the extension of its real kind
+    kind: kinds.FileKind
+    content: File
+    size: int
+    sha256: str
+
+
+def _base_name(raw: str) -> str:
+    """The user's file name without any folder or control (or bidirectional) character."""
+    name = raw.replace("\\", "/").rsplit("/", 1)[-1]
+    return "".join(c for c in name if unicodedata.category(c)[0] != "C").strip() or "fichier"
+
+
+def display_name(raw: str, kind: kinds.FileKind) -> str:
+    """The user's file name, ending with an extension of what the file really is."""
+    name = _base_name(raw)
+    stem, dot, extension = name.rpartition(".")
+    if not dot:
+        stem, extension = name, ""
+    elif extension.lower() not in kind.extensions:
+        stem, extension = name, ""
+    stem = stem.strip(" .") or "fichier"
+    extension = extension or kind.extension
+    return f"{stem[: 250 - len(extension)]}.{extension}"
+
+
+def safe_name(name: str, kind: kinds.FileKind) -> str:
+    """The last part of the object key: ASCII letters, digits and dashes, the real extension."""
+    stem = posixpath.splitext(name)[0]
+    slug = re.sub(r"[^a-z0-9-]", "", slugify(stem))[:60].strip("-") or "fichier"
+    return f"{slug}.{kind.extension}"
+
+
+def _digest(file: File) -> str:
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in iter(lambda: file.read(_CHUNK), b""):
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+def _without_metadata(upload: UploadedFile, kind: kinds.FileKind, name: str) -> ContentFile:
+    try:
+        with Image.open(upload) as image:
+            if image.format != _REWRITTEN[kind]:
+                raise AttachmentError(f"« {name} » est une image illisible ou endommagée.")
+            animated = bool(getattr(image, "is_animated", False))
+            # Orientation is EXIF too: turn the pixels before dropping it.
+            picture = image if animated else ImageOps.exif_transpose(image)
+            picture.load()
+            options: dict[str, object] = {}
+            if icc := image.info.get("icc_profile"):
+                options["icc_profile"] = icc
+            if kind is kinds.JPEG:
+                if picture.mode not in ("RGB", "L", "CMYK"):
+                    picture = picture.convert("RGB")
+                options.update(quality=90, optimize=True)
+            elif kind is kinds.WEBP:
+                options.update(quality=90, save_all=animated)
+            out = io.BytesIO()
+            picture.save(out, _REWRITTEN[kind], **options)
+    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
+        raise AttachmentError(f"« {name} » est une image illisible ou endommagée.") from error
+    return ContentFile(out.getvalue())
+
+
+def check_file(upload: UploadedFile) -> CheckedFile:
+    """What ``upload`` really is, ready to store; ``AttachmentError`` if refused."""
+    raw_name = upload.name or "fichier"
+    shown = _base_name(raw_name)[:100]
+    size = upload.size or 0
+    if size == 0:
+        raise AttachmentError(f"« {shown} » est vide.")
+    if size > max_bytes():
+        raise AttachmentError(
+            f"« {shown} » est trop gros ({size_text(size)}) : {size_text(max_bytes())} au plus "
+            "par fichier."
+        )
+    kind = kinds.sniff(upload)
+    if kind is None:
+        raise AttachmentError(
+            f"« {shown} » n'est pas d'un type accepté. Types acceptés : {kinds.ACCEPTED_TEXT}."
+        )
+    name = display_name(raw_name, kind)
+    content: File = upload
+    if kind in _REWRITTEN:
+        content = _without_metadata(upload, kind, name)
+    return CheckedFile(
+        name=name, kind=kind, content=content, size=content.size, sha256=_digest(content)
+    )
+
+
+def check_files(uploads: Sequence[UploadedFile], *, already: int = 0) -> list[CheckedFile]:
+    if already + len(uploads) > MAX_PER_ITEM:
+        raise AttachmentError(
+            f"{MAX_PER_ITEM} pièces jointes au plus : retirez-en ou joignez-en moins "
+            f"({already + len(uploads)} demandées)."
+        )
+    return [check_file(upload) for upload in uploads]
+
+
+# --- objects stored inside a transaction -----------------------------------------------------
+
+_stored_in_block: ContextVar[list[str] | None] = ContextVar("ent_attachments_stored", default=None)
+
+
+@contextlib.contextmanager
+def files_atomic() -> Iterator[None]:
+    """``transaction.atomic()`` whose block deletes again the objects it stored unless it
+    commits (or, nested, unless the outermost ``files_atomic`` block does)."""
+    outer = _stored_in_block.get()
+    stored: list[str] = []
+    token = _stored_in_block.set(stored)
+    try:
+        with transaction.atomic():
+            yield
+    except BaseException:
+        _delete_objects(stored)
+        raise
+    finally:
+        _stored_in_block.reset(token)
+    if outer is not None:
+        outer.extend(stored)
+
+
+def _delete_objects(names: Iterable[str]) -> None:
+    for name in names:
+        try:
+            default_storage.delete(name)
+        except Exception:  # the storage is outside the transaction: log, never mask the cause
+            logger.exception("could not delete the stored object %s", name)
+
+
+def delete_object_after_commit(name: str) -> None:
+    transaction.on_commit(lambda: _delete_objects([name]))
+
+
+# --- joining and removing ---------------------------------------------------------------------
+
+
+def _check_editor(
+    user: User, homework_entry: HomeworkEntry | None, liaison_note: LiaisonNote | None
+) -> None:
+    actor = actor_for(user)
+    if homework_entry is not None:
+        classroom = homework_entry.classroom
+        allowed = can_edit_homework(
+            author=actor, classroom_id=classroom.pk, school_id=classroom.school_id
+        )
+    elif liaison_note is not None:
+        allowed = can_write_liaison_note(
+            author=actor, school_id=liaison_note.school_id, classroom_id=liaison_note.classroom_id
+        )
+    else:
+        allowed = False
+    if not allowed:
+        raise AttachmentNotAllowed("not allowed to change this item's attachments")
+
+
+def _locked_item(
+    homework_entry: HomeworkEntry | None, liaison_note: LiaisonNote | None
+) -> HomeworkEntry | LiaisonNote:
+    """The item, its row locked so that two uploads cannot pass the count together."""
+    if homework_entry is not None:
+        return HomeworkEntry.objects.select_for_update().get(pk=homework_entry.pk)
+    assert liaison_note is not None  # noqa: S101 - _check_editor refused neither
+    note = LiaisonNote.objects.select_for_update().get(pk=liaison_note.pk)
+    if note.acknowledgements.exists():
+        raise AttachmentError(
+            "Des familles ont déjà confirmé ce mot : ses pièces jointes ne changent plus. "
+            "Publiez une correction."
+        )
+    return note
+
+
+def attachments_change(
+    *,
+    user: User,
+    homework_entry: HomeworkEntry | None = None,
+    liaison_note: LiaisonNote | None = None,
+    add: Sequence[UploadedFile] = (),
+    remove_ids: Iterable[int] = (),
+) -> list[Attachment]:
+    """Remove the item's attachments ``remove_ids`` and join the files ``add`` to it (at most
+    ``MAX_PER_ITEM`` in all); every file is checked before anything is stored. Returns the
+    attachments added."""
+    if (homework_entry is None) == (liaison_note is None):
+        raise ValueError("an attachment belongs to exactly one item")
+    remove_ids = set(remove_ids)
+    if not add and not remove_ids:
+        return []
+    _check_editor(user, homework_entry, liaison_note)
+    with files_atomic():
+        item = _locked_item(homework_entry, liaison_note)
+        owned = Attachment.objects.filter(homework_entry=homework_entry, liaison_note=liaison_note)
+        removed = list(owned.filter(pk__in=remove_ids))
+        if len(removed) != len(remove_ids):
+            raise AttachmentNotAllowed("an attachment to remove is not this item's")
+        checked = check_files(add, already=owned.count() - len(removed))
+        for attachment in removed:
+            attachment.delete()  # the object goes once this commits (signals)
+        return [_store(user, item, file) for file in checked]
+
+
+def _store(user: User, item: HomeworkEntry | LiaisonNote, checked: CheckedFile) -> Attachment:
+    attachment = Attachment(
+        homework_entry=item if isinstance(item, HomeworkEntry) else None,
+        liaison_note=item if isinstance(item, LiaisonNote) else None,
+        original_name=checked.name,
+        size=checked.size,
+        content_type=checked.kind.content_type,
+        sha256=checked.sha256,
+        uploaded_by=user,
+    )
+    attachment.file.save(safe_name(checked.name, checked.kind), checked.content, save=False)
+    stored = _stored_in_block.get()
+    if stored is not None and attachment.file.name:
+        stored.append(attachment.file.name)
+    attachment.save()
+    return attachment

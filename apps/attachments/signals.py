@@ -1,0 +1,23 @@
+"""A deleted attachment row deletes its stored object once the deletion commits.
+
+A receiver rather than a service step because rows also go by cascade (an entry of the cahier
+de textes deleted, an account purged): Django sends ``post_delete`` for each of them, and only
+then is no object left behind in the bucket. After the commit, so that a rolled-back deletion
+keeps its file.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_delete
+from django.dispatch import receiver
+
+from apps.attachments.models import Attachment
+from apps.attachments.services import delete_object_after_commit
+
+
+@receiver(post_delete, sender=Attachment, dispatch_uid="attachments_delete_object")
+def _delete_object(sender: type[Attachment], instance: Attachment, **kwargs: Any) -> None:
+    if instance.file.name:
+        delete_object_after_commit(instance.file.name)
