@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from apps.accounts.models import User
 from apps.api.base import ActorApi
+from apps.attachments.apis import AttachmentOutputSerializer
 from apps.homework import selectors, services
 from apps.homework.models import Domain, Repeat
 from apps.portal.access import found_or_404
@@ -39,6 +40,7 @@ class OccurrenceOutputSerializer(serializers.Serializer):
     repeat = serializers.CharField(source="entry.repeat")
     published = serializers.BooleanField(source="entry.is_published")
     author_name = serializers.CharField(source="entry.author_name")
+    attachments = AttachmentOutputSerializer(source="entry.attachments", many=True)
 
 
 class HomeworkWeekApi(ActorApi):
@@ -90,7 +92,9 @@ class HomeworkWeekApi(ActorApi):
             classroom = found_or_404(selectors.classroom_of_pupil(actor, data["child"]))
         start, end = selectors.week_bounds(data.get("week") or timezone.localdate())
         occurrences = selectors.occurrences_between(actor, classroom, start, end)
-        return Response(OccurrenceOutputSerializer(occurrences, many=True).data)
+        return Response(
+            OccurrenceOutputSerializer(occurrences, many=True, context={"request": request}).data
+        )
 
     @extend_schema(
         operation_id="homework_create",
@@ -114,4 +118,7 @@ class HomeworkWeekApi(ActorApi):
         except services.HomeworkError as error:
             raise serializers.ValidationError({"detail": str(error)}) from error
         occurrence = selectors.Occurrence(entry=entry, on=entry.on, due_on=entry.due_on)
-        return Response(OccurrenceOutputSerializer(occurrence).data, status=status.HTTP_201_CREATED)
+        return Response(
+            OccurrenceOutputSerializer(occurrence, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )

@@ -21,6 +21,13 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor
+from apps.attachments.forms import AttachmentsForm
+from apps.attachments.services import (
+    AttachmentError,
+    AttachmentNotAllowed,
+    attachments_change,
+    files_atomic,
+)
 from apps.homework import selectors, services
 from apps.homework.models import Domain, HomeworkEntry, Repeat
 from apps.portal.access import request_actor
@@ -72,19 +79,42 @@ class EntryForm(forms.Form):
     )
 
 
+def _attachments_form(request: HttpRequest, entry: HomeworkEntry | None) -> AttachmentsForm:
+    return AttachmentsForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        existing=entry.attachments.all() if entry is not None else (),
+    )
+
+
 def _save(
     request: HttpRequest,
     user: User,
     form: EntryForm,
     classroom: Classroom,
     entry: HomeworkEntry | None,
+    files: AttachmentsForm,
 ) -> HomeworkEntry | None:
     try:
-        if entry is None:
-            return services.homework_entry_create(
-                author=user, classroom=classroom, **form.cleaned_data
+        # One transaction for the entry and its files: a refused file leaves neither.
+        with files_atomic():
+            if entry is None:
+                entry = services.homework_entry_create(
+                    author=user, classroom=classroom, **form.cleaned_data
+                )
+            else:
+                entry = services.homework_entry_update(
+                    author=user, entry=entry, **form.cleaned_data
+                )
+            attachments_change(
+                user=user, homework_entry=entry, add=files.uploads, remove_ids=files.remove_ids
             )
-        return services.homework_entry_update(author=user, entry=entry, **form.cleaned_data)
+            return entry
+    except AttachmentError as error:
+        files.add_error("attachments", str(error))
+        return None
+    except AttachmentNotAllowed as error:
+        raise Http404 from error
     except services.HomeworkError:
         form.add_error(
             None,
@@ -216,13 +246,16 @@ def entry_new(request: HttpRequest, classroom_id: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial={"on": _day(request.GET.get("jour")), "publish": True},
     )
-    if request.method == "POST" and form.is_valid():
-        entry = _save(request, user, form, classroom, None)
+    files = _attachments_form(request, None)
+    if request.method == "POST" and form.is_valid() and files.is_valid():
+        entry = _save(request, user, form, classroom, None, files)
         if entry is not None:
             messages.success(request, "La séance est enregistrée dans le cahier de textes.")
             return redirect(_week_url(classroom, entry.on))
     return render(
-        request, "homework/entry_form.html", {"form": form, "classroom": classroom, "entry": None}
+        request,
+        "homework/entry_form.html",
+        {"form": form, "classroom": classroom, "entry": None, "attachments_form": files},
     )
 
 
@@ -245,18 +278,23 @@ def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
         "publish": entry.is_published,
     }
     form = EntryForm(request.POST if request.method == "POST" else None, initial=initial)
+    files = _attachments_form(request, entry)
     if request.method == "POST":
         if request.POST.get("delete"):
             services.homework_entry_delete(author=user, entry=entry)
             messages.success(request, "La séance est supprimée.")
             return redirect(_week_url(entry.classroom, entry.on))
-        if form.is_valid() and _save(request, user, form, entry.classroom, entry) is not None:
+        if (
+            form.is_valid()
+            and files.is_valid()
+            and _save(request, user, form, entry.classroom, entry, files) is not None
+        ):
             messages.success(request, "La séance est modifiée.")
             return redirect(_week_url(entry.classroom, entry.on))
     return render(
         request,
         "homework/entry_form.html",
-        {"form": form, "classroom": entry.classroom, "entry": entry},
+        {"form": form, "classroom": entry.classroom, "entry": entry, "attachments_form": files},
     )
 
 

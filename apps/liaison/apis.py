@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from apps.accounts.models import User
 from apps.api.base import ActorApi
+from apps.attachments.apis import AttachmentOutputSerializer
 from apps.classes.selectors import classroom_managed_by
 from apps.liaison import services
 from apps.liaison.models import Audience, LiaisonNote
@@ -46,6 +47,7 @@ class NoteOutputSerializer(serializers.Serializer):
     )
     recipient_count = serializers.SerializerMethodField(help_text="Pour l'auteur.")
     acknowledgement_count = serializers.SerializerMethodField(help_text="Pour l'auteur.")
+    attachments = AttachmentOutputSerializer(many=True, read_only=True)
 
     def get_confirmed_at(self, note: LiaisonNote) -> str | None:
         value = getattr(note, "confirmed_at", None)
@@ -105,7 +107,7 @@ class LiaisonNoteListApi(ActorApi):
             if classroom_id is not None:
                 found_or_404(classroom_managed_by(actor, classroom_id))
                 notes = notes.filter(classroom_id=classroom_id)
-        return Response(NoteOutputSerializer(notes, many=True).data)
+        return Response(NoteOutputSerializer(notes, many=True, context={"request": request}).data)
 
     @extend_schema(
         operation_id="liaison_notes_create",
@@ -141,7 +143,10 @@ class LiaisonNoteListApi(ActorApi):
             )
         except services.LiaisonError as error:
             raise Http404 from error
-        return Response(NoteOutputSerializer(note).data, status=status.HTTP_201_CREATED)
+        return Response(
+            NoteOutputSerializer(note, context={"request": request}).data,
+            status=status.HTTP_201_CREATED,
+        )
 
 
 def _family_note(api: ActorApi, note_id: int, child_id: int | None) -> LiaisonNote:

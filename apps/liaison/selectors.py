@@ -26,6 +26,7 @@ def notes_written_for(actor: Actor) -> QuerySet[LiaisonNote]:
             recipient_count=Count("recipients", distinct=True),
             acknowledgement_count=Count("acknowledgements", distinct=True),
         )
+        .prefetch_related("attachments")
     )
 
 
@@ -86,7 +87,8 @@ def children_of(actor: Actor) -> list[User]:
 
 def notes_for_child(actor: Actor, child_id: int) -> QuerySet[LiaisonNote]:
     """Published notes concerning ``child_id``, for the child or one of their guardians, each
-    with ``confirmed`` (for this child), ``read`` and ``replied`` (by this guardian)."""
+    with ``confirmed`` (for this child), ``read`` and ``replied`` (by this guardian), and their
+    attachments (one more query)."""
     if not actor.active or not (
         (actor.is_parent and child_id in actor.child_ids)
         or (actor.is_pupil and actor.id == child_id)
@@ -104,6 +106,7 @@ def notes_for_child(actor: Actor, child_id: int) -> QuerySet[LiaisonNote]:
             read=Exists(NoteRead.objects.filter(note=OuterRef("pk"), guardian_id=actor.id)),
             replied=Exists(Reply.objects.filter(note=OuterRef("pk"), guardian_id=actor.id)),
         )
+        .prefetch_related("attachments")
         .order_by("-published_at", "-id")
     )
 

@@ -7,6 +7,8 @@ changes nothing then.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -19,6 +21,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor, can_administer_commune, can_write_liaison_note
 from apps.accounts.selectors import actor_for
+from apps.attachments.forms import AttachmentsForm
+from apps.attachments.services import (
+    AttachmentError,
+    AttachmentNotAllowed,
+    attachments_change,
+    files_atomic,
+)
 from apps.classes.selectors import classroom_managed_by, classrooms_managed_by
 from apps.liaison import services
 from apps.liaison.models import Audience, LiaisonNote, LiaisonPolicy
@@ -86,6 +95,36 @@ class ClassNoteForm(NoteForm):
         return data
 
 
+def _attachments_form(
+    request: HttpRequest, note: LiaisonNote | None, *, removable: bool = True
+) -> AttachmentsForm:
+    return AttachmentsForm(
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        existing=note.attachments.all() if note is not None else (),
+        removable=removable,
+    )
+
+
+def _write_with_files(
+    user: User, files: AttachmentsForm, write: Callable[[], LiaisonNote]
+) -> LiaisonNote | None:
+    """``write`` the note and change its files in one transaction: a refused file leaves
+    neither (the form then carries the reason)."""
+    try:
+        with files_atomic():
+            note = write()
+            attachments_change(
+                user=user, liaison_note=note, add=files.uploads, remove_ids=files.remove_ids
+            )
+            return note
+    except AttachmentError as error:
+        files.add_error("attachments", str(error))
+        return None
+    except AttachmentNotAllowed as error:
+        raise Http404 from error
+
+
 class ReplyForm(forms.Form):
     text = forms.CharField(label="Votre réponse", widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -143,20 +182,28 @@ def note_new_for_class(request: HttpRequest, classroom_id: int) -> HttpResponse:
     ):
         raise Http404
     form = _class_form(classroom, request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        note = services.liaison_note_create(
-            author=user,
-            classroom=classroom,
-            audience=form.cleaned_data["audience"],
-            pupil_ids=form.cleaned_data["pupils"],
-            title=form.cleaned_data["title"],
-            text=form.cleaned_data["text"],
-            acknowledgement_required=form.cleaned_data["acknowledgement_required"],
+    files = _attachments_form(request, None)
+    if request.method == "POST" and form.is_valid() and files.is_valid():
+        note = _write_with_files(
+            user,
+            files,
+            lambda: services.liaison_note_create(
+                author=user,
+                classroom=classroom,
+                audience=form.cleaned_data["audience"],
+                pupil_ids=form.cleaned_data["pupils"],
+                title=form.cleaned_data["title"],
+                text=form.cleaned_data["text"],
+                acknowledgement_required=form.cleaned_data["acknowledgement_required"],
+            ),
         )
-        messages.success(request, "Le mot est publié dans le cahier de liaison.")
-        return redirect("liaison:status", note_id=note.pk)
+        if note is not None:
+            messages.success(request, "Le mot est publié dans le cahier de liaison.")
+            return redirect("liaison:status", note_id=note.pk)
     return render(
-        request, "liaison/note_form.html", {"form": form, "target": classroom.name, "note": None}
+        request,
+        "liaison/note_form.html",
+        {"form": form, "target": classroom.name, "note": None, "attachments_form": files},
     )
 
 
@@ -171,16 +218,27 @@ def note_new_for_school(request: HttpRequest, school_id: int) -> HttpResponse:
     ):
         raise Http404
     form = NoteForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        note = services.liaison_note_create(
-            author=user, school=school, audience=Audience.SCHOOL, **form.cleaned_data
+    files = _attachments_form(request, None)
+    if request.method == "POST" and form.is_valid() and files.is_valid():
+        note = _write_with_files(
+            user,
+            files,
+            lambda: services.liaison_note_create(
+                author=user, school=school, audience=Audience.SCHOOL, **form.cleaned_data
+            ),
         )
-        messages.success(request, "Le mot est publié dans le cahier de liaison.")
-        return redirect("liaison:status", note_id=note.pk)
+        if note is not None:
+            messages.success(request, "Le mot est publié dans le cahier de liaison.")
+            return redirect("liaison:status", note_id=note.pk)
     return render(
         request,
         "liaison/note_form.html",
-        {"form": form, "target": f"toute l'école {school.name}", "note": None},
+        {
+            "form": form,
+            "target": f"toute l'école {school.name}",
+            "note": None,
+            "attachments_form": files,
+        },
     )
 
 
@@ -217,28 +275,48 @@ def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
         "acknowledgement_required": note.acknowledgement_required,
     }
     form = NoteForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    # A confirmed note keeps its files; the form then joins files to the correction.
+    files = _attachments_form(request, None if locked else note)
+    if request.method == "POST" and form.is_valid() and files.is_valid():
         if locked:
-            correction = services.liaison_note_create(
-                author=user,
-                classroom=note.classroom,
-                school=note.school,
-                audience=note.audience,
-                pupil_ids=note.chosen_pupils.values_list("pk", flat=True),
-                corrects=note,
-                **form.cleaned_data,
+            correction = _write_with_files(
+                user,
+                files,
+                lambda: services.liaison_note_create(
+                    author=user,
+                    classroom=note.classroom,
+                    school=note.school,
+                    audience=note.audience,
+                    pupil_ids=note.chosen_pupils.values_list("pk", flat=True),
+                    corrects=note,
+                    **form.cleaned_data,
+                ),
             )
-            messages.success(request, "La correction est publiée.")
-            return redirect("liaison:status", note_id=correction.pk)
-        services.liaison_note_update(
-            author=user, note=note, title=form.cleaned_data["title"], text=form.cleaned_data["text"]
-        )
-        messages.success(request, "Le mot est modifié.")
-        return redirect("liaison:status", note_id=note.pk)
+            if correction is not None:
+                messages.success(request, "La correction est publiée.")
+                return redirect("liaison:status", note_id=correction.pk)
+        elif _write_with_files(
+            user,
+            files,
+            lambda: services.liaison_note_update(
+                author=user,
+                note=note,
+                title=form.cleaned_data["title"],
+                text=form.cleaned_data["text"],
+            ),
+        ):
+            messages.success(request, "Le mot est modifié.")
+            return redirect("liaison:status", note_id=note.pk)
     return render(
         request,
         "liaison/note_form.html",
-        {"form": form, "note": note, "locked": locked, "target": note.title},
+        {
+            "form": form,
+            "note": note,
+            "locked": locked,
+            "target": note.title,
+            "attachments_form": files,
+        },
     )
 
 
