@@ -8,8 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
+from apps.attachments.models import Attachment
 from apps.attachments.services import attachments_change
 from tests.attachments import files
+from tests.attachments.test_services import stored_files
 from tests.homework.conftest import MONDAY, entry
 from tests.liaison.conftest import class_note
 
@@ -105,3 +107,54 @@ def test_the_family_page_costs_the_same_with_one_note_or_ten(bordeaux, as_user, 
         assert page.count('href="/pieces-jointes/') == 2 * total
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+def test_the_teacher_joins_and_removes_files_through_the_api(
+    bordeaux, as_user, media, django_capture_on_commit_callbacks
+):
+    math = entry(bordeaux)
+    client = as_user(bordeaux, "t1")
+
+    response = client.post(
+        "/api/v1/attachments/",
+        {"homework_entry": math.pk, "files": [files.upload("Fiche.pdf", files.PDF)]},
+    )
+
+    assert response.status_code == 201
+    [created] = response.json()
+    assert created["name"] == "Fiche.pdf" and created["content_type"] == "application/pdf"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.delete(f"/api/v1/attachments/{created['id']}/").status_code == 204
+    with schema_context("bordeaux"):
+        assert not Attachment.objects.exists()
+    assert stored_files(media) == []
+
+
+def test_a_refused_file_through_the_api_is_a_400_in_french(bordeaux, as_user, media):
+    math = entry(bordeaux)
+
+    response = as_user(bordeaux, "t1").post(
+        "/api/v1/attachments/",
+        {"homework_entry": math.pk, "files": [files.upload("x.pdf", files.HTML)]},
+    )
+
+    assert response.status_code == 400
+    assert response.json()["detail"].startswith("« x.pdf » n'est pas d'un type accepté.")
+    assert stored_files(media) == []
+
+
+@pytest.mark.parametrize("who", ["p1", "par1", "t2", "adm"])
+def test_only_editors_join_or_remove_through_the_api(bordeaux, as_user, media, who):
+    math = entry(bordeaux)
+    note = class_note(bordeaux)
+    [on_entry, *_] = join(bordeaux, "t1", homework_entry=math)
+    client = as_user(bordeaux, who)
+
+    for item in ({"homework_entry": math.pk}, {"liaison_note": note.pk}):
+        response = client.post(
+            "/api/v1/attachments/", {**item, "files": [files.upload("a.pdf", files.PDF)]}
+        )
+        assert response.status_code == 404
+    assert client.delete(f"/api/v1/attachments/{on_entry.pk}/").status_code == 404
+    with schema_context("bordeaux"):
+        assert Attachment.objects.count() == 2
