@@ -7,8 +7,11 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django_tenants.utils import schema_context
 
+from apps.accounts.models import Profile, User
 from apps.notifications.models import Kind, Notification, NotificationPreference
 from apps.notifications.services import NotificationError, preference_set_email_digest
+from tenants.db import use_public_schema
+from tenants.models import Commune
 
 
 def plant(world, name: str, title: str = "Nouveau mot : Piscine") -> Notification:
@@ -67,8 +70,10 @@ def test_the_badge_shows_the_unread_count_in_one_query(bordeaux, django_assert_n
     request.user = bordeaux["par1"]
     template = Template("{% load notifications %}{% notifications_badge %}")
 
-    with schema_context("bordeaux"), django_assert_num_queries(1):
-        html = template.render(Context({"request": request}))
+    with schema_context("bordeaux"):
+        request.commune = Commune.objects.get(schema_name="bordeaux")
+        with django_assert_num_queries(1):
+            html = template.render(Context({"request": request}))
 
     assert ">2</span>" in html and 'href="/notifications/"' in html
 
@@ -94,3 +99,57 @@ def test_a_pupil_can_never_opt_in_to_e_mail(bordeaux, as_user):
         assert not NotificationPreference.objects.exists()
         with pytest.raises(NotificationError):
             preference_set_email_digest(user=bordeaux["p1"], enabled=True)
+
+
+def _header(response) -> str:
+    html = response.content.decode()
+    return html[html.index('<header class="site-header">') : html.index("</header>")]
+
+
+def test_the_page_header_carries_the_badge_with_an_accessible_name(bordeaux, as_user):
+    plant(bordeaux, "par1")
+    plant(bordeaux, "par1")
+    plant(bordeaux, "par3")
+
+    header = _header(as_user(bordeaux, "par1").get("/"))
+
+    assert '<a class="notifications-badge" href="/notifications/">' in header
+    # Read aloud: "Notifications, 2 non lues"; seen: "Notifications 2".
+    assert (
+        'Notifications<span class="visually-hidden">,</span> <span class="badge">2</span>'
+        '<span class="visually-hidden"> non lues</span></a>'
+    ) in header
+
+
+def test_the_badge_says_nothing_more_when_all_is_read_and_caps_its_count(bordeaux, as_user):
+    client = as_user(bordeaux, "par1")
+    assert 'class="badge"' not in _header(client.get("/"))
+    assert "Notifications</a>" in _header(client.get("/"))
+    with schema_context("bordeaux"):
+        Notification.objects.bulk_create(
+            Notification(recipient=bordeaux["par1"], kind=Kind.HOMEWORK, title="T", url="/")
+            for _ in range(120)
+        )
+
+    header = _header(client.get("/"))
+
+    assert '<span aria-hidden="true">99+</span>' in header
+    assert 'plus de 99</span></span><span class="visually-hidden"> non lues' in header
+
+
+def test_no_badge_for_anonymous_visitors_nor_on_the_base_domain(tenant_client, base_login):
+    assert (
+        "notifications-badge" not in tenant_client("bordeaux").get("/connexion/").content.decode()
+    )
+    use_public_schema()
+    coordinator = User.objects.create_user(
+        username="coord",
+        first_name="Claire",
+        last_name="Coordinatrice",
+        profile=Profile.COORDINATOR,
+    )
+
+    page = base_login(coordinator).get("/")
+
+    assert page.status_code == 200 and "Claire" in page.content.decode()
+    assert "notifications-badge" not in page.content.decode()

@@ -309,17 +309,18 @@ def _queries(client, path: str) -> int:
     return len(captured)
 
 
-# Session and user (2), the Actor (5), the administrator's verified device (1), then the page.
+# Session and user (2), the Actor (5), the administrator's verified device (1), the header's
+# unread notifications badge (1), then the page.
 PAGES = [
-    ("adm", "/", 12),
-    ("adm", "/ecoles/", 9),
-    ("adm", "/ecoles/{A}/", 11),
-    ("adm", "/comptes/", 10),
-    ("adm", "/comptes/?statut=to_activate&q=e", 10),
-    ("t1", "/", 10),
-    ("t1", "/ecoles/{A}/", 10),
-    ("par1", "/", 10),
-    ("p1", "/", 9),
+    ("adm", "/", 13),
+    ("adm", "/ecoles/", 10),
+    ("adm", "/ecoles/{A}/", 12),
+    ("adm", "/comptes/", 11),
+    ("adm", "/comptes/?statut=to_activate&q=e", 11),
+    ("t1", "/", 11),
+    ("t1", "/ecoles/{A}/", 11),
+    ("par1", "/", 11),
+    ("p1", "/", 10),
 ]
 
 

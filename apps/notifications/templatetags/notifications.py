@@ -1,5 +1,5 @@
 """``{% load notifications %}{% notifications_badge %}``: the header's unread count (one
-query, nothing for anonymous visitors)."""
+query, nothing for anonymous visitors nor on the base domain)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 from django import template
 
 from apps.accounts.models import User
-from apps.notifications.selectors import unread_count
+from apps.notifications.selectors import BADGE_CAP, unread_count_capped
 
 register = template.Library()
 
@@ -17,6 +17,8 @@ register = template.Library()
 def notifications_badge(context: Any) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
-    if not isinstance(user, User):
+    # Notifications live in the communes' schemas: nothing on the base domain.
+    if not isinstance(user, User) or getattr(request, "commune", None) is None:
         return {"show": False, "unread": 0}
-    return {"show": True, "unread": unread_count(user)}
+    unread = unread_count_capped(user)
+    return {"show": True, "unread": unread, "more": unread > BADGE_CAP, "cap": BADGE_CAP}
