@@ -5,10 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import F
 from django.http import Http404
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -60,7 +62,17 @@ class NoteOutputSerializer(serializers.Serializer):
         return getattr(note, "acknowledgement_count", None)
 
 
+class LiaisonNotePagination(PageNumberPagination):
+    page_size = 20
+    page_size_query_param = "page_size"
+    max_page_size = 100
+
+
 class LiaisonNoteListApi(ActorApi):
+    # drf-spectacular reads it: the list's schema becomes the paginated envelope (count, next,
+    # previous, results) with ``page`` and ``page_size`` parameters.
+    pagination_class = LiaisonNotePagination
+
     class FilterSerializer(serializers.Serializer):
         classroom = serializers.IntegerField(
             required=False, help_text="Une classe dont le compte écrit les mots"
@@ -84,7 +96,8 @@ class LiaisonNoteListApi(ActorApi):
         summary="Mots du cahier de liaison",
         description="Par classe (``classroom``, pour ceux qui y écrivent) ou par enfant "
         "(``child``, pour ses responsables légaux et l'élève lui-même). Sans filtre : les mots "
-        "que le compte gère. Une classe ou un enfant hors de portée répond 404.",
+        "que le compte gère, brouillons compris. Une classe ou un enfant hors de portée répond "
+        "404. Par pages de 20 mots (``page_size`` jusqu'à 100), les plus récents d'abord.",
         parameters=[FilterSerializer],
         responses=NoteOutputSerializer(many=True),
     )
@@ -107,7 +120,13 @@ class LiaisonNoteListApi(ActorApi):
             if classroom_id is not None:
                 found_or_404(classroom_managed_by(actor, classroom_id))
                 notes = notes.filter(classroom_id=classroom_id)
-        return Response(NoteOutputSerializer(notes, many=True, context={"request": request}).data)
+        # A total order (the id breaks ties), so that pages neither repeat nor skip a note.
+        notes = notes.order_by(F("published_at").desc(nulls_first=True), "-created_at", "-id")
+        paginator = self.pagination_class()
+        page = paginator.paginate_queryset(notes, request, view=self)
+        return paginator.get_paginated_response(
+            NoteOutputSerializer(page, many=True, context={"request": request}).data
+        )
 
     @extend_schema(
         operation_id="liaison_notes_create",

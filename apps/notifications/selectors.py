@@ -1,20 +1,28 @@
-"""Reads: a person's feed and unread count (one query each)."""
+"""Reads: a person's feed, a page at a time, and unread count (one query each)."""
 
 from __future__ import annotations
 
+from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
 from apps.accounts.models import User
 from apps.notifications.models import Notification
 
-FEED_LENGTH = 100
+FEED_PAGE_SIZE = 20
 # The header badge counts up to this and then says "99+": its query reads at most this many
 # rows of the partial index of unread notifications, however many there are.
 BADGE_CAP = 99
 
 
 def feed_for(user: User) -> QuerySet[Notification]:
-    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")[:FEED_LENGTH]
+    """Newest first; the id breaks ties, so that pages neither repeat nor skip a row."""
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+
+
+def feed_page(user: User, number: str | int | None) -> Page:
+    """One page of the feed (the first for a missing or malformed number, the last past the
+    end): a count and the page's rows, two queries whatever the page."""
+    return Paginator(feed_for(user), FEED_PAGE_SIZE).get_page(number)
 
 
 def unread_count(user: User) -> int:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,7 +18,7 @@ from apps.accounts.permissions import may_send_external_email
 from apps.accounts.selectors import profile_actor
 from apps.notifications import services
 from apps.notifications.models import Notification, NotificationPreference
-from apps.notifications.selectors import feed_for, unread_count
+from apps.notifications.selectors import feed_page, unread_count
 
 
 def _user(request: HttpRequest) -> User:
@@ -33,11 +34,16 @@ def _user(request: HttpRequest) -> User:
 def feed(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     preference = NotificationPreference.objects.filter(user=user).first()
+    page = feed_page(user, request.GET.get("page"))
     return render(
         request,
         "notifications/feed.html",
         {
-            "notifications": list(feed_for(user)),
+            "page": page,
+            "page_numbers": list(
+                page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+            ),
+            "ellipsis": Paginator.ELLIPSIS,
             "unread": unread_count(user),
             "may_email": may_send_external_email(actor=profile_actor(user)) and bool(user.email),
             "email_digest": bool(preference and preference.email_digest),

@@ -50,17 +50,16 @@ def test_lists_by_class_and_by_child_follow_the_rules(bordeaux, as_user):
     by_class = as_user(bordeaux, "t1").get(f"/api/v1/liaison/notes/?classroom={a1}")
     by_child = as_user(bordeaux, "par1").get(f"/api/v1/liaison/notes/?child={bordeaux['p1'].pk}")
 
-    assert [n["id"] for n in by_class.json()] == [note.pk]
-    assert by_class.json()[0]["recipient_count"] == 2
-    assert [n["id"] for n in by_child.json()] == [note.pk]
-    assert by_child.json()[0]["confirmed_at"] is None
+    assert [n["id"] for n in by_class.json()["results"]] == [note.pk]
+    assert by_class.json()["results"][0]["recipient_count"] == 2
+    assert [n["id"] for n in by_child.json()["results"]] == [note.pk]
+    assert by_child.json()["results"][0]["confirmed_at"] is None
     assert as_user(bordeaux, "t2").get(f"/api/v1/liaison/notes/?classroom={a1}").status_code == 404
     other_child = as_user(bordeaux, "par3").get(f"/api/v1/liaison/notes/?child={bordeaux['p1'].pk}")
     assert other_child.status_code == 404
-    assert (
-        as_user(bordeaux, "par3").get(f"/api/v1/liaison/notes/?child={bordeaux['p3'].pk}").json()
-        == []
-    )
+    assert as_user(bordeaux, "par3").get(
+        f"/api/v1/liaison/notes/?child={bordeaux['p3'].pk}"
+    ).json() == {"count": 0, "next": None, "previous": None, "results": []}
 
 
 def test_a_parent_confirms_for_their_child(bordeaux, as_user):
