@@ -25,11 +25,11 @@ from django_tenants.utils import schema_context
 from pypdf import PdfReader
 
 from apps.accounts.models import Profile, User
-from tenants.billing import invoicing
 from tenants.billing.exports import invoice_pdf
 from tenants.billing.invoicing import (
     AlreadyInvoicedError,
     StatementError,
+    issuing,
     month_statements,
     shared_cost_create,
     shared_cost_split,
@@ -630,7 +630,7 @@ def test_a_failure_mid_batch_leaves_that_commune_without_invoice_or_burnt_number
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     _world({"bordeaux": 10, "pessac": 5, "bassens": 2})
-    real_write = invoicing._invoice_write
+    real_write = issuing._invoice_write
 
     def fail_for_bordeaux(**kwargs: Any) -> Invoice:
         invoice = real_write(**kwargs)  # the number is taken, then the commune fails
@@ -638,7 +638,7 @@ def test_a_failure_mid_batch_leaves_that_commune_without_invoice_or_burnt_number
             raise RuntimeError("disque plein")
         return invoice
 
-    monkeypatch.setattr(invoicing, "_invoice_write", fail_for_bordeaux)
+    monkeypatch.setattr(issuing, "_invoice_write", fail_for_bordeaux)
 
     rows = usage_invoices_issue_month(month=datetime.date(2026, 10, 1), issued_on=ISSUED_ON)
 

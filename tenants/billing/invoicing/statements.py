@@ -1,57 +1,26 @@
-"""Statements and invoices built from usage: hosting month by month, shares of shared costs.
-
-A *statement* is what a commune would be billed for a period of whole months, computed
-from the public schema only, with every figure explained: hosting of each month on the
-daily deployed-class (or school) counts, pro rata temporis (``tenants.usage.sharing.
-hosting_charge``), and the commune's shares of the shared costs split so far
-(``SharedCostShare``, largest remainder). Issuing turns the statement into an invoice
-through the gapless numbering, with the line amounts exactly as computed.
-
-Rules (docs/billing.md §5):
-
-* **Price of a month.** A month of hosting is billed at the revision in force on its
-  **first day**; a revision valid from the 16th applies from the next month. A period of
-  several months gets one line per month, each at its own price.
-* **Once per month.** ``UsageBilledMonth`` holds a partial unique constraint on (commune,
-  month) while the invoice stands, and the commune's billing profile row is locked for the
-  run: a second run, concurrent or not, is refused (skipped in a batch). Crediting the
-  invoice releases its months and shares, which may then be billed again.
-* **Shares** of a shared cost go on the first statement of the commune whose period ends on
-  or after the cost's ``period_start``, and only once while that invoice stands.
-* **All or nothing.** A commune with no billing profile, no hosting price in force or no
-  snapshot in a month gets one clear error and nothing is written; in a batch, each
-  commune is its own transaction, so one failure neither stops the others nor burns a
-  number.
-"""
+"""Statements: what a commune would be billed for whole months, every figure explained."""
 
 from __future__ import annotations
 
 import calendar
 import datetime
-import logging
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
-from typing import Literal
 
-from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Prefetch
-from django.utils import timezone
+from django.db.models import Exists, OuterRef
 
-from apps.accounts.models import Profile, User
 from tenants.billing.exports import euros_fr
 from tenants.billing.models import (
     CommuneBillingProfile,
-    Invoice,
     InvoiceKind,
     InvoiceLine,
     InvoiceStatus,
     PriceLine,
     PriceRevision,
     PriceUnit,
-    SharedCost,
     SharedCostShare,
     SharedCostStatus,
     UsageBilledMonth,
@@ -61,20 +30,14 @@ from tenants.billing.permissions import BillingScope
 from tenants.billing.services import (
     BillingError,
     InvoiceLineSpec,
-    _invoice_write,
-    price_in_force,
 )
 from tenants.models import Commune
 from tenants.usage.models import ClassCountSnapshot
 from tenants.usage.services import live_communes
 from tenants.usage.sharing import (
-    NoClassesToShareError,
     daily_counts_for_month,
     hosting_charge,
-    share_costs,
 )
-
-log = logging.getLogger(__name__)
 
 MONTHS_FR = (
     "janvier",
@@ -90,8 +53,6 @@ MONTHS_FR = (
     "novembre",
     "décembre",
 )
-
-_UNIQUE_MONTH = "one_usage_invoice_per_commune_month"
 
 
 class StatementError(BillingError):
@@ -135,7 +96,7 @@ def months_of(period_start: datetime.date, period_end: datetime.date) -> list[da
     return months
 
 
-def _day(value: datetime.date) -> str:
+def day_fr(value: datetime.date) -> str:
     return value.strftime("%d/%m/%Y")
 
 
@@ -356,8 +317,8 @@ def _hosting_line(
         f"{unit_days} {unit}s-jours ÷ {month_days} jours = "
         f"{_exact_fr(unit_months)} {unit}s-mois × {euros_fr(revision.unit_price_ht)} HT "
         f"par {unit} et par mois = {_exact_fr(exact)} €, arrondi au centime : "
-        f"{euros_fr(amount_ht)} HT. Prix en vigueur le {_day(month)} (révision applicable "
-        f"depuis le {_day(revision.valid_from)}). TVA {_number_fr(revision.vat_rate)} % : "
+        f"{euros_fr(amount_ht)} HT. Prix en vigueur le {day_fr(month)} (révision applicable "
+        f"depuis le {day_fr(revision.valid_from)}). TVA {_number_fr(revision.vat_rate)} % : "
         f"{euros_fr(amount_vat)}."
     )
     return StatementLine(
@@ -380,12 +341,12 @@ def _share_line(share: SharedCostShare) -> StatementLine:
     explanation = (
         f"{cost.label} : {euros_fr(cost.amount_ht)} HT, TVA {_number_fr(cost.vat_rate)} % "
         f"({euros_fr(cost.amount_vat)}), {euros_fr(cost.amount_ttc)} TTC, réparti au prorata "
-        f"des classes primaires relevées le {_day(cost.reference_date)}, chaque montant arrondi "
+        f"des classes primaires relevées le {day_fr(cost.reference_date)}, chaque montant arrondi "
         f"au centime par la règle du reste le plus fort. {share.explanation}"
     )
     return StatementLine(
         label=f"{cost.label} — quote-part {share.classes}/{share.total_classes} classes "
-        f"(période du {_day(cost.period_start)} au {_day(cost.period_end)})",
+        f"(période du {day_fr(cost.period_start)} au {day_fr(cost.period_end)})",
         explanation=explanation,
         quantity=Decimal("1.00"),
         unit_price_ht=share.amount_ht,
@@ -429,7 +390,7 @@ def _outcome(
     for month in months:
         in_force = [revision for revision in revisions if revision.valid_from <= month]
         if not in_force:
-            return refused(f"aucun prix en vigueur le {_day(month)} pour {price_line.code}.")
+            return refused(f"aucun prix en vigueur le {day_fr(month)} pour {price_line.code}.")
         end = month_last_day(month)
         counts = {s.date: getattr(s, basis) for s in snapshots if month <= s.date <= end}
         if not counts:
@@ -489,309 +450,9 @@ def month_statements(*, scope: BillingScope, month: datetime.date) -> list[State
     if not isinstance(scope, BillingScope) or not scope.is_groupement_wide:
         raise TypeError("a groupement-wide BillingScope is required")
     return statements_for(
-        communes=_communes_in_order(), period_start=month, period_end=month_last_day(month)
+        communes=communes_in_order(), period_start=month, period_end=month_last_day(month)
     )
 
 
-def _communes_in_order() -> list[Commune]:
+def communes_in_order() -> list[Commune]:
     return sorted(live_communes(), key=lambda commune: (commune.name, commune.insee_code))
-
-
-# --- Issuing ---------------------------------------------------------------------------------
-
-
-def usage_invoice_issue(
-    *,
-    commune: Commune,
-    period_start: datetime.date,
-    period_end: datetime.date,
-    issued_on: datetime.date,
-) -> Invoice:
-    """Issue the invoice of ``commune``'s statement for the period (whole months, over)."""
-    try:
-        return _usage_invoice_issue(
-            commune=commune, period_start=period_start, period_end=period_end, issued_on=issued_on
-        )
-    except IntegrityError as error:
-        # The constraint is the last line of defence; the profile lock normally answers first.
-        if _UNIQUE_MONTH not in str(error):
-            raise
-        raise AlreadyInvoicedError(
-            f"{commune.name} : cette période est déjà facturée ; pour refacturer, annulez "
-            "d'abord la facture par un avoir."
-        ) from None
-
-
-@transaction.atomic
-def _usage_invoice_issue(
-    *,
-    commune: Commune,
-    period_start: datetime.date,
-    period_end: datetime.date,
-    issued_on: datetime.date,
-) -> Invoice:
-    months_of(period_start, period_end)
-    if issued_on <= period_end:
-        raise StatementError(
-            f"{commune.name} : une facture à l'usage s'émet une fois la période terminée "
-            f"(après le {_day(period_end)})."
-        )
-    # Runs for one commune queue up here; under READ COMMITTED the next one's statement
-    # then sees the invoice the previous one committed, and is refused.
-    list(CommuneBillingProfile.objects.select_for_update().filter(commune=commune))
-    statement = statement_build(commune=commune, period_start=period_start, period_end=period_end)
-    invoice = _invoice_write(
-        kind=InvoiceKind.INVOICE,
-        commune=commune,
-        period_start=period_start,
-        period_end=period_end,
-        issued_on=issued_on,
-        lines=[line.spec() for line in statement.lines],
-    )
-    UsageBilledMonth.objects.bulk_create(
-        [
-            UsageBilledMonth(commune=commune, month=month, invoice=invoice)
-            for month in months_of(period_start, period_end)
-        ]
-    )
-    _mark_invoiced_costs(
-        {line.cost_share_id for line in statement.lines if line.cost_share_id is not None}
-    )
-    return invoice
-
-
-def _mark_invoiced_costs(share_ids: set[int]) -> None:
-    """A shared cost whose every non-zero share stands on an invoice is ``invoiced``."""
-    if not share_ids:
-        return
-    cost_ids = set(
-        SharedCostShare.objects.filter(pk__in=share_ids).values_list("shared_cost_id", flat=True)
-    )
-    standing = InvoiceLine.objects.filter(
-        cost_share=OuterRef("pk"),
-        invoice__kind=InvoiceKind.INVOICE,
-        invoice__status=InvoiceStatus.ISSUED,
-    )
-    # Locked in pk order, so two communes' runs cannot deadlock, and the second to commit
-    # sees the first's lines when it looks for shares still to bill.
-    for cost in SharedCost.objects.select_for_update().filter(pk__in=cost_ids).order_by("pk"):
-        pending = cost.shares.exclude(amount_ht=0, amount_vat=0).exclude(Exists(standing)).exists()
-        if not pending:
-            cost.status = SharedCostStatus.INVOICED
-            cost.save(update_fields=["status"])
-
-
-BatchOutcome = Literal["issued", "skipped", "error", "preview"]
-
-
-@dataclass(frozen=True)
-class BatchRow:
-    commune: Commune
-    outcome: BatchOutcome
-    message: str
-    invoice: Invoice | None = None
-    statement: Statement | None = None
-
-
-def usage_invoices_issue_month(
-    *,
-    month: datetime.date,
-    issued_on: datetime.date,
-    dry_run: bool = False,
-    on_start: Callable[[int], None] | None = None,
-    on_row: Callable[[BatchRow], None] | None = None,
-) -> list[BatchRow]:
-    """Every live commune's invoice for ``month``, one transaction per commune.
-
-    A commune already billed for the month is skipped; a commune that cannot be billed is
-    reported and left without invoice (its number is not burnt); the others go on.
-    ``dry_run`` builds the statements and writes nothing.
-    """
-    month = month.replace(day=1)
-    period_end = month_last_day(month)
-    if issued_on <= period_end:
-        raise BillingError(
-            f"{month_label(month)} n'est pas terminé au {_day(issued_on)} : une facture à "
-            f"l'usage s'émet après le {_day(period_end)}."
-        )
-    communes = _communes_in_order()
-    if on_start is not None:
-        on_start(len(communes))
-    rows: list[BatchRow] = []
-    if dry_run:
-        previews = statements_for(communes=communes, period_start=month, period_end=period_end)
-        rows = [_preview_row(outcome) for outcome in previews]
-        for row in rows:
-            if on_row is not None:
-                on_row(row)
-        return rows
-    for commune in communes:
-        row = _issue_row(commune, month, period_end, issued_on)
-        rows.append(row)
-        if on_row is not None:
-            on_row(row)
-    return rows
-
-
-def _preview_row(outcome: StatementOutcome) -> BatchRow:
-    if outcome.billed:
-        numbers = ", ".join(outcome.invoice_numbers)
-        return BatchRow(outcome.commune, "skipped", f"déjà facturé (facture {numbers})")
-    statement = outcome.statement
-    if statement is None:
-        return BatchRow(outcome.commune, "error", outcome.error or "rien à facturer")
-    return BatchRow(
-        outcome.commune,
-        "preview",
-        f"serait facturé {euros_fr(statement.total_ttc)} TTC ({len(statement.lines)} lignes)",
-        statement=statement,
-    )
-
-
-def _issue_row(
-    commune: Commune, month: datetime.date, period_end: datetime.date, issued_on: datetime.date
-) -> BatchRow:
-    try:
-        invoice = usage_invoice_issue(
-            commune=commune, period_start=month, period_end=period_end, issued_on=issued_on
-        )
-    except AlreadyInvoicedError as error:
-        return BatchRow(commune, "skipped", error.messages[0])
-    except BillingError as error:
-        return BatchRow(commune, "error", error.messages[0])
-    except Exception as error:
-        # One commune's failure (a bug, a broken row) must not stop the others' invoices.
-        log.exception("usage invoice of %s for %s failed", commune.schema_name, month)
-        return BatchRow(commune, "error", f"{commune.name} : échec inattendu ({error}).")
-    return BatchRow(
-        commune,
-        "issued",
-        f"facture {invoice.number} : {euros_fr(invoice.total_ttc)} TTC",
-        invoice=invoice,
-    )
-
-
-# --- Shared costs ----------------------------------------------------------------------------
-
-
-@transaction.atomic
-def shared_cost_create(
-    *,
-    label: str,
-    reference_date: datetime.date,
-    period_start: datetime.date,
-    period_end: datetime.date,
-    rubrique: str,
-    nature: str,
-    created_by: User,
-    amount_ht: Decimal | None = None,
-    vat_rate: Decimal | None = None,
-    price_line: PriceLine | None = None,
-    quantity: Decimal | None = None,
-) -> SharedCost:
-    """A draft shared cost: a typed amount and VAT rate (percent), or a quantity of a price
-    line at the price in force on the reference date."""
-    if getattr(created_by, "profile", None) != Profile.COORDINATOR:
-        raise BillingError("Seul un coordinateur du groupement crée un coût partagé.")
-    if price_line is not None:
-        if quantity is None or amount_ht is not None:
-            raise BillingError(
-                "Avec une ligne du bordereau, indiquez la quantité et non le montant."
-            )
-        revision = price_in_force(price_line=price_line, on=reference_date)
-        amount_ht = round_cents(quantity * revision.unit_price_ht)
-        vat_rate = revision.vat_rate
-    elif amount_ht is None or vat_rate is None:
-        raise BillingError("Indiquez un montant HT et un taux de TVA, ou une ligne du bordereau.")
-    elif quantity is not None:
-        raise BillingError("Une quantité va avec une ligne du bordereau.")
-    if amount_ht != round_cents(amount_ht):
-        raise BillingError(f"Un montant se donne au centime près : {amount_ht}.")
-    cost = SharedCost(
-        label=label.strip(),
-        price_line=price_line,
-        quantity=quantity,
-        amount_ht=amount_ht,
-        vat_rate=vat_rate,
-        reference_date=reference_date,
-        period_start=period_start,
-        period_end=period_end,
-        rubrique=rubrique,
-        nature=nature,
-        created_by=created_by,
-        created_by_name=created_by.display_name,
-    )
-    if period_start > period_end:
-        raise BillingError("La période couverte commence après sa fin.")
-    cost.full_clean()
-    cost.save()
-    return cost
-
-
-@transaction.atomic
-def shared_cost_split(*, shared_cost: SharedCost) -> list[SharedCostShare]:
-    """Split a draft shared cost among the communes counted on its reference date.
-
-    Every live commune must have a snapshot that day (a missing one would silently shift
-    its share onto the others). HT and VAT are each split by largest remainder.
-    """
-    cost = SharedCost.objects.select_for_update().get(pk=shared_cost.pk)
-    if cost.status != SharedCostStatus.DRAFT:
-        raise BillingError(f"« {cost.label} » est déjà répartie.")
-    snapshots = list(
-        ClassCountSnapshot.objects.filter(date=cost.reference_date).select_related("commune")
-    )
-    counted = {snapshot.commune_id for snapshot in snapshots}
-    missing = [commune.name for commune in _communes_in_order() if commune.pk not in counted]
-    if missing:
-        raise BillingError(
-            f"Relevé des classes manquant au {_day(cost.reference_date)} pour : "
-            f"{', '.join(missing)}."
-        )
-    by_insee = {snapshot.commune.insee_code: snapshot for snapshot in snapshots}
-    try:
-        parts = share_costs(
-            amount_ht=cost.amount_ht,
-            vat_rate=cost.vat_rate / Decimal(100),
-            class_counts={insee: s.primary_classes for insee, s in by_insee.items()},
-        )
-    except NoClassesToShareError:
-        raise BillingError(
-            f"Aucune classe relevée au {_day(cost.reference_date)} : rien sur quoi répartir."
-        ) from None
-    shares = SharedCostShare.objects.bulk_create(
-        [
-            SharedCostShare(
-                shared_cost=cost,
-                commune=by_insee[part.insee_code].commune,
-                classes=part.classes,
-                total_classes=part.total_classes,
-                amount_ht=part.ht.rounded,
-                amount_vat=part.vat.rounded,
-                amount_ttc=part.ttc,
-                ht_exact=part.ht.exact_decimal.quantize(Decimal("0.000001")),
-                vat_exact=part.vat.exact_decimal.quantize(Decimal("0.000001")),
-                ht_extra_cent=part.ht.got_extra_cent,
-                vat_extra_cent=part.vat.got_extra_cent,
-                explanation=f"{by_insee[part.insee_code].commune.name} ({part.statement()}).",
-            )
-            for part in parts
-        ]
-    )
-    cost.status = SharedCostStatus.SPLIT
-    cost.split_at = timezone.now()
-    cost.save(update_fields=["status", "split_at"])
-    shared_cost.status, shared_cost.split_at = cost.status, cost.split_at
-    return shares
-
-
-def shared_cost_list(*, scope: BillingScope) -> list[SharedCost]:
-    """Every shared cost with its shares (groupement-wide scope only; three queries)."""
-    if not isinstance(scope, BillingScope) or not scope.is_groupement_wide:
-        raise TypeError("a groupement-wide BillingScope is required")
-    shares = SharedCostShare.objects.select_related("commune").order_by("commune__insee_code")
-    return list(
-        SharedCost.objects.select_related("price_line").prefetch_related(
-            Prefetch("shares", queryset=shares)
-        )
-    )
