@@ -123,7 +123,7 @@ class LiaisonNoteListApi(ActorApi):
         # A total order (the id breaks ties), so that pages neither repeat nor skip a note.
         notes = notes.order_by(F("published_at").desc(nulls_first=True), "-created_at", "-id")
         paginator = self.pagination_class()
-        page = paginator.paginate_queryset(notes, request, view=self)
+        page: list[LiaisonNote] | None = paginator.paginate_queryset(notes, request, view=self)
         return paginator.get_paginated_response(
             NoteOutputSerializer(page, many=True, context={"request": request}).data
         )

@@ -71,7 +71,7 @@ def test_the_badge_shows_the_unread_count_in_one_query(bordeaux, django_assert_n
     template = Template("{% load notifications %}{% notifications_badge %}")
 
     with schema_context("bordeaux"):
-        request.commune = Commune.objects.get(schema_name="bordeaux")
+        request.commune = Commune.objects.get(schema_name="bordeaux")  # type: ignore[attr-defined]
         with django_assert_num_queries(1):
             html = template.render(Context({"request": request}))
 
