@@ -53,6 +53,7 @@ class CommuneListApi(CoordinatorApi):
         classes_deployed = serializers.IntegerField()
         active_accounts = serializers.SerializerMethodField()
         database_storage_bytes = serializers.IntegerField(source="storage_bytes")
+        files_storage_bytes = serializers.IntegerField(source="files_bytes")
 
         @extend_schema_field(ActiveAccountsSerializer(many=True))
         def get_active_accounts(self, row: selectors.CommuneFigures) -> list[dict[str, Any]]:
@@ -66,7 +67,7 @@ class CommuneListApi(CoordinatorApi):
         summary="Communes du groupement",
         description="Pour chaque commune en service : écoles et classes déployées (année en "
         "cours), comptes actifs sur 7 et 30 jours par profil (des nombres, jamais de noms), "
-        "stockage en base de données. Réservé aux coordinateurs.",
+        "stockage en base de données et fichiers déposés. Réservé aux coordinateurs.",
         responses=OutputSerializer(many=True),
     )
     def get(self, request: Request) -> Response:

@@ -19,6 +19,7 @@ COMMUNE_COLUMNS = [
     "Comptes actifs 7 jours",
     "Comptes actifs 30 jours",
     "Stockage base de données (Mo)",
+    "Stockage fichiers (Mo)",
 ]
 
 COST_SHARING_COLUMNS = [
@@ -60,6 +61,7 @@ def communes_csv(*, figures: list[CommuneFigures]) -> str:
                 row.active_7_total,
                 row.active_30_total,
                 megabytes(row.storage_bytes),
+                megabytes(row.files_bytes),
             ]
             for row in figures
         ],

@@ -100,13 +100,15 @@ SELECT
             FROM {schema}.accounts_user
             WHERE is_active AND last_login >= %(long)s
             GROUP BY profile
-        ) AS u) AS active_accounts
+        ) AS u) AS active_accounts,
+    (SELECT coalesce(sum(size), 0) FROM {schema}.attachments_attachment) AS files_bytes
 """
 
 # Storage is the database storage of the schemas (tables with their indexes and TOAST), read
 # in the catalog for every commune of the scope at once: pg_class has no index on the
 # namespace alone, so a catalog query per commune would scan it once per commune (quadratic
-# in the number of schemas). Media files (S3) are not counted here yet.
+# in the number of schemas). Files (S3) are counted from the attachments' recorded sizes in
+# the figures query: listing a bucket would cost one request per thousand objects.
 _STORAGE_SQL = """
 SELECT n.nspname, coalesce(sum(pg_total_relation_size(t.oid)), 0)
 FROM pg_catalog.pg_class AS t
@@ -130,7 +132,8 @@ class CommuneFigures:
     # profile → accounts that logged in during the last 7 / 30 days (counts only).
     active_7_days: dict[str, int]
     active_30_days: dict[str, int]
-    storage_bytes: int  # database storage only (tables, indexes, TOAST)
+    storage_bytes: int  # database storage (tables, indexes, TOAST)
+    files_bytes: int  # files stored for the commune (attachments), as recorded on upload
 
     @property
     def active_7_total(self) -> int:
@@ -179,6 +182,7 @@ def _figures_read(
             classes_total,
             classes_deployed,
             active,
+            files_bytes,
         ) = cursor.fetchone()
     active = json.loads(active)
     return CommuneFigures(
@@ -194,6 +198,7 @@ def _figures_read(
         active_7_days={profile: int(counts[0]) for profile, counts in active.items()},
         active_30_days={profile: int(counts[1]) for profile, counts in active.items()},
         storage_bytes=storage.get(commune.schema_name, 0),
+        files_bytes=int(files_bytes),
     )
 
 

@@ -63,14 +63,21 @@ class CostShare:
                 return f"{name} : 0,00 € (aucune classe)"
             extra = "+0,01 € (reste le plus fort)" if share.got_extra_cent else "arrondi inférieur"
             return (
-                f"{name} : exact {share.exact_decimal:.6f} €, arrondi {share.rounded} € "
+                f"{name} : exact {_fr(share.exact_decimal, 6)} €, "
+                f"arrondi {_fr(share.rounded, 2)} € "
                 f"(rang du reste {share.remainder_rank}, {extra})"
             )
 
         return (
             f"{self.insee_code} : {self.classes}/{self.total_classes} classes ; "
-            f"{line('HT', self.ht)} ; {line('TVA', self.vat)} ; TTC {self.ttc} €"
+            f"{line('HT', self.ht)} ; {line('TVA', self.vat)} ; TTC {_fr(self.ttc, 2)} €"
         )
+
+
+def _fr(value: Decimal, places: int) -> str:
+    # A decimal comma and no thousands separator: the statement is read in French and its
+    # figures are copied into finance software, like the CSV exports.
+    return f"{value:.{places}f}".replace(".", ",")
 
 
 def _cents(amount: Decimal) -> int:

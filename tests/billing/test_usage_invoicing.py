@@ -404,7 +404,7 @@ def test_the_shares_on_the_invoices_add_up_exactly_to_the_shared_cost() -> None:
     assert bordeaux_line.amount_ht == Decimal("7875.98")
     assert (bordeaux_line.rubrique, bordeaux_line.nature) == ("020", "2031")
     assert "1105/1403 classes" in bordeaux_line.label
-    assert "exact 7875.980043 €" in bordeaux_line.explanation
+    assert "exact 7875,980043 €" in bordeaux_line.explanation
     cost.refresh_from_db()
     assert cost.status == SharedCostStatus.INVOICED
 

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import Profile, User
+from apps.attachments.models import Attachment
+from apps.homework.models import HomeworkEntry
 from apps.schools.models import Classroom, DeploymentStatus, School, SchoolYear
 from provisioning.services import provision_commune
 from tenants.dashboard import selectors
@@ -70,6 +72,23 @@ def _fill_bordeaux() -> None:
                 username=username, profile=profile, last_login=now - datetime.timedelta(days=days)
             )
         User.objects.create_user(username="never", profile=Profile.PUPIL)
+        # Files are counted from the sizes recorded on upload, not by reading the storage.
+        entry = HomeworkEntry.objects.create(
+            classroom=Classroom.objects.earliest("pk"),
+            author_name="t1",
+            domain="francais",
+            on=datetime.date(2026, 10, 5),
+            last_day=datetime.date(2026, 10, 5),
+        )
+        for name, size in [("a.pdf", 1_000), ("b.png", 2_500)]:
+            Attachment.objects.create(
+                homework_entry=entry,
+                file=f"bordeaux/homework/2026/{name}",
+                original_name=name,
+                size=size,
+                content_type="application/pdf",
+                sha256="0" * 64,
+            )
 
 
 def test_a_coordinator_scope_holds_every_live_commune_and_no_one_else_gets_one(
@@ -106,8 +125,10 @@ def test_figures_cost_one_aggregate_query_per_commune_and_one_for_storage(
     assert bordeaux.active_30_days == {"teacher": 2, "parent": 1}
     assert bordeaux.status_label == "Active"
     assert bordeaux.storage_bytes > 0
+    assert bordeaux.files_bytes == 1_000 + 2_500
     pessac = figures["pessac"]
     assert (pessac.schools_total, pessac.classes_total, pessac.active_30_total) == (0, 0, 0)
+    assert pessac.files_bytes == 0
 
 
 def test_the_dashboard_shows_the_communes_table_and_the_chart(

@@ -102,10 +102,10 @@ def test_the_statement_explains_the_rounding():
     assert bordeaux.ht.rounded == Decimal("66.67") and bordeaux.ht.got_extra_cent
     assert pessac.ht.rounded == Decimal("33.33") and not pessac.ht.got_extra_cent
     assert bordeaux.statement() == (
-        "33063 : 2/3 classes ; HT : exact 66.666667 €, arrondi 66.67 € "
+        "33063 : 2/3 classes ; HT : exact 66,666667 €, arrondi 66,67 € "
         "(rang du reste 1, +0,01 € (reste le plus fort)) ; "
-        "TVA : exact 13.333333 €, arrondi 13.33 € (rang du reste 2, arrondi inférieur) ; "
-        "TTC 80.00 €"
+        "TVA : exact 13,333333 €, arrondi 13,33 € (rang du reste 2, arrondi inférieur) ; "
+        "TTC 80,00 €"
     )
 
 
