@@ -87,6 +87,8 @@ def _commune_scope(request: HttpRequest) -> tuple[BillingScope, Commune]:
     # that profile gets no groupement-wide view from a commune's host.
     if scope.is_groupement_wide:
         raise PermissionDenied("Accès à la facturation refusé.")
+    if not is_verified(request.user):  # as for the coordinator: the middleware comes first
+        raise PermissionDenied("Double authentification requise.")
     return scope, commune
 
 
