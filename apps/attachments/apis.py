@@ -46,10 +46,11 @@ class AttachmentOutputSerializer(serializers.Serializer):
 
 def _item_for_editor(
     actor: Actor, *, homework_entry: int | None, liaison_note: int | None
-) -> dict[str, HomeworkEntry | LiaisonNote]:
+) -> tuple[HomeworkEntry | None, LiaisonNote | None]:
+    """The entry or the note (the other is None), if ``actor`` may edit it; else 404."""
     if homework_entry is not None:
-        return {"homework_entry": found_or_404(entry_for_editor(actor, homework_entry))}
-    return {"liaison_note": found_or_404(note_managed_by(actor, liaison_note or 0))}
+        return found_or_404(entry_for_editor(actor, homework_entry)), None
+    return None, found_or_404(note_managed_by(actor, liaison_note or 0))
 
 
 def _user(request: Request) -> User:
@@ -88,13 +89,15 @@ class AttachmentCreateApi(ActorApi):
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        item = _item_for_editor(
+        entry, note = _item_for_editor(
             self.actor(),
             homework_entry=data.get("homework_entry"),
             liaison_note=data.get("liaison_note"),
         )
         try:
-            added = attachments_change(user=_user(request), add=data["files"], **item)
+            added = attachments_change(
+                user=_user(request), homework_entry=entry, liaison_note=note, add=data["files"]
+            )
         except AttachmentNotAllowed as error:
             raise Http404 from error
         except AttachmentError as error:
@@ -113,13 +116,18 @@ class AttachmentDetailApi(ActorApi):
     )
     def delete(self, request: Request, attachment_id: int) -> Response:
         attachment = found_or_404(attachment_for_viewer(self.actor(), attachment_id))
-        item = _item_for_editor(
+        entry, note = _item_for_editor(
             self.actor(),
             homework_entry=attachment.homework_entry_id,
             liaison_note=attachment.liaison_note_id,
         )
         try:
-            attachments_change(user=_user(request), remove_ids=[attachment.pk], **item)
+            attachments_change(
+                user=_user(request),
+                homework_entry=entry,
+                liaison_note=note,
+                remove_ids=[attachment.pk],
+            )
         except AttachmentNotAllowed as error:
             raise Http404 from error
         except AttachmentError as error:
