@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -53,25 +54,29 @@ def _day(value: str | None) -> datetime.date:
         raise Http404 from error
 
 
+def _date_input() -> forms.DateInput:
+    # A date input only takes ISO dates: the French default (31/12/2026) would leave it empty.
+    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
 class EntryForm(forms.Form):
     domain = forms.ChoiceField(label="Domaine", choices=Domain.choices)
-    on = forms.DateField(label="Séance du", widget=forms.DateInput(attrs={"type": "date"}))
+    on = forms.DateField(label="Séance du", widget=_date_input())
     done = forms.CharField(
         label="Fait en classe",
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Texte simple ; mise en forme permise : <p>, <strong>, <em>, <ul>, <ol>, <li>.",
+        # Django renders help texts as HTML: the tag names must be escaped to be read as text.
+        help_text=escape(
+            "Texte simple ; mise en forme permise : <p>, <strong>, <em>, <ul>, <ol>, <li>."
+        ),
     )
-    due_on = forms.DateField(
-        label="Travail pour le", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_on = forms.DateField(label="Travail pour le", required=False, widget=_date_input())
     todo = forms.CharField(
         label="Travail à faire", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     repeat = forms.ChoiceField(label="Répétition", choices=Repeat.choices, required=False)
-    repeat_until = forms.DateField(
-        label="Jusqu'au", required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    repeat_until = forms.DateField(label="Jusqu'au", required=False, widget=_date_input())
     publish = forms.BooleanField(
         label="Publier (sinon : brouillon, visible seulement des enseignants de la classe)",
         required=False,

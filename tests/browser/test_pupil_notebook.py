@@ -112,3 +112,46 @@ def test_the_pupil_reads_a_large_icon_led_week_and_day(
     assert "Apprendre la table de 2." in page.content()
     page.screenshot(path=str(artifacts / "02-eleve-jour.png"), full_page=True)
     check_accessibility(page, "eleve-jour")
+
+
+def test_the_teacher_changes_one_session_of_a_series_and_the_badge_leads_to_the_feed(
+    live_server: Any, notebook: dict[str, str], browser: Any, artifacts: Path
+) -> None:
+    port = live_server.url.rsplit(":", 1)[1].rstrip("/")
+    context = browser.new_context(
+        locale="fr-FR", base_url=f"http://{SLUG}.{settings.ENT_BASE_DOMAIN}:{port}"
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto("/connexion/?next=/cahier-de-textes/")
+    page.get_by_label("Identifiant").fill("theo.maitre")
+    page.get_by_label("Mot de passe").fill(PASSWORD)
+    page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_url(re.compile(r"/cahier-de-textes/$"))
+    page.get_by_role("link", name=re.compile("CP Lilas")).first.click()
+    page.wait_for_url(re.compile(r"/cahier-de-textes/classes/\d+/$"))
+    monday = page.get_by_role("region", name=re.compile(r"^Lundi"))
+    assert "séance annulée" in monday.inner_text()  # the teacher still sees it, marked
+
+    # The musique entry of next week: this session only.
+    page.goto(page.url + "?semaine=" + notebook["monday"])
+    page.get_by_role("link", name="Semaine suivante").click()
+    next_monday = page.get_by_role("region", name=re.compile(r"^Lundi"))
+    next_monday.get_by_role("link", name="modifier").first.click()
+    page.wait_for_url(re.compile(r"/seances/\d+/le/\d{4}-\d\d-\d\d/$"))
+    check_accessibility(page, "enseignant-choix-portee")
+    page.get_by_role("radio", name="Cette séance seulement").check()
+    page.get_by_role("button", name="Continuer").click()
+    page.wait_for_url(re.compile(r"/le/\d{4}-\d\d-\d\d/modifier/$"))
+    page.screenshot(path=str(artifacts / "01-enseignant-seance-seule.png"), full_page=True)
+    check_accessibility(page, "enseignant-seance-seule")
+    page.get_by_label("Travail à faire").fill("Apporter sa flûte et son cahier de chant.")
+    page.get_by_role("button", name="Enregistrer pour cette séance seulement").click()
+    page.wait_for_url(re.compile(r"\?semaine="))
+    assert "Apporter sa flûte et son cahier de chant." in page.content()
+    assert "(modifiée seule)" in page.content()
+
+    page.get_by_role("link", name=re.compile(r"^Notifications")).click()
+    page.wait_for_url(re.compile(r"/notifications/$"))
+    assert page.get_by_role("heading", name="Notifications").is_visible()
+    check_accessibility(page, "enseignant-notifications")

@@ -186,7 +186,11 @@ def test_the_teacher_chooses_this_session_or_the_whole_series(bordeaux, as_user)
     )
     only = client.get(scope, {"portee": "seance"}).url
     assert only == scope + "modifier/"
-    assert "Réciter la poésie." in text(client.get(only))  # prefilled with this day's work
+    form = text(client.get(only))
+    assert "Réciter la poésie." in form  # prefilled with this day's work...
+    assert (
+        'type="date" name="due_on" value="2026-10-13"' in form
+    )  # ...in the ISO a date input reads
     assert client.get(scope, {"portee": "autre"}).status_code == 200  # asked again
 
     response = client.post(
