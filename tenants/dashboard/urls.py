@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.dashboard, name="home"),
     path("communes.csv", views.communes_csv_download, name="communes_csv"),
     path("repartition.csv", views.cost_sharing_csv_download, name="cost_sharing_csv"),
+    path("journal/", views.journal, name="journal"),
     path("communes/<slug:slug>/", views.commune_detail, name="commune"),
     path(
         "communes/<slug:slug>/corrections/",

@@ -14,9 +14,11 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.audit.services import record_event
+from apps.audit.views import journal_context
 from tenants.dashboard import selectors
 from tenants.dashboard.charts import deployment_chart
 from tenants.dashboard.exports import communes_csv, cost_sharing_csv, megabytes
@@ -74,7 +76,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         request,
         "dashboard/dashboard.html",
         {
-            "figures": [(row, megabytes(row.storage_bytes)) for row in figures],
+            "figures": [
+                (row, megabytes(row.storage_bytes), megabytes(row.files_bytes))
+                for row in figures
+            ],
             "history": history,
             "history_rows": list(zip(history.dates, history.total, strict=True)),
             "chart": deployment_chart(history),
@@ -109,6 +114,7 @@ def _commune_page(
         {
             "row": figures,
             "storage_mb": megabytes(figures.storage_bytes),
+            "files_mb": megabytes(figures.files_bytes),
             "history": history,
             "history_rows": list(zip(history.dates, history.total, strict=True)),
             "chart": deployment_chart(history),
@@ -120,6 +126,18 @@ def _commune_page(
             "correction_form": correction_form,
         },
         status=status,
+    )
+
+
+@require_GET
+@login_required
+@never_cache
+def journal(request: HttpRequest) -> HttpResponse:
+    """The public schema's audit log: coordinators' logins and the groupement's billing and
+    correction actions (each commune's own log stays on its host)."""
+    _scope(request)
+    return render(
+        request, "audit/journal.html", {**journal_context(request), "coordination": True}
     )
 
 

@@ -25,6 +25,7 @@ from django_tenants.utils import schema_context
 from pypdf import PdfReader
 
 from apps.accounts.models import Profile, User
+from apps.audit.models import AuditEvent
 from tenants.billing.exports import invoice_pdf
 from tenants.billing.invoicing import (
     AlreadyInvoicedError,
@@ -833,6 +834,9 @@ def test_a_coordinator_previews_the_month_and_issues_it(
             "number", flat=True
         )
     ) == ["2026-000001", "2026-000002", "2026-000003"]
+    event = AuditEvent.objects.get(action="billing.usage_month_issued")
+    assert (event.target, event.actor_name) == ("2026-10", "Claire Coordinatrice")
+    assert sorted(event.details["invoices"]) == ["2026-000001", "2026-000002", "2026-000003"]
 
 
 def test_a_coordinator_creates_and_splits_a_shared_cost(
@@ -866,6 +870,11 @@ def test_a_coordinator_creates_and_splits_a_shared_cost(
     html = page.content.decode()
     assert "1105/1403" in html
     assert sum(share.amount_ttc for share in cost.shares.all()) == Decimal("37800.00")
+    assert list(
+        AuditEvent.objects.filter(target="Formation 2026-2027")
+        .order_by("pk")
+        .values_list("action", flat=True)
+    ) == ["billing.shared_cost_created", "billing.shared_cost_split"]
 
 
 def test_the_usage_pages_are_refused_to_commune_users_and_unverified_coordinators(
