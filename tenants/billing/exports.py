@@ -29,6 +29,7 @@ CSV_COLUMNS = [
     "Montant TTC",
     "Rubrique",
     "Article de nature",
+    "Détail du calcul",
 ]
 
 
@@ -108,6 +109,8 @@ def invoices_csv(
                     decimal_fr(line.amount_ttc),
                     line.rubrique,
                     line.nature,
+                    # One physical line per row: some finance imports stop at a newline.
+                    " ; ".join(part.strip() for part in line.explanation.splitlines() if part),
                 ]
             )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

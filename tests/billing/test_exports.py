@@ -98,6 +98,7 @@ def test_the_csv_is_semicolon_separated_with_decimal_commas_and_a_bom(
         "1350,00",
         "020",
         "6184",
+        "",
     ]
     assert rows[2][:2] == ["2026-000002", "Avoir"]
     assert rows[2][6] == "2026-000001"

@@ -26,7 +26,7 @@ from pypdf import PdfReader
 
 from apps.accounts.models import Profile, User
 from apps.audit.models import AuditEvent
-from tenants.billing.exports import invoice_pdf
+from tenants.billing.exports import invoice_pdf, invoices_csv
 from tenants.billing.invoicing import (
     AlreadyInvoicedError,
     StatementError,
@@ -408,6 +408,12 @@ def test_the_shares_on_the_invoices_add_up_exactly_to_the_shared_cost() -> None:
     assert "exact 7875,980043 €" in bordeaux_line.explanation
     cost.refresh_from_db()
     assert cost.status == SharedCostStatus.INVOICED
+    # The CSV carries the explanation too, on the line's own row (no newline inside a cell).
+    exported = invoices_csv(invoices=[bordeaux_line.invoice], profiles={}).decode("utf-8-sig")
+    rows = exported.splitlines()
+    assert rows[0].endswith(";Détail du calcul")
+    assert len(rows) == 1 + bordeaux_line.invoice.lines.count()
+    assert any("exact 7875,980043 €" in row and "1105/1403" in row for row in rows[1:])
 
 
 @pytest.mark.django_db
