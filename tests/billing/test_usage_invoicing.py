@@ -410,10 +410,10 @@ def test_the_shares_on_the_invoices_add_up_exactly_to_the_shared_cost() -> None:
     assert cost.status == SharedCostStatus.INVOICED
     # The CSV carries the explanation too, on the line's own row (no newline inside a cell).
     exported = invoices_csv(invoices=[bordeaux_line.invoice], profiles={}).decode("utf-8-sig")
-    rows = exported.splitlines()
-    assert rows[0].endswith(";Détail du calcul")
-    assert len(rows) == 1 + bordeaux_line.invoice.lines.count()
-    assert any("exact 7875,980043 €" in row and "1105/1403" in row for row in rows[1:])
+    csv_rows = exported.splitlines()
+    assert csv_rows[0].endswith(";Détail du calcul")
+    assert len(csv_rows) == 1 + bordeaux_line.invoice.lines.count()
+    assert any("exact 7875,980043 €" in row and "1105/1403" in row for row in csv_rows[1:])
 
 
 @pytest.mark.django_db
