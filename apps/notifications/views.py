@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -40,10 +39,6 @@ def feed(request: HttpRequest) -> HttpResponse:
         "notifications/feed.html",
         {
             "page": page,
-            "page_numbers": list(
-                page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
-            ),
-            "ellipsis": Paginator.ELLIPSIS,
             "unread": unread_count(user),
             "may_email": may_send_external_email(actor=profile_actor(user)) and bool(user.email),
             "email_digest": bool(preference and preference.email_digest),

@@ -20,6 +20,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -52,6 +53,9 @@ from tenants.billing.models import (
 )
 from tenants.billing.permissions import BillingScope, billing_scope_for
 from tenants.models import Commune
+
+# Nine communes billed monthly make about a hundred invoices a year: lists go by pages.
+ROWS_PER_PAGE = 25
 
 
 def _scope(request: HttpRequest) -> BillingScope:
@@ -286,15 +290,15 @@ def order_list(request: HttpRequest) -> HttpResponse:
         commune_id = chosen.pk if chosen is not None else None
         status = filters.cleaned_data["status"] or None
     today = timezone.localdate()
-    orders = selectors.purchase_orders_priced(
-        scope=scope,
-        orders=selectors.purchase_order_listing(scope=scope, commune_id=commune_id, status=status),
-        on=today,
-    )
+    page = Paginator(
+        selectors.purchase_order_listing(scope=scope, commune_id=commune_id, status=status),
+        ROWS_PER_PAGE,
+    ).get_page(request.GET.get("page"))
+    orders = selectors.purchase_orders_priced(scope=scope, orders=page.object_list, on=today)
     return render(
         request,
         "billing/order_list.html",
-        {"orders": orders, "filters": filters, "today": today},
+        {"orders": orders, "page": page, "filters": filters, "today": today},
     )
 
 
@@ -480,13 +484,13 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     commune_id = None
     if filters.is_valid() and filters.cleaned_data["commune"] is not None:
         commune_id = filters.cleaned_data["commune"].pk
+    page = Paginator(
+        selectors.invoice_listing(scope=scope, commune_id=commune_id), ROWS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "billing/invoice_list.html",
-        {
-            "invoices": list(selectors.invoice_listing(scope=scope, commune_id=commune_id)),
-            "filters": filters,
-        },
+        {"invoices": list(page.object_list), "page": page, "filters": filters},
     )
 
 

@@ -626,6 +626,38 @@ def test_the_invoices_list_shows_every_commune_with_pdf_links(
     assert theirs.number in filtered and ours.number not in filtered
 
 
+def test_the_invoices_list_goes_by_pages_and_keeps_its_filter(
+    base_login: Callable[[User], Client],
+    coordinator: User,
+    bordeaux: Commune,
+    pessac: Commune,
+) -> None:
+    numbers = [
+        invoice_create(commune=bordeaux, lines=[line()], **SEPTEMBER).number for _ in range(30)
+    ]
+    other = invoice_create(commune=pessac, lines=[line()], **SEPTEMBER).number
+    client = base_login(coordinator)
+    base = f"/facturation/factures/?commune={bordeaux.pk}"
+
+    first, second = (_text(client.get(f"{base}&page={n}")) for n in (1, 2))
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"{base}&page=2").status_code == 200
+    page_two_queries = len(queries)
+    with CaptureQueriesContext(connection) as queries:
+        client.get(f"{base}&page=1")
+
+    def listed(html: str) -> list[str]:
+        found = [n for n in [*numbers, other] if f"/facturation/factures/{n}.pdf" in html]
+        return sorted(found, key=lambda n: html.index(f"/facturation/factures/{n}.pdf"))
+
+    # Newest first, 25 a page, each once, never the other commune's.
+    assert listed(first) + listed(second) == numbers[::-1]
+    assert len(listed(first)) == 25
+    assert '<nav class="pager" aria-label="Pages des factures">' in first
+    assert f'href="?commune={bordeaux.pk}&page=2" rel="next"' in first
+    assert len(queries) == page_two_queries
+
+
 def test_the_coordinator_cancels_an_invoice_by_a_credit_note(
     base_login: Callable[[User], Client], coordinator: User, bordeaux: Commune
 ) -> None:
