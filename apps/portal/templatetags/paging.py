@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 
 register = template.Library()
 
