@@ -17,13 +17,13 @@ register = template.Library()
 def pager(context: template.Context, page: Page[Any], label: str) -> dict[str, Any]:
     request = context.get("request")
     query = request.GET.copy() if request is not None else None
-    links = []
+    links: list[dict[str, Any]] = []
     if page.has_other_pages():
         for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1):
-            if number == Paginator.ELLIPSIS:
+            if isinstance(number, int):
+                links.append({"number": number, "href": _href(query, number)})
+            else:  # Paginator.ELLIPSIS
                 links.append({"number": None, "href": ""})
-                continue
-            links.append({"number": number, "href": _href(query, number)})
     return {
         "page": page,
         "label": label,
