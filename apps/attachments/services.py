@@ -2,8 +2,10 @@
 
 Every file is checked before anything is stored: its kind from its content (``kinds.sniff``),
 its size (``ENT_ATTACHMENT_MAX_BYTES``), and the number per item (``MAX_PER_ITEM``). Photos are
-decoded and written again without their metadata (EXIF, GPS position of a class outing). A bad
-file raises ``AttachmentError`` with one French sentence for the user, and nothing is stored.
+decoded and written again without their metadata (EXIF, GPS position of a class outing); MP4
+videos and M4A sounds are copied with their metadata boxes neutralised (``isobmff``: same size,
+still playable, never read whole). A bad file raises ``AttachmentError`` with one French
+sentence for the user, and nothing is stored.
 
 Objects are written to the storage inside the database transaction, so a rollback would leave
 them behind: ``files_atomic`` deletes what its block stored unless the block commits, and a
@@ -18,6 +20,7 @@ import io
 import logging
 import posixpath
 import re
+import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from contextvars import ContextVar
@@ -34,7 +37,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 from apps.accounts.models import User
 from apps.accounts.permissions import can_edit_homework, can_write_liaison_note
 from apps.accounts.selectors import actor_for
-from apps.attachments import kinds
+from apps.attachments import isobmff, kinds
 from apps.attachments.models import Attachment
 from apps.homework.models import HomeworkEntry
 from apps.liaison.models import LiaisonNote
@@ -45,6 +48,8 @@ MAX_PER_ITEM = 5
 _CHUNK = 64 * 1024
 # Photos are written again (without metadata) in their own format; GIF carries no EXIF.
 _REWRITTEN = {kinds.JPEG: "JPEG", kinds.PNG: "PNG", kinds.WEBP: "WEBP"}
+# ISO base media files: their metadata boxes are neutralised in a copy (``isobmff``).
+_SCRUBBED = {kinds.MP4, kinds.M4A}
 
 
 class AttachmentError(Exception):
@@ -80,6 +85,7 @@ class CheckedFile:
     content: File
     size: int
     sha256: str
+    temporary: bool = False  # ``content`` is a copy of ours, to close once stored
 
 
 def _base_name(raw: str) -> str:
@@ -142,6 +148,28 @@ def _without_metadata(upload: UploadedFile, kind: kinds.FileKind, name: str) -> 
     return ContentFile(out.getvalue())
 
 
+def _media_without_metadata(upload: UploadedFile, kind: kinds.FileKind, name: str) -> File:
+    # A file on disk, never in memory: a video may be as big as ENT_ATTACHMENT_MAX_BYTES.
+    copy = tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR)
+    try:
+        isobmff.scrub(upload, copy)
+    except isobmff.DamagedMedia as error:
+        copy.close()
+        logger.info("refused %s: %s", kind.content_type, error)
+        if kind.family == "audio":
+            what = "un son illisible ou endommagé"
+        else:
+            what = "une vidéo illisible ou endommagée"
+        raise AttachmentError(f"« {name} » est {what}.") from error
+    except BaseException:
+        copy.close()
+        raise
+    content = File(copy, name=name)
+    content.size = copy.seek(0, 2)
+    copy.seek(0)
+    return content
+
+
 def check_file(upload: UploadedFile) -> CheckedFile:
     """What ``upload`` really is, ready to store; ``AttachmentError`` if refused."""
     raw_name = upload.name or "fichier"
@@ -163,8 +191,15 @@ def check_file(upload: UploadedFile) -> CheckedFile:
     content: File = upload
     if kind in _REWRITTEN:
         content = _without_metadata(upload, kind, name)
+    elif kind in _SCRUBBED:
+        content = _media_without_metadata(upload, kind, name)
     return CheckedFile(
-        name=name, kind=kind, content=content, size=content.size, sha256=_digest(content)
+        name=name,
+        kind=kind,
+        content=content,
+        size=content.size,
+        sha256=_digest(content),
+        temporary=content is not upload,
     )
 
 
@@ -174,7 +209,20 @@ def check_files(uploads: Sequence[UploadedFile], *, already: int = 0) -> list[Ch
             f"{MAX_PER_ITEM} pièces jointes au plus : retirez-en ou joignez-en moins "
             f"({already + len(uploads)} demandées)."
         )
-    return [check_file(upload) for upload in uploads]
+    checked: list[CheckedFile] = []
+    try:
+        for upload in uploads:
+            checked.append(check_file(upload))
+    except BaseException:
+        _close_copies(checked)
+        raise
+    return checked
+
+
+def _close_copies(checked: Iterable[CheckedFile]) -> None:
+    for file in checked:
+        if file.temporary:
+            file.content.close()
 
 
 # --- objects stored inside a transaction -----------------------------------------------------
@@ -275,9 +323,12 @@ def attachments_change(
         if len(removed) != len(remove_ids):
             raise AttachmentNotAllowed("an attachment to remove is not this item's")
         checked = check_files(add, already=owned.count() - len(removed))
-        for attachment in removed:
-            attachment.delete()  # the object goes once this commits (signals)
-        return [_store(user, item, file) for file in checked]
+        try:
+            for attachment in removed:
+                attachment.delete()  # the object goes once this commits (signals)
+            return [_store(user, item, file) for file in checked]
+        finally:
+            _close_copies(checked)
 
 
 def _store(user: User, item: HomeworkEntry | LiaisonNote, checked: CheckedFile) -> Attachment:
