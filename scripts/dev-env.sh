@@ -410,10 +410,12 @@ cmd_run() {
 }
 
 # The browser tests (tests/browser) drive Debian's /usr/bin/chromium; never Playwright's downloads.
+# The pupil's pages lead with emoji icons: without a colour emoji font the screenshots show
+# empty boxes (the tests do not depend on it, the artefacts do).
 ensure_chromium() {
-    [[ -x /usr/bin/chromium ]] && return 0
+    [[ -x /usr/bin/chromium && -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]] && return 0
     if is_root; then
-        apt_install chromium || true
+        apt_install chromium fonts-noto-color-emoji || true
     fi
     [[ -x /usr/bin/chromium ]] ||
         warn "chromium: /usr/bin/chromium not found; the browser tests will fail (as root: apt-get install chromium)"
