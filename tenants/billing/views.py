@@ -15,6 +15,7 @@ public schema's audit log, where coordinators' logins are recorded too).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
@@ -390,48 +391,53 @@ def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
     return _order_page(request, scope, _order_of_scope(scope, order_id))
 
 
-@require_POST
-@login_required
-def order_issue(request: HttpRequest, order_id: int) -> HttpResponse:
+def _order_step(
+    request: HttpRequest,
+    order_id: int,
+    *,
+    move: Callable[[PurchaseOrder], PurchaseOrder],
+    action: str,
+    done: str,
+) -> HttpResponse:
+    """One step of an order's life (issue, deliver), audited in the same transaction."""
     scope = _coordinator_scope(request)
     order = _order_of_scope(scope, order_id)
     try:
         with transaction.atomic():
-            order = services.purchase_order_issue(order=order, issued_by=_coordinator(request))
-            _audit(
-                request,
-                "billing.order_issued",
-                f"bon de commande n° {order.pk}",
-                commune=order.commune.slug,
-            )
+            order = move(order)
+            _audit(request, action, f"bon de commande n° {order.pk}", commune=order.commune.slug)
     except ValidationError as error:
         return _order_page(
             request, scope, _order_of_scope(scope, order_id), error=_first_error(error), status=400
         )
-    messages.success(request, f"Bon de commande n° {order.pk} émis.")
+    messages.success(request, f"Bon de commande n° {order.pk} {done}.")
     return redirect("billing:order_detail", order_id=order.pk)
+
+
+@require_POST
+@login_required
+def order_issue(request: HttpRequest, order_id: int) -> HttpResponse:
+    return _order_step(
+        request,
+        order_id,
+        move=lambda order: services.purchase_order_issue(
+            order=order, issued_by=_coordinator(request)
+        ),
+        action="billing.order_issued",
+        done="émis",
+    )
 
 
 @require_POST
 @login_required
 def order_deliver(request: HttpRequest, order_id: int) -> HttpResponse:
-    scope = _coordinator_scope(request)
-    order = _order_of_scope(scope, order_id)
-    try:
-        with transaction.atomic():
-            order = services.purchase_order_deliver(order=order)
-            _audit(
-                request,
-                "billing.order_delivered",
-                f"bon de commande n° {order.pk}",
-                commune=order.commune.slug,
-            )
-    except ValidationError as error:
-        return _order_page(
-            request, scope, _order_of_scope(scope, order_id), error=_first_error(error), status=400
-        )
-    messages.success(request, f"Bon de commande n° {order.pk} marqué comme livré.")
-    return redirect("billing:order_detail", order_id=order.pk)
+    return _order_step(
+        request,
+        order_id,
+        move=lambda order: services.purchase_order_deliver(order=order),
+        action="billing.order_delivered",
+        done="marqué comme livré",
+    )
 
 
 @require_POST
