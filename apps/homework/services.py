@@ -1,10 +1,16 @@
 """Writes to the cahier de textes. Each service checks ``can_edit_homework`` itself and raises
-``HomeworkError`` (views answer 404, the API 404 or 400, so a forbidden act looks missing)."""
+``HomeworkError`` (views answer 404, the API 404 or 400, so a forbidden act looks missing).
+
+Publishing, and changing or cancelling a published session, tells the class's pupils and
+families after commit; what counts as a change for them is decided in
+``apps.notifications.homework`` (its docstring states the rule), from what the services here
+compare before and after the write.
+"""
 
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,6 +21,9 @@ from apps.accounts.selectors import actor_for
 from apps.homework.formatting import sanitise
 from apps.homework.models import REPEAT_DAYS, Domain, HomeworkEntry, HomeworkOccurrence, Repeat
 from apps.schools.models import Classroom
+
+if TYPE_CHECKING:
+    from apps.notifications.homework import Seen
 
 
 class HomeworkError(Exception):
@@ -121,6 +130,93 @@ def _notify_after_commit(entry: HomeworkEntry) -> None:
     on_commit_in_this_schema(lambda: notify_new_homework(entry_id=entry_id))
 
 
+# --- what families see of sessions, compared before and after a change ---------------------
+
+
+def _series_seen(
+    *,
+    on: datetime.date,
+    repeat: str,
+    repeat_until: datetime.date | None,
+    todo: str,
+    due_on: datetime.date | None,
+    overrides: dict[datetime.date, HomeworkOccurrence],
+    since: datetime.date,
+) -> dict[datetime.date, Seen]:
+    """What families see of each session of a series from ``since`` on (cancelled ones are
+    left out); an override counts only on a day that is still one of the series'."""
+    lag = due_on - on if due_on else None
+    step = REPEAT_DAYS[Repeat(repeat)] if repeat else None
+    last = last_occurrence(on, repeat, repeat_until)
+    day = on
+    if step and day < since:  # skip the past sessions without walking them
+        day += datetime.timedelta(days=-((on - since).days // step) * step)
+    seen: dict[datetime.date, Seen] = {}
+    while day <= last:
+        override = overrides.get(day)
+        if override is None:
+            seen[day] = (todo, day + lag if lag is not None else None)
+        elif not override.cancelled:
+            seen[day] = (override.todo, override.due_on)
+        if step is None:
+            break
+        day += datetime.timedelta(days=step)
+    return {day: what for day, what in seen.items() if day >= since}
+
+
+def _series_fields(entry: HomeworkEntry) -> dict[str, Any]:
+    return {
+        name: getattr(entry, name) for name in ("on", "repeat", "repeat_until", "todo", "due_on")
+    }
+
+
+def _overrides_from(
+    entry: HomeworkEntry, since: datetime.date
+) -> dict[datetime.date, HomeworkOccurrence]:
+    return {o.on: o for o in HomeworkOccurrence.objects.filter(entry=entry, on__gte=since)}
+
+
+def _occurrence_seen(
+    entry: HomeworkEntry, on: datetime.date, override: HomeworkOccurrence | None
+) -> Seen:
+    if override is not None:
+        return None if override.cancelled else (override.todo, override.due_on)
+    lag = entry.due_on - entry.on if entry.due_on else None
+    return (entry.todo, on + lag if lag is not None else None)
+
+
+def _tell_families_after_commit(
+    entry: HomeworkEntry,
+    *,
+    day: datetime.date,
+    before: Seen,
+    after: Seen,
+    domain: str,
+) -> None:
+    """One session's change, when families see it (see ``session_change``)."""
+    from apps.notifications.homework import session_change
+
+    change = session_change(before, after)
+    if change is not None:
+        _queue_change(entry, day=day, change=change, domain=domain)
+
+
+def _queue_change(
+    entry: HomeworkEntry, *, day: datetime.date, change: str, domain: str, several: bool = False
+) -> None:
+    from apps.notifications.homework import notify_homework_change
+    from apps.notifications.services import on_commit_in_this_schema
+
+    if not entry.is_published or day < timezone.localdate():
+        return
+    entry_id = entry.pk
+    on_commit_in_this_schema(
+        lambda: notify_homework_change(
+            entry_id=entry_id, day=day, change=change, domain=domain, several=several
+        )
+    )
+
+
 @transaction.atomic
 def homework_entry_update(
     *,
@@ -146,6 +242,13 @@ def homework_entry_update(
         repeat=repeat,
         repeat_until=repeat_until,
     )
+    # Families hear of a published series' change only if it stays published (first
+    # publication has its own notification; a draft is nobody's business but the teachers').
+    tell = publish and entry.is_published
+    if tell:
+        today = timezone.localdate()
+        overrides = _overrides_from(entry, today)
+        seen_before = _series_seen(**_series_fields(entry), overrides=overrides, since=today)
     for name, value in fields.items():
         setattr(entry, name, value)
     # Occurrences changed alone stay as they are (the form says so); one whose work is due
@@ -159,6 +262,24 @@ def homework_entry_update(
     entry.save()
     if newly_published:
         _notify_after_commit(entry)
+    elif tell:
+        from apps.notifications.homework import Change
+
+        seen_after = _series_seen(**_series_fields(entry), overrides=overrides, since=today)
+        changed = sorted(
+            day
+            for day in seen_before.keys() | seen_after.keys()
+            if seen_before.get(day) != seen_after.get(day)
+        )
+        if changed:
+            cancelled = all(day not in seen_after for day in changed)
+            _queue_change(
+                entry,
+                day=changed[0],
+                change=Change.CANCELLED if cancelled else Change.MODIFIED,
+                domain=entry.domain,
+                several=len(changed) > 1,
+            )
     return entry
 
 
@@ -216,10 +337,20 @@ def homework_occurrence_update(
     replacement: dict[str, Any] = {
         name: fields[name] for name in ("domain", "done", "due_on", "todo")
     }
+    before = _occurrence_seen(
+        entry, on, HomeworkOccurrence.objects.filter(entry=entry, on=on).first()
+    )
     override, _created = HomeworkOccurrence.objects.update_or_create(
         entry=entry, on=on, defaults={**replacement, "cancelled": False, "author": author}
     )
     _refresh_last_day(entry)
+    _tell_families_after_commit(
+        entry,
+        day=on,
+        before=before,
+        after=(override.todo, override.due_on),
+        domain=override.domain,
+    )
     return override
 
 
@@ -231,6 +362,7 @@ def homework_occurrence_cancel(
     What it said (the series' or its own change) is kept, so restoring it is one step."""
     _check_occurrence(author, entry, on)
     override = HomeworkOccurrence.objects.filter(entry=entry, on=on).first()
+    before = _occurrence_seen(entry, on, override)
     if override is None:
         lag = entry.due_on - entry.on if entry.due_on else None
         override = HomeworkOccurrence(
@@ -245,6 +377,7 @@ def homework_occurrence_cancel(
     override.author = author
     override.save()
     _refresh_last_day(entry)
+    _tell_families_after_commit(entry, day=on, before=before, after=None, domain=override.domain)
     return override
 
 
@@ -252,5 +385,15 @@ def homework_occurrence_cancel(
 def homework_occurrence_restore(*, author: User, entry: HomeworkEntry, on: datetime.date) -> None:
     """The occurrence on ``on`` says again what the series says (change or cancel undone)."""
     _check_occurrence(author, entry, on)
-    HomeworkOccurrence.objects.filter(entry=entry, on=on).delete()
+    override = HomeworkOccurrence.objects.filter(entry=entry, on=on).first()
+    if override is None:
+        return
+    override.delete()
     _refresh_last_day(entry)
+    _tell_families_after_commit(
+        entry,
+        day=on,
+        before=_occurrence_seen(entry, on, override),
+        after=_occurrence_seen(entry, on, None),
+        domain=entry.domain,
+    )

@@ -1,32 +1,66 @@
-"""Notifications of the cahier de textes: new work to do, to the class's pupils and families."""
+"""Notifications of the cahier de textes, to the class's pupils and families (and no one else:
+``notify`` keeps only those ``can_view_homework`` lets see the class's notebook).
+
+* A new published entry with work to do: "CP A1 : travail pour le 13/11".
+* A session changed or cancelled: "Séance du 12/11 modifiée (Mathématiques)", "… annulée",
+  "… rétablie", linking to that day (pupils: the class's day; parents: their child's day).
+
+The rule for a change, simple enough to explain to a teacher: families are told when what
+*they* see of a session changes — whether the session is there at all (cancelled, restored,
+removed from or added to a series), its work to do (``todo``) or its due day. Changing only
+what was done in class (``done``) or the domain is a correction and is not announced; nor is
+anything about a draft (an entry going back to draft included), nor a session before today
+(Europe/Paris). One save tells each person once: editing a whole series compares every session
+from today on and sends one notification naming the first one that changed ("Séances à partir
+du 12/11 modifiées"), and an entry published for the first time gets only the new-entry one.
+The services (``apps.homework.services``) compare before and after and queue the delivery
+after commit, so a rolled-back change tells no one.
+"""
 
 from __future__ import annotations
 
+import datetime
 from collections import defaultdict
+from collections.abc import Callable
 
+from django.db import models
 from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor, can_view_homework
-from apps.homework.models import HomeworkEntry
+from apps.homework.models import Domain, HomeworkEntry
 from apps.notifications.models import Kind, Notification
 from apps.notifications.services import notify
-from apps.schools.models import Enrolment, EnrolmentStatus, Guardianship
+from apps.schools.models import Classroom, Enrolment, EnrolmentStatus, Guardianship
 
 _CURRENT = (EnrolmentStatus.ENROLLED, EnrolmentStatus.LEAVING)
 
+# What families see of one session: its work to do and due day, or None when it is not there.
+Seen = tuple[str, datetime.date | None] | None
 
-def notify_new_homework(*, entry_id: int) -> list[Notification]:
-    """Once a published entry has work to do: its pupils and their guardians are told."""
-    entry = (
-        HomeworkEntry.objects.select_related("classroom")
-        .filter(pk=entry_id, published_at__isnull=False)
-        .exclude(todo="")
-        .first()
-    )
-    if entry is None:
-        return []
-    classroom = entry.classroom
+
+class Change(models.TextChoices):
+    MODIFIED = "modified", "modifiée"
+    CANCELLED = "cancelled", "annulée"
+    RESTORED = "restored", "rétablie"
+
+
+def session_change(before: Seen, after: Seen) -> Change | None:
+    """The change families are told about for one session, or None (see the module's rule)."""
+    if before == after:
+        return None
+    if after is None:
+        return Change.CANCELLED
+    if before is None:
+        return Change.RESTORED
+    return Change.MODIFIED
+
+
+def _tell_the_class(
+    classroom: Classroom, *, title: str, pupil_url: str, guardian_url: Callable[[int], str]
+) -> list[Notification]:
+    """The class's current pupils and their guardians, each with their own link, kept to those
+    who may see the class's cahier de textes."""
     pupil_ids = list(
         Enrolment.objects.filter(
             classroom=classroom, year_id=classroom.year_id, status__in=_CURRENT
@@ -43,12 +77,11 @@ def notify_new_homework(*, entry_id: int) -> list[Notification]:
             viewer=actor, classroom_id=classroom.pk, school_id=classroom.school_id
         )
 
-    title = f"{classroom.name} : travail pour le {entry.due_on or entry.on:%d/%m}"
     created = notify(
         recipients=User.objects.filter(pk__in=pupil_ids),
         kind=Kind.HOMEWORK,
         title=title,
-        url=reverse("homework:index"),
+        url=pupil_url,
         may_see=may_see,
     )
     # Parents land on the notebook of the child concerned.
@@ -60,7 +93,57 @@ def notify_new_homework(*, entry_id: int) -> list[Notification]:
             recipients=User.objects.filter(pk__in=guardian_ids),
             kind=Kind.HOMEWORK,
             title=title,
-            url=reverse("homework:child_week", kwargs={"child_id": child_id}),
+            url=guardian_url(child_id),
             may_see=may_see,
         )
     return created
+
+
+def _published(entry_id: int) -> HomeworkEntry | None:
+    return (
+        HomeworkEntry.objects.select_related("classroom")
+        .filter(pk=entry_id, published_at__isnull=False)
+        .first()
+    )
+
+
+def notify_new_homework(*, entry_id: int) -> list[Notification]:
+    """Once a published entry has work to do: its pupils and their guardians are told."""
+    entry = _published(entry_id)
+    if entry is None or not entry.todo:
+        return []
+    return _tell_the_class(
+        entry.classroom,
+        title=f"{entry.classroom.name} : travail pour le {entry.due_on or entry.on:%d/%m}",
+        pupil_url=reverse("homework:index"),
+        guardian_url=lambda child_id: reverse("homework:child_week", kwargs={"child_id": child_id}),
+    )
+
+
+def change_title(*, day: datetime.date, change: str, domain: str, several: bool = False) -> str:
+    label = Domain(domain).label if domain in Domain.values else domain
+    word = Change(change).label
+    if several:
+        return f"Séances à partir du {day:%d/%m} {word}s ({label})"
+    return f"Séance du {day:%d/%m} {word} ({label})"
+
+
+def notify_homework_change(
+    *, entry_id: int, day: datetime.date, change: str, domain: str, several: bool = False
+) -> list[Notification]:
+    """A session of a published entry changed in a way families see (decided by the caller with
+    ``session_change``): the class's pupils and their guardians are told, with a link to
+    that day. Nothing when the entry is gone or back to draft by delivery time."""
+    entry = _published(entry_id)
+    if entry is None:
+        return []
+    classroom = entry.classroom
+    iso = day.isoformat()
+    return _tell_the_class(
+        classroom,
+        title=change_title(day=day, change=change, domain=domain, several=several),
+        pupil_url=reverse("homework:class_day", kwargs={"classroom_id": classroom.pk, "day": iso}),
+        guardian_url=lambda child_id: reverse(
+            "homework:child_day", kwargs={"child_id": child_id, "day": iso}
+        ),
+    )

@@ -2,9 +2,25 @@
 
 from __future__ import annotations
 
+import datetime
+
+import pytest
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from apps.notifications.models import Kind, Notification
+from apps.accounts.models import Profile, User
+from apps.homework.models import HomeworkEntry
+from apps.homework.services import (
+    homework_entry_update,
+    homework_occurrence_cancel,
+    homework_occurrence_restore,
+    homework_occurrence_update,
+)
+from apps.notifications.models import Kind, Notification, NotificationPreference
+from apps.notifications.services import digests_send
+from apps.schools.models import GuardianKind, Guardianship
 from tests.homework.conftest import entry
 
 
@@ -34,3 +50,347 @@ def test_a_draft_or_an_entry_without_work_notifies_no_one(
         entry(bordeaux, todo="", due_on=None)
 
     assert _notified(bordeaux) == set()
+
+
+# --- one session changed or cancelled, a published series changed ----------------------------
+# Dates are taken from the real today (Europe/Paris): nothing is said about past sessions.
+
+
+def _upcoming_monday() -> datetime.date:
+    today = timezone.localdate()
+    return today + datetime.timedelta(days=7 - today.weekday())  # after today, always
+
+
+def _weekly(world, *, on=None, weeks=4, **kwargs) -> HomeworkEntry:
+    """A published weekly series of A1 (t1): "Réciter la poésie" due the next day."""
+    on = on or _upcoming_monday()
+    fields = {
+        "domain": "francais",
+        "on": on,
+        "done": "Lecture de la poésie.",
+        "todo": "Réciter la poésie.",
+        "due_on": on + datetime.timedelta(days=1),
+        "repeat": "weekly",
+        "repeat_until": on + datetime.timedelta(weeks=weeks - 1),
+    }
+    with schema_context(world.schema):
+        created = entry(world, **{**fields, **kwargs})
+        Notification.objects.all().delete()  # the new-entry ones are tested above
+    return created
+
+
+def _told(world) -> dict[str, list[tuple[str, str]]]:
+    """Each person's notifications about changed sessions: [(title, url)]."""
+    with schema_context(world.schema):
+        rows = Notification.objects.filter(kind=Kind.HOMEWORK).order_by("id")
+        found = [(row.recipient_id, row.title, row.url) for row in rows]
+    names = {user.pk: name for name, user in world.people.items()}
+    told: dict[str, list[tuple[str, str]]] = {}
+    for recipient_id, title, url in found:
+        told.setdefault(names.get(recipient_id, str(recipient_id)), []).append((title, url))
+    return told
+
+
+def _titles(world) -> set[str]:
+    return {title for items in _told(world).values() for title, _url in items}
+
+
+def _occurrence(world, action, series, on, **fields):
+    with schema_context(world.schema):
+        if action == "update":
+            values = {
+                "domain": series.domain,
+                "done": series.done,
+                "due_on": on + (series.due_on - series.on),
+                "todo": series.todo,
+            }
+            return homework_occurrence_update(
+                author=world["t1"], entry=series, on=on, **{**values, **fields}
+            )
+        service = {"cancel": homework_occurrence_cancel, "restore": homework_occurrence_restore}
+        return service[action](author=world["t1"], entry=series, on=on)
+
+
+def _update_series(world, series, **fields):
+    with schema_context(world.schema):
+        values = {
+            name: getattr(series, name)
+            for name in ("domain", "on", "done", "due_on", "todo", "repeat", "repeat_until")
+        }
+        return homework_entry_update(
+            author=world["t1"], entry=series, **{"publish": True, **values, **fields}
+        )
+
+
+def test_a_cancelled_session_tells_that_class_pupils_and_guardians_with_a_link_to_the_day(
+    bordeaux, django_capture_on_commit_callbacks
+):
+    series = _weekly(bordeaux)
+    second = series.on + datetime.timedelta(weeks=1)
+    with schema_context(bordeaux.schema):
+        # p2's guardians: one blocked, and the commune administrator, whom the rule keeps
+        # out of the cahier de textes; par3 and p3 are of class A2.
+        blocked = User.objects.create(
+            username="bordeaux.blocked", profile=Profile.PARENT, blocked_at=timezone.now()
+        )
+        for guardian in (blocked, bordeaux["adm"]):
+            Guardianship.objects.create(
+                guardian=guardian, child=bordeaux["p2"], kind=GuardianKind.OTHER
+            )
+        class_day = reverse(
+            "homework:class_day",
+            kwargs={"classroom_id": bordeaux.classes["A1"].pk, "day": second.isoformat()},
+        )
+        p1_day = reverse(
+            "homework:child_day", kwargs={"child_id": bordeaux["p1"].pk, "day": second.isoformat()}
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _occurrence(bordeaux, "cancel", series, second)
+
+    title = f"Séance du {second:%d/%m} annulée (Français)"
+    assert _told(bordeaux) == {
+        "p1": [(title, class_day)],
+        "p2": [(title, class_day)],
+        "par1": [(title, p1_day)],
+    }
+
+
+def test_a_session_changed_alone_is_announced_once_in_the_pupil_and_parent_views(
+    bordeaux, as_user, django_capture_on_commit_callbacks
+):
+    series = _weekly(bordeaux)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = as_user(bordeaux, "t1").post(
+            reverse("homework:occurrence_edit", args=[series.pk, series.on.isoformat()]),
+            {
+                "domain": "mathematiques",
+                "done": "Lecture de la poésie.",
+                "due_on": (series.on + datetime.timedelta(days=3)).isoformat(),
+                "todo": "Réciter la poésie.",
+            },
+        )
+    assert response.status_code == 302
+
+    told = _told(bordeaux)
+    assert set(told) == {"p1", "p2", "par1"}
+    assert told["par1"] == [
+        (
+            f"Séance du {series.on:%d/%m} modifiée (Mathématiques)",
+            reverse("homework:child_day", args=[bordeaux["p1"].pk, series.on.isoformat()]),
+        )
+    ]
+    feed = as_user(bordeaux, "par1").get(told["par1"][0][1])
+    assert feed.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("steps", "expected"),
+    [
+        pytest.param([("update", {"done": "Autre lecture."})], set(), id="done-only"),
+        pytest.param([("update", {"domain": "musique"})], set(), id="domain-only"),
+        pytest.param([("update", {})], set(), id="same-values"),
+        pytest.param([("update", {"todo": "Copier la poésie."})], {"modifiée"}, id="todo"),
+        pytest.param([("update", {"due_on": 3})], {"modifiée"}, id="due-day"),
+        pytest.param([("update", {"todo": "", "due_on": None})], {"modifiée"}, id="work-removed"),
+        pytest.param([("cancel", {})], {"annulée"}, id="cancel"),
+        pytest.param([("restore", {})], set(), id="restore-unchanged"),
+        pytest.param(
+            [("update", {"done": "Autre lecture."}), ("restore", {})], set(), id="restore-done-only"
+        ),
+        pytest.param([("update", {"todo": "Copier."}), ("restore", {})], {"modifiée"}, id="undo"),
+    ],
+)
+def test_families_are_told_when_the_work_its_day_or_the_session_itself_changes(
+    bordeaux, django_capture_on_commit_callbacks, steps, expected
+):
+    """Each step is one save; ``expected`` is the set of words in the titles of the last one."""
+    series = _weekly(bordeaux)
+    on = series.on + datetime.timedelta(weeks=1)
+    for number, (action, fields) in enumerate(steps, start=1):
+        if isinstance(fields.get("due_on"), int):
+            fields = {**fields, "due_on": on + datetime.timedelta(days=fields["due_on"])}
+        if number == len(steps):
+            with schema_context(bordeaux.schema):
+                Notification.objects.all().delete()
+        with django_capture_on_commit_callbacks(execute=True):
+            _occurrence(bordeaux, action, series, on, **fields)
+
+    words = {title.split(" ")[3] for title in _titles(bordeaux)}
+    assert words == expected
+
+
+def test_cancelling_then_restoring_tells_each_once_and_cancelling_again_tells_no_one(
+    bordeaux, django_capture_on_commit_callbacks
+):
+    series = _weekly(bordeaux)
+    on = series.on + datetime.timedelta(weeks=2)
+    for action in ("cancel", "cancel", "restore", "restore"):
+        with django_capture_on_commit_callbacks(execute=True):
+            _occurrence(bordeaux, action, series, on)
+
+    assert [title for title, _url in _told(bordeaux)["p1"]] == [
+        f"Séance du {on:%d/%m} annulée (Français)",
+        f"Séance du {on:%d/%m} rétablie (Français)",
+    ]
+
+
+def test_changing_a_cancelled_session_restores_it_in_one_notification(
+    bordeaux, django_capture_on_commit_callbacks
+):
+    series = _weekly(bordeaux)
+    on = series.on + datetime.timedelta(weeks=1)
+    _occurrence(bordeaux, "cancel", series, on)  # callbacks not run: nothing said
+    with django_capture_on_commit_callbacks(execute=True):
+        _occurrence(bordeaux, "update", series, on, todo="Apprendre la poésie.")
+
+    assert _told(bordeaux)["par1"] == [
+        (
+            f"Séance du {on:%d/%m} rétablie (Français)",
+            reverse("homework:child_day", args=[bordeaux["p1"].pk, on.isoformat()]),
+        )
+    ]
+
+
+def test_nothing_is_said_about_a_draft_or_a_session_before_today(
+    bordeaux, django_capture_on_commit_callbacks
+):
+    today = timezone.localdate()
+    draft = _weekly(bordeaux, publish=False)
+    running = _weekly(bordeaux, on=today - datetime.timedelta(weeks=1), weeks=3)
+    yesterday = _weekly(bordeaux, on=today - datetime.timedelta(days=8), weeks=2)
+    with django_capture_on_commit_callbacks(execute=True):
+        _occurrence(bordeaux, "cancel", draft, draft.on)
+        _occurrence(bordeaux, "update", draft, draft.on, todo="Autre chose.")
+        _occurrence(bordeaux, "cancel", running, running.on)  # a week ago
+        _occurrence(bordeaux, "cancel", yesterday, today - datetime.timedelta(days=1))
+        _update_series(bordeaux, yesterday, todo="Tout est passé.")
+    assert _told(bordeaux) == {}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _occurrence(bordeaux, "cancel", running, today)  # today still counts
+    assert _titles(bordeaux) == {f"Séance du {today:%d/%m} annulée (Français)"}
+
+
+def test_a_rolled_back_change_tells_no_one(bordeaux, django_capture_on_commit_callbacks):
+    series = _weekly(bordeaux)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            _occurrence(bordeaux, "cancel", series, series.on)
+            _update_series(bordeaux, series, todo="Autre travail.")
+            raise RuntimeError("the rest of the save failed")
+    assert callbacks == []
+    assert _told(bordeaux) == {}
+
+
+def test_nothing_is_delivered_before_the_commit(bordeaux, django_capture_on_commit_callbacks):
+    series = _weekly(bordeaux)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        _occurrence(bordeaux, "cancel", series, series.on)
+    assert _told(bordeaux) == {}
+    assert len(callbacks) == 1
+
+    callbacks[0]()
+    assert set(_told(bordeaux)) == {"p1", "p2", "par1"}
+
+
+def test_a_published_series_change_tells_each_person_once_from_the_first_changed_session(
+    bordeaux, django_capture_on_commit_callbacks
+):
+    series = _weekly(bordeaux, weeks=4)
+    # The first session has its own work: changing the series does not reach it.
+    _occurrence(bordeaux, "update", series, series.on, todo="Sa propre poésie.")
+    with schema_context(bordeaux.schema):
+        Notification.objects.all().delete()
+    second = series.on + datetime.timedelta(weeks=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        _update_series(bordeaux, series, todo="Réciter la fable.")
+
+    told = _told(bordeaux)
+    assert set(told) == {"p1", "p2", "par1"}
+    assert told["p1"] == [
+        (
+            f"Séances à partir du {second:%d/%m} modifiées (Français)",
+            reverse("homework:class_day", args=[bordeaux.classes["A1"].pk, second.isoformat()]),
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        pytest.param({"done": "Autre lecture."}, set(), id="done-only"),
+        pytest.param({"domain": "musique"}, set(), id="domain-only"),
+        pytest.param({"due_on": 2}, {"Séances à partir du {0} modifiées (Français)"}, id="due"),
+        pytest.param({"repeat_until": 2}, {"Séance du {3} annulée (Français)"}, id="shortened"),
+        pytest.param({"repeat_until": 4}, {"Séance du {4} modifiée (Français)"}, id="lengthened"),
+        pytest.param({"publish": False}, set(), id="back-to-draft"),
+    ],
+)
+def test_a_published_series_change_is_told_when_families_see_it(
+    bordeaux, django_capture_on_commit_callbacks, fields, expected
+):
+    series = _weekly(bordeaux, weeks=4)
+    week = [series.on + datetime.timedelta(weeks=n) for n in range(5)]
+    if "due_on" in fields:
+        fields = {**fields, "due_on": series.on + datetime.timedelta(days=fields["due_on"])}
+    if "repeat_until" in fields:
+        fields = {**fields, "repeat_until": week[fields["repeat_until"]]}
+    with django_capture_on_commit_callbacks(execute=True):
+        _update_series(bordeaux, series, **fields)
+
+    days = [f"{day:%d/%m}" for day in week]
+    assert _titles(bordeaux) == {title.format(*days) for title in expected}
+
+
+def test_publishing_a_draft_series_tells_of_new_work_only(
+    bordeaux, django_capture_on_commit_callbacks
+):
+    draft = _weekly(bordeaux, publish=False)
+    with django_capture_on_commit_callbacks(execute=True):
+        _update_series(bordeaux, draft, todo="Réciter la fable.")
+
+    assert _titles(bordeaux) == {
+        f"CP A1 : travail pour le {draft.on + datetime.timedelta(days=1):%d/%m}"
+    }
+    assert len(_told(bordeaux)["p1"]) == 1
+
+
+def test_a_single_entry_moved_to_another_day_is_told_once(
+    bordeaux, django_capture_on_commit_callbacks
+):
+    monday = _upcoming_monday()
+    single = _weekly(bordeaux, repeat="", repeat_until=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        _update_series(bordeaux, single, due_on=monday + datetime.timedelta(days=2))
+
+    assert _told(bordeaux)["par1"] == [
+        (
+            f"Séance du {monday:%d/%m} modifiée (Français)",
+            reverse("homework:child_day", args=[bordeaux["p1"].pk, monday.isoformat()]),
+        )
+    ]
+
+
+def test_the_digest_carries_changed_sessions_to_opted_in_parents_never_to_pupils(
+    bordeaux, mailoutbox, django_capture_on_commit_callbacks
+):
+    series = _weekly(bordeaux)
+    with schema_context(bordeaux.schema):
+        for name in ("p1", "par1"):
+            User.objects.filter(pk=bordeaux[name].pk).update(email=f"{name}@example.org")
+            # A pupil's row can only be planted: the preference service refuses it.
+            NotificationPreference.objects.create(user=bordeaux[name], email_digest=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        _occurrence(bordeaux, "cancel", series, series.on)
+
+    with schema_context(bordeaux.schema):
+        result = digests_send()
+        pupil_unsent = Notification.objects.filter(
+            recipient=bordeaux["p1"], emailed_at__isnull=True
+        ).count()
+
+    assert result.sent == 1
+    assert [message.to for message in mailoutbox] == [["par1@example.org"]]
+    assert f"Séance du {series.on:%d/%m} annulée (Français)" in mailoutbox[0].body
+    assert pupil_unsent == 1
