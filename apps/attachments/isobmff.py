@@ -16,20 +16,23 @@ plays (readers skip ``free`` boxes, and metadata is never needed to decode). Neu
   fragmented playback reads;
 - at the top of the file, any box but the ones that make the movie (``ftyp``, ``moov``,
   ``mdat``, fragments and their indexes): vendors put trailers there;
-- the payload of ``free``/``skip``/``wide`` boxes, where editors leave old metadata behind.
+- the payload of ``free``/``skip``/``wide`` boxes, where editors leave old metadata behind;
+- the samples of timed metadata tracks (an action camera's GPS track, Google's camera motion
+  track), zeroed where the track's tables put them in ``mdat``: the track stays, empty.
 
-The file is never read whole: box headers are read by seeking, the copy goes by chunks, and
-the neutralised ranges are then patched in the copy. A box tree that does not hold together
-(a size running past its parent, a box smaller than its header, containers nested absurdly
-deep, too many boxes) raises ``DamagedMedia``: such a file is refused rather than half
-cleaned.
+The file is never read whole: box headers and sample tables are read by seeking, the copy
+goes by chunks, and the neutralised ranges are then patched in the copy. A box tree that does
+not hold together (a size running past its parent, a box smaller than its header, containers
+nested absurdly deep, too many boxes, metadata samples outside ``mdat``) raises
+``DamagedMedia``: such a file is refused rather than half cleaned. Not covered yet: the
+samples of metadata tracks in fragmented files (located by ``moof``/``trun``).
 """
 
 from __future__ import annotations
 
 import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO
 
 CHUNK = 64 * 1024
@@ -75,6 +78,16 @@ PLAYBACK_UUIDS = frozenset(
     )
 )
 XMP_UUID = bytes.fromhex("be7acfcb97a942e89c71999491e3afac")
+# Tracks whose samples are metadata, not picture or sound: timed metadata ("meta": GoPro's
+# GPMF with its GPS, Apple's mebx) and Google's camera motion ("camm", GPS too).
+TIMED_METADATA = frozenset({b"meta", b"camm"})
+SAMPLE_TABLES = {
+    b"stsc": b"stsc",
+    b"stsz": b"sizes",
+    b"stz2": b"sizes",
+    b"stco": b"offsets",
+    b"co64": b"offsets",
+}
 
 
 class DamagedMedia(Exception):
@@ -145,26 +158,154 @@ def _neutralised(box: Box, parent: bytes | None) -> bool:
     return parent is None and box.type not in TOP_LEVEL
 
 
-def metadata_boxes(file: IO[bytes], length: int) -> list[Box]:
-    """The boxes of ``file`` (``length`` bytes) to neutralise, in file order."""
-    found: list[Box] = []
+@dataclass
+class Track:
+    """What a track's sample tables need to find its samples in the file."""
+
+    handler: bytes = b""
+    tables: dict[bytes, Box] = field(default_factory=dict)  # stsc, stsz/stz2, stco/co64
+
+
+@dataclass
+class Plan:
+    """What to change in a file: boxes to neutralise, timed metadata tracks to silence."""
+
+    boxes: list[Box] = field(default_factory=list)
+    tracks: list[Track] = field(default_factory=list)
+    media: list[tuple[int, int]] = field(default_factory=list)  # the mdat payloads
+
+
+def _handler(file: IO[bytes], box: Box) -> bytes:
+    # hdlr: version and flags, pre_defined, then the handler type.
+    if box.end - box.payload_start < 12:
+        raise DamagedMedia(f"a hdlr box at {box.start} is too short")
+    file.seek(box.payload_start + 8)
+    return _read(file, 4)
+
+
+def plan(file: IO[bytes], length: int) -> Plan:
+    """What to change in ``file`` (``length`` bytes); ``DamagedMedia`` if it is malformed."""
+    found = Plan()
     walked = 0
 
-    def walk(start: int, end: int, parent: bytes | None, depth: int) -> None:
+    def walk(start: int, end: int, parent: bytes | None, depth: int, track: Track | None) -> None:
         nonlocal walked
         for box in boxes(file, start, end):
             walked += 1
             if walked > MAX_BOXES:
                 raise DamagedMedia(f"more than {MAX_BOXES} boxes")
             if _neutralised(box, parent):
-                found.append(box)
+                found.boxes.append(box)
             elif box.type in CONTAINERS:
                 if depth >= MAX_DEPTH:
                     raise DamagedMedia(f"containers nested deeper than {MAX_DEPTH}")
-                walk(box.payload_start, box.end, box.type, depth + 1)
+                inner = Track() if box.type == b"trak" else track
+                walk(box.payload_start, box.end, box.type, depth + 1, inner)
+                if box.type == b"trak" and inner is not None:
+                    if inner.handler in TIMED_METADATA:
+                        found.tracks.append(inner)
+            elif box.type == b"mdat" and parent is None:
+                found.media.append((box.payload_start, box.end))
+            elif track is not None and parent == b"mdia" and box.type == b"hdlr":
+                track.handler = _handler(file, box)
+            elif track is not None and parent == b"stbl" and box.type in SAMPLE_TABLES:
+                track.tables[SAMPLE_TABLES[box.type]] = box
 
-    walk(0, length, None, 0)
+    walk(0, length, None, 0, None)
+    for track in found.tracks:
+        for start, end in _chunks(file, track):  # all inside an mdat, or nothing is changed
+            if not any(low <= start and end <= high for low, high in found.media):
+                raise DamagedMedia(f"a metadata chunk at {start}-{end} is outside mdat")
     return found
+
+
+# --- where a track's samples are ------------------------------------------------------------
+
+
+def _table(file: IO[bytes], box: Box, skip: int, width: int, count: int) -> Iterator[int]:
+    """``count`` big-endian integers of ``width`` bytes, ``skip`` bytes into ``box``'s payload,
+    read a block at a time (the file is shared: every block seeks)."""
+    position = box.payload_start + skip
+    if position + count * width > box.end:
+        raise DamagedMedia(f"a {box.type!r} table at {box.start} runs past its box")
+    per_block = max(1, CHUNK // width)
+    while count:
+        step = min(per_block, count)
+        file.seek(position)
+        block = _read(file, step * width)
+        for at in range(0, len(block), width):
+            yield int.from_bytes(block[at : at + width], "big")
+        position += step * width
+        count -= step
+
+
+def _count(file: IO[bytes], box: Box, at: int) -> int:
+    if box.payload_start + at + 4 > box.end:
+        raise DamagedMedia(f"a {box.type!r} box at {box.start} is too short")
+    file.seek(box.payload_start + at)
+    return int.from_bytes(_read(file, 4), "big")
+
+
+class _Sizes:
+    """The sizes of a track's samples, in order (``stsz``, or the compact ``stz2``)."""
+
+    def __init__(self, file: IO[bytes], box: Box) -> None:
+        self.constant = 0
+        if box.type == b"stsz":
+            self.constant = _count(file, box, 4)
+            self.left = _count(file, box, 8)
+            if not self.constant:
+                self.sizes = _table(file, box, 12, 4, self.left)
+        else:  # stz2: reserved, field size in bits (4, 8 or 16), then the packed table
+            bits = _count(file, box, 4) & 0xFF
+            self.left = _count(file, box, 8)
+            if bits not in (4, 8, 16):
+                raise DamagedMedia(f"a stz2 box at {box.start} has {bits}-bit fields")
+            if bits == 4:
+                self.sizes = (
+                    nibble
+                    for byte in _table(file, box, 12, 1, (self.left + 1) // 2)
+                    for nibble in (byte >> 4, byte & 0xF)
+                )
+            else:
+                self.sizes = _table(file, box, 12, bits // 8, self.left)
+
+    def take(self, count: int) -> int:
+        """The bytes of the next ``count`` samples."""
+        if count > self.left:
+            raise DamagedMedia("a chunk holds more samples than its track")
+        self.left -= count
+        if self.constant:
+            return self.constant * count
+        return sum(next(self.sizes) for _ in range(count))
+
+
+def _chunks(file: IO[bytes], track: Track) -> Iterator[tuple[int, int]]:
+    """Where each chunk of ``track``'s samples lies in the file: (start, end)."""
+    if set(track.tables) != {b"stsc", b"sizes", b"offsets"}:
+        raise DamagedMedia("a metadata track lacks its sample tables")
+    stsc, offsets_box = track.tables[b"stsc"], track.tables[b"offsets"]
+    width = 8 if offsets_box.type == b"co64" else 4
+    offsets = _table(file, offsets_box, 8, width, _count(file, offsets_box, 4))
+    runs = _table(file, stsc, 8, 4, 3 * _count(file, stsc, 4))  # first chunk, samples, index
+    sizes = _Sizes(file, track.tables[b"sizes"])
+    run = next(runs, None)
+    if run != 1 and run is not None:
+        raise DamagedMedia("a stsc table does not start at chunk 1")
+    per_chunk, following = 0, run
+    for number, offset in enumerate(offsets, start=1):
+        if run is None:
+            raise DamagedMedia("a track has chunks but no stsc entry")
+        while following is not None and following <= number:
+            per_chunk = next(runs)
+            next(runs)  # the sample description does not matter here
+            previous, following = following, next(runs, None)
+            if following is not None and following <= previous:
+                raise DamagedMedia("a stsc table goes backwards")
+        yield offset, offset + sizes.take(per_chunk)
+
+
+# --- writing the copy -----------------------------------------------------------------------
 
 
 def _zero(file: IO[bytes], start: int, end: int) -> None:
@@ -176,18 +317,21 @@ def _zero(file: IO[bytes], start: int, end: int) -> None:
         start += step
 
 
-def scrub(source: IO[bytes], target: IO[bytes]) -> list[Box]:
-    """Copy ``source`` into ``target`` (seekable, empty) with its metadata boxes neutralised;
-    returns them. ``DamagedMedia`` (before anything is written) if the tree is malformed."""
+def scrub(source: IO[bytes], target: IO[bytes]) -> Plan:
+    """Copy ``source`` into ``target`` (seekable, empty) with its metadata neutralised; returns
+    what was changed. ``DamagedMedia`` (before anything is written) if it is malformed."""
     length = source.seek(0, 2)
-    found = metadata_boxes(source, length)
+    changes = plan(source, length)
     source.seek(0)
     shutil.copyfileobj(source, target, CHUNK)
-    for box in found:
+    for box in changes.boxes:
         target.seek(box.start + 4)
         target.write(b"free")
         # The size (and a 64-bit largesize) stays; a uuid's extended type goes with the rest.
         _zero(target, box.start + box.size_bytes, box.end)
+    for track in changes.tracks:
+        for start, end in _chunks(source, track):
+            _zero(target, start, end)
     target.seek(0)
     source.seek(0)
-    return found
+    return changes

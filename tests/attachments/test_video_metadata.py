@@ -283,6 +283,72 @@ def test_containers_nested_absurdly_deep_are_damaged():
         isobmff.scrub(io.BytesIO(data), io.BytesIO())
 
 
+GPS_SAMPLES = (b"DEVC GPS5 " + ISO6709, b"DEVC GPS5 +44.8379-000.5791/", b"DEVC GPSU 261005")
+
+
+def gps_trak(offsets: list[int], *, compact: bool) -> bytes:
+    """An action camera's GPS track (handler ``meta``, GoPro's ``gpmd`` samples): chunk 1
+    holds two samples, chunk 2 one; 8-bit ``stz2`` and ``co64`` when ``compact``."""
+    lengths = [len(sample) for sample in GPS_SAMPLES]
+    if compact:
+        sizes = full(b"stz2", bytes(3), b"\x08", u32(len(lengths)), bytes(lengths))
+        chunks = full(b"co64", u32(len(offsets)), *(o.to_bytes(8, "big") for o in offsets))
+    else:
+        sizes = full(b"stsz", u32(0, len(lengths), *lengths))
+        chunks = full(b"stco", u32(len(offsets), *offsets))
+    stbl = box(
+        b"stbl",
+        full(b"stsd", u32(1), box(b"gpmd", bytes(8))),
+        full(b"stts", u32(1, len(lengths), 1000)),
+        full(b"stsc", u32(2, 1, 2, 1, 2, 1, 1)),
+        sizes,
+        chunks,
+    )
+    return box(
+        b"trak",
+        full(b"tkhd", bytes(80), flags=3),
+        box(
+            b"mdia",
+            full(b"mdhd", u32(0, 0, 1000, 3000), b"\x15\xc7\x00\x00"),
+            full(b"hdlr", u32(0), b"meta", bytes(12), b"GoPro MET\x00"),
+            box(b"minf", full(b"nmhd"), stbl),
+        ),
+    )
+
+
+@pytest.mark.parametrize("compact", [False, True])
+def test_the_samples_of_a_gps_track_are_zeroed_and_the_picture_stays(compact):
+    # mdat: picture, GPS, GPS, picture, GPS; moov after it.
+    video, gps = SAMPLES, GPS_SAMPLES
+    start = len(ftyp()) + 8
+    layout = [video[0], gps[0], gps[1], video[1], gps[2]]
+    at = [start + sum(len(part) for part in layout[:i]) for i in range(len(layout))]
+    movie_box = moov([at[0], at[3]])
+    movie_box = box(b"moov", movie_box[8:], gps_trak([at[1], at[4]], compact=compact))
+    original = ftyp() + box(b"mdat", *layout) + movie_box
+
+    clean = scrubbed(original)
+
+    assert len(clean) == len(original)
+    assert b"GPS5" not in clean and b"GPSU" not in clean and ISO6709 not in clean
+    assert clean[at[0] : at[0] + len(video[0])] == video[0]
+    assert clean[at[3] : at[3] + len(video[1])] == video[1]
+    assert clean[at[1] : at[3]] == bytes(len(gps[0] + gps[1]))
+    assert clean[at[4] : at[4] + len(gps[2])] == bytes(len(gps[2]))
+    assert tree(clean)["moov/trak#/mdia/hdlr"] == tree(original)["moov/trak#/mdia/hdlr"]
+
+
+def test_a_gps_track_pointing_outside_mdat_is_damaged():
+    original = movie().data
+    moov_at = original.index(b"moov") - 4
+    movie_box = box(
+        b"moov", moov(movie().sample_offsets)[8:], gps_trak([moov_at, moov_at + 8], compact=False)
+    )
+    data = ftyp() + movie_box + xmp_uuid() + box(b"mdat", *SAMPLES)
+    with pytest.raises(isobmff.DamagedMedia, match="outside mdat"):
+        isobmff.scrub(io.BytesIO(data), io.BytesIO())
+
+
 # --- checking uploads --------------------------------------------------------------------------
 
 
@@ -355,6 +421,22 @@ def test_the_homework_form_stores_the_video_without_its_position(bordeaux, as_us
     assert all(secret not in stored for secret in PERSONAL)
     assert chunk_offsets(stored) == movie().sample_offsets
     assert tree(stored)["mdat"] == tree(original)["mdat"]
+
+
+def test_on_s3_the_stored_object_is_the_cleaned_copy(bordeaux, as_user, s3):
+    original = movie(moov_first=False, mdat="large").data
+    response = as_user(bordeaux, "t1").post(
+        new_entry_url(bordeaux),
+        {**ENTRY, "attachments": [files.upload("sortie.mp4", original, "video/mp4")]},
+    )
+
+    assert response.status_code == 302
+    [key] = s3.keys()
+    stored = s3.read(key)
+    assert all(secret not in stored for secret in PERSONAL)
+    assert len(stored) == len(original) and tree(stored)["mdat"] == tree(original)["mdat"]
+    with schema_context("bordeaux"):
+        assert Attachment.objects.get().sha256 == hashlib.sha256(stored).hexdigest()
 
 
 def test_the_homework_form_refuses_a_damaged_video_with_one_french_sentence(
