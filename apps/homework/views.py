@@ -16,7 +16,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import escape
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -66,10 +65,8 @@ class EntryForm(forms.Form):
         label="Fait en classe",
         required=False,
         widget=forms.Textarea(attrs={"rows": 5}),
-        # Django renders help texts as HTML: the tag names must be escaped to be read as text.
-        help_text=escape(
-            "Texte simple ; mise en forme permise : <p>, <strong>, <em>, <ul>, <ol>, <li>."
-        ),
+        # Plain text: the form's field template escapes it, so the tag names read as text.
+        help_text="Texte simple ; mise en forme permise : <p>, <strong>, <em>, <ul>, <ol>, <li>.",
     )
     due_on = forms.DateField(label="Travail pour le", required=False, widget=_date_input())
     todo = forms.CharField(
