@@ -30,6 +30,7 @@ ACTION_LABELS: dict[str, str] = {
     "qrlogin.token_revoked": "QR code de connexion révoqué",
     "import.onde": "Import ONDE (élèves et responsables)",
     "import.teachers": "Import des enseignants",
+    "commune.status_changed": "Statut d'une commune changé (exploitation)",
     "school.added": "École ajoutée (exploitation)",
     "school.created": "École créée",
     "school.updated": "École modifiée",

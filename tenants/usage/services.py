@@ -101,6 +101,39 @@ def class_count_snapshot_record(*, commune: Commune, on: date) -> ClassCountSnap
     return snapshot
 
 
+@transaction.atomic
+def class_count_snapshot_stop(*, commune: Commune, on: date) -> ClassCountSnapshot:
+    """Record that ``commune`` deploys nothing from ``on`` on: its service stopped that day.
+
+    Called when a commune leaves the live statuses. Its schema is not read: the primary
+    classes are kept from its last snapshot (a shared cost referring to that day still finds
+    them), deployed classes and schools go to 0, so that hosting carried forward from this
+    snapshot stops on ``on``. A snapshot the nightly collection already took that day gets
+    its deployed figures set to 0 as well, corrected or not: the commune is not served.
+    """
+    existing = (
+        ClassCountSnapshot.objects.select_for_update().filter(commune=commune, date=on).first()
+    )
+    if existing is not None:
+        existing.deployed_classes = existing.deployed_schools = 0
+        existing.collected_at = timezone.now()
+        existing.save(update_fields=["deployed_classes", "deployed_schools", "collected_at"])
+        return existing
+    last = (
+        ClassCountSnapshot.objects.filter(commune=commune, date__lt=on)
+        .order_by("-date")
+        .only("primary_classes")
+        .first()
+    )
+    return ClassCountSnapshot.objects.create(
+        commune=commune,
+        date=on,
+        primary_classes=last.primary_classes if last is not None else 0,
+        deployed_classes=0,
+        deployed_schools=0,
+    )
+
+
 def class_counts_collect(*, on: date | None = None) -> list[ClassCountSnapshot]:
     """Every live commune's snapshot of ``on`` (today in Europe/Paris by default).
 
