@@ -1,4 +1,4 @@
-"""Issuing the invoices of the statements: one commune, or every live commune for a month."""
+"""Issuing the invoices of the statements: one commune, or every commune to bill for a month."""
 
 from __future__ import annotations
 
@@ -17,13 +17,12 @@ from tenants.billing.invoicing.statements import (
     Statement,
     StatementError,
     StatementOutcome,
-    communes_in_order,
     day_fr,
     month_label,
     month_last_day,
+    month_outcomes,
     months_of,
     statement_build,
-    statements_for,
 )
 from tenants.billing.models import (
     CommuneBillingProfile,
@@ -151,7 +150,9 @@ def usage_invoices_issue_month(
     on_start: Callable[[int], None] | None = None,
     on_row: Callable[[BatchRow], None] | None = None,
 ) -> list[BatchRow]:
-    """Every live commune's invoice for ``month``, one transaction per commune.
+    """The invoice of every commune to bill for ``month`` (``communes_to_bill``: the live
+    ones, and the suspended or archived ones still owing hosting or a share), one
+    transaction per commune.
 
     A commune already billed for the month is skipped; a commune that cannot be billed is
     reported and left without invoice (its number is not burnt); the others go on.
@@ -164,12 +165,13 @@ def usage_invoices_issue_month(
             f"{month_label(month)} n'est pas terminé au {day_fr(issued_on)} : une facture à "
             f"l'usage s'émet après le {day_fr(period_end)}."
         )
-    communes = communes_in_order()
+    # Live communes, and suspended or archived ones with hosting or a share still to bill.
+    previews = month_outcomes(month)
+    communes = [outcome.commune for outcome in previews]
     if on_start is not None:
         on_start(len(communes))
     rows: list[BatchRow] = []
     if dry_run:
-        previews = statements_for(communes=communes, period_start=month, period_end=period_end)
         rows = [_preview_row(outcome) for outcome in previews]
         for row in rows:
             if on_row is not None:

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.db.models import Exists, OuterRef
+from django.conf import settings
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django_tenants.utils import get_public_schema_name
 
 from tenants.billing.exports import euros_fr
 from tenants.billing.models import (
@@ -31,7 +33,7 @@ from tenants.billing.services import (
     BillingError,
     InvoiceLineSpec,
 )
-from tenants.models import Commune
+from tenants.models import LIVE_STATUSES, Commune
 from tenants.usage.models import ClassCountSnapshot
 from tenants.usage.services import live_communes
 from tenants.usage.sharing import (
@@ -206,6 +208,11 @@ class StatementOutcome:
     def invoice_numbers(self) -> list[str]:
         return sorted({number for _, number in self.billed})
 
+    @property
+    def nothing_to_bill(self) -> bool:
+        """A suspended or archived commune neither served in the period nor owing a share."""
+        return self.statement is None and self.error is None and not self.billed
+
 
 @dataclass
 class _Inputs:
@@ -217,6 +224,24 @@ class _Inputs:
     carried: dict[int, ClassCountSnapshot]
     shares: dict[int, list[SharedCostShare]]
     billed: dict[int, dict[datetime.date, str]]
+
+
+def _unbilled_shares(period_end: datetime.date) -> QuerySet[SharedCostShare]:
+    """Shares of split costs a statement ending on ``period_end`` carries: not zero, and on
+    no invoice that stands."""
+    standing = InvoiceLine.objects.filter(
+        cost_share=OuterRef("pk"),
+        invoice__kind=InvoiceKind.INVOICE,
+        invoice__status=InvoiceStatus.ISSUED,
+    )
+    return (
+        SharedCostShare.objects.filter(
+            shared_cost__status=SharedCostStatus.SPLIT,
+            shared_cost__period_start__lte=period_end,
+        )
+        .exclude(amount_ht=0, amount_vat=0)
+        .exclude(Exists(standing))
+    )
 
 
 def _inputs(
@@ -247,20 +272,10 @@ def _inputs(
         .order_by("commune_id", "-date")
         .distinct("commune_id")
     }
-    standing = InvoiceLine.objects.filter(
-        cost_share=OuterRef("pk"),
-        invoice__kind=InvoiceKind.INVOICE,
-        invoice__status=InvoiceStatus.ISSUED,
-    )
     shares: dict[int, list[SharedCostShare]] = defaultdict(list)
     for share in (
-        SharedCostShare.objects.filter(
-            commune_id__in=commune_ids,
-            shared_cost__status=SharedCostStatus.SPLIT,
-            shared_cost__period_start__lte=period_end,
-        )
-        .exclude(amount_ht=0, amount_vat=0)
-        .exclude(Exists(standing))
+        _unbilled_shares(period_end)
+        .filter(commune_id__in=commune_ids)
         .select_related("shared_cost")
         .order_by("shared_cost__period_start", "shared_cost_id")
     ):
@@ -359,6 +374,14 @@ def _share_line(share: SharedCostShare) -> StatementLine:
     )
 
 
+def _served(month: datetime.date, counts: dict[datetime.date, int], carried_in: int) -> bool:
+    """Whether the month has a snapshot and a day with something deployed."""
+    days = daily_counts_for_month(
+        year=month.year, month=month.month, counts=counts, carried_in=carried_in
+    )
+    return bool(counts) and any(days)
+
+
 def _outcome(
     commune: Commune,
     inputs: _Inputs,
@@ -388,16 +411,20 @@ def _outcome(
     before = inputs.carried.get(commune.pk)
     lines = []
     for month in months:
-        in_force = [revision for revision in revisions if revision.valid_from <= month]
-        if not in_force:
-            return refused(f"aucun prix en vigueur le {day_fr(month)} pour {price_line.code}.")
         end = month_last_day(month)
         counts = {s.date: getattr(s, basis) for s in snapshots if month <= s.date <= end}
-        if not counts:
-            return refused(f"aucun relevé des classes en {month_label(month)}.")
         earlier = [s for s in snapshots if s.date < month]
         last_before = earlier[-1] if earlier else before
         carried_in = getattr(last_before, basis) if last_before is not None else 0
+        if not commune.is_live and not _served(month, counts, carried_in):
+            # A suspended or archived commune owes no hosting for a month it was not served:
+            # one served part of a month has the snapshot of the day it stopped in it.
+            continue
+        in_force = [revision for revision in revisions if revision.valid_from <= month]
+        if not in_force:
+            return refused(f"aucun prix en vigueur le {day_fr(month)} pour {price_line.code}.")
+        if not counts:
+            return refused(f"aucun relevé des classes en {month_label(month)}.")
         lines.append(
             _hosting_line(
                 profile=profile,
@@ -409,6 +436,8 @@ def _outcome(
             )
         )
     lines.extend(_share_line(share) for share in inputs.shares.get(commune.pk, []))
+    if not lines:
+        return StatementOutcome(commune=commune)
     return StatementOutcome(
         commune=commune,
         statement=Statement(
@@ -446,13 +475,44 @@ def statement_build(
 
 
 def month_statements(*, scope: BillingScope, month: datetime.date) -> list[StatementOutcome]:
-    """The coordinator's preview: every live commune's statement for ``month``."""
+    """The coordinator's preview: the statement of every commune to bill for ``month``."""
     if not isinstance(scope, BillingScope) or not scope.is_groupement_wide:
         raise TypeError("a groupement-wide BillingScope is required")
-    return statements_for(
-        communes=communes_in_order(), period_start=month, period_end=month_last_day(month)
+    return month_outcomes(month)
+
+
+def month_outcomes(month: datetime.date) -> list[StatementOutcome]:
+    """The month's statements of ``communes_to_bill``, leaving out the suspended or archived
+    communes that turn out to have nothing to bill (seven queries in all)."""
+    period_end = month_last_day(month)
+    outcomes = statements_for(
+        communes=communes_to_bill(period_start=month, period_end=period_end),
+        period_start=month,
+        period_end=period_end,
     )
+    return [outcome for outcome in outcomes if not outcome.nothing_to_bill]
+
+
+def communes_to_bill(*, period_start: datetime.date, period_end: datetime.date) -> list[Commune]:
+    """The communes a period's batch and preview go through, by name (one query).
+
+    Every live commune, and every suspended or archived one that may still owe something:
+    a snapshot within the period (it was served part of it; the snapshot of the day it
+    stopped ends its hosting) or a share of a split cost on no standing invoice. The nightly
+    collection still counts live communes only.
+    """
+    snapshot_in_period = ClassCountSnapshot.objects.filter(
+        commune=OuterRef("pk"), date__gte=period_start, date__lte=period_end
+    )
+    unbilled_share = _unbilled_shares(period_end).filter(commune=OuterRef("pk"))
+    communes = Commune.objects.exclude(
+        schema_name__in=[get_public_schema_name(), settings.ENT_TEMPLATE_SCHEMA]
+    ).filter(
+        Q(status__in=LIVE_STATUSES) | Q(Exists(snapshot_in_period)) | Q(Exists(unbilled_share))
+    )
+    return sorted(communes, key=lambda commune: (commune.name, commune.insee_code))
 
 
 def communes_in_order() -> list[Commune]:
+    """The live communes by name: those a shared cost is split among."""
     return sorted(live_communes(), key=lambda commune: (commune.name, commune.insee_code))
