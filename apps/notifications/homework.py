@@ -57,7 +57,12 @@ def session_change(before: Seen, after: Seen) -> Change | None:
 
 
 def _tell_the_class(
-    classroom: Classroom, *, title: str, pupil_url: str, guardian_url: Callable[[int], str]
+    classroom: Classroom,
+    *,
+    kind: Kind,
+    title: str,
+    pupil_url: str,
+    guardian_url: Callable[[int], str],
 ) -> list[Notification]:
     """The class's current pupils and their guardians, each with their own link, kept to those
     who may see the class's cahier de textes."""
@@ -79,7 +84,7 @@ def _tell_the_class(
 
     created = notify(
         recipients=User.objects.filter(pk__in=pupil_ids),
-        kind=Kind.HOMEWORK,
+        kind=kind,
         title=title,
         url=pupil_url,
         may_see=may_see,
@@ -91,7 +96,7 @@ def _tell_the_class(
     for child_id, guardian_ids in by_child.items():
         created += notify(
             recipients=User.objects.filter(pk__in=guardian_ids),
-            kind=Kind.HOMEWORK,
+            kind=kind,
             title=title,
             url=guardian_url(child_id),
             may_see=may_see,
@@ -114,6 +119,7 @@ def notify_new_homework(*, entry_id: int) -> list[Notification]:
         return []
     return _tell_the_class(
         entry.classroom,
+        kind=Kind.HOMEWORK,
         title=f"{entry.classroom.name} : travail pour le {entry.due_on or entry.on:%d/%m}",
         pupil_url=reverse("homework:index"),
         guardian_url=lambda child_id: reverse("homework:child_week", kwargs={"child_id": child_id}),
@@ -141,6 +147,7 @@ def notify_homework_change(
     iso = day.isoformat()
     return _tell_the_class(
         classroom,
+        kind=Kind.HOMEWORK_CHANGE,
         title=change_title(day=day, change=change, domain=domain, several=several),
         pupil_url=reverse("homework:class_day", kwargs={"classroom_id": classroom.pk, "day": iso}),
         guardian_url=lambda child_id: reverse(

@@ -13,6 +13,7 @@ class Kind(models.TextChoices):
     LIAISON_REMINDER = "liaison_reminder", "Mot à confirmer (relance)"
     LIAISON_REPLY = "liaison_reply", "Réponse reçue"
     HOMEWORK = "homework", "Nouveau travail à faire"
+    HOMEWORK_CHANGE = "homework_change", "Séance modifiée dans le cahier de textes"
 
 
 class Notification(models.Model):

@@ -82,7 +82,9 @@ def _weekly(world, *, on=None, weeks=4, **kwargs) -> HomeworkEntry:
 def _told(world) -> dict[str, list[tuple[str, str]]]:
     """Each person's notifications about changed sessions: [(title, url)]."""
     with schema_context(world.schema):
-        rows = Notification.objects.filter(kind=Kind.HOMEWORK).order_by("id")
+        rows = Notification.objects.filter(
+            kind__in=[Kind.HOMEWORK, Kind.HOMEWORK_CHANGE]
+        ).order_by("id")
         found = [(row.recipient_id, row.title, row.url) for row in rows]
     names = {user.pk: name for name, user in world.people.items()}
     told: dict[str, list[tuple[str, str]]] = {}
@@ -341,6 +343,21 @@ def test_a_published_series_change_is_told_when_families_see_it(
 
     days = [f"{day:%d/%m}" for day in week]
     assert _titles(bordeaux) == {title.format(*days) for title in expected}
+
+
+def test_a_change_has_its_own_kind_in_the_feed(
+    bordeaux, as_user, django_capture_on_commit_callbacks
+):
+    series = _weekly(bordeaux)
+    with django_capture_on_commit_callbacks(execute=True):
+        _update_series(bordeaux, series, todo="Autre chose.")
+
+    with schema_context(bordeaux.schema):
+        kinds = set(Notification.objects.values_list("kind", flat=True))
+    # The feed prints the kind: a changed session must not read "Nouveau travail à faire".
+    assert kinds == {Kind.HOMEWORK_CHANGE}
+    page = as_user(bordeaux, "par1").get("/notifications/").content.decode()
+    assert "Séance modifiée dans le cahier de textes" in page
 
 
 def test_publishing_a_draft_series_tells_of_new_work_only(
