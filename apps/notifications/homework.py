@@ -2,7 +2,7 @@
 ``notify`` keeps only those ``can_view_homework`` lets see the class's notebook).
 
 * A new published entry with work to do: "CP A1 : travail pour le 13/11".
-* A session changed or cancelled: "Séance du 12/11 modifiée (Mathématiques)", "… annulée",
+* A session changed or cancelled: "CP A1 : séance du 12/11 modifiée (Mathématiques)", "… annulée",
   "… rétablie", linking to that day (pupils: the class's day; parents: their child's day).
 
 The rule for a change, simple enough to explain to a teacher: families are told when what
@@ -126,12 +126,15 @@ def notify_new_homework(*, entry_id: int) -> list[Notification]:
     )
 
 
-def change_title(*, day: datetime.date, change: str, domain: str, several: bool = False) -> str:
+def change_title(
+    *, classroom: str, day: datetime.date, change: str, domain: str, several: bool = False
+) -> str:
+    # The class leads, as for new work: a parent of two children tells them apart at a glance.
     label = Domain(domain).label if domain in Domain.values else domain
     word = Change(change).label
     if several:
-        return f"Séances à partir du {day:%d/%m} {word}s ({label})"
-    return f"Séance du {day:%d/%m} {word} ({label})"
+        return f"{classroom} : séances à partir du {day:%d/%m} {word}s ({label})"
+    return f"{classroom} : séance du {day:%d/%m} {word} ({label})"
 
 
 def notify_homework_change(
@@ -148,7 +151,9 @@ def notify_homework_change(
     return _tell_the_class(
         classroom,
         kind=Kind.HOMEWORK_CHANGE,
-        title=change_title(day=day, change=change, domain=domain, several=several),
+        title=change_title(
+            classroom=classroom.name, day=day, change=change, domain=domain, several=several
+        ),
         pupil_url=reverse("homework:class_day", kwargs={"classroom_id": classroom.pk, "day": iso}),
         guardian_url=lambda child_id: reverse(
             "homework:child_day", kwargs={"child_id": child_id, "day": iso}

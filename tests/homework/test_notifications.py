@@ -82,9 +82,9 @@ def _weekly(world, *, on=None, weeks=4, **kwargs) -> HomeworkEntry:
 def _told(world) -> dict[str, list[tuple[str, str]]]:
     """Each person's notifications about changed sessions: [(title, url)]."""
     with schema_context(world.schema):
-        rows = Notification.objects.filter(
-            kind__in=[Kind.HOMEWORK, Kind.HOMEWORK_CHANGE]
-        ).order_by("id")
+        rows = Notification.objects.filter(kind__in=[Kind.HOMEWORK, Kind.HOMEWORK_CHANGE]).order_by(
+            "id"
+        )
         found = [(row.recipient_id, row.title, row.url) for row in rows]
     names = {user.pk: name for name, user in world.people.items()}
     told: dict[str, list[tuple[str, str]]] = {}
@@ -150,7 +150,7 @@ def test_a_cancelled_session_tells_that_class_pupils_and_guardians_with_a_link_t
     with django_capture_on_commit_callbacks(execute=True):
         _occurrence(bordeaux, "cancel", series, second)
 
-    title = f"Séance du {second:%d/%m} annulée (Français)"
+    title = f"CP A1 : séance du {second:%d/%m} annulée (Français)"
     assert _told(bordeaux) == {
         "p1": [(title, class_day)],
         "p2": [(title, class_day)],
@@ -178,7 +178,7 @@ def test_a_session_changed_alone_is_announced_once_in_the_pupil_and_parent_views
     assert set(told) == {"p1", "p2", "par1"}
     assert told["par1"] == [
         (
-            f"Séance du {series.on:%d/%m} modifiée (Mathématiques)",
+            f"CP A1 : séance du {series.on:%d/%m} modifiée (Mathématiques)",
             reverse("homework:child_day", args=[bordeaux["p1"].pk, series.on.isoformat()]),
         )
     ]
@@ -218,7 +218,7 @@ def test_families_are_told_when_the_work_its_day_or_the_session_itself_changes(
         with django_capture_on_commit_callbacks(execute=True):
             _occurrence(bordeaux, action, series, on, **fields)
 
-    words = {title.split(" ")[3] for title in _titles(bordeaux)}
+    words = {title.split(" ")[6] for title in _titles(bordeaux)}  # "CP A1 : séance du 12/11 <word>"
     assert words == expected
 
 
@@ -232,8 +232,8 @@ def test_cancelling_then_restoring_tells_each_once_and_cancelling_again_tells_no
             _occurrence(bordeaux, action, series, on)
 
     assert [title for title, _url in _told(bordeaux)["p1"]] == [
-        f"Séance du {on:%d/%m} annulée (Français)",
-        f"Séance du {on:%d/%m} rétablie (Français)",
+        f"CP A1 : séance du {on:%d/%m} annulée (Français)",
+        f"CP A1 : séance du {on:%d/%m} rétablie (Français)",
     ]
 
 
@@ -248,7 +248,7 @@ def test_changing_a_cancelled_session_restores_it_in_one_notification(
 
     assert _told(bordeaux)["par1"] == [
         (
-            f"Séance du {on:%d/%m} rétablie (Français)",
+            f"CP A1 : séance du {on:%d/%m} rétablie (Français)",
             reverse("homework:child_day", args=[bordeaux["p1"].pk, on.isoformat()]),
         )
     ]
@@ -271,7 +271,7 @@ def test_nothing_is_said_about_a_draft_or_a_session_before_today(
 
     with django_capture_on_commit_callbacks(execute=True):
         _occurrence(bordeaux, "cancel", running, today)  # today still counts
-    assert _titles(bordeaux) == {f"Séance du {today:%d/%m} annulée (Français)"}
+    assert _titles(bordeaux) == {f"CP A1 : séance du {today:%d/%m} annulée (Français)"}
 
 
 def test_a_rolled_back_change_tells_no_one(bordeaux, django_capture_on_commit_callbacks):
@@ -312,7 +312,7 @@ def test_a_published_series_change_tells_each_person_once_from_the_first_changed
     assert set(told) == {"p1", "p2", "par1"}
     assert told["p1"] == [
         (
-            f"Séances à partir du {second:%d/%m} modifiées (Français)",
+            f"CP A1 : séances à partir du {second:%d/%m} modifiées (Français)",
             reverse("homework:class_day", args=[bordeaux.classes["A1"].pk, second.isoformat()]),
         )
     ]
@@ -323,9 +323,15 @@ def test_a_published_series_change_tells_each_person_once_from_the_first_changed
     [
         pytest.param({"done": "Autre lecture."}, set(), id="done-only"),
         pytest.param({"domain": "musique"}, set(), id="domain-only"),
-        pytest.param({"due_on": 2}, {"Séances à partir du {0} modifiées (Français)"}, id="due"),
-        pytest.param({"repeat_until": 2}, {"Séance du {3} annulée (Français)"}, id="shortened"),
-        pytest.param({"repeat_until": 4}, {"Séance du {4} modifiée (Français)"}, id="lengthened"),
+        pytest.param(
+            {"due_on": 2}, {"CP A1 : séances à partir du {0} modifiées (Français)"}, id="due"
+        ),
+        pytest.param(
+            {"repeat_until": 2}, {"CP A1 : séance du {3} annulée (Français)"}, id="shortened"
+        ),
+        pytest.param(
+            {"repeat_until": 4}, {"CP A1 : séance du {4} modifiée (Français)"}, id="lengthened"
+        ),
         pytest.param({"publish": False}, set(), id="back-to-draft"),
     ],
 )
@@ -383,7 +389,7 @@ def test_a_single_entry_moved_to_another_day_is_told_once(
 
     assert _told(bordeaux)["par1"] == [
         (
-            f"Séance du {monday:%d/%m} modifiée (Français)",
+            f"CP A1 : séance du {monday:%d/%m} modifiée (Français)",
             reverse("homework:child_day", args=[bordeaux["p1"].pk, monday.isoformat()]),
         )
     ]
@@ -409,5 +415,5 @@ def test_the_digest_carries_changed_sessions_to_opted_in_parents_never_to_pupils
 
     assert result.sent == 1
     assert [message.to for message in mailoutbox] == [["par1@example.org"]]
-    assert f"Séance du {series.on:%d/%m} annulée (Français)" in mailoutbox[0].body
+    assert f"CP A1 : séance du {series.on:%d/%m} annulée (Français)" in mailoutbox[0].body
     assert pupil_unsent == 1
