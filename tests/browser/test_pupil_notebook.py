@@ -133,6 +133,22 @@ def test_the_teacher_changes_one_session_of_a_series_and_the_badge_leads_to_the_
     monday = page.get_by_role("region", name=re.compile(r"^Lundi"))
     assert "séance annulée" in monday.inner_text()  # the teacher still sees it, marked
 
+    # The entry form without its session day: the error is announced and linked to its
+    # field (axe checks the page in that state).
+    week_url = page.url
+    page.goto(week_url + "nouvelle-seance/")
+    page.get_by_label("Séance du").fill("")
+    page.get_by_label("Travail à faire").fill("Lire.")
+    page.get_by_role("button", name="Enregistrer").click()
+    assert page.get_by_role("alert").first.is_visible()
+    day = page.get_by_label("Séance du")
+    assert day.get_attribute("aria-invalid") == "true"
+    described = (day.get_attribute("aria-describedby") or "").split()
+    assert any(page.locator(f"#{ident}").inner_text().strip() for ident in described)
+    page.screenshot(path=str(artifacts / "00-enseignant-formulaire-erreur.png"), full_page=True)
+    check_accessibility(page, "enseignant-formulaire-erreur")
+    page.goto(week_url)
+
     # The musique entry of next week: this session only.
     page.goto(page.url + "?semaine=" + notebook["monday"])
     page.get_by_role("link", name="Semaine suivante").click()
