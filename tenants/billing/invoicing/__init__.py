@@ -18,10 +18,13 @@ Rules (docs/billing.md §5):
   invoice releases its months and shares, which may then be billed again.
 * **Shares** of a shared cost go on the first statement of the commune whose period ends on
   or after the cost's ``period_start``, and only once while that invoice stands.
-* **All or nothing.** A commune with no billing profile, no hosting price in force or no
-  snapshot in a month gets one clear error and nothing is written; in a batch, each
+* **All or nothing.** A live commune with no billing profile, no hosting price in force or
+  no snapshot in a month gets one clear error and nothing is written; in a batch, each
   commune is its own transaction, so one failure neither stops the others nor burns a
   number.
+* **Suspended and archived communes** are billed for the days they were served (leaving the
+  live statuses records a zero-deployed snapshot, so the carried count stops that day) and
+  for their shares not yet billed; with neither, they are left out of the month.
 """
 
 from tenants.billing.invoicing.issuing import (
