@@ -148,9 +148,10 @@ def shared_costs(request: HttpRequest) -> HttpResponse:
 @login_required
 def shared_cost_split(request: HttpRequest, pk: int) -> HttpResponse:
     scope = _coordinator_scope(request)
-    cost = SharedCost.objects.filter(pk=pk).first()
-    if cost is None:
-        raise Http404("Coût partagé introuvable.")
+    try:
+        cost = invoicing.shared_cost_get(scope=scope, pk=pk)
+    except SharedCost.DoesNotExist:
+        raise Http404("Coût partagé introuvable.") from None
     try:
         with transaction.atomic():
             shares = invoicing.shared_cost_split(shared_cost=cost)

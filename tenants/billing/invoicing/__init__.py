@@ -34,6 +34,7 @@ from tenants.billing.invoicing.issuing import (
 )
 from tenants.billing.invoicing.shared_costs import (
     shared_cost_create,
+    shared_cost_get,
     shared_cost_list,
     shared_cost_split,
 )
@@ -67,6 +68,7 @@ __all__ = [
     "months_of",
     "parse_month",
     "shared_cost_create",
+    "shared_cost_get",
     "shared_cost_list",
     "shared_cost_split",
     "statement_build",

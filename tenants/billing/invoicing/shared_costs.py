@@ -143,6 +143,13 @@ def shared_cost_split(*, shared_cost: SharedCost) -> list[SharedCostShare]:
     return shares
 
 
+def shared_cost_get(*, scope: BillingScope, pk: int) -> SharedCost:
+    """One shared cost (groupement-wide scope only); ``SharedCost.DoesNotExist`` otherwise."""
+    if not isinstance(scope, BillingScope) or not scope.is_groupement_wide:
+        raise TypeError("a groupement-wide BillingScope is required")
+    return SharedCost.objects.get(pk=pk)
+
+
 def shared_cost_list(*, scope: BillingScope) -> list[SharedCost]:
     """Every shared cost with its shares (groupement-wide scope only; three queries)."""
     if not isinstance(scope, BillingScope) or not scope.is_groupement_wide:
