@@ -285,8 +285,30 @@ def homework_entry_update(
 
 @transaction.atomic
 def homework_entry_delete(*, author: User, entry: HomeworkEntry) -> None:
+    """Delete an entry and all its sessions. Families who could see sessions still to come
+    are told they are cancelled (after commit), as when they are cancelled one by one."""
     _check_editor(author, entry.classroom)
+    upcoming: list[datetime.date] = []
+    if entry.is_published:
+        today = timezone.localdate()
+        seen = _series_seen(
+            **_series_fields(entry), overrides=_overrides_from(entry, today), since=today
+        )
+        upcoming = sorted(seen)
+    classroom_id, domain = entry.classroom_id, entry.domain
     entry.delete()
+    if upcoming:
+        from apps.notifications.homework import notify_homework_removed
+        from apps.notifications.services import on_commit_in_this_schema
+
+        on_commit_in_this_schema(
+            lambda: notify_homework_removed(
+                classroom_id=classroom_id,
+                day=upcoming[0],
+                domain=domain,
+                several=len(upcoming) > 1,
+            )
+        )
 
 
 # --- one occurrence of a repeated entry ("cette séance seulement") --------------------------

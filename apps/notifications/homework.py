@@ -13,6 +13,7 @@ anything about a draft (an entry going back to draft included), nor a session be
 (Europe/Paris). One save tells each person once: editing a whole series compares every session
 from today on and sends one notification naming the first one that changed ("Séances à partir
 du 12/11 modifiées"), and an entry published for the first time gets only the new-entry one.
+Deleting a published entry with sessions still to come is told as their cancellation.
 The services (``apps.homework.services``) compare before and after and queue the delivery
 after commit, so a rolled-back change tells no one.
 """
@@ -146,7 +147,23 @@ def notify_homework_change(
     entry = _published(entry_id)
     if entry is None:
         return []
-    classroom = entry.classroom
+    return _tell_change(entry.classroom, day=day, change=change, domain=domain, several=several)
+
+
+def notify_homework_removed(
+    *, classroom_id: int, day: datetime.date, domain: str, several: bool = False
+) -> list[Notification]:
+    """A published entry was deleted while some of its sessions were still to come: told as
+    cancelled (the entry itself is gone, so the caller passes what the message needs)."""
+    classroom = Classroom.objects.filter(pk=classroom_id).first()
+    if classroom is None:
+        return []
+    return _tell_change(classroom, day=day, change=Change.CANCELLED, domain=domain, several=several)
+
+
+def _tell_change(
+    classroom: Classroom, *, day: datetime.date, change: str, domain: str, several: bool
+) -> list[Notification]:
     iso = day.isoformat()
     return _tell_the_class(
         classroom,

@@ -13,6 +13,7 @@ from django_tenants.utils import schema_context
 from apps.accounts.models import Profile, User
 from apps.homework.models import HomeworkEntry
 from apps.homework.services import (
+    homework_entry_delete,
     homework_entry_update,
     homework_occurrence_cancel,
     homework_occurrence_restore,
@@ -417,3 +418,46 @@ def test_the_digest_carries_changed_sessions_to_opted_in_parents_never_to_pupils
     assert [message.to for message in mailoutbox] == [["par1@example.org"]]
     assert f"CP A1 : séance du {series.on:%d/%m} annulée (Français)" in mailoutbox[0].body
     assert pupil_unsent == 1
+
+
+def test_deleting_a_published_series_tells_its_sessions_to_come_are_cancelled(
+    bordeaux, django_capture_on_commit_callbacks
+):
+    series = _weekly(bordeaux)
+    with django_capture_on_commit_callbacks(execute=True), schema_context(bordeaux.schema):
+        homework_entry_delete(author=bordeaux["t1"], entry=series)
+
+    told = _told(bordeaux)
+    assert told["par1"] == [
+        (
+            f"CP A1 : séances à partir du {series.on:%d/%m} annulées (Français)",
+            reverse("homework:child_day", args=[bordeaux["p1"].pk, series.on.isoformat()]),
+        )
+    ]
+    assert {"p1", "p2", "par1"} <= told.keys()
+    assert not told.keys() & {"p3", "p4", "par3", "par4"}
+
+
+@pytest.mark.parametrize("case", ["draft", "past", "rolled-back"])
+def test_deleting_tells_no_one_for_a_draft_a_past_entry_or_a_rollback(
+    bordeaux, django_capture_on_commit_callbacks, case
+):
+    past = timezone.localdate() - datetime.timedelta(days=30)
+    series = _weekly(
+        bordeaux,
+        **(
+            {"on": past, "due_on": past, "repeat": "", "repeat_until": None}
+            if case == "past"
+            else {}
+        ),
+        **({"publish": False} if case == "draft" else {}),
+    )
+    with django_capture_on_commit_callbacks(execute=True), schema_context(bordeaux.schema):
+        if case == "rolled-back":
+            with pytest.raises(RuntimeError), transaction.atomic():
+                homework_entry_delete(author=bordeaux["t1"], entry=series)
+                raise RuntimeError("the request failed after the delete")
+        else:
+            homework_entry_delete(author=bordeaux["t1"], entry=series)
+
+    assert _told(bordeaux) == {}
