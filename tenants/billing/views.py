@@ -143,6 +143,9 @@ def home(request: HttpRequest) -> HttpResponse:
     orders = selectors.purchase_orders_priced(
         scope=scope, orders=selectors.purchase_order_listing(scope=scope), on=today
     )
+    invoices = Paginator(selectors.invoice_listing(scope=scope), ROWS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "billing/commune_home.html",
@@ -150,7 +153,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "contracts": list(selectors.contract_timeline_list(scope=scope)),
             "price_lines": selectors.price_schedule(scope=scope, on=today),
             "orders": orders,
-            "invoices": list(selectors.invoice_listing(scope=scope)),
+            "invoices": list(invoices.object_list),
+            "page": invoices,
             "today": today,
         },
     )

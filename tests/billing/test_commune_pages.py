@@ -204,3 +204,25 @@ def test_the_billing_page_costs_the_same_with_2_or_10_orders(
     use_public_schema()
     assert PurchaseOrder.objects.filter(commune=bordeaux).count() == 10
     assert with_10 == with_2
+
+
+def test_the_administrators_invoices_go_by_pages(
+    verified_login: Callable[..., Client], bordeaux: Commune
+) -> None:
+    from tenants.billing.services import invoice_create
+    from tests.billing.conftest import line
+
+    numbers = [
+        invoice_create(commune=bordeaux, lines=[line()], **SEPTEMBER).number for _ in range(27)
+    ]
+    client = verified_login(_admin("bordeaux"), "bordeaux")
+
+    first = unescape(client.get("/facturation/").content.decode())
+    second = unescape(client.get("/facturation/?page=2").content.decode())
+
+    def listed(html: str) -> list[str]:
+        return [n for n in numbers if f"/facturation/factures/{n}.pdf" in html]
+
+    assert len(listed(first)) == 25 and len(listed(second)) == 2
+    assert set(listed(first)) | set(listed(second)) == set(numbers)
+    assert 'aria-label="Pages des factures"' in first
