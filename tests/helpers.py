@@ -1,8 +1,38 @@
-"""Shared test helpers: a fingerprint of the whole database to prove nothing changed."""
+"""Shared test helpers: a fingerprint of the whole database to prove nothing changed, and an
+operator's command run as a real process."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 from django.db import connection
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_manage(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """``manage.py <arguments>`` in a process of its own, on the test database: what an
+    operator sees (exit code, stdout, stderr)."""
+    environment = dict(os.environ)
+    settings_dict = connection.settings_dict
+    environment["DATABASE_URL"] = (
+        f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD']}@"
+        f"{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}/"
+        f"{settings_dict['NAME']}"
+    )
+    environment["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
+    return subprocess.run(
+        [sys.executable, "manage.py", *arguments],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def database_state() -> dict[str, object]:

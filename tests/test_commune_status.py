@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -27,7 +24,7 @@ from tenants.db import use_public_schema
 from tenants.models import Commune, CommuneStatus
 from tenants.routing import HostCache, current_version
 from tenants.usage.models import ClassCountSnapshot
-from tests.helpers import database_state
+from tests.helpers import database_state, run_manage
 
 ROOT = Path(__file__).resolve().parents[1]
 NOV_10 = datetime.date(2026, 11, 10)
@@ -362,32 +359,12 @@ def test_the_command_refuses_bad_input(db):
     assert database_state() == before
 
 
-def _run(*arguments: str) -> subprocess.CompletedProcess[str]:
-    environment = dict(os.environ)
-    settings_dict = connection.settings_dict
-    environment["DATABASE_URL"] = (
-        f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD']}@"
-        f"{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}/"
-        f"{settings_dict['NAME']}"
-    )
-    environment["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    return subprocess.run(
-        [sys.executable, "manage.py", "set_commune_status", *arguments],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_command_suspends_as_a_real_process_and_every_process_sees_it(tenant_client, settings):
     client = tenant_client("bassens")
     assert client.get("/").status_code == 200  # this process's cache knows Bassens as active
 
-    finished = _run("bassens", "suspended", "--reason", "Impayés")
+    finished = run_manage("set_commune_status", "bassens", "suspended", "--reason", "Impayés")
 
     assert finished.returncode == 0, finished.stderr
     today = timezone.localdate()
@@ -414,7 +391,7 @@ def test_the_command_suspends_as_a_real_process_and_every_process_sees_it(tenant
     ],
 )
 def test_bad_input_exits_non_zero_with_one_line(db, arguments, message):
-    finished = _run(*arguments)
+    finished = run_manage("set_commune_status", *arguments)
 
     assert finished.returncode != 0
     lines = [line for line in finished.stderr.splitlines() if line.strip()]

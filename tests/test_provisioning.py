@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django_tenants.utils import schema_context, schema_exists
 
 from apps.accounts.models import Profile, User
@@ -23,7 +19,7 @@ from provisioning.template import (
     template_schema,
 )
 from tenants.models import Commune, Domain
-from tests.helpers import database_state
+from tests.helpers import database_state, run_manage
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -124,33 +120,8 @@ def test_bad_input_is_one_clear_error_and_changes_nothing(db, arguments, message
 
 def test_bad_input_exits_non_zero_with_one_line(db):
     """Through a real process: the operator sees exactly one line and a failure code."""
-    environment = dict(os.environ)
-    settings_dict = connection.settings_dict
-    environment["DATABASE_URL"] = (
-        f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD']}@"
-        f"{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}/"
-        f"{settings_dict['NAME']}"
-    )
-    environment["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-
-    finished = subprocess.run(
-        [
-            sys.executable,
-            "manage.py",
-            "provision_commune",
-            "--name",
-            "Autre",
-            "--insee",
-            "33999",
-            "--slug",
-            "bordeaux",
-        ],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
+    finished = run_manage(
+        "provision_commune", "--name", "Autre", "--insee", "33999", "--slug", "bordeaux"
     )
 
     assert finished.returncode != 0

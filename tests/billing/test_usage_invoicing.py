@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
-import os
 import re
-import subprocess
-import sys
 import threading
 import time
 import unicodedata
@@ -63,6 +60,7 @@ from tenants.models import Commune
 from tenants.usage.models import ClassCountSnapshot
 from tenants.usage.sharing import hosting_charge
 from tests.conftest import SESSION_BACKEND
+from tests.helpers import run_manage
 
 ROOT = Path(__file__).resolve().parents[2]
 SIRETS = {"bordeaux": "21330063500017", "pessac": "21330318000003", "bassens": "21330032000008"}
@@ -725,29 +723,9 @@ def test_the_pdf_of_a_usage_invoice_holds_its_lines_and_explanations() -> None:
 # --- the command, as a real process, and the Celery task on a real worker --------------------
 
 
-def _run_command(*arguments: str) -> subprocess.CompletedProcess[str]:
-    environment = dict(os.environ)
-    settings_dict = connection.settings_dict
-    environment["DATABASE_URL"] = (
-        f"postgres://{settings_dict['USER']}:{settings_dict['PASSWORD']}@"
-        f"{settings_dict['HOST'] or '127.0.0.1'}:{settings_dict['PORT'] or 5432}/"
-        f"{settings_dict['NAME']}"
-    )
-    environment["DJANGO_SETTINGS_MODULE"] = "config.settings.test"
-    return subprocess.run(
-        [sys.executable, "manage.py", "invoice_month", *arguments],
-        cwd=ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
-
-
 @pytest.mark.django_db
 def test_the_command_refuses_a_bad_month_with_one_line() -> None:
-    finished = _run_command("--month", "2026-13")
+    finished = run_manage("invoice_month", "--month", "2026-13")
 
     assert finished.returncode != 0
     lines = [line for line in finished.stderr.splitlines() if line.strip()]
@@ -759,8 +737,8 @@ def test_the_command_refuses_a_bad_month_with_one_line() -> None:
 def test_the_command_invoices_every_live_commune_once() -> None:
     _world({"bordeaux": 10, "pessac": 5, "bassens": 2})
 
-    finished = _run_command("--month", "2026-10", "--issued-on", "2026-11-02")
-    again = _run_command("--month", "2026-10", "--issued-on", "2026-11-02")
+    finished = run_manage("invoice_month", "--month", "2026-10", "--issued-on", "2026-11-02")
+    again = run_manage("invoice_month", "--month", "2026-10", "--issued-on", "2026-11-02")
 
     assert finished.returncode == 0, finished.stderr
     assert "Bassens : émise — facture 2026-000001 : 29,64 € TTC" in finished.stdout
