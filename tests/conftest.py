@@ -22,6 +22,7 @@ from django.dispatch import receiver
 from django.test import Client
 from django_tenants.utils import get_public_schema_name
 
+from apps.accounts.models import Profile, User
 from provisioning.models import TemplateSnapshot
 from provisioning.services import provision_commune
 from tenants.db import current_schema, use_public_schema
@@ -173,6 +174,17 @@ def redis_worker(settings: Any) -> Iterator[object]:
 
 
 # --- the small school world shared by the API and page tests (tests/world.py) --------------
+
+
+@pytest.fixture
+def coordinator(db: None) -> User:
+    use_public_schema()
+    return User.objects.create_user(
+        username="coord",
+        first_name="Claire",
+        last_name="Coordinatrice",
+        profile=Profile.COORDINATOR,
+    )
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 
-from apps.accounts.models import Profile, User
 from tenants.billing.models import CommuneBillingProfile, PriceLine, PriceUnit
 from tenants.billing.services import InvoiceLineSpec, price_revision_create
 from tenants.db import use_public_schema
@@ -20,21 +19,18 @@ def bordeaux(db: None) -> Commune:
     return Commune.objects.get(slug="bordeaux")
 
 
+# An invoice for September 2026, issued on 2 October.
+SEPTEMBER = {
+    "period_start": datetime.date(2026, 9, 1),
+    "period_end": datetime.date(2026, 9, 30),
+    "issued_on": datetime.date(2026, 10, 2),
+}
+
+
 @pytest.fixture
 def pessac(db: None) -> Commune:
     use_public_schema()
     return Commune.objects.get(slug="pessac")
-
-
-@pytest.fixture
-def coordinator(db: None) -> User:
-    use_public_schema()
-    return User.objects.create_user(
-        username="coord",
-        first_name="Claire",
-        last_name="Coordinatrice",
-        profile=Profile.COORDINATOR,
-    )
 
 
 @pytest.fixture

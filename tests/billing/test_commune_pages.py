@@ -20,6 +20,7 @@ from tenants.billing.services import (
     OrderLineSpec,
     contract_end_notice,
     invoice_cancel,
+    invoice_create,
     invoice_create_from_order,
     purchase_order_create,
     purchase_order_deliver,
@@ -27,14 +28,9 @@ from tenants.billing.services import (
 )
 from tenants.db import use_public_schema
 from tenants.models import Commune
+from tests.billing.conftest import SEPTEMBER, line
 
 pytestmark = pytest.mark.django_db
-
-SEPTEMBER = {
-    "period_start": datetime.date(2026, 9, 1),
-    "period_end": datetime.date(2026, 9, 30),
-    "issued_on": datetime.date(2026, 10, 2),
-}
 
 
 def _admin(slug: str) -> User:
@@ -209,9 +205,6 @@ def test_the_billing_page_costs_the_same_with_2_or_10_orders(
 def test_the_administrators_invoices_go_by_pages(
     verified_login: Callable[..., Client], bordeaux: Commune
 ) -> None:
-    from tenants.billing.services import invoice_create
-    from tests.billing.conftest import line
-
     numbers = [
         invoice_create(commune=bordeaux, lines=[line()], **SEPTEMBER).number for _ in range(27)
     ]

@@ -41,17 +41,11 @@ from tenants.billing.services import (
 )
 from tenants.db import use_public_schema
 from tenants.models import Commune
-from tests.billing.conftest import line
+from tests.billing.conftest import SEPTEMBER, line
 from tests.conftest import SESSION_BACKEND
 from tests.helpers import database_state
 
 pytestmark = pytest.mark.django_db
-
-SEPTEMBER = {
-    "period_start": datetime.date(2026, 9, 1),
-    "period_end": datetime.date(2026, 9, 30),
-    "issued_on": datetime.date(2026, 10, 2),
-}
 
 COORDINATOR_PAGES = [
     "/facturation/marche/",

@@ -12,15 +12,9 @@ from tenants.billing.models import CommuneBillingProfile
 from tenants.billing.services import invoice_cancel, invoice_create
 from tenants.billing.validators import validate_siret
 from tenants.models import Commune
-from tests.billing.conftest import BORDEAUX_SIRET, line
+from tests.billing.conftest import BORDEAUX_SIRET, SEPTEMBER, line
 
 pytestmark = pytest.mark.django_db
-
-SEPTEMBER = {
-    "period_start": datetime.date(2026, 9, 1),
-    "period_end": datetime.date(2026, 9, 30),
-    "issued_on": datetime.date(2026, 10, 2),
-}
 
 
 def _pdf_text(pdf: bytes) -> str:

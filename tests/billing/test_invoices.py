@@ -30,13 +30,7 @@ from tenants.billing.services import (
 )
 from tenants.db import use_public_schema
 from tenants.models import Commune
-from tests.billing.conftest import line
-
-SEPTEMBER = {
-    "period_start": datetime.date(2026, 9, 1),
-    "period_end": datetime.date(2026, 9, 30),
-    "issued_on": datetime.date(2026, 10, 2),
-}
+from tests.billing.conftest import SEPTEMBER, line
 
 
 def _invoice(commune: Commune, *lines: object) -> Invoice:

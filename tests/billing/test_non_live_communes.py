@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from apps.accounts.models import Profile, User
+from apps.accounts.models import User
 from provisioning import status
 from provisioning.status import commune_status_change
 from tenants.billing.invoicing import (
@@ -50,17 +50,6 @@ def hosting(db: None) -> PriceLine:
         valid_from=datetime.date(2026, 1, 1),
     )
     return line
-
-
-@pytest.fixture
-def coordinator(db: None) -> User:
-    use_public_schema()
-    return User.objects.create_user(
-        username="coord",
-        first_name="Claire",
-        last_name="Coordinatrice",
-        profile=Profile.COORDINATOR,
-    )
 
 
 def _billed(slug: str, hosting: PriceLine) -> Commune:

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import datetime
 import inspect
 from pathlib import Path
 
@@ -14,16 +13,11 @@ from tenants.billing.models import Invoice
 from tenants.billing.permissions import billing_scope_for
 from tenants.billing.services import invoice_create
 from tenants.models import Commune
-from tests.billing.conftest import line
+from tests.billing.conftest import SEPTEMBER, line
 
 pytestmark = pytest.mark.django_db
 
 BILLING = Path(selectors.__file__).parent
-SEPTEMBER = {
-    "period_start": datetime.date(2026, 9, 1),
-    "period_end": datetime.date(2026, 9, 30),
-    "issued_on": datetime.date(2026, 10, 2),
-}
 
 
 def _two_invoices(bordeaux: Commune, pessac: Commune) -> tuple[Invoice, Invoice]:

@@ -26,17 +26,6 @@ PATH = "/coordination/communes/bordeaux/corrections/"
 
 
 @pytest.fixture
-def coordinator(db: None) -> User:
-    use_public_schema()
-    return User.objects.create_user(
-        username="coord",
-        first_name="Claire",
-        last_name="Coordinatrice",
-        profile=Profile.COORDINATOR,
-    )
-
-
-@pytest.fixture
 def snapshot(db: None) -> ClassCountSnapshot:
     use_public_schema()
     return ClassCountSnapshot.objects.create(

@@ -30,12 +30,6 @@ pytestmark = pytest.mark.django_db
 DASHBOARD_DIR = Path(__file__).resolve().parents[2] / "tenants" / "dashboard"
 
 
-@pytest.fixture
-def coordinator(db: None) -> User:
-    use_public_schema()
-    return User.objects.create_user(username="coord", profile=Profile.COORDINATOR)
-
-
 def _fill_bordeaux() -> None:
     """Bordeaux: 3 schools (2 deployed), 4 classes this year (3 in deployed schools),
     1 last year; accounts logged in 2, 10 and 60 days ago, and one never."""

@@ -60,12 +60,6 @@ def test_every_recorded_action_has_a_french_label() -> None:
     assert missing == []
 
 
-@pytest.fixture
-def coordinator(db: None) -> User:
-    use_public_schema()
-    return User.objects.create_user(username="coord", profile=Profile.COORDINATOR)
-
-
 @pytest.mark.django_db
 def test_the_coordinator_reads_the_groupements_journal(
     base_login: Callable[[User], Client], coordinator: User
