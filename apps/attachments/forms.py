@@ -4,15 +4,29 @@ that the notebook's cleaned data still maps onto its services' arguments."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
+from django.http import Http404
 
+from apps.accounts.models import User
 from apps.attachments.kinds import ACCEPT_ATTRIBUTE, ACCEPTED_TEXT
 from apps.attachments.models import Attachment
-from apps.attachments.services import MAX_PER_ITEM, max_bytes, size_text
+from apps.attachments.services import (
+    MAX_PER_ITEM,
+    AttachmentError,
+    AttachmentNotAllowed,
+    attachments_change,
+    files_atomic,
+    max_bytes,
+    size_text,
+)
+from apps.homework.models import HomeworkEntry
+from apps.liaison.models import LiaisonNote
+
+Item = TypeVar("Item", HomeworkEntry, LiaisonNote)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -62,3 +76,26 @@ class AttachmentsForm(forms.Form):
     @property
     def remove_ids(self) -> list[int]:
         return list(self.cleaned_data.get("remove_attachments") or [])
+
+
+def save_with_files(user: User, files: AttachmentsForm, write: Callable[[], Item]) -> Item | None:
+    """``write`` the entry or note and change its files in one transaction: a refused file
+    leaves neither (``files`` then carries the reason, and None is returned). Someone who may
+    not change the item's files gets a 404, as for an item they cannot see."""
+    try:
+        with files_atomic():
+            item = write()
+            if isinstance(item, HomeworkEntry):
+                attachments_change(
+                    user=user, homework_entry=item, add=files.uploads, remove_ids=files.remove_ids
+                )
+            else:
+                attachments_change(
+                    user=user, liaison_note=item, add=files.uploads, remove_ids=files.remove_ids
+                )
+            return item
+    except AttachmentError as error:
+        files.add_error("attachments", str(error))
+        return None
+    except AttachmentNotAllowed as error:
+        raise Http404 from error

@@ -21,13 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor
-from apps.attachments.forms import AttachmentsForm
-from apps.attachments.services import (
-    AttachmentError,
-    AttachmentNotAllowed,
-    attachments_change,
-    files_atomic,
-)
+from apps.attachments.forms import AttachmentsForm, save_with_files
 from apps.homework import selectors, services
 from apps.homework.models import Domain, HomeworkEntry, Repeat
 from apps.portal.access import request_actor
@@ -99,24 +93,17 @@ def _save(
 ) -> HomeworkEntry | None:
     try:
         # One transaction for the entry and its files: a refused file leaves neither.
-        with files_atomic():
-            if entry is None:
-                entry = services.homework_entry_create(
+        return save_with_files(
+            user,
+            files,
+            lambda: (
+                services.homework_entry_create(
                     author=user, classroom=classroom, **form.cleaned_data
                 )
-            else:
-                entry = services.homework_entry_update(
-                    author=user, entry=entry, **form.cleaned_data
-                )
-            attachments_change(
-                user=user, homework_entry=entry, add=files.uploads, remove_ids=files.remove_ids
-            )
-            return entry
-    except AttachmentError as error:
-        files.add_error("attachments", str(error))
-        return None
-    except AttachmentNotAllowed as error:
-        raise Http404 from error
+                if entry is None
+                else services.homework_entry_update(author=user, entry=entry, **form.cleaned_data)
+            ),
+        )
     except services.HomeworkError:
         form.add_error(
             None,

@@ -7,8 +7,6 @@ changes nothing then.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -21,13 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor, can_administer_commune, can_write_liaison_note
 from apps.accounts.selectors import actor_for
-from apps.attachments.forms import AttachmentsForm
-from apps.attachments.services import (
-    AttachmentError,
-    AttachmentNotAllowed,
-    attachments_change,
-    files_atomic,
-)
+from apps.attachments.forms import AttachmentsForm, save_with_files
 from apps.classes.selectors import classroom_managed_by, classrooms_managed_by
 from apps.liaison import services
 from apps.liaison.models import Audience, LiaisonNote, LiaisonPolicy
@@ -106,25 +98,6 @@ def _attachments_form(
     )
 
 
-def _write_with_files(
-    user: User, files: AttachmentsForm, write: Callable[[], LiaisonNote]
-) -> LiaisonNote | None:
-    """``write`` the note and change its files in one transaction: a refused file leaves
-    neither (the form then carries the reason)."""
-    try:
-        with files_atomic():
-            note = write()
-            attachments_change(
-                user=user, liaison_note=note, add=files.uploads, remove_ids=files.remove_ids
-            )
-            return note
-    except AttachmentError as error:
-        files.add_error("attachments", str(error))
-        return None
-    except AttachmentNotAllowed as error:
-        raise Http404 from error
-
-
 class ReplyForm(forms.Form):
     text = forms.CharField(label="Votre réponse", widget=forms.Textarea(attrs={"rows": 3}))
 
@@ -184,7 +157,7 @@ def note_new_for_class(request: HttpRequest, classroom_id: int) -> HttpResponse:
     form = _class_form(classroom, request.POST if request.method == "POST" else None)
     files = _attachments_form(request, None)
     if request.method == "POST" and form.is_valid() and files.is_valid():
-        note = _write_with_files(
+        note = save_with_files(
             user,
             files,
             lambda: services.liaison_note_create(
@@ -220,7 +193,7 @@ def note_new_for_school(request: HttpRequest, school_id: int) -> HttpResponse:
     form = NoteForm(request.POST if request.method == "POST" else None)
     files = _attachments_form(request, None)
     if request.method == "POST" and form.is_valid() and files.is_valid():
-        note = _write_with_files(
+        note = save_with_files(
             user,
             files,
             lambda: services.liaison_note_create(
@@ -279,7 +252,7 @@ def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
     files = _attachments_form(request, None if locked else note)
     if request.method == "POST" and form.is_valid() and files.is_valid():
         if locked:
-            correction = _write_with_files(
+            correction = save_with_files(
                 user,
                 files,
                 lambda: services.liaison_note_create(
@@ -295,7 +268,7 @@ def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
             if correction is not None:
                 messages.success(request, "La correction est publiée.")
                 return redirect("liaison:status", note_id=correction.pk)
-        elif _write_with_files(
+        elif save_with_files(
             user,
             files,
             lambda: services.liaison_note_update(
