@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django_tenants.utils import schema_context, schema_exists
 
 from provisioning.template import TemplateError, current_snapshot, script_for_schema
 from tenants.db import use_public_schema
+from tenants.hosts import absolute_url
+from tenants.hosts import commune_host as commune_domain
 from tenants.models import Commune, CommuneStatus, Domain, Groupement
 from tenants.validators import (
     schema_name_for_slug,
@@ -33,15 +34,6 @@ class ProvisionResult:
     created: bool
     admin_username: str | None = None
     activation_url: str | None = None
-
-
-def absolute_url(host: str, path: str) -> str:
-    port = f":{settings.ENT_URL_PORT}" if settings.ENT_URL_PORT else ""
-    return f"{settings.ENT_URL_SCHEME}://{host}{port}{path}"
-
-
-def commune_domain(slug: str) -> str:
-    return f"{slug}.{settings.ENT_BASE_DOMAIN}"
 
 
 def _first_message(error: ValidationError) -> str:

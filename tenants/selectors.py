@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
-
 from tenants.models import Commune, Domain
 
 
@@ -19,9 +17,6 @@ class CommuneListing:
     schema_name: str
     domain: str | None
 
-    @property
-    def url(self) -> str | None:
-        return f"//{self.domain}/" if self.domain else None
 
 
 def commune_listing() -> list[CommuneListing]:
@@ -44,7 +39,3 @@ def commune_listing() -> list[CommuneListing]:
         )
         for commune in Commune.objects.order_by("name")
     ]
-
-
-def commune_host(slug: str) -> str:
-    return f"{slug}.{settings.ENT_BASE_DOMAIN}"

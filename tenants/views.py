@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
+from apps.accounts.models import Profile
+from apps.accounts.security.two_factor import is_verified
+from tenants.hosts import absolute_url
 from tenants.models import Commune, CommuneStatus
 from tenants.selectors import commune_listing
 
@@ -30,5 +33,13 @@ def suspended(request: HttpRequest, commune: Commune) -> HttpResponse:
 
 
 def landing(request: HttpRequest) -> HttpResponse:
-    """The groupement's landing page: its communes and how far each has gone."""
-    return render(request, "public/landing.html", {"communes": commune_listing()})
+    """The groupement's landing page: its communes and how far each has gone. A coordinator
+    who has given their second factor works from the dashboard: that is their home."""
+    user = request.user
+    if getattr(user, "profile", None) == Profile.COORDINATOR and is_verified(user):
+        return redirect("dashboard:home")
+    communes = [
+        (commune, absolute_url(commune.domain, "/", request) if commune.domain else None)
+        for commune in commune_listing()
+    ]
+    return render(request, "public/landing.html", {"communes": communes})

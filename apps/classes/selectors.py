@@ -13,7 +13,12 @@ from django.db.models import Count, Q, QuerySet
 
 from apps.accounts.lifecycle import AccountStatus, account_status
 from apps.accounts.models import User
-from apps.accounts.permissions import Actor, can_manage_classroom
+from apps.accounts.permissions import (
+    Actor,
+    can_manage_classroom,
+    can_view_classroom,
+    can_view_pupils_of_classroom,
+)
 from apps.accounts.selectors import current_year
 from apps.qrlogin.models import QrLoginToken
 from apps.schools.models import Classroom, Enrolment, EnrolmentStatus, Guardianship
@@ -48,6 +53,41 @@ def classroom_managed_by(actor: Actor, classroom_id: int) -> Classroom | None:
     ):
         return None
     return classroom
+
+
+def classroom_visible_to(actor: Actor, classroom_id: int) -> Classroom | None:
+    """A class the actor may look at without managing it: a colleague's class of their school,
+    or a pupil's own class."""
+    classroom = Classroom.objects.select_related("school", "year").filter(pk=classroom_id).first()
+    if classroom is None or not can_view_classroom(
+        viewer=actor, classroom_id=classroom.pk, school_id=classroom.school_id
+    ):
+        return None
+    return classroom
+
+
+@dataclass(frozen=True)
+class ClassroomMembers:
+    teachers: list[User]
+    pupils: list[User]
+
+
+def classroom_members(actor: Actor, classroom: Classroom) -> ClassroomMembers:
+    """The class's teachers, and its pupils for those who may see them (two queries)."""
+    teachers = list(classroom.teachers.order_by("last_name", "first_name"))
+    pupils: list[User] = []
+    if can_view_pupils_of_classroom(
+        viewer=actor, classroom_id=classroom.pk, school_id=classroom.school_id
+    ):
+        pupils = [
+            enrolment.pupil
+            for enrolment in Enrolment.objects.filter(
+                classroom=classroom, status__in=CURRENT_ENROLMENT
+            )
+            .select_related("pupil")
+            .order_by("pupil__first_name", "pupil__last_name", "pupil__pk")
+        ]
+    return ClassroomMembers(teachers=teachers, pupils=pupils)
 
 
 @dataclass(frozen=True)

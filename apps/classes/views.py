@@ -32,7 +32,13 @@ from apps.accounts.models import User
 from apps.accounts.permissions import Actor, can_manage_account
 from apps.accounts.security import services as security
 from apps.accounts.selectors import actor_for, current_year
-from apps.classes.selectors import classroom_managed_by, classroom_roster, classrooms_managed_by
+from apps.classes.selectors import (
+    classroom_managed_by,
+    classroom_members,
+    classroom_roster,
+    classroom_visible_to,
+    classrooms_managed_by,
+)
 from apps.qrlogin.services import qr_token_revoke
 from apps.schools.models import Classroom
 from tenants.models import Commune
@@ -107,6 +113,9 @@ def _cards_pdf(
 @require_GET
 def classroom_list(request: HttpRequest) -> HttpResponse:
     actor = actor_for(_user(request))
+    if actor.is_pupil and actor.active and actor.class_ids:
+        # "Ma classe": a pupil has one class this year.
+        return redirect("classes:detail", classroom_id=min(actor.class_ids))
     if not (actor.is_school_staff or actor.is_commune_admin) or not actor.active:
         raise Http404
     return render(
@@ -120,7 +129,18 @@ def classroom_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def classroom_detail(request: HttpRequest, classroom_id: int) -> HttpResponse:
-    _actor, classroom = _classroom_or_404(request, classroom_id)
+    actor = actor_for(_user(request))
+    classroom = classroom_managed_by(actor, classroom_id)
+    if classroom is None:
+        # A colleague's class, or a pupil's own: who is in it, without the accounts.
+        visible = classroom_visible_to(actor, classroom_id)
+        if visible is None:
+            raise Http404
+        return render(
+            request,
+            "classes/overview.html",
+            {"classroom": visible, "members": classroom_members(actor, visible)},
+        )
     return render(
         request,
         "classes/detail.html",

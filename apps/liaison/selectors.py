@@ -133,3 +133,39 @@ def slips(note: LiaisonNote) -> QuerySet[NoteRecipient]:
         .select_related("child", "classroom")
         .order_by("classroom__name", "child__last_name", "child__first_name", "child_id")
     )
+
+
+def notes_to_sign_by_child(actor: Actor) -> dict[int, int]:
+    """For a guardian with parental authority: how many published notes that ask for a
+    signature wait for theirs, per child (one query). A note replaced by a correction no longer
+    waits: the correction does."""
+    if not actor.active or not actor.is_parent or not actor.authority_child_ids:
+        return {}
+    rows = (
+        NoteRecipient.objects.filter(
+            child_id__in=actor.authority_child_ids,
+            note__published_at__isnull=False,
+            note__acknowledgement_required=True,
+            note__corrections__isnull=True,
+        )
+        .exclude(
+            Exists(Acknowledgement.objects.filter(note=OuterRef("note"), child=OuterRef("child")))
+        )
+        .values("child_id")
+        .annotate(waiting=Count("pk"))
+        .values_list("child_id", "waiting")
+    )
+    return dict(rows)
+
+
+def notes_awaiting_signatures(actor: Actor, *, limit: int = 5) -> list[LiaisonNote]:
+    """The latest published notes of a member of staff that still miss signatures, each with
+    ``recipient_count`` and ``acknowledgement_count`` (one query)."""
+    notes = notes_written_for(actor).filter(
+        published_at__isnull=False, acknowledgement_required=True, corrections__isnull=True
+    )
+    return [
+        note
+        for note in notes.order_by("-published_at", "-id")[: limit * 4]
+        if note.acknowledgement_count < note.recipient_count
+    ][:limit]

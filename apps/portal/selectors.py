@@ -86,5 +86,9 @@ def commune_figures() -> CommuneFigures:
             for value, label in COMMUNE_PROFILES
             if by_profile.get(value)
         },
-        to_activate=User.objects.filter(_TO_ACTIVATE).count(),
+        to_activate=accounts_waiting_activation(),
     )
+
+
+def accounts_waiting_activation() -> int:
+    return User.objects.filter(_TO_ACTIVATE).count()

@@ -8,10 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
 
-from apps.accounts.models import Profile
+from apps.accounts.models import Profile, User
 from apps.accounts.permissions import can_administer_commune
+from apps.navigation.menus import ScopedLink, menu_for, scoped_links
+from apps.navigation.registry import todos_for
 from apps.portal.access import request_actor
 from apps.portal.selectors import (
     COMMUNE_PROFILES,
@@ -19,67 +20,72 @@ from apps.portal.selectors import (
     account_listing,
     commune_figures,
 )
+from apps.schools.models import Classroom
 from apps.schools.selectors import children_of, deployed_schools, own_classes, own_schools
 
 ACCOUNTS_PER_PAGE = 50
 
 
 @dataclass(frozen=True)
-class Tile:
-    """One tile of the pupil's home. ``url`` is None for a service that is not there yet."""
+class ClassCard:
+    """A class on the home page of someone who teaches it (or of its pupil), with the
+    services' pages for that class."""
 
-    key: str
-    label: str
-    url: str | None
-
-
-# The pupil's services, and the URL name each will have once its app exists: until then the
-# tile says "bientôt" and is not a link.
-PUPIL_SERVICES = [
-    ("cahier", "Cahier de textes", "homework:index"),
-    ("messagerie", "Messagerie", "messaging:index"),
-    ("blog", "Blog de la classe", "blog:index"),
-    ("fichiers", "Mes fichiers", "workspace:index"),
-]
+    classroom: Classroom
+    links: list[ScopedLink]
 
 
-def _url_or_none(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
-
-
-def pupil_tiles() -> list[Tile]:
-    return [Tile(key, label, _url_or_none(name)) for key, label, name in PUPIL_SERVICES]
+@dataclass(frozen=True)
+class ChildCard:
+    child: User
+    links: list[ScopedLink]
 
 
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return render(request, "tenant/home.html", {"schools": deployed_schools()})
     actor = request_actor(request)
+    services = [link for link in menu_for(request) if link.on_home]
+    todos = todos_for(actor)
     if actor.is_commune_admin:
         return render(
             request,
             "portal/home_admin.html",
-            {"figures": commune_figures(), "imports_url": _url_or_none("school_imports:index")},
+            {"figures": commune_figures(), "services": services, "todos": todos},
         )
     if actor.is_pupil:
         classes = list(own_classes(actor))
         return render(
             request,
             "portal/home_pupil.html",
-            {"tiles": pupil_tiles(), "classroom": classes[0] if classes else None},
+            {"tiles": services, "classroom": classes[0] if classes else None, "todos": todos},
         )
     if actor.is_parent:
-        return render(request, "portal/home_parent.html", {"children": children_of(actor)})
+        children = [
+            ChildCard(child=child, links=scoped_links(request, child_id=child.pk))
+            for child in children_of(actor)
+        ]
+        return render(
+            request,
+            "portal/home_parent.html",
+            {"children": children, "todos": todos, "services": services},
+        )
+    taught = actor.taught_class_ids
+    classes = [
+        ClassCard(classroom=classroom, links=scoped_links(request, classroom_id=classroom.pk))
+        for classroom in own_classes(actor)
+        if classroom.pk in taught
+    ]
     return render(
         request,
         "portal/home_staff.html",
         {
-            "classes": list(own_classes(actor)) if actor.profile == Profile.TEACHER else [],
+            "classes": classes,
             "schools": own_schools(actor),
             "is_teacher": actor.profile == Profile.TEACHER,
+            "is_director": actor.profile == Profile.DIRECTOR,
+            "todos": todos,
+            "services": services,
         },
     )
 

@@ -43,15 +43,39 @@ def test_the_commune_administrator_lists_every_class(world, login_as):
     assert ">A1<" in body and ">A2<" in body and ">B1<" in body
 
 
-@pytest.mark.parametrize("who", ["pupil", "parent"])
-def test_families_have_no_class_pages(world, login_as, who):
+def test_a_pupil_sees_who_is_in_their_class_and_nothing_of_the_accounts(world, login_as):
     pupil = world.pupils["A1"][0]
-    user = pupil if who == "pupil" else world.parents[pupil.pk]
+    client = login_as(pupil)
 
-    client = login_as(user)
+    assert client.get("/classes/")["Location"] == f"/classes/{world.a1.pk}/"
+    page = client.get(f"/classes/{world.a1.pk}/").content.decode()
+    assert "Ma classe : A1" in page
+    for classmate in world.pupils["A1"]:
+        assert f"{classmate.first_name} {classmate.last_name[:1]}." in page
+    assert "Nouveau code" not in page and "cartes" not in page
+    assert client.get(f"/classes/{world.a2.pk}/").status_code == 404
+
+
+def test_a_parent_has_no_class_list_and_sees_only_the_teachers_of_a_childs_class(
+    world, login_as
+):
+    pupil = world.pupils["A1"][0]
+    client = login_as(world.parents[pupil.pk])
 
     assert client.get("/classes/").status_code == 404
-    assert client.get(f"/classes/{world.a1.pk}/").status_code == 404
+    page = client.get(f"/classes/{world.a1.pk}/").content.decode()
+    assert world["t1"].last_name in page
+    assert 'id="eleves"' not in page  # no list of the class's pupils for parents
+    assert client.get(f"/classes/{world.a2.pk}/").status_code == 404
+
+
+def test_a_teacher_sees_a_colleagues_class_of_their_school_without_its_accounts(
+    world, login_as
+):
+    page = login_as(world["t1"]).get(f"/classes/{world.a2.pk}/").content.decode()
+
+    assert "A2" in page and world["t2"].last_name in page
+    assert "Nouveau code" not in page and "cartes" not in page
 
 
 def test_an_anonymous_visitor_is_sent_to_the_login_page(world, tenant_client):
@@ -83,7 +107,7 @@ def test_the_class_page_shows_pupils_statuses_and_guardians(world, login_as):
 def test_a_class_out_of_reach_and_a_missing_class_get_the_same_404(world, login_as):
     client = login_as(world["t1"])
 
-    forbidden = client.get(f"/classes/{world.a2.pk}/")
+    forbidden = client.get(f"/classes/{world.b1.pk}/")  # another school's
     missing = client.get("/classes/987654/")
 
     assert forbidden.status_code == missing.status_code == 404

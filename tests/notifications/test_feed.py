@@ -114,9 +114,10 @@ def test_the_page_header_carries_the_badge_with_an_accessible_name(bordeaux, as_
     header = _header(as_user(bordeaux, "par1").get("/"))
 
     assert '<a class="notifications-badge" href="/notifications/">' in header
-    # Read aloud: "Notifications, 2 non lues"; seen: "Notifications 2".
+    # Read aloud: "Notifications, 2 non lues"; seen: "Notifications 2" (the bell and the count
+    # on a phone).
     assert (
-        'Notifications<span class="visually-hidden">,</span> <span class="badge">2</span>'
+        'Notifications</span><span class="visually-hidden">,</span> <span class="badge">2</span>'
         '<span class="visually-hidden"> non lues</span></a>'
     ) in header
 
@@ -124,7 +125,7 @@ def test_the_page_header_carries_the_badge_with_an_accessible_name(bordeaux, as_
 def test_the_badge_says_nothing_more_when_all_is_read_and_caps_its_count(bordeaux, as_user):
     client = as_user(bordeaux, "par1")
     assert 'class="badge"' not in _header(client.get("/"))
-    assert "Notifications</a>" in _header(client.get("/"))
+    assert "Notifications</span></a>" in _header(client.get("/"))
     with schema_context("bordeaux"):
         Notification.objects.bulk_create(
             Notification(recipient=bordeaux["par1"], kind=Kind.HOMEWORK, title="T", url="/")
@@ -149,7 +150,8 @@ def test_no_badge_for_anonymous_visitors_nor_on_the_base_domain(tenant_client, b
         profile=Profile.COORDINATOR,
     )
 
-    page = base_login(coordinator).get("/")
+    page = base_login(coordinator).get("/", follow=True)
 
+    assert page.redirect_chain == [("/coordination/", 302)]
     assert page.status_code == 200 and "Claire" in page.content.decode()
     assert "notifications-badge" not in page.content.decode()

@@ -1,0 +1,32 @@
+"""Hosts and absolute URLs of the groupement and its communes, built in one place.
+
+Inside a request, links to another host keep the scheme and port the visitor used (the
+``Host`` header's port, not the server's socket, so that a proxy on 443 in front of a worker on
+8000 yields no ``:8000``); outside one (commands, e-mails, tasks) they follow
+``ENT_URL_SCHEME`` and ``ENT_URL_PORT``.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+
+
+def groupement_host() -> str:
+    return settings.ENT_BASE_DOMAIN
+
+
+def commune_host(slug: str) -> str:
+    return f"{slug}.{settings.ENT_BASE_DOMAIN}"
+
+
+def absolute_url(host: str, path: str = "/", request: HttpRequest | None = None) -> str:
+    if request is not None:
+        scheme = request.scheme
+        _name, colon, port = request.get_host().rpartition(":")
+        # An IPv6 literal without a port ("[::1]") has colons but no port after "]".
+        port = port if colon and port.isdigit() else ""
+    else:
+        scheme = settings.ENT_URL_SCHEME
+        port = settings.ENT_URL_PORT
+    return f"{scheme}://{host}{':' + port if port else ''}{path}"
