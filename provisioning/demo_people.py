@@ -193,8 +193,11 @@ def seed_demo(
     *,
     communes: Iterable[Commune] | None = None,
     on_progress: Callable[[CommuneSeed], None] | None = None,
+    named_in: str = DEMO_COMMUNE,
 ) -> DemoResult:
-    """Seed every commune given (all of them by default) and the coordinator account."""
+    """Seed every commune given (all of them by default) and the coordinator account. The
+    named accounts go to the commune ``named_in`` (Bordeaux; tests that serve pages from
+    another thread seed a throw-away commune instead)."""
     _check_demo_password()
     chosen = sorted(
         communes if communes is not None else Commune.objects.all(), key=lambda c: c.insee_code
@@ -202,8 +205,8 @@ def seed_demo(
     result = DemoResult()
     for index, commune in enumerate(chosen):
         with schema_context(commune.schema_name):
-            seeded = _seed_commune(commune, index)
-            if commune.slug == DEMO_COMMUNE:
+            seeded = _seed_commune(commune, index, named=commune.slug == named_in)
+            if commune.slug == named_in:
                 result.logins.extend(_commune_logins(commune))
         result.communes.append(seeded)
         if on_progress is not None:
@@ -274,7 +277,7 @@ class _Usernames:
 
 
 @transaction.atomic
-def _seed_commune(commune: Commune, index: int) -> CommuneSeed:
+def _seed_commune(commune: Commune, index: int, *, named: bool) -> CommuneSeed:
     elementaire_uai = demo_uai(index, 2)
     if School.objects.filter(uai=elementaire_uai).exists():
         _ensure_named_devices()
@@ -283,7 +286,6 @@ def _seed_commune(commune: Commune, index: int) -> CommuneSeed:
     now = timezone.now()
     year = _current_year()
     usernames = _Usernames()
-    named = commune.slug == DEMO_COMMUNE
     maternelle_status, elementaire_status = (
         DEPLOYMENT_PATTERNS[0] if named else DEPLOYMENT_PATTERNS[index % len(DEPLOYMENT_PATTERNS)]
     )

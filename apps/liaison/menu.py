@@ -52,13 +52,13 @@ def signatures_missing(actor: Actor) -> list[ToDo]:
     return [
         ToDo(
             text=(
-                f"« {note.title} » : {note.acknowledgement_count} signature"
-                f"{'s' if note.acknowledgement_count > 1 else ''} sur {note.recipient_count}"
+                f"« {item.note.title} » : {item.signed} signature"
+                f"{'s' if item.signed > 1 else ''} sur {item.recipients}"
             ),
-            url=reverse("liaison:status", kwargs={"note_id": note.pk}),
-            count=note.recipient_count - note.acknowledgement_count,
+            url=reverse("liaison:status", kwargs={"note_id": item.note.pk}),
+            count=item.recipients - item.signed,
         )
-        for note in notes_awaiting_signatures(actor)
+        for item in notes_awaiting_signatures(actor)
     ]
 
 

@@ -158,14 +158,25 @@ def notes_to_sign_by_child(actor: Actor) -> dict[int, int]:
     return dict(rows)
 
 
-def notes_awaiting_signatures(actor: Actor, *, limit: int = 5) -> list[LiaisonNote]:
-    """The latest published notes of a member of staff that still miss signatures, each with
-    ``recipient_count`` and ``acknowledgement_count`` (one query)."""
+@dataclass(frozen=True)
+class AwaitingSignatures:
+    note: LiaisonNote
+    recipients: int
+    signed: int
+
+
+def notes_awaiting_signatures(actor: Actor, *, limit: int = 5) -> list[AwaitingSignatures]:
+    """The latest published notes of a member of staff that still miss signatures, with their
+    counts (one query)."""
     notes = notes_written_for(actor).filter(
         published_at__isnull=False, acknowledgement_required=True, corrections__isnull=True
     )
-    return [
-        note
+    counted = (
+        AwaitingSignatures(
+            note=note,
+            recipients=getattr(note, "recipient_count", 0),
+            signed=getattr(note, "acknowledgement_count", 0),
+        )
         for note in notes.order_by("-published_at", "-id")[: limit * 4]
-        if note.acknowledgement_count < note.recipient_count
-    ][:limit]
+    )
+    return [item for item in counted if item.signed < item.recipients][:limit]

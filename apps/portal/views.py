@@ -71,7 +71,7 @@ def home(request: HttpRequest) -> HttpResponse:
             {"children": children, "todos": todos, "services": services},
         )
     taught = actor.taught_class_ids
-    classes = [
+    cards = [
         ClassCard(classroom=classroom, links=scoped_links(request, classroom_id=classroom.pk))
         for classroom in own_classes(actor)
         if classroom.pk in taught
@@ -80,7 +80,7 @@ def home(request: HttpRequest) -> HttpResponse:
         request,
         "portal/home_staff.html",
         {
-            "classes": classes,
+            "classes": cards,
             "schools": own_schools(actor),
             "is_teacher": actor.profile == Profile.TEACHER,
             "is_director": actor.profile == Profile.DIRECTOR,
