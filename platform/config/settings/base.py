@@ -136,6 +136,8 @@ TEMPLATES = [
                 "tenants.context_processors.commune",
                 "apps.navigation.menus.menu",
             ],
+            # French formatting filters (|date_longue, |euros...) in every template.
+            "builtins": ["apps.french.filters"],
         },
     }
 ]
