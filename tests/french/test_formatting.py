@@ -34,3 +34,13 @@ def test_filters_are_builtins_in_every_template():
     template = engines["django"].from_string("{{ d|date_longue }} {{ a|euros }} {{ n|ordinal }}")
     text = template.render({"d": dt.date(2026, 12, 1), "a": Decimal("4500"), "n": 2})
     assert text == "mardi 1er décembre 2026 4\u202f500,00\u00a0€ 2e"
+
+
+def test_django_date_filter_is_french_and_no_locale_middleware():
+    from django.conf import settings
+    from django.template import engines
+
+    assert "django.middleware.locale.LocaleMiddleware" not in settings.MIDDLEWARE
+    assert [code for code, _ in settings.LANGUAGES] == ["fr"]
+    template = engines["django"].from_string('{{ d|date:"j F Y" }}')
+    assert template.render({"d": dt.date(2026, 11, 30)}) == "30 novembre 2026"
