@@ -45,6 +45,7 @@ ACTION_LABELS: dict[str, str] = {
     "billing.usage_month_issued": "Factures à l'usage émises pour un mois",
     "billing.shared_cost_created": "Coût partagé créé",
     "billing.shared_cost_split": "Coût partagé réparti entre les communes",
+    "cards.exported": "Cartes de connexion exportées",
 }
 
 

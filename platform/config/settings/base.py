@@ -111,7 +111,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -136,6 +135,8 @@ TEMPLATES = [
                 "tenants.context_processors.commune",
                 "apps.navigation.menus.menu",
             ],
+            # French formatting filters (|date_longue, |euros...) in every template.
+            "builtins": ["apps.french.filters"],
         },
     }
 ]
@@ -267,8 +268,9 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français"), ("en", "English")]
+# French only, whatever the browser asks: no LocaleMiddleware, so Django's own |date is French too.
+LANGUAGE_CODE = "fr-fr"
+LANGUAGES = [("fr", "Français")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"
 USE_I18N = True

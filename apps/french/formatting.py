@@ -1,0 +1,72 @@
+"""French dates, ordinals and amounts, independent of the browser's language.
+
+Written by hand rather than through Django's locale machinery so a PDF, a CSV
+or a Celery task prints the same text as a page, whatever language is active.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import ROUND_HALF_UP, Decimal
+
+NNBSP = "\u202f"  # narrow no-break space: French thousands separator
+NBSP = "\u00a0"  # no-break space: before the euro sign
+
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+def ordinal(n: int) -> str:
+    """1 -> "1er", 2 -> "2e" (French typography)."""
+    return f"{n}er" if n == 1 else f"{n}e"
+
+
+def jour_mois(d: dt.date) -> str:
+    """ "1er décembre"."""
+    return f"{ordinal(d.day) if d.day == 1 else d.day} {MONTHS[d.month - 1]}"
+
+
+def date_courte(d: dt.date) -> str:
+    """ "1er décembre 2026"."""
+    return f"{jour_mois(d)} {d.year}"
+
+
+def date_longue(d: dt.date) -> str:
+    """ "lundi 1er décembre 2026"."""
+    return f"{WEEKDAYS[d.weekday()]} {date_courte(d)}"
+
+
+def month(d: dt.date) -> str:
+    """ "décembre 2026"."""
+    return f"{MONTHS[d.month - 1]} {d.year}"
+
+
+def datetime_fr(moment: dt.datetime) -> str:
+    """ "1er décembre 2026 à 14 h 05"."""
+    return f"{date_courte(moment)} à {moment.hour} h {moment.minute:02d}"
+
+
+def euros(amount: Decimal | int | float | str) -> str:
+    """Decimal("-4500") -> "-4 500,00 €" with U+202F thousands, U+00A0 before €."""
+    value = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    sign = "-" if value < 0 else ""
+    units, cents = f"{abs(value):.2f}".split(".")
+    groups: list[str] = []
+    while len(units) > 3:
+        groups.insert(0, units[-3:])
+        units = units[:-3]
+    groups.insert(0, units)
+    return f"{sign}{NNBSP.join(groups)},{cents}{NBSP}€"

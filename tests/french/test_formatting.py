@@ -1,0 +1,46 @@
+import datetime as dt
+from decimal import Decimal
+
+from apps.french import formatting as f
+
+
+def test_first_of_month_is_premier():
+    assert f.jour_mois(dt.date(2026, 12, 1)) == "1er décembre"
+    assert f.date_longue(dt.date(2026, 12, 1)) == "mardi 1er décembre 2026"
+    assert f.jour_mois(dt.date(2026, 12, 2)) == "2 décembre"
+
+
+def test_ordinal():
+    assert f.ordinal(1) == "1er"
+    assert f.ordinal(2) == "2e"
+
+
+def test_month_and_datetime():
+    assert f.month(dt.date(2026, 8, 3)) == "août 2026"
+    moment = dt.datetime(2026, 12, 1, 14, 5, tzinfo=dt.UTC)
+    assert f.datetime_fr(moment) == "1er décembre 2026 à 14 h 05"
+
+
+def test_euros():
+    assert f.euros(Decimal("4500")) == "4\u202f500,00\u00a0€"
+    assert f.euros(Decimal("-1234567.5")) == "-1\u202f234\u202f567,50\u00a0€"
+    assert f.euros(0) == "0,00\u00a0€"
+    assert f.euros(Decimal("999.999")) == "1\u202f000,00\u00a0€"
+
+
+def test_filters_are_builtins_in_every_template():
+    from django.template import engines
+
+    template = engines["django"].from_string("{{ d|date_longue }} {{ a|euros }} {{ n|ordinal }}")
+    text = template.render({"d": dt.date(2026, 12, 1), "a": Decimal("4500"), "n": 2})
+    assert text == "mardi 1er décembre 2026 4\u202f500,00\u00a0€ 2e"
+
+
+def test_django_date_filter_is_french_and_no_locale_middleware():
+    from django.conf import settings
+    from django.template import engines
+
+    assert "django.middleware.locale.LocaleMiddleware" not in settings.MIDDLEWARE
+    assert [code for code, _ in settings.LANGUAGES] == ["fr"]
+    template = engines["django"].from_string('{{ d|date:"j F Y" }}')
+    assert template.render({"d": dt.date(2026, 11, 30)}) == "30 novembre 2026"
