@@ -63,6 +63,19 @@ die() { printf 'dev-env: error: %s\n' "$*" >&2; exit 1; }
 
 is_root() { [[ $(id -u) -eq 0 ]]; }
 
+# logged NAME CMD...: run CMD with its output in .var/logs/NAME.log, so that a person sees the
+# steps and not hundreds of lines of migrations; on failure the end of the log is shown.
+logged() {
+    local name=$1 log
+    shift
+    mkdir -p "$VAR/logs"
+    log=$VAR/logs/$name.log
+    if ! "$@" >"$log" 2>&1; then
+        tail -n 30 "$log" >&2
+        die "$name failed (full log: ${log#"$ROOT"/})"
+    fi
+}
+
 # Print KEY='value' as an export line that any POSIX shell can eval, on fd 3 (the real stdout of the
 # env commands, whose other output is sent to stderr).
 emit_export() {
@@ -117,9 +130,8 @@ ensure_venv() {
         rm -f "$stamp"
     fi
     if [[ ! -f $stamp || pyproject.toml -nt $stamp ]]; then
-        info "installing the project into .venv (pip install -e '.[dev]')"
-        "$VENV/bin/python" -m pip install --disable-pip-version-check -q -e '.[dev]' >&2 ||
-            die "pip install -e '.[dev]' failed"
+        info "installing the project into .venv (pip install -e '.[dev]'; a few minutes the first time, log in .var/logs/pip.log)"
+        logged pip "$VENV/bin/python" -m pip install --disable-pip-version-check -e '.[dev]'
         touch "$stamp"
     fi
 }
@@ -379,13 +391,12 @@ cmd_run() {
         info "REDIS_URL is not set: background tasks run in-process"
     fi
 
-    info "migrate_schemas"
-    "$VENV/bin/python" manage.py migrate_schemas --noinput || die "manage.py migrate_schemas failed"
-    info "seed_groupement $seed"
-    "$VENV/bin/python" manage.py seed_groupement "$seed" || die "manage.py seed_groupement failed"
-    info "seed_demo (demo schools, classes and people; logins in .var/demo-logins.txt)"
-    "$VENV/bin/python" manage.py seed_demo --logins-file "$VAR/demo-logins.txt" ||
-        die "manage.py seed_demo failed"
+    info "1/3 database schemas (migrate_schemas; log in .var/logs/migrate.log)"
+    logged migrate "$VENV/bin/python" manage.py migrate_schemas --noinput
+    info "2/3 the groupement and its communes ($seed; log in .var/logs/seed.log)"
+    logged seed "$VENV/bin/python" manage.py seed_groupement "$seed"
+    info "3/3 demo schools, classes and people (log in .var/logs/seed-demo.log)"
+    logged seed-demo "$VENV/bin/python" manage.py seed_demo --logins-file "$VAR/demo-logins.txt"
     urls=$("$VENV/bin/python" manage.py list_communes --urls) || {
         warn "manage.py list_communes --urls failed; commune URLs not listed"
         urls=
