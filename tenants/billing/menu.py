@@ -32,6 +32,15 @@ ENTRIES = [
         summary="Les prix unitaires et leurs révisions.",
     ),
     MenuEntry(
+        key="billing_profiles",
+        label="Communes facturées",
+        url_name="billing:profiles",
+        profiles=COORDINATORS,
+        host=Host.GROUPEMENT,
+        order=35,
+        summary="Le SIRET, l'adresse, le tarif d'hébergement et l'imputation de chaque commune.",
+    ),
+    MenuEntry(
         key="billing_orders",
         label="Bons de commande",
         url_name="billing:orders",

@@ -12,7 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import Profile, User
+from apps.french.formatting import date_courte
 from tenants.billing.models import (
+    CommuneBillingProfile,
     Contract,
     ContractStatus,
     Invoice,
@@ -22,6 +24,7 @@ from tenants.billing.models import (
     InvoiceStatus,
     PriceLine,
     PriceRevision,
+    PriceUnit,
     PurchaseOrder,
     PurchaseOrderLine,
     PurchaseOrderStatus,
@@ -59,6 +62,53 @@ def contract_end_notice(*, contract: Contract, letter_date: datetime.date) -> Co
     return contract
 
 
+@dataclass(frozen=True)
+class ContractSpec:
+    holder: str
+    reference: str
+    notified_on: datetime.date
+    duration_months: int
+    notice_months: int
+
+
+@transaction.atomic
+def contract_create(*, spec: ContractSpec) -> Contract:
+    """Record a newly notified contract.
+
+    The groupement runs on one contract at a time: a new one may only start once the
+    running one ends (its natural end, or the end its notice fixed), so that every order
+    and invoice date falls under exactly one contract.
+    """
+    reference = spec.reference.strip()
+    if Contract.objects.filter(reference__iexact=reference).exists():
+        raise BillingError(f"Un marché de référence {reference} est déjà enregistré.")
+    if spec.notice_months > spec.duration_months:
+        raise BillingError("Le préavis ne peut pas dépasser la durée du marché.")
+    # Locked so that two coordinators recording a contract at once cannot both pass the check.
+    running = list(
+        Contract.objects.select_for_update().exclude(status=ContractStatus.ENDED)
+    )
+    for other in running:
+        if other.notified_on <= spec.notified_on < other.end_date or (
+            spec.notified_on <= other.notified_on
+            < add_months(spec.notified_on, spec.duration_months)
+        ):
+            raise BillingError(
+                f"Le marché {other.reference} court jusqu'au {date_courte(other.end_date)} : "
+                "un nouveau marché ne peut être notifié qu'à partir de cette date."
+            )
+    contract = Contract(
+        holder=spec.holder.strip(),
+        reference=reference,
+        notified_on=spec.notified_on,
+        duration_months=spec.duration_months,
+        notice_months=spec.notice_months,
+    )
+    contract.full_clean()
+    contract.save()
+    return contract
+
+
 # --- Prices ----------------------------------------------------------------------------------
 
 
@@ -75,6 +125,37 @@ def price_revision_create(
     revision.full_clean()
     revision.save()
     return revision
+
+
+@dataclass(frozen=True)
+class PriceLineSpec:
+    code: str
+    label: str
+    unit: str
+    unit_price_ht: Decimal
+    vat_rate: Decimal
+    valid_from: datetime.date
+
+
+@transaction.atomic
+def price_line_create(*, spec: PriceLineSpec) -> PriceLine:
+    """A new line of the price schedule with its first price: a line without a price could
+    be chosen on an order and then not be invoiced."""
+    code = spec.code.strip().upper()
+    if PriceLine.objects.filter(code__iexact=code).exists():
+        raise BillingError(f"La ligne {code} existe déjà dans le bordereau.")
+    if spec.unit not in PriceUnit.values:
+        raise BillingError("Unité inconnue.")
+    line = PriceLine(code=code, label=spec.label.strip(), unit=spec.unit)
+    line.full_clean()
+    line.save()
+    price_revision_create(
+        price_line=line,
+        unit_price_ht=spec.unit_price_ht,
+        vat_rate=spec.vat_rate,
+        valid_from=spec.valid_from,
+    )
+    return line
 
 
 def price_in_force(*, price_line: PriceLine, on: datetime.date) -> PriceRevision:
@@ -385,3 +466,40 @@ def invoice_cancel(*, invoice: Invoice, issued_on: datetime.date, reason: str) -
         status=SharedCostStatus.INVOICED, shares__invoice_lines__invoice=invoice
     ).update(status=SharedCostStatus.SPLIT)
     return credit_note
+
+
+# --- Communes' billing data ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BillingProfileSpec:
+    siret: str
+    billing_address: str
+    chorus_service_code: str
+    hosting_price_line: PriceLine | None
+    hosting_rubrique: str
+    hosting_nature: str
+
+
+@transaction.atomic
+def billing_profile_save(*, commune: Commune, spec: BillingProfileSpec) -> CommuneBillingProfile:
+    """Create or update what Chorus Pro needs to route a commune's invoices. Issued invoices
+    keep the data they were issued with: only the next ones use the new values."""
+    line = spec.hosting_price_line
+    if line is not None and line.unit not in (PriceUnit.CLASS_MONTH, PriceUnit.SCHOOL_MONTH):
+        raise BillingError(
+            "Le tarif d'hébergement doit être facturé par classe ou par école et par mois."
+        )
+    profile = (
+        CommuneBillingProfile.objects.select_for_update().filter(commune=commune).first()
+        or CommuneBillingProfile(commune=commune)
+    )
+    profile.siret = spec.siret.replace(" ", "")
+    profile.billing_address = spec.billing_address.strip()
+    profile.chorus_service_code = spec.chorus_service_code.strip()
+    profile.hosting_price_line = line
+    profile.hosting_rubrique = spec.hosting_rubrique
+    profile.hosting_nature = spec.hosting_nature
+    profile.full_clean()
+    profile.save()
+    return profile

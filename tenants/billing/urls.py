@@ -2,15 +2,19 @@
 
 from django.urls import path
 
-from tenants.billing import usage_views, views
+from tenants.billing import setup_views, usage_views, views
 
 app_name = "billing"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("marche/", views.contract_timeline, name="contract_timeline"),
+    path("marche/nouveau/", setup_views.contract_create, name="contract_create"),
     path("marche/<int:contract_id>/resiliation/", views.contract_notice, name="contract_notice"),
     path("bordereau/", views.price_schedule, name="price_schedule"),
+    path("bordereau/nouvelle-ligne/", setup_views.price_line_create, name="price_line_create"),
+    path("communes/", setup_views.billing_profiles, name="profiles"),
+    path("communes/<int:commune_id>/", setup_views.billing_profile_edit, name="profile_edit"),
     path("bons-de-commande/", views.order_list, name="orders"),
     path("bons-de-commande/nouveau/", views.order_create, name="order_create"),
     path("bons-de-commande/<int:order_id>/", views.order_detail, name="order_detail"),

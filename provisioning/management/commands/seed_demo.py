@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from provisioning.demo_billing import seed_billing_demo
 from provisioning.demo_people import CommuneSeed, DemoError, seed_demo, write_logins_file
 from tenants.models import Commune
 
@@ -67,6 +68,15 @@ class Command(BaseCommand):
             f"parents, {sum(c.staff for c in created)} personnels), "
             f"{len(result.communes) - len(created)} déjà prête(s)."
         )
+        if not options["communes"]:
+            # The groupement's billing concerns every commune: seeded with the whole demo only.
+            billing = seed_billing_demo()
+            self.stdout.write(
+                f"Facturation : marché {'créé' if billing.contract_created else 'déjà là'}, "
+                f"{billing.price_lines_created} ligne(s) de prix, "
+                f"{billing.profiles_created} commune(s) renseignée(s), "
+                f"{billing.snapshots_recorded} relevé(s) de classes."
+            )
         if options["logins_file"]:
             write_logins_file(options["logins_file"], result.logins)
             self.stdout.write(f"Identifiants de démonstration : {options['logins_file']}")

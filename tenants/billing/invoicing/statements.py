@@ -400,7 +400,7 @@ def _outcome(
     if profile is None:
         return refused(
             "aucune donnée de facturation (SIRET, adresse, tarif d'hébergement) ; "
-            "renseignez-les avant de facturer."
+            "renseignez-les dans « Communes facturées » avant de facturer."
         )
     price_line = profile.hosting_price_line
     if price_line is None:
