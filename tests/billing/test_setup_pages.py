@@ -61,7 +61,9 @@ def test_the_coordinator_records_a_contract_from_the_contract_page(
     assert contract.natural_end_date == datetime.date(2030, 7, 1)
     assert AuditEvent.objects.filter(action="billing.contract_create").count() == 1
     page = _text(client.get(response["Location"]))
-    assert "Marché 2026-ENT-07 enregistré : il court du 1er juillet 2026 au 1er juillet 2030." in page
+    assert (
+        "Marché 2026-ENT-07 enregistré : il court du 1er juillet 2026 au 1er juillet 2030." in page
+    )
 
 
 def test_a_second_contract_overlapping_the_running_one_is_refused_and_nothing_changes(
@@ -73,8 +75,9 @@ def test_a_second_contract_overlapping_the_running_one_is_refused_and_nothing_ch
 
     overlapping = {**CONTRACT, "reference": "2027-ENT-01", "notified_on": "2027-01-15"}
     response = client.post("/facturation/marche/nouveau/", overlapping)
-    duplicate = client.post("/facturation/marche/nouveau/", {**CONTRACT, "notified_on": "2031-01-01"})
-    bad_date = client.post("/facturation/marche/nouveau/", {**CONTRACT, "notified_on": "32/13/2026"})
+    new = "/facturation/marche/nouveau/"
+    duplicate = client.post(new, {**CONTRACT, "notified_on": "2031-01-01"})
+    bad_date = client.post(new, {**CONTRACT, "notified_on": "32/13/2026"})
 
     assert response.status_code == 400
     assert "court jusqu'au 1er juillet 2030" in _text(response)
@@ -209,9 +212,7 @@ def test_the_demo_seed_makes_billing_usable_and_is_idempotent(db: None) -> None:
         profile.full_clean()
     # Every month of the school year so far has a class count, so that November can be billed.
     bordeaux = Commune.objects.get(slug="bordeaux")
-    dates = set(
-        ClassCountSnapshot.objects.filter(commune=bordeaux).values_list("date", flat=True)
-    )
+    dates = set(ClassCountSnapshot.objects.filter(commune=bordeaux).values_list("date", flat=True))
     assert {datetime.date(2026, m, 1) for m in (9, 10, 11, 12)} | {today} <= dates
 
 
