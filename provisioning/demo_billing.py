@@ -12,8 +12,16 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from apps.accounts.models import Profile, User
 from tenants.billing import services
-from tenants.billing.models import CommuneBillingProfile, Contract, PriceLine, PriceUnit
+from tenants.billing.models import (
+    CommuneBillingProfile,
+    Contract,
+    Invoice,
+    PriceLine,
+    PriceUnit,
+    PurchaseOrder,
+)
 from tenants.billing.validators import luhn_is_valid
 from tenants.models import Commune
 from tenants.usage import services as usage
@@ -50,6 +58,7 @@ class BillingDemo:
     price_lines_created: int
     profiles_created: int
     snapshots_recorded: int
+    invoice_number: str | None
 
 
 def school_year_start(today: datetime.date) -> datetime.date:
@@ -117,6 +126,7 @@ def seed_billing_demo(*, today: datetime.date | None = None) -> BillingDemo:
         price_lines_created=lines_created,
         profiles_created=profiles_created,
         snapshots_recorded=_class_counts(communes, start=start, today=day),
+        invoice_number=_first_invoice(communes, today=day),
     )
 
 
@@ -135,3 +145,43 @@ def _class_counts(communes: list[Commune], *, start: datetime.date, today: datet
                 recorded += 1
             month = (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
     return recorded
+
+
+def _first_invoice(communes: list[Commune], *, today: datetime.date) -> str | None:
+    """One order followed to its invoice (deployment and two training days for the first
+    commune), so that the demo shows an issued invoice and its PDF. Only in a groupement that
+    has no order yet, and only once the coordinator, who issues orders, exists."""
+    coordinator = User.objects.filter(profile=Profile.COORDINATOR, is_active=True).first()
+    if coordinator is None or not communes or PurchaseOrder.objects.exists():
+        return None
+    if Invoice.objects.exists():
+        return None
+    commune = next((c for c in communes if c.slug == "bordeaux"), communes[0])
+    order = services.purchase_order_create(
+        commune=commune,
+        lines=[
+            services.OrderLineSpec(
+                price_line=PriceLine.objects.get(code="DEPLOI"),
+                quantity=Decimal("1"),
+                rubrique="213",
+                nature="611",
+            ),
+            services.OrderLineSpec(
+                price_line=PriceLine.objects.get(code="FORM-JOUR"),
+                quantity=Decimal("2"),
+                rubrique="213",
+                nature="6184",
+            ),
+        ],
+    )
+    services.purchase_order_issue(order=order, issued_by=coordinator)
+    services.purchase_order_deliver(order=order)
+    this_month = today.replace(day=1)
+    last_month_end = this_month - datetime.timedelta(days=1)
+    invoice = services.invoice_create_from_order(
+        order=order,
+        period_start=last_month_end.replace(day=1),
+        period_end=last_month_end,
+        issued_on=this_month,
+    )
+    return invoice.number

@@ -19,6 +19,7 @@ from provisioning.demo_billing import demo_siret, seed_billing_demo
 from tenants.billing.models import (
     CommuneBillingProfile,
     Contract,
+    Invoice,
     PriceLine,
     PriceRevision,
     PriceUnit,
@@ -196,7 +197,7 @@ def test_commune_hosts_and_commune_accounts_have_no_set_up_pages(
         assert client.get(path).status_code in (302, 403, 404), path
 
 
-def test_the_demo_seed_makes_billing_usable_and_is_idempotent(db: None) -> None:
+def test_the_demo_seed_makes_billing_usable_and_is_idempotent(coordinator: User) -> None:
     use_public_schema()
     today = datetime.date(2026, 12, 2)
     first = seed_billing_demo(today=today)
@@ -205,6 +206,11 @@ def test_the_demo_seed_makes_billing_usable_and_is_idempotent(db: None) -> None:
     assert first.contract_created and not second.contract_created
     assert first.price_lines_created == 5 and second.price_lines_created == 0
     assert second.profiles_created == 0
+    assert first.invoice_number is not None and second.invoice_number is None
+    invoice = Invoice.objects.get(number=first.invoice_number)
+    assert invoice.commune.slug == "bordeaux"
+    assert invoice.total_ttc == Decimal("3000.00")  # (1 200 + 2 × 650) HT, TVA 20 %
+    assert invoice.period_start == datetime.date(2026, 11, 1)
     communes = Commune.objects.filter(billing_profile__isnull=False)
     assert communes.count() == first.profiles_created > 0
     for profile in CommuneBillingProfile.objects.all():

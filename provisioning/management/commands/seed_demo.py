@@ -75,7 +75,8 @@ class Command(BaseCommand):
                 f"Facturation : marché {'créé' if billing.contract_created else 'déjà là'}, "
                 f"{billing.price_lines_created} ligne(s) de prix, "
                 f"{billing.profiles_created} commune(s) renseignée(s), "
-                f"{billing.snapshots_recorded} relevé(s) de classes."
+                f"{billing.snapshots_recorded} relevé(s) de classes"
+                + (f", facture {billing.invoice_number} émise." if billing.invoice_number else ".")
             )
         if options["logins_file"]:
             write_logins_file(options["logins_file"], result.logins)
