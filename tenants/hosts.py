@@ -9,6 +9,7 @@ Inside a request, links to another host keep the scheme and port the visitor use
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
 
 
@@ -21,12 +22,16 @@ def commune_host(slug: str) -> str:
 
 
 def absolute_url(host: str, path: str = "/", request: HttpRequest | None = None) -> str:
+    scheme, port = settings.ENT_URL_SCHEME, settings.ENT_URL_PORT
     if request is not None:
         scheme = request.scheme
-        _name, colon, port = request.get_host().rpartition(":")
-        # An IPv6 literal without a port ("[::1]") has colons but no port after "]".
-        port = port if colon and port.isdigit() else ""
-    else:
-        scheme = settings.ENT_URL_SCHEME
-        port = settings.ENT_URL_PORT
+        try:
+            _name, colon, port = request.get_host().rpartition(":")
+        except DisallowedHost:
+            # The answer to a request for an unknown host (a bare IP address, say) still
+            # links to the groupement: with the configured port, not the unknown host's.
+            port = settings.ENT_URL_PORT
+        else:
+            # An IPv6 literal without a port ("[::1]") has colons but no port after "]".
+            port = port if colon and port.isdigit() else ""
     return f"{scheme}://{host}{':' + port if port else ''}{path}"
