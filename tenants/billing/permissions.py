@@ -81,8 +81,8 @@ def groupement_scope(request: HttpRequest) -> BillingScope:
     return BillingScope(commune_ids=None, _token=_TOKEN)
 
 
-def commune_scope(request: HttpRequest) -> tuple[BillingScope, Commune]:
-    """The host's commune, and a scope of that commune only, for its verified administrator.
+def commune_scope(request: HttpRequest) -> BillingScope:
+    """The host's commune and no other, for its verified administrator.
 
     The commune comes from the host, never from the caller; on the base domain there is no
     commune page (404).
@@ -94,7 +94,7 @@ def commune_scope(request: HttpRequest) -> tuple[BillingScope, Commune]:
     if not (user.is_authenticated and getattr(user, "profile", None) in _COMMUNE_BILLING_PROFILES):
         raise PermissionDenied("Accès à la facturation refusé.")
     _require_second_factor(request)
-    return BillingScope(commune_ids=frozenset({commune.pk}), _token=_TOKEN), commune
+    return BillingScope(commune_ids=frozenset({commune.pk}), _token=_TOKEN)
 
 
 def host_scope(request: HttpRequest) -> BillingScope:
@@ -102,5 +102,4 @@ def host_scope(request: HttpRequest) -> BillingScope:
     the host's commune on a commune's subdomain."""
     if _host_commune(request) is None:
         return groupement_scope(request)
-    scope, _commune = commune_scope(request)
-    return scope
+    return commune_scope(request)

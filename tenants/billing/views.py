@@ -1,4 +1,5 @@
-"""Billing pages. Every read goes through a scoped selector (see ``permissions``).
+"""Billing pages. Every read goes through a scoped selector, the scope built from the host
+(see ``permissions``: the base domain gives the groupement, a commune's host that commune).
 
 Two audiences share these URLs (included under ``facturation/`` on both kinds of host):
 
@@ -51,12 +52,7 @@ from tenants.billing.models import (
     PurchaseOrder,
     PurchaseOrderStatus,
 )
-from tenants.billing.permissions import (
-    BillingScope,
-    commune_scope,
-    groupement_scope,
-    host_scope,
-)
+from tenants.billing.permissions import BillingScope, groupement_scope, host_scope
 from tenants.models import Commune
 
 # Nine communes billed monthly make about a hundred invoices a year: lists go by pages.
@@ -101,10 +97,9 @@ def _first_error(error: ValidationError) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     """On a commune's host, the administrator's billing page; on the base domain, the
     coordinator's invoices."""
-    if getattr(request, "commune", None) is None:
-        groupement_scope(request)
+    scope = host_scope(request)
+    if scope.is_groupement_wide:  # the base domain
         return redirect("billing:invoices")
-    scope, _commune = commune_scope(request)
     today = timezone.localdate()
     orders = selectors.purchase_orders_priced(
         scope=scope, orders=selectors.purchase_order_listing(scope=scope), on=today
