@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django.template.loader import render_to_string
 
+from apps.csvexport import csv_bytes
 from tenants.billing.models import CommuneBillingProfile, Invoice
 
 CSV_COLUMNS = [
@@ -82,35 +81,36 @@ def invoice_pdf(*, invoice: Invoice, profile: CommuneBillingProfile | None) -> b
 def invoices_csv(
     *, invoices: Iterable[Invoice], profiles: dict[int, CommuneBillingProfile]
 ) -> bytes:
-    """One row per invoice line, ``;``-separated, decimal comma, UTF-8 with a BOM (Excel)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(CSV_COLUMNS)
+    """One row per invoice line, decimal comma; ``;``, UTF-8 with a BOM and formulas
+    neutralised (``apps.csvexport``)."""
+    return csv_bytes(CSV_COLUMNS, _invoice_rows(invoices, profiles))
+
+
+def _invoice_rows(
+    invoices: Iterable[Invoice], profiles: dict[int, CommuneBillingProfile]
+) -> Iterable[list[object]]:
     for invoice in invoices:
         profile = profiles.get(invoice.commune_id)
         credited = invoice.credited_invoice.number if invoice.credited_invoice else ""
         for line in invoice.lines.all():
-            writer.writerow(
-                [
-                    invoice.number,
-                    invoice.get_kind_display(),
-                    invoice.issued_on.strftime("%d/%m/%Y"),
-                    invoice.commune.name,
-                    profile.siret if profile else "",
-                    profile.chorus_service_code if profile else "",
-                    credited,
-                    line.position,
-                    line.label,
-                    decimal_fr(line.quantity),
-                    decimal_fr(line.unit_price_ht),
-                    decimal_fr(line.vat_rate),
-                    decimal_fr(line.amount_ht),
-                    decimal_fr(line.amount_vat),
-                    decimal_fr(line.amount_ttc),
-                    line.rubrique,
-                    line.nature,
-                    # One physical line per row: some finance imports stop at a newline.
-                    " ; ".join(part.strip() for part in line.explanation.splitlines() if part),
-                ]
-            )
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+            yield [
+                invoice.number,
+                invoice.get_kind_display(),
+                invoice.issued_on.strftime("%d/%m/%Y"),
+                invoice.commune.name,
+                profile.siret if profile else "",
+                profile.chorus_service_code if profile else "",
+                credited,
+                line.position,
+                line.label,
+                decimal_fr(line.quantity),
+                decimal_fr(line.unit_price_ht),
+                decimal_fr(line.vat_rate),
+                decimal_fr(line.amount_ht),
+                decimal_fr(line.amount_vat),
+                decimal_fr(line.amount_ttc),
+                line.rubrique,
+                line.nature,
+                # One physical line per row: some finance imports stop at a newline.
+                " ; ".join(part.strip() for part in line.explanation.splitlines() if part),
+            ]

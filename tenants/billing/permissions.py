@@ -1,4 +1,17 @@
-"""Who may see which commune's billing."""
+"""Who may see which commune's billing.
+
+A scope is built from the request's host, never from the user's profile alone: the host is
+what says which schema the account belongs to. There is one constructor per kind of host:
+
+* ``groupement_scope``, base domain only: every commune, for the public schema's verified
+  coordinators;
+* ``commune_scope``, a commune's subdomain only: that commune and no other, whatever the
+  account's profile (a commune account given the coordinator profile is still a commune
+  account, and sees no other commune's billing);
+* ``host_scope`` picks between the two by the host alone, for pages both audiences share.
+
+A view never chooses by the profile, so it cannot pick the wider scope by mistake.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +19,12 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django_tenants.utils import get_public_schema_name
 
 from apps.accounts.models import Profile, User
+from apps.accounts.security.two_factor import is_verified
+from tenants.db import current_schema
 from tenants.models import Commune
 
 
@@ -15,7 +32,7 @@ from tenants.models import Commune
 class BillingScope:
     """The communes whose billing a user may read; ``commune_ids=None`` means every commune.
 
-    Only ``billing_scope_for`` builds one, so a selector's scope always comes from a user.
+    Only the constructors below build one, so a selector's scope always comes from a request.
     """
 
     commune_ids: frozenset[int] | None
@@ -28,22 +45,61 @@ class BillingScope:
 
 _TOKEN = object()
 
+# The profiles that read a commune's billing on its own host (read-only for both).
+_COMMUNE_BILLING_PROFILES = frozenset({Profile.COMMUNE_ADMIN, Profile.COORDINATOR})
+
 
 def can_manage_billing(*, user: User | AnonymousUser) -> bool:
     return bool(user.is_authenticated and getattr(user, "profile", None) == Profile.COORDINATOR)
 
 
-def billing_scope_for(
-    *, user: User | AnonymousUser, commune: Commune | None = None
-) -> BillingScope:
-    """Coordinators (public schema) see every commune; a commune administrator only the
-    commune whose schema they belong to, which the caller passes as ``commune``."""
-    if can_manage_billing(user=user):
-        return BillingScope(commune_ids=None, _token=_TOKEN)
-    if (
-        user.is_authenticated
-        and getattr(user, "profile", None) == Profile.COMMUNE_ADMIN
-        and commune is not None
-    ):
-        return BillingScope(commune_ids=frozenset({commune.pk}), _token=_TOKEN)
-    raise PermissionDenied("Accès à la facturation refusé.")
+def _host_commune(request: HttpRequest) -> Commune | None:
+    """The commune whose subdomain the request came on (``CommuneRoutingMiddleware``); None on
+    the base domain."""
+    commune: Commune | None = getattr(request, "commune", None)
+    return commune
+
+
+def _require_second_factor(request: HttpRequest) -> None:
+    # ``AccountSecurityMiddleware`` already sends an unverified session to its code; checking
+    # here keeps that true should a view ever be reached another way.
+    if not is_verified(request.user):
+        raise PermissionDenied("Double authentification requise.")
+
+
+def groupement_scope(request: HttpRequest) -> BillingScope:
+    """Every commune, for a verified coordinator on the base domain.
+
+    On a commune's host the groupement's pages do not exist (404), whoever asks: only the
+    public schema's accounts act for the groupement. Anyone but a coordinator gets a 403.
+    """
+    if _host_commune(request) is not None or current_schema() != get_public_schema_name():
+        raise Http404("Page introuvable.")
+    if not can_manage_billing(user=request.user):
+        raise PermissionDenied("Réservé aux coordinateurs du groupement.")
+    _require_second_factor(request)
+    return BillingScope(commune_ids=None, _token=_TOKEN)
+
+
+def commune_scope(request: HttpRequest) -> BillingScope:
+    """The host's commune and no other, for its verified administrator.
+
+    The commune comes from the host, never from the caller; on the base domain there is no
+    commune page (404).
+    """
+    commune = _host_commune(request)
+    if commune is None:
+        raise Http404("Page introuvable.")
+    user = request.user
+    if not (user.is_authenticated and getattr(user, "profile", None) in _COMMUNE_BILLING_PROFILES):
+        raise PermissionDenied("Accès à la facturation refusé.")
+    _require_second_factor(request)
+    return BillingScope(commune_ids=frozenset({commune.pk}), _token=_TOKEN)
+
+
+def host_scope(request: HttpRequest) -> BillingScope:
+    """The scope of whoever asks, by the host: every commune on the base domain (coordinators),
+    the host's commune on a commune's subdomain."""
+    if _host_commune(request) is None:
+        return groupement_scope(request)
+    return commune_scope(request)

@@ -26,7 +26,7 @@ from apps.accounts.security import two_factor
 from apps.audit.services import record_event
 from tenants.billing import invoicing
 from tenants.billing.models import SharedCost
-from tenants.billing.permissions import BillingScope, billing_scope_for, can_manage_billing
+from tenants.billing.permissions import BillingScope, can_manage_billing, groupement_scope
 from tenants.billing.services import BillingError
 from tenants.billing.usage_forms import SharedCostForm, UsageMonthForm
 from tenants.db import current_schema
@@ -40,7 +40,7 @@ def _coordinator_scope(request: HttpRequest) -> BillingScope:
         or not two_factor.is_verified(user)
     ):
         raise Http404("Page introuvable.")
-    return billing_scope_for(user=user)
+    return groupement_scope(request)
 
 
 def _previous_month(today: datetime.date) -> datetime.date:

@@ -1,4 +1,5 @@
-"""Billing pages. Every read goes through a scoped selector (see ``permissions``).
+"""Billing pages. Every read goes through a scoped selector, the scope built from the host
+(see ``permissions``: the base domain gives the groupement, a commune's host that commune).
 
 Two audiences share these URLs (included under ``facturation/`` on both kinds of host):
 
@@ -29,7 +30,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.models import User
-from apps.accounts.security.two_factor import is_verified
 from apps.audit.services import record_event
 from tenants.billing import selectors, services
 from tenants.billing.exports import invoice_pdf, invoices_csv
@@ -52,54 +52,16 @@ from tenants.billing.models import (
     PurchaseOrder,
     PurchaseOrderStatus,
 )
-from tenants.billing.permissions import BillingScope, billing_scope_for
+from tenants.billing.permissions import BillingScope, groupement_scope, host_scope
 from tenants.models import Commune
 
 # Nine communes billed monthly make about a hundred invoices a year: lists go by pages.
 ROWS_PER_PAGE = 25
 
 
-def _scope(request: HttpRequest) -> BillingScope:
-    # On a commune's subdomain the commune comes from the host; on the base domain it is None.
-    return billing_scope_for(user=request.user, commune=getattr(request, "commune", None))
-
-
-def _coordinator_scope(request: HttpRequest) -> BillingScope:
-    """The groupement-wide scope of a coordinator on the base domain.
-
-    The groupement's pages do not exist on a commune's host (404); anyone but a coordinator
-    is refused (403). ``AccountSecurityMiddleware`` already sends a session that has not
-    verified its second factor to do so; the check here keeps that true should a view ever
-    be reached another way.
-    """
-    if getattr(request, "commune", None) is not None:
-        raise Http404("Page introuvable.")
-    scope = _scope(request)
-    if not scope.is_groupement_wide:
-        raise PermissionDenied("Réservé aux coordinateurs du groupement.")
-    if not is_verified(request.user):
-        raise PermissionDenied("Double authentification requise.")
-    return scope
-
-
-def _commune_scope(request: HttpRequest) -> tuple[BillingScope, Commune]:
-    """The scope of a commune administrator on their commune's host, and that commune."""
-    commune = getattr(request, "commune", None)
-    if commune is None:
-        raise Http404("Page introuvable.")
-    scope = _scope(request)
-    # Only the public schema's coordinators act for the groupement: a commune account with
-    # that profile gets no groupement-wide view from a commune's host.
-    if scope.is_groupement_wide:
-        raise PermissionDenied("Accès à la facturation refusé.")
-    if not is_verified(request.user):  # as for the coordinator: the middleware comes first
-        raise PermissionDenied("Double authentification requise.")
-    return scope, commune
-
-
 def _coordinator(request: HttpRequest) -> User:
     user = request.user
-    if not isinstance(user, User):  # _coordinator_scope has let an authenticated user through
+    if not isinstance(user, User):  # groupement_scope has let an authenticated user through
         raise PermissionDenied("Réservé aux coordinateurs du groupement.")
     return user
 
@@ -135,10 +97,9 @@ def _first_error(error: ValidationError) -> str:
 def home(request: HttpRequest) -> HttpResponse:
     """On a commune's host, the administrator's billing page; on the base domain, the
     coordinator's invoices."""
-    if getattr(request, "commune", None) is None:
-        _coordinator_scope(request)
+    scope = host_scope(request)
+    if scope.is_groupement_wide:  # the base domain
         return redirect("billing:invoices")
-    scope, commune = _commune_scope(request)
     today = timezone.localdate()
     orders = selectors.purchase_orders_priced(
         scope=scope, orders=selectors.purchase_order_listing(scope=scope), on=today
@@ -187,13 +148,13 @@ def _contract_page(
 @require_GET
 @login_required
 def contract_timeline(request: HttpRequest) -> HttpResponse:
-    return _contract_page(request, _coordinator_scope(request))
+    return _contract_page(request, groupement_scope(request))
 
 
 @require_POST
 @login_required
 def contract_notice(request: HttpRequest, contract_id: int) -> HttpResponse:
-    scope = _coordinator_scope(request)
+    scope = groupement_scope(request)
     try:
         contract = selectors.contract_list(scope=scope).get(pk=contract_id)
     except Contract.DoesNotExist:
@@ -238,7 +199,7 @@ def contract_notice(request: HttpRequest, contract_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def price_schedule(request: HttpRequest) -> HttpResponse:
-    scope = _coordinator_scope(request)
+    scope = groupement_scope(request)
     form = PriceRevisionForm(request.POST or None)
     status = 200
     if request.method == "POST":
@@ -286,7 +247,7 @@ def price_schedule(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def order_list(request: HttpRequest) -> HttpResponse:
-    scope = _coordinator_scope(request)
+    scope = groupement_scope(request)
     communes = selectors.billable_communes(scope=scope)
     filters = OrderFilterForm(request.GET or None, communes=communes)
     commune_id, status = None, None
@@ -310,7 +271,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def order_create(request: HttpRequest) -> HttpResponse:
-    scope = _coordinator_scope(request)
+    scope = groupement_scope(request)
     communes = selectors.billable_communes(scope=scope)
     form = PurchaseOrderForm(request.POST or None, communes=communes)
     lines = OrderLineFormSet(request.POST or None, prefix="lignes")
@@ -388,10 +349,7 @@ def _order_page(
 @require_GET
 @login_required
 def order_detail(request: HttpRequest, order_id: int) -> HttpResponse:
-    if getattr(request, "commune", None) is None:
-        scope = _coordinator_scope(request)
-    else:
-        scope, _commune = _commune_scope(request)
+    scope = host_scope(request)
     return _order_page(request, scope, _order_of_scope(scope, order_id))
 
 
@@ -404,7 +362,7 @@ def _order_step(
     done: str,
 ) -> HttpResponse:
     """One step of an order's life (issue, deliver), audited in the same transaction."""
-    scope = _coordinator_scope(request)
+    scope = groupement_scope(request)
     order = _order_of_scope(scope, order_id)
     try:
         with transaction.atomic():
@@ -447,7 +405,7 @@ def order_deliver(request: HttpRequest, order_id: int) -> HttpResponse:
 @require_POST
 @login_required
 def order_invoice(request: HttpRequest, order_id: int) -> HttpResponse:
-    scope = _coordinator_scope(request)
+    scope = groupement_scope(request)
     order = _order_of_scope(scope, order_id)
     form = OrderInvoiceForm(request.POST)
     if form.is_valid():
@@ -488,7 +446,7 @@ def order_invoice(request: HttpRequest, order_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def invoice_list(request: HttpRequest) -> HttpResponse:
-    scope = _coordinator_scope(request)
+    scope = groupement_scope(request)
     communes = selectors.billable_communes(scope=scope)
     filters = OrderFilterForm(request.GET or None, communes=communes)
     commune_id = None
@@ -514,7 +472,7 @@ def _invoice_of_scope(scope: BillingScope, number: str) -> Invoice:
 @require_http_methods(["GET", "POST"])
 @login_required
 def invoice_cancel(request: HttpRequest, number: str) -> HttpResponse:
-    scope = _coordinator_scope(request)
+    scope = groupement_scope(request)
     invoice = _invoice_of_scope(scope, number)
     form = InvoiceCancelForm(request.POST or None, initial={"issued_on": timezone.localdate()})
     refusal = None
@@ -556,7 +514,7 @@ def invoice_cancel(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 @login_required
 def invoice_pdf_download(request: HttpRequest, number: str) -> HttpResponse:
-    scope = _scope(request)
+    scope = host_scope(request)
     invoice = _invoice_of_scope(scope, number)
     profile = selectors.billing_profile_for(scope=scope, commune_id=invoice.commune_id)
     response = HttpResponse(invoice_pdf(invoice=invoice, profile=profile), "application/pdf")
@@ -567,7 +525,7 @@ def invoice_pdf_download(request: HttpRequest, number: str) -> HttpResponse:
 @require_GET
 @login_required
 def invoices_csv_download(request: HttpRequest) -> HttpResponse:
-    scope = _scope(request)
+    scope = host_scope(request)
     invoices = selectors.invoice_list(scope=scope).select_related("credited_invoice")
     invoices = invoices.prefetch_related("lines")
     profiles = {

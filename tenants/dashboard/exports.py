@@ -1,10 +1,9 @@
-"""CSV exports of the dashboard for spreadsheets: ``;``, decimal comma, UTF-8 with a BOM."""
+"""CSV exports of the dashboard for spreadsheets: decimal comma; ``;``, UTF-8 with a BOM and
+formulas neutralised (``apps.csvexport``)."""
 
 from __future__ import annotations
 
-import csv
-import io
-
+from apps.csvexport import csv_text
 from tenants.billing.exports import decimal_fr
 from tenants.dashboard.selectors import CommuneFigures, CostSharingRow
 
@@ -37,17 +36,8 @@ def megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f}".replace(".", ",")
 
 
-def _csv(header: list[str], rows: list[list[object]]) -> str:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue()
-
-
 def communes_csv(*, figures: list[CommuneFigures]) -> str:
-    return _csv(
+    return csv_text(
         COMMUNE_COLUMNS,
         [
             [
@@ -69,7 +59,7 @@ def communes_csv(*, figures: list[CommuneFigures]) -> str:
 
 
 def cost_sharing_csv(*, rows: list[CostSharingRow]) -> str:
-    return _csv(
+    return csv_text(
         COST_SHARING_COLUMNS,
         [
             [

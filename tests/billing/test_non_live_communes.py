@@ -25,12 +25,13 @@ from tenants.billing.models import (
     PriceUnit,
     SharedCostStatus,
 )
-from tenants.billing.permissions import billing_scope_for
+from tenants.billing.permissions import groupement_scope
 from tenants.billing.services import price_revision_create
 from tenants.db import use_public_schema
 from tenants.models import Commune
 from tenants.usage.models import ClassCountSnapshot
 from tenants.usage.services import class_counts_collect
+from tests.billing.conftest import scope_request
 
 SIRETS = {"bordeaux": "21330063500017", "pessac": "21330318000003", "bassens": "21330032000008"}
 PRICE = Decimal("12.35")
@@ -81,7 +82,7 @@ def _suspend_on(monkeypatch: pytest.MonkeyPatch, day: datetime.date, slug: str, 
 
 
 def _outcomes(coordinator: User, month: datetime.date) -> dict[str, Any]:
-    scope = billing_scope_for(user=coordinator)
+    scope = groupement_scope(scope_request(coordinator))
     return {o.commune.slug: o for o in month_statements(scope=scope, month=month)}
 
 
@@ -200,7 +201,7 @@ def test_the_preview_with_suspended_communes_costs_the_same(
         _snapshot(_billed(slug, hosting), OCTOBER, 5)
     _suspend_on(monkeypatch, datetime.date(2026, 10, 10), "pessac", "suspended")
     _suspend_on(monkeypatch, datetime.date(2026, 10, 12), "bassens", "archived")
-    scope = billing_scope_for(user=coordinator)
+    scope = groupement_scope(scope_request(coordinator))
 
     with django_assert_num_queries(7):  # communes, profiles, prices, 2× snapshots, shares, billed
         outcomes = month_statements(scope=scope, month=OCTOBER)

@@ -1,19 +1,23 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.test import Client
+from django_tenants.utils import schema_context
 
 from apps.accounts.models import Profile, User
-from tenants.billing import selectors
+from tenants.billing import permissions, selectors
 from tenants.billing.models import Invoice
-from tenants.billing.permissions import billing_scope_for
+from tenants.billing.permissions import commune_scope, groupement_scope, host_scope
 from tenants.billing.services import invoice_create
 from tenants.models import Commune
-from tests.billing.conftest import SEPTEMBER, line
+from tests.billing.conftest import SEPTEMBER, line, scope_request
 
 pytestmark = pytest.mark.django_db
 
@@ -32,7 +36,7 @@ def test_a_coordinator_sees_every_communes_invoices(
 ) -> None:
     ours, theirs = _two_invoices(bordeaux, pessac)
 
-    scope = billing_scope_for(user=coordinator)
+    scope = groupement_scope(scope_request(coordinator))
 
     assert list(selectors.invoice_list(scope=scope)) == [ours, theirs]
 
@@ -43,7 +47,7 @@ def test_a_commune_admin_sees_only_their_communes_invoices(
     ours, theirs = _two_invoices(bordeaux, pessac)
     admin = User(username="admin-b", profile=Profile.COMMUNE_ADMIN)
 
-    scope = billing_scope_for(user=admin, commune=bordeaux)
+    scope = commune_scope(scope_request(admin, bordeaux))
 
     assert list(selectors.invoice_list(scope=scope)) == [ours]
     assert selectors.invoice_get(scope=scope, number=ours.number) == ours
@@ -52,17 +56,88 @@ def test_a_commune_admin_sees_only_their_communes_invoices(
     assert not selectors.contract_list(scope=scope).exists()
 
 
+def test_on_a_commune_host_the_coordinator_profile_gets_that_commune_only(
+    bordeaux: Commune, pessac: Commune
+) -> None:
+    ours, _theirs = _two_invoices(bordeaux, pessac)
+    # A commune account with the coordinator profile: the host, not the profile, decides.
+    account = User(username="coord-b", profile=Profile.COORDINATOR)
+    request = scope_request(account, bordeaux)
+
+    scope = commune_scope(request)
+
+    assert scope.commune_ids == frozenset({bordeaux.pk})
+    assert host_scope(request) == scope
+    assert list(selectors.invoice_list(scope=host_scope(request))) == [ours]
+    with pytest.raises(Http404):
+        groupement_scope(request)
+
+
+def test_the_host_picks_the_scope(bordeaux: Commune, coordinator: User) -> None:
+    admin = User(username="admin-b", profile=Profile.COMMUNE_ADMIN)
+
+    assert host_scope(scope_request(coordinator)).is_groupement_wide
+    assert host_scope(scope_request(admin, bordeaux)).commune_ids == frozenset({bordeaux.pk})
+    with pytest.raises(Http404):  # no commune page on the base domain
+        commune_scope(scope_request(admin))
+    with pytest.raises(PermissionDenied):  # a commune admin is no coordinator
+        host_scope(scope_request(admin))
+
+
 @pytest.mark.parametrize("profile", [Profile.TEACHER, Profile.DIRECTOR, Profile.PARENT])
 def test_other_profiles_get_no_billing_scope(bordeaux: Commune, profile: str) -> None:
+    someone = User(username="someone", profile=profile)
     with pytest.raises(PermissionDenied):
-        billing_scope_for(user=User(username="someone", profile=profile), commune=bordeaux)
+        commune_scope(scope_request(someone, bordeaux))
+    with pytest.raises(PermissionDenied):
+        groupement_scope(scope_request(someone))
 
 
-def test_anonymous_users_and_commune_admins_without_a_commune_get_no_scope() -> None:
+def test_anonymous_users_and_unverified_sessions_get_no_scope(
+    bordeaux: Commune, coordinator: User
+) -> None:
+    admin = User(username="admin", profile=Profile.COMMUNE_ADMIN)
     with pytest.raises(PermissionDenied):
-        billing_scope_for(user=AnonymousUser())
+        groupement_scope(scope_request(AnonymousUser()))
     with pytest.raises(PermissionDenied):
-        billing_scope_for(user=User(username="admin", profile=Profile.COMMUNE_ADMIN))
+        commune_scope(scope_request(AnonymousUser(), bordeaux))
+    with pytest.raises(PermissionDenied):
+        groupement_scope(scope_request(coordinator, verified=False))
+    with pytest.raises(PermissionDenied):
+        commune_scope(scope_request(admin, bordeaux, verified=False))
+
+
+def _coordinator_profile_on(slug: str) -> User:
+    with schema_context(slug):
+        return User.objects.create_user(username=f"coord.{slug}", profile=Profile.COORDINATOR)
+
+
+def test_a_coordinator_profile_on_a_commune_host_downloads_no_other_communes_invoice(
+    verified_login: Callable[..., Client], bordeaux: Commune, pessac: Commune
+) -> None:
+    ours, theirs = _two_invoices(bordeaux, pessac)
+    client = verified_login(_coordinator_profile_on("bordeaux"), "bordeaux")
+
+    other_pdf = client.get(f"/facturation/factures/{theirs.number}.pdf")
+    own_pdf = client.get(f"/facturation/factures/{ours.number}.pdf")
+    exported = client.get("/facturation/factures.csv")
+
+    assert other_pdf.status_code == 404
+    assert own_pdf.status_code == 200
+    assert exported.status_code == 200
+    rows = exported.content.decode("utf-8-sig").splitlines()[1:]
+    assert rows and all(row.split(";")[3] == "Bordeaux" for row in rows)
+    assert theirs.number not in exported.content.decode("utf-8-sig")
+    # Nor does the profile open the groupement's pages from a commune's host.
+    assert client.get("/facturation/factures/").status_code == 404
+
+
+def test_the_billing_views_build_their_scope_from_the_host_only() -> None:
+    views = (BILLING / "views.py").read_text() + (BILLING / "usage_views.py").read_text()
+    # The constructor that chose by profile is gone, and no view builds a scope of its own.
+    assert not hasattr(permissions, "billing_scope_for")
+    assert "def _scope(" not in views
+    assert "BillingScope(" not in views
 
 
 @pytest.mark.parametrize(

@@ -47,7 +47,7 @@ from tenants.billing.models import (
     SharedCostStatus,
     UsageBilledMonth,
 )
-from tenants.billing.permissions import billing_scope_for
+from tenants.billing.permissions import groupement_scope
 from tenants.billing.services import (
     BillingError,
     InvoiceLineSpec,
@@ -59,6 +59,7 @@ from tenants.db import use_public_schema
 from tenants.models import Commune
 from tenants.usage.models import ClassCountSnapshot
 from tenants.usage.sharing import hosting_charge
+from tests.billing.conftest import scope_request
 from tests.conftest import SESSION_BACKEND
 from tests.helpers import run_manage
 
@@ -687,7 +688,7 @@ def test_the_month_preview_costs_the_same_whatever_the_data(
 ) -> None:
     _world({"bordeaux": 10, "pessac": 5, "bassens": 2})
     shared_cost_split(shared_cost=_shared_cost(_coordinator()))
-    scope = billing_scope_for(user=_coordinator("coord2"))
+    scope = groupement_scope(scope_request(_coordinator("coord2")))
 
     with django_assert_num_queries(7):  # communes, profiles, prices, 2× snapshots, shares, billed
         outcomes = month_statements(scope=scope, month=datetime.date(2026, 10, 1))
