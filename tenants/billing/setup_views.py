@@ -14,15 +14,16 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.french.formatting import date_courte, euros
 from tenants.billing import selectors, services
+from tenants.billing.permissions import groupement_scope
 from tenants.billing.setup_forms import BillingProfileForm, ContractForm, PriceLineForm
-from tenants.billing.views import _audit, _coordinator_scope, _first_error
+from tenants.billing.views import _audit, _first_error
 from tenants.models import Commune
 
 
 @require_http_methods(["GET", "POST"])
 @login_required
 def contract_create(request: HttpRequest) -> HttpResponse:
-    _coordinator_scope(request)
+    groupement_scope(request)
     form = ContractForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -57,7 +58,7 @@ def contract_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def price_line_create(request: HttpRequest) -> HttpResponse:
-    _coordinator_scope(request)
+    groupement_scope(request)
     form = PriceLineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -96,7 +97,7 @@ def price_line_create(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def billing_profiles(request: HttpRequest) -> HttpResponse:
-    scope = _coordinator_scope(request)
+    scope = groupement_scope(request)
     profiles = {p.commune_id: p for p in selectors.billing_profile_list(scope=scope)}
     rows = [
         {"commune": commune, "profile": profiles.get(commune.pk)}
@@ -112,7 +113,7 @@ def billing_profiles(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def billing_profile_edit(request: HttpRequest, commune_id: int) -> HttpResponse:
-    scope = _coordinator_scope(request)
+    scope = groupement_scope(request)
     try:
         commune = selectors.billable_communes(scope=scope).get(pk=commune_id)
     except Commune.DoesNotExist:
