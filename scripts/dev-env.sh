@@ -412,7 +412,11 @@ cmd_run() {
                 grep -v -x -e '[[:space:]]*' -e "http://ent\.localhost:$port/\{0,1\}" |
                 sed 's/^/  commune:      /' || true
         fi
-        echo "Demo logins (password, 2FA secrets): $VAR/demo-logins.txt"
+        if [[ -f $VAR/demo-logins.txt ]]; then
+            echo "Demo logins (full list with the 2FA URIs: $VAR/demo-logins.txt):"
+            # The table of named accounts: from its header line to the first blank line.
+            sed -n '/^identifiant/,/^$/p' "$VAR/demo-logins.txt" | sed '/^$/d; s/^/  /'
+        fi
         echo "Stop with Ctrl-C; 'make stop' stops the private PostgreSQL."
         echo
     } >&2

@@ -22,9 +22,10 @@ def commune_host(slug: str) -> str:
 
 
 def absolute_url(host: str, path: str = "/", request: HttpRequest | None = None) -> str:
-    scheme, port = settings.ENT_URL_SCHEME, settings.ENT_URL_PORT
+    scheme: str = settings.ENT_URL_SCHEME
+    port: str = settings.ENT_URL_PORT
     if request is not None:
-        scheme = request.scheme
+        scheme = request.scheme or scheme
         try:
             _name, colon, port = request.get_host().rpartition(":")
         except DisallowedHost:

@@ -208,13 +208,53 @@ def classroom_cards(request: HttpRequest, classroom_id: int) -> HttpResponse:
 # --- one account ------------------------------------------------------------------------------
 
 
+# Acts that take an account away from its owner (its password, its card, its access) are
+# confirmed first: the class page's buttons post without ``CONFIRMED``, and get a page that
+# says what will happen, whose button posts again with it.
+CONFIRMED = "confirmer"
+
+
+@dataclass(frozen=True)
+class Consequence:
+    title: str
+    explanation: str
+    button: str
+
+
+def _unless_confirmed(
+    request: HttpRequest, account: ManagedAccount, consequence: Consequence
+) -> HttpResponse | None:
+    if request.POST.get(CONFIRMED) == "oui":
+        return None
+    return render(
+        request,
+        "classes/confirm.html",
+        {"account": account, "consequence": consequence, "field": CONFIRMED},
+    )
+
+
 @never_cache
 @login_required
 @require_POST
 def account_new_code(request: HttpRequest, classroom_id: int, user_id: int) -> HttpResponse:
     """A new activation code (the password stops working), printed on a new card."""
     account = _account_or_404(request, classroom_id, user_id)
-    return _new_card_pdf(request, account, new_code=True)
+    _still_here_or_404(account)
+    name = account.user.display_name
+    asked = _unless_confirmed(
+        request,
+        account,
+        Consequence(
+            title=f"Nouveau code pour {name}",
+            explanation=(
+                f"Le mot de passe et l'ancien code de {name} ne fonctionneront plus. Une "
+                "nouvelle carte de connexion sera imprimée : remettez-la à la personne, qui "
+                "choisira un nouveau mot de passe à sa prochaine connexion."
+            ),
+            button="Donner un nouveau code et imprimer la carte",
+        ),
+    )
+    return asked or _new_card_pdf(request, account, new_code=True)
 
 
 def _new_card_pdf(request: HttpRequest, account: ManagedAccount, *, new_code: bool) -> HttpResponse:
@@ -238,6 +278,21 @@ def _new_card_pdf(request: HttpRequest, account: ManagedAccount, *, new_code: bo
 @require_POST
 def account_block(request: HttpRequest, classroom_id: int, user_id: int) -> HttpResponse:
     account = _account_or_404(request, classroom_id, user_id)
+    name = account.user.display_name
+    asked = _unless_confirmed(
+        request,
+        account,
+        Consequence(
+            title=f"Bloquer le compte de {name}",
+            explanation=(
+                f"{name} ne pourra plus se connecter tant que le compte n'est pas débloqué. "
+                "Rien n'est effacé : le déblocage rend l'accès tel qu'il était."
+            ),
+            button="Bloquer le compte",
+        ),
+    )
+    if asked:
+        return asked
     security.account_block(actor=_user(request), user=account.user, request=request)
     messages.success(request, f"Le compte de {account.user.display_name} est bloqué.")
     return redirect("classes:detail", classroom_id=account.classroom.pk)
@@ -267,13 +322,42 @@ def _maternelle_pupil_or_404(
 def qr_token_renew(request: HttpRequest, classroom_id: int, user_id: int) -> HttpResponse:
     """A new QR code (the old one stops working at once), printed on a new card."""
     account = _maternelle_pupil_or_404(request, classroom_id, user_id)
-    return _new_card_pdf(request, account, new_code=False)
+    _still_here_or_404(account)
+    name = account.user.display_name
+    asked = _unless_confirmed(
+        request,
+        account,
+        Consequence(
+            title=f"Nouveau QR code pour {name}",
+            explanation=(
+                f"Le QR code de la carte actuelle de {name} cessera aussitôt de fonctionner. "
+                "Une nouvelle carte sera imprimée."
+            ),
+            button="Remplacer le QR code et imprimer la carte",
+        ),
+    )
+    return asked or _new_card_pdf(request, account, new_code=False)
 
 
 @login_required
 @require_POST
 def qr_token_revoke_view(request: HttpRequest, classroom_id: int, user_id: int) -> HttpResponse:
     account = _maternelle_pupil_or_404(request, classroom_id, user_id)
+    name = account.user.display_name
+    asked = _unless_confirmed(
+        request,
+        account,
+        Consequence(
+            title=f"Révoquer le QR code de {name}",
+            explanation=(
+                f"La carte de {name} ne permettra plus de se connecter ; il faudra en "
+                "imprimer une nouvelle."
+            ),
+            button="Révoquer le QR code",
+        ),
+    )
+    if asked:
+        return asked
     if qr_token_revoke(actor=_user(request), pupil=account.user, request=request):
         messages.success(request, f"Le QR code de {account.user.display_name} ne fonctionne plus.")
     else:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from django.db import connection, reset_queries
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -11,6 +12,8 @@ from apps.accounts.models import Profile, User
 from apps.audit.models import AuditEvent
 from apps.schools.models import GuardianKind, Guardianship
 from tests.cards.conftest import SchoolWorld, add_pupils, build_world, make_user
+
+CONFIRMED = {"confirmer": "oui"}  # the confirmation page's button
 
 
 def reload(user: User) -> User:
@@ -55,9 +58,7 @@ def test_a_pupil_sees_who_is_in_their_class_and_nothing_of_the_accounts(world, l
     assert client.get(f"/classes/{world.a2.pk}/").status_code == 404
 
 
-def test_a_parent_has_no_class_list_and_sees_only_the_teachers_of_a_childs_class(
-    world, login_as
-):
+def test_a_parent_has_no_class_list_and_sees_only_the_teachers_of_a_childs_class(world, login_as):
     pupil = world.pupils["A1"][0]
     client = login_as(world.parents[pupil.pk])
 
@@ -68,9 +69,7 @@ def test_a_parent_has_no_class_list_and_sees_only_the_teachers_of_a_childs_class
     assert client.get(f"/classes/{world.a2.pk}/").status_code == 404
 
 
-def test_a_teacher_sees_a_colleagues_class_of_their_school_without_its_accounts(
-    world, login_as
-):
+def test_a_teacher_sees_a_colleagues_class_of_their_school_without_its_accounts(world, login_as):
     page = login_as(world["t1"]).get(f"/classes/{world.a2.pk}/").content.decode()
 
     assert "A2" in page and world["t2"].last_name in page
@@ -117,7 +116,7 @@ def test_a_teacher_blocks_and_unblocks_a_pupil_of_their_class(world, login_as):
     pupil = world.pupils["A1"][0]
     client = login_as(world["t1"])
 
-    blocked = client.post(f"/classes/{world.a1.pk}/comptes/{pupil.pk}/bloquer/")
+    blocked = client.post(f"/classes/{world.a1.pk}/comptes/{pupil.pk}/bloquer/", CONFIRMED)
     assert blocked.status_code == 302
     assert reload(pupil).blocked_at is not None
 
@@ -136,7 +135,9 @@ def test_a_teacher_blocks_and_unblocks_a_pupil_of_their_class(world, login_as):
 def test_a_teacher_blocks_a_parent_of_their_class(world, login_as):
     parent = world.parents[world.pupils["A1"][0].pk]
 
-    response = login_as(world["t1"]).post(f"/classes/{world.a1.pk}/comptes/{parent.pk}/bloquer/")
+    response = login_as(world["t1"]).post(
+        f"/classes/{world.a1.pk}/comptes/{parent.pk}/bloquer/", CONFIRMED
+    )
 
     assert response.status_code == 302
     assert reload(parent).blocked_at is not None
@@ -146,9 +147,13 @@ def test_acting_on_an_account_of_another_class_is_404_and_changes_nothing(world,
     other = world.pupils["A2"][0]
     client = login_as(world["t1"])
 
-    through_own_class = client.post(f"/classes/{world.a1.pk}/comptes/{other.pk}/bloquer/")
-    through_its_class = client.post(f"/classes/{world.a2.pk}/comptes/{other.pk}/bloquer/")
-    new_code = client.post(f"/classes/{world.a1.pk}/comptes/{other.pk}/nouveau-code/")
+    through_own_class = client.post(
+        f"/classes/{world.a1.pk}/comptes/{other.pk}/bloquer/", CONFIRMED
+    )
+    through_its_class = client.post(
+        f"/classes/{world.a2.pk}/comptes/{other.pk}/bloquer/", CONFIRMED
+    )
+    new_code = client.post(f"/classes/{world.a1.pk}/comptes/{other.pk}/nouveau-code/", CONFIRMED)
 
     assert through_own_class.status_code == through_its_class.status_code == 404
     assert new_code.status_code == 404
@@ -161,7 +166,7 @@ def test_acting_on_an_account_of_another_class_is_404_and_changes_nothing(world,
 
 def test_a_staff_account_is_not_managed_from_a_class_page(world, login_as):
     response = login_as(world["dA"]).post(
-        f"/classes/{world.a1.pk}/comptes/{world['t1'].pk}/bloquer/"
+        f"/classes/{world.a1.pk}/comptes/{world['t1'].pk}/bloquer/", CONFIRMED
     )
 
     assert response.status_code == 404
@@ -187,7 +192,7 @@ def test_a_new_code_for_a_pupil_prints_their_card_and_kills_the_password(world, 
         stored.save()
 
     response = login_as(world["t1"]).post(
-        f"/classes/{world.a1.pk}/comptes/{pupil.pk}/nouveau-code/"
+        f"/classes/{world.a1.pk}/comptes/{pupil.pk}/nouveau-code/", CONFIRMED
     )
 
     assert response.status_code == 200
@@ -209,7 +214,7 @@ def test_no_new_card_for_an_account_that_left(world, login_as):
         User.objects.filter(pk=pupil.pk).update(left_at="2026-07-10T08:00:00Z", is_active=False)
 
     response = login_as(world["t1"]).post(
-        f"/classes/{world.a1.pk}/comptes/{pupil.pk}/nouveau-code/"
+        f"/classes/{world.a1.pk}/comptes/{pupil.pk}/nouveau-code/", CONFIRMED
     )
 
     assert response.status_code == 404
@@ -261,3 +266,24 @@ def test_the_class_page_costs_the_same_with_5_and_30_pupils(
         body = _class_page(client, world)
     assert body.count("Révoquer</button>") == 28
     assert body.count("<tr>") == 31  # header row + 30 pupils
+
+
+@pytest.mark.parametrize("action", ["nouveau-code", "bloquer"])
+def test_an_account_action_asks_for_confirmation_first_and_changes_nothing(world, login_as, action):
+    pupil = world.pupils["A1"][0]
+    client = login_as(world["t1"])
+    url = f"/classes/{world.a1.pk}/comptes/{pupil.pk}/{action}/"
+
+    asked = client.post(url)
+
+    assert asked.status_code == 200
+    assert asked["Content-Type"].startswith("text/html")
+    page = asked.content.decode()
+    assert pupil.display_name in page
+    assert 'name="confirmer" value="oui"' in page
+    assert f'href="/classes/{world.a1.pk}/"' in page  # Annuler
+    after = reload(pupil)
+    assert after.activation_code == pupil.activation_code
+    assert after.blocked_at is None
+    with schema_context("bordeaux"):
+        assert not AuditEvent.objects.filter(target=pupil.username).exists()

@@ -16,6 +16,8 @@ from apps.qrlogin import services
 from apps.qrlogin.models import QrLoginToken
 from apps.schools.models import Enrolment, EnrolmentStatus
 
+CONFIRMED = {"confirmer": "oui"}  # the confirmation page's button
+
 
 @pytest.fixture(autouse=True)
 def _no_failures_counted() -> Iterator[None]:
@@ -92,7 +94,9 @@ def test_a_revoked_token_is_refused_at_once(maternelle_world, tenant_client, log
     pupil = world.pupils["A1"][0]
     token = issue(world, pupil)
 
-    revoked = login_as(world["t1"]).post(f"/classes/{world.a1.pk}/comptes/{pupil.pk}/qr/revoquer/")
+    revoked = login_as(world["t1"]).post(
+        f"/classes/{world.a1.pk}/comptes/{pupil.pk}/qr/revoquer/", CONFIRMED
+    )
     assert revoked.status_code == 302
 
     client = tenant_client("bordeaux")
@@ -108,7 +112,9 @@ def test_a_new_qr_code_replaces_the_old_one(maternelle_world, tenant_client, log
     pupil = world.pupils["A1"][0]
     old = issue(world, pupil)
 
-    response = login_as(world["t1"]).post(f"/classes/{world.a1.pk}/comptes/{pupil.pk}/qr/nouveau/")
+    response = login_as(world["t1"]).post(
+        f"/classes/{world.a1.pk}/comptes/{pupil.pk}/qr/nouveau/", CONFIRMED
+    )
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -158,7 +164,9 @@ def test_tokens_are_only_issued_for_maternelle_classes(world):
 def test_qr_pages_of_an_elementaire_class_are_404(world, login_as):
     pupil = world.pupils["A1"][0]
 
-    response = login_as(world["t1"]).post(f"/classes/{world.a1.pk}/comptes/{pupil.pk}/qr/nouveau/")
+    response = login_as(world["t1"]).post(
+        f"/classes/{world.a1.pk}/comptes/{pupil.pk}/qr/nouveau/", CONFIRMED
+    )
 
     assert response.status_code == 404
     with schema_context("bordeaux"):
@@ -170,7 +178,9 @@ def test_a_teacher_of_another_class_cannot_revoke(maternelle_world, login_as, te
     pupil = world.pupils["A1"][0]
     token = issue(world, pupil)
 
-    response = login_as(world["t2"]).post(f"/classes/{world.a1.pk}/comptes/{pupil.pk}/qr/revoquer/")
+    response = login_as(world["t2"]).post(
+        f"/classes/{world.a1.pk}/comptes/{pupil.pk}/qr/revoquer/", CONFIRMED
+    )
 
     assert response.status_code == 404
     assert tenant_client("bordeaux").get(f"/qr/{token}/").status_code == 302
