@@ -21,6 +21,7 @@ import qrcode.image.svg
 from django.db import transaction
 from django.http import HttpRequest
 from django_otp import login as otp_login
+from django_otp import user_has_device
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -47,6 +48,17 @@ def confirmed_totp_device(user: User) -> TOTPDevice | None:
 
 def has_confirmed_device(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def account_has_second_factor(user: User) -> bool:
+    """Does every way into this account have to prove a second factor?
+
+    Yes for the profiles where it is mandatory (enrolled or not yet), and for any account
+    holding a confirmed device of any django-otp kind. Used where no session can record a
+    verified code (API tokens): there, such an account is refused rather than let in on the
+    password or token alone.
+    """
+    return bool(user.requires_two_factor) or user_has_device(user, confirmed=True)
 
 
 def backup_codes_left(user: User) -> int:
