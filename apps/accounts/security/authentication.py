@@ -17,18 +17,18 @@ from rest_framework.authentication import TokenAuthentication
 
 from apps.accounts.security.two_factor import account_has_second_factor
 
-TOKEN_REFUSED_SECOND_FACTOR = (
+REFUSAL_SECOND_FACTOR = (
     "Ce compte est protégé par la double authentification : un jeton d'API ne peut pas la "
     "remplacer. Connectez-vous avec votre mot de passe et votre code."
 )
-TOKEN_REFUSED_BLOCKED = "Ce compte est bloqué."
+REFUSAL_BLOCKED = "Ce compte est bloqué."
 
 
 class TwoFactorSafeTokenAuthentication(TokenAuthentication):
     def authenticate_credentials(self, key: str) -> tuple[Any, Any]:
         user, token = super().authenticate_credentials(key)
         if user.blocked_at is not None:
-            raise exceptions.AuthenticationFailed(TOKEN_REFUSED_BLOCKED)
+            raise exceptions.AuthenticationFailed(REFUSAL_BLOCKED)
         if account_has_second_factor(user):
-            raise exceptions.AuthenticationFailed(TOKEN_REFUSED_SECOND_FACTOR)
+            raise exceptions.AuthenticationFailed(REFUSAL_SECOND_FACTOR)
         return user, token
