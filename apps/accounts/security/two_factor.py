@@ -1,8 +1,10 @@
 """Second factor (django-otp): a TOTP application, and ten single-use backup codes.
 
 An account is *enrolled* once it has a confirmed TOTP device. Backup codes live in one
-``StaticDevice`` per account; each code works once. A session is *verified* once
-``django_otp.login`` has recorded the device that checked a code (``user.is_verified()``).
+``StaticDevice`` per account; each code works once. A backup code is stored only as a keyed
+digest (``backup_code_digest``): it is shown once, when generated, and never again.
+A session is *verified* once ``django_otp.login`` has recorded the device that checked a code
+(``user.is_verified()``).
 
 The session also remembers whether its account has a confirmed device
 (``SESSION_DEVICE_STATE``), so the middleware knows which sessions of optional users (teachers,
@@ -18,8 +20,10 @@ from urllib.parse import quote, urlencode
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.models import Device
@@ -121,6 +125,38 @@ def format_backup_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}" if len(code) == 8 else code
 
 
+_BACKUP_CODE_KEY_SALT = "ent.accounts.security.backup_code"
+# django-otp's ``StaticToken.token`` holds 16 characters: 10 bytes of digest in base32.
+_BACKUP_DIGEST_BYTES = 10
+BACKUP_DIGEST_SHAPE = re.compile(r"^[A-Z2-7]{16}$")
+
+
+def backup_code_digest(user_id: int, code: str, *, secret: str | bytes | None = None) -> str:
+    """What is stored for a backup code: an HMAC-SHA256 of the account and the code.
+
+    Keyed with ``SECRET_KEY`` (or ``secret``), so a copy of the database alone gives no
+    usable code; the account's id is in the message, so a digest is worth nothing on another
+    account. A slow password hasher would add little: codes are random (40 bits), not
+    chosen, and checking one would cost a hash per stored code at every login. 80 bits of
+    digest are far more than the code carries. Upper case, so a digest can never be taken
+    for a code (codes are lower case).
+    """
+    mac = salted_hmac(
+        _BACKUP_CODE_KEY_SALT,
+        f"{user_id}:{normalise_backup_code(code)}",
+        secret=secret,
+        algorithm="sha256",
+    )
+    return b32encode(mac.digest()[:_BACKUP_DIGEST_BYTES]).decode()
+
+
+def _backup_code_candidates(user_id: int, code: str) -> list[str]:
+    # Codes generated before a SECRET_KEY rotation keep working while the old key is listed
+    # in SECRET_KEY_FALLBACKS (as Django does for sessions and password-reset links).
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [backup_code_digest(user_id, code, secret=secret) for secret in secrets]
+
+
 # --- verification ---------------------------------------------------------------------------
 
 
@@ -137,14 +173,33 @@ def verify_totp(user: User, code: str) -> Device | None:
 
 
 def verify_backup_code(user: User, code: str) -> Device | None:
-    """Check (and consume) a backup code."""
+    """Check (and consume) a backup code against the stored digests.
+
+    ``StaticDevice.verify_token`` would look the plain code up in the database: the digest
+    of what was typed is compared with each stored one instead, in constant time, with
+    django-otp's throttling (a growing delay after each wrong code) kept as it is.
+    """
     code = normalise_backup_code(code)
     if not code:
         return None
+    candidates = _backup_code_candidates(user.pk, code)
     with transaction.atomic():
         for device in StaticDevice.objects.select_for_update().filter(user=user, confirmed=True):
-            if device.verify_token(code):
-                return device
+            allowed, _ = device.verify_is_allowed()
+            if not allowed:
+                continue
+            match = None
+            for stored in device.token_set.all():
+                if any(constant_time_compare(stored.token, digest) for digest in candidates):
+                    match = stored
+            if match is None:
+                device.throttle_increment()
+                continue
+            match.delete()
+            device.throttle_reset(commit=False)
+            device.set_last_used_timestamp(commit=False)
+            device.save()
+            return device
     return None
 
 
@@ -222,6 +277,8 @@ def take_fresh_backup_codes(request: HttpRequest) -> list[str] | None:
 
 
 def _new_backup_codes(user: User) -> list[str]:
+    """Replace the account's backup codes; the codes are returned to be shown once, only
+    their digests are stored."""
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME, confirmed=True)
     codes: list[str] = []
@@ -229,7 +286,9 @@ def _new_backup_codes(user: User) -> list[str]:
         code = StaticToken.random_token()
         if code not in codes:
             codes.append(code)
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=backup_code_digest(user.pk, code)) for code in codes
+    )
     return codes
 
 
