@@ -9,6 +9,11 @@ A session is *verified* once ``django_otp.login`` has recorded the device that c
 The session also remembers whether its account has a confirmed device
 (``SESSION_DEVICE_STATE``), so the middleware knows which sessions of optional users (teachers,
 directors) still owe a code without a device query on every request.
+
+A person who lost their second factor asks the commune administrator, who resets it
+(``two_factor_reset_by_admin``): the devices are deleted and an unconfirmed ``StaticDevice``
+named ``REENROL_MARKER_NAME`` is left as the account's "must enrol again" mark, which the next
+successful enrolment removes with the old backup codes.
 """
 
 from __future__ import annotations
@@ -39,6 +44,8 @@ SESSION_FRESH_BACKUP_CODES = "_ent_fresh_backup_codes"
 BACKUP_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Application d'authentification"
 BACKUP_DEVICE_NAME = "Codes de secours"
+# Never created otherwise: django-otp backup-code devices are always confirmed here.
+REENROL_MARKER_NAME = "Réinitialisée par l'administration"
 
 _TOTP_SHAPE = re.compile(r"^\d{6,8}$")
 
@@ -54,15 +61,43 @@ def has_confirmed_device(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+def reenrolment_owed(user: User) -> bool:
+    """Did the commune administrator reset this account's second factor, with no new
+    enrolment since?"""
+    return StaticDevice.objects.filter(
+        user=user, confirmed=False, name=REENROL_MARKER_NAME
+    ).exists()
+
+
+def must_enrol(user: User) -> bool:
+    """Must this account, when it has no confirmed device, enrol before going anywhere?
+
+    Always for the profiles where the second factor is mandatory; for teachers and
+    directors, after the administrator reset theirs (they had chosen it: it stays on).
+    """
+    if user.requires_two_factor:
+        return True
+    return user.profile in TWO_FACTOR_OPTIONAL and reenrolment_owed(user)
+
+
+def second_factor_expected(user: User) -> bool:
+    """Has this account a confirmed device, or does it owe one (see ``must_enrol``)?"""
+    return has_confirmed_device(user) or must_enrol(user)
+
+
 def account_has_second_factor(user: User) -> bool:
     """Does every way into this account have to prove a second factor?
 
-    Yes for the profiles where it is mandatory (enrolled or not yet), and for any account
-    holding a confirmed device of any django-otp kind. Used where no session can record a
-    verified code (API tokens): there, such an account is refused rather than let in on the
-    password or token alone.
+    Yes for the profiles where it is mandatory (enrolled or not yet), for any account
+    holding a confirmed device of any django-otp kind, and for an account that must enrol
+    again after a reset. Used where no session can record a verified code (API tokens):
+    there, such an account is refused rather than let in on the password or token alone.
     """
-    return bool(user.requires_two_factor) or user_has_device(user, confirmed=True)
+    return (
+        bool(user.requires_two_factor)
+        or user_has_device(user, confirmed=True)
+        or reenrolment_owed(user)
+    )
 
 
 def backup_codes_left(user: User) -> int:
@@ -217,6 +252,7 @@ def verify_second_factor(
 
 
 def remember_device_state(request: HttpRequest, user: User, *, has_device: bool) -> None:
+    """``has_device``: the account has a confirmed device, or owes one (``must_enrol``)."""
     request.session[SESSION_DEVICE_STATE] = {"user": user.pk, "device": has_device}
 
 
@@ -236,7 +272,7 @@ def session_owes_second_factor(request: HttpRequest, user: Any) -> bool:
         return False
     state = request.session.get(SESSION_DEVICE_STATE)
     if not isinstance(state, dict) or state.get("user") != user.pk:
-        has_device = has_confirmed_device(user)
+        has_device = second_factor_expected(user)
         remember_device_state(request, user, has_device=has_device)
         return has_device
     return bool(state.get("device"))
@@ -332,3 +368,21 @@ def two_factor_remove(*, user: User, request: HttpRequest) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     record_event(action="2fa.removed", actor=user, target=user.username, request=request)
+
+
+@transaction.atomic
+def two_factor_reset_by_admin(*, actor: User, user: User, request: HttpRequest | None) -> bool:
+    """A lost second factor: the commune administrator deletes the person's devices and
+    backup codes; the person must enrol again at their next request (``must_enrol``).
+
+    Their open sessions lose their verification with the devices (django-otp finds no
+    device behind it) and are sent to enrolment too. ``False`` (nothing written) if the
+    account had no second factor to reset. Callers check ``can_reset_second_factor``.
+    """
+    if not user_has_device(user, confirmed=True):
+        return False
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.create(user=user, name=REENROL_MARKER_NAME, confirmed=False)
+    record_event(action="2fa.reset_by_admin", actor=actor, target=user.username, request=request)
+    return True
