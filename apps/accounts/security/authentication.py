@@ -5,7 +5,9 @@ session would: a session of an account with a confirmed device (any django-otp d
 teacher or director who enrolled, not only the profiles for which it is mandatory) owes a
 code before reaching anything, so such an account is refused outright here, as are the
 profiles that must enrol (``requires_two_factor``) and blocked accounts. No endpoint issues
-tokens; a token created earlier stops working the moment its owner enrols.
+tokens; a token created earlier stops working the moment its owner enrols (and stays
+refused after the administrator resets a lost second factor, until the owner enrols again:
+see ``account_has_second_factor``).
 """
 
 from __future__ import annotations
