@@ -11,7 +11,8 @@ import importlib
 import re
 
 import pytest
-from django.apps import apps as django_apps
+from django.db import connection
+from django.db.migrations.loader import MigrationLoader
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_tenants.utils import schema_context
 
@@ -116,15 +117,21 @@ def test_codes_survive_a_secret_key_rotation_listed_in_fallbacks(db, settings):
 
 def test_the_migration_hashes_codes_stored_in_clear(db):
     migration = importlib.import_module("apps.accounts.migrations.0003_hash_backup_codes")
+    # The models as the migration sees them (historical), not today's.
+    historical = (
+        MigrationLoader(connection)
+        .project_state(("accounts", "0003_hash_backup_codes"), at_end=False)
+        .apps
+    )
     teacher = make_user("bordeaux", "m.durand")
     with schema_context("bordeaux"):
         device = StaticDevice.objects.create(user=teacher, name="Codes de secours", confirmed=True)
         device.token_set.create(token=BACKUP_CODE)  # as stored before the change
         device.token_set.create(token="zzzz7777")
 
-        migration.hash_plain_backup_codes(django_apps, None)
+        migration.hash_plain_backup_codes(historical, None)
         after_once = sorted(_stored(teacher))
-        migration.hash_plain_backup_codes(django_apps, None)  # digests are left alone
+        migration.hash_plain_backup_codes(historical, None)  # digests are left alone
 
         assert sorted(_stored(teacher)) == after_once
         assert set(after_once) == {
