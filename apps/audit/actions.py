@@ -13,6 +13,7 @@ ACTION_LABELS: dict[str, str] = {
     "2fa.enrolled": "Double authentification activée",
     "2fa.removed": "Double authentification désactivée",
     "2fa.backup_codes_regenerated": "Codes de secours renouvelés",
+    "2fa.reset_by_admin": "Double authentification réinitialisée par l'administration",
     "password.changed": "Mot de passe modifié",
     "password.reset": "Mot de passe réinitialisé par courriel",
     "password.reset_by_staff": "Mot de passe d'élève changé par l'école",

@@ -11,6 +11,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import Profile, User
+from apps.accounts.security.two_factor import backup_code_digest
 
 ADULT_PASSWORD = "un-mot-de-passe-solide"
 PUPIL_PASSWORD = "chat42"
@@ -45,7 +46,8 @@ def enrol(schema: str, user: User, *, backup_codes: tuple[str, ...] = (BACKUP_CO
         device = TOTPDevice.objects.create(user=user, name="Téléphone", confirmed=True)
         static = StaticDevice.objects.create(user=user, name="Codes de secours", confirmed=True)
         for code in backup_codes:
-            static.token_set.create(token=code)
+            # Stored as the application stores them: digests, never the codes.
+            static.token_set.create(token=backup_code_digest(user.pk, code))
     return device
 
 

@@ -175,7 +175,8 @@ def test_a_blocked_account_token_is_refused(db):
 @pytest.mark.parametrize("urlconf", URLCONFS)
 def test_no_url_issues_api_tokens(urlconf):
     """Tokens would let an account skip the second factor: no endpoint hands them out.
-    (If one is ever needed, it must refuse accounts for which ``requires_two_factor``.)"""
+    (If one is ever needed, it must refuse accounts for which ``account_has_second_factor``,
+    as ``TwoFactorSafeTokenAuthentication`` does.)"""
     built, _ = endpoints(urlconf)
 
     issuers = [

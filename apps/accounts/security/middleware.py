@@ -4,7 +4,8 @@
   flushed on its next request: the backend already refuses such accounts, this also drops
   whatever the session held.
 * An authenticated session that owes a second factor — always for administrators and
-  coordinators until they enrol and verify, and for teachers and directors who enrolled —
+  coordinators until they enrol and verify, for teachers and directors who enrolled, and for
+  those whose second factor the commune administrator reset, until they enrol again —
   reaches only the two-factor pages and logout: HTML pages redirect there, paths under
   ``/api/`` answer 403. Unknown paths stay 404.
 """

@@ -1,12 +1,19 @@
 """Second factor (django-otp): a TOTP application, and ten single-use backup codes.
 
 An account is *enrolled* once it has a confirmed TOTP device. Backup codes live in one
-``StaticDevice`` per account; each code works once. A session is *verified* once
-``django_otp.login`` has recorded the device that checked a code (``user.is_verified()``).
+``StaticDevice`` per account; each code works once. A backup code is stored only as a keyed
+digest (``backup_code_digest``): it is shown once, when generated, and never again.
+A session is *verified* once ``django_otp.login`` has recorded the device that checked a code
+(``user.is_verified()``).
 
 The session also remembers whether its account has a confirmed device
 (``SESSION_DEVICE_STATE``), so the middleware knows which sessions of optional users (teachers,
 directors) still owe a code without a device query on every request.
+
+A person who lost their second factor asks the commune administrator, who resets it
+(``two_factor_reset_by_admin``): the devices are deleted and an unconfirmed ``StaticDevice``
+named ``REENROL_MARKER_NAME`` is left as the account's "must enrol again" mark, which the next
+successful enrolment removes with the old backup codes.
 """
 
 from __future__ import annotations
@@ -18,9 +25,12 @@ from urllib.parse import quote, urlencode
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django_otp import login as otp_login
+from django_otp import user_has_device
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -34,6 +44,8 @@ SESSION_FRESH_BACKUP_CODES = "_ent_fresh_backup_codes"
 BACKUP_CODE_COUNT = 10
 TOTP_DEVICE_NAME = "Application d'authentification"
 BACKUP_DEVICE_NAME = "Codes de secours"
+# Never created otherwise: django-otp backup-code devices are always confirmed here.
+REENROL_MARKER_NAME = "Réinitialisée par l'administration"
 
 _TOTP_SHAPE = re.compile(r"^\d{6,8}$")
 
@@ -47,6 +59,45 @@ def confirmed_totp_device(user: User) -> TOTPDevice | None:
 
 def has_confirmed_device(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def reenrolment_owed(user: User) -> bool:
+    """Did the commune administrator reset this account's second factor, with no new
+    enrolment since?"""
+    return StaticDevice.objects.filter(
+        user=user, confirmed=False, name=REENROL_MARKER_NAME
+    ).exists()
+
+
+def must_enrol(user: User) -> bool:
+    """Must this account, when it has no confirmed device, enrol before going anywhere?
+
+    Always for the profiles where the second factor is mandatory; for teachers and
+    directors, after the administrator reset theirs (they had chosen it: it stays on).
+    """
+    if user.requires_two_factor:
+        return True
+    return user.profile in TWO_FACTOR_OPTIONAL and reenrolment_owed(user)
+
+
+def second_factor_expected(user: User) -> bool:
+    """Has this account a confirmed device, or does it owe one (see ``must_enrol``)?"""
+    return has_confirmed_device(user) or must_enrol(user)
+
+
+def account_has_second_factor(user: User) -> bool:
+    """Does every way into this account have to prove a second factor?
+
+    Yes for the profiles where it is mandatory (enrolled or not yet), for any account
+    holding a confirmed device of any django-otp kind, and for an account that must enrol
+    again after a reset. Used where no session can record a verified code (API tokens):
+    there, such an account is refused rather than let in on the password or token alone.
+    """
+    return (
+        bool(user.requires_two_factor)
+        or user_has_device(user, confirmed=True)
+        or reenrolment_owed(user)
+    )
 
 
 def backup_codes_left(user: User) -> int:
@@ -109,6 +160,38 @@ def format_backup_code(code: str) -> str:
     return f"{code[:4]}-{code[4:]}" if len(code) == 8 else code
 
 
+_BACKUP_CODE_KEY_SALT = "ent.accounts.security.backup_code"
+# django-otp's ``StaticToken.token`` holds 16 characters: 10 bytes of digest in base32.
+_BACKUP_DIGEST_BYTES = 10
+BACKUP_DIGEST_SHAPE = re.compile(r"^[A-Z2-7]{16}$")
+
+
+def backup_code_digest(user_id: int, code: str, *, secret: str | bytes | None = None) -> str:
+    """What is stored for a backup code: an HMAC-SHA256 of the account and the code.
+
+    Keyed with ``SECRET_KEY`` (or ``secret``), so a copy of the database alone gives no
+    usable code; the account's id is in the message, so a digest is worth nothing on another
+    account. A slow password hasher would add little: codes are random (40 bits), not
+    chosen, and checking one would cost a hash per stored code at every login. 80 bits of
+    digest are far more than the code carries. Upper case, so a digest can never be taken
+    for a code (codes are lower case).
+    """
+    mac = salted_hmac(
+        _BACKUP_CODE_KEY_SALT,
+        f"{user_id}:{normalise_backup_code(code)}",
+        secret=secret,
+        algorithm="sha256",
+    )
+    return b32encode(mac.digest()[:_BACKUP_DIGEST_BYTES]).decode()
+
+
+def _backup_code_candidates(user_id: int, code: str) -> list[str]:
+    # Codes generated before a SECRET_KEY rotation keep working while the old key is listed
+    # in SECRET_KEY_FALLBACKS (as Django does for sessions and password-reset links).
+    secrets = [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]
+    return [backup_code_digest(user_id, code, secret=secret) for secret in secrets]
+
+
 # --- verification ---------------------------------------------------------------------------
 
 
@@ -125,14 +208,33 @@ def verify_totp(user: User, code: str) -> Device | None:
 
 
 def verify_backup_code(user: User, code: str) -> Device | None:
-    """Check (and consume) a backup code."""
+    """Check (and consume) a backup code against the stored digests.
+
+    ``StaticDevice.verify_token`` would look the plain code up in the database: the digest
+    of what was typed is compared with each stored one instead, in constant time, with
+    django-otp's throttling (a growing delay after each wrong code) kept as it is.
+    """
     code = normalise_backup_code(code)
     if not code:
         return None
+    candidates = _backup_code_candidates(user.pk, code)
     with transaction.atomic():
         for device in StaticDevice.objects.select_for_update().filter(user=user, confirmed=True):
-            if device.verify_token(code):
-                return device
+            allowed, _ = device.verify_is_allowed()
+            if not allowed:
+                continue
+            match = None
+            for stored in device.token_set.all():
+                if any(constant_time_compare(stored.token, digest) for digest in candidates):
+                    match = stored
+            if match is None:
+                device.throttle_increment()
+                continue
+            match.delete()
+            device.throttle_reset(commit=False)
+            device.set_last_used_timestamp(commit=False)
+            device.save()
+            return device
     return None
 
 
@@ -150,6 +252,7 @@ def verify_second_factor(
 
 
 def remember_device_state(request: HttpRequest, user: User, *, has_device: bool) -> None:
+    """``has_device``: the account has a confirmed device, or owes one (``must_enrol``)."""
     request.session[SESSION_DEVICE_STATE] = {"user": user.pk, "device": has_device}
 
 
@@ -169,7 +272,7 @@ def session_owes_second_factor(request: HttpRequest, user: Any) -> bool:
         return False
     state = request.session.get(SESSION_DEVICE_STATE)
     if not isinstance(state, dict) or state.get("user") != user.pk:
-        has_device = has_confirmed_device(user)
+        has_device = second_factor_expected(user)
         remember_device_state(request, user, has_device=has_device)
         return has_device
     return bool(state.get("device"))
@@ -210,6 +313,8 @@ def take_fresh_backup_codes(request: HttpRequest) -> list[str] | None:
 
 
 def _new_backup_codes(user: User) -> list[str]:
+    """Replace the account's backup codes; the codes are returned to be shown once, only
+    their digests are stored."""
     StaticDevice.objects.filter(user=user).delete()
     device = StaticDevice.objects.create(user=user, name=BACKUP_DEVICE_NAME, confirmed=True)
     codes: list[str] = []
@@ -217,7 +322,9 @@ def _new_backup_codes(user: User) -> list[str]:
         code = StaticToken.random_token()
         if code not in codes:
             codes.append(code)
-    StaticToken.objects.bulk_create(StaticToken(device=device, token=code) for code in codes)
+    StaticToken.objects.bulk_create(
+        StaticToken(device=device, token=backup_code_digest(user.pk, code)) for code in codes
+    )
     return codes
 
 
@@ -261,3 +368,21 @@ def two_factor_remove(*, user: User, request: HttpRequest) -> None:
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
     record_event(action="2fa.removed", actor=user, target=user.username, request=request)
+
+
+@transaction.atomic
+def two_factor_reset_by_admin(*, actor: User, user: User, request: HttpRequest | None) -> bool:
+    """A lost second factor: the commune administrator deletes the person's devices and
+    backup codes; the person must enrol again at their next request (``must_enrol``).
+
+    Their open sessions lose their verification with the devices (django-otp finds no
+    device behind it) and are sent to enrolment too. ``False`` (nothing written) if the
+    account had no second factor to reset. Callers check ``can_reset_second_factor``.
+    """
+    if not user_has_device(user, confirmed=True):
+        return False
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.create(user=user, name=REENROL_MARKER_NAME, confirmed=False)
+    record_event(action="2fa.reset_by_admin", actor=actor, target=user.username, request=request)
+    return True

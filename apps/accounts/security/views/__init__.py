@@ -17,7 +17,7 @@ from apps.accounts.security.views.devices import (
     two_factor_remove,
 )
 from apps.accounts.security.views.login import LoginView, LogoutView, first_login, two_factor_verify
-from apps.accounts.security.views.staff import account_blocking, pupil_access
+from apps.accounts.security.views.staff import account_blocking, pupil_access, two_factor_reset
 
 __all__ = [
     "LoginView",
@@ -37,5 +37,6 @@ __all__ = [
     "pupil_access",
     "two_factor_enrol",
     "two_factor_remove",
+    "two_factor_reset",
     "two_factor_verify",
 ]

@@ -66,7 +66,8 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
             # Built by the qrcode library from our own URI: no user-supplied markup.
             "qr_svg": mark_safe(two_factor.qr_code_svg(uri)),  # noqa: S308
             "secret": two_factor.secret_for_display(device),
-            "mandatory": user.requires_two_factor,
+            "mandatory": two_factor.must_enrol(user),
+            "reset_by_admin": two_factor.reenrolment_owed(user),
         },
     )
 

@@ -44,11 +44,12 @@ class LoginView(auth_views.LoginView):
         user = form.get_user()
         auth_login(self.request, user)
         has_device = two_factor.has_confirmed_device(user)
-        two_factor.remember_device_state(self.request, user, has_device=has_device)
+        enrol = not has_device and two_factor.must_enrol(user)
+        two_factor.remember_device_state(self.request, user, has_device=has_device or enrol)
         next_url = self.get_success_url()
         if has_device:
             return HttpResponseRedirect(with_next(reverse("accounts:two_factor_verify"), next_url))
-        if user.requires_two_factor:
+        if enrol:
             return HttpResponseRedirect(with_next(reverse("accounts:two_factor_enrol"), next_url))
         return HttpResponseRedirect(next_url)
 
@@ -68,7 +69,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
     if two_factor.is_verified(user):
         return HttpResponseRedirect(next_url)
     if not two_factor.has_confirmed_device(user):
-        if user.requires_two_factor:
+        if two_factor.must_enrol(user):
             return HttpResponseRedirect(with_next(reverse("accounts:two_factor_enrol"), next_url))
         return HttpResponseRedirect(next_url)
     username = user.get_username()

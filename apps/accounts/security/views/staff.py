@@ -1,4 +1,5 @@
-"""Staff acting on other accounts: unlocking and new passwords for pupils, blocking."""
+"""Staff acting on other accounts: unlocking and new passwords for pupils, blocking, and
+the reset of a lost second factor by the commune administrator."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.models import Profile, User
 from apps.accounts.permissions import can_manage_account, can_unlock_account
-from apps.accounts.security import services
+from apps.accounts.security import services, two_factor
 from apps.accounts.security.forms import PupilPasswordForm
+from apps.accounts.security.rules import can_reset_second_factor
 from apps.accounts.security.views.common import current_account
 from apps.accounts.selectors import actors_for
 
@@ -86,4 +88,38 @@ def account_blocking(request: HttpRequest, user_id: int) -> HttpResponse:
             services.account_unblock(actor=actor, user=target, request=request)
             messages.success(request, f"Le compte {target.username} est débloqué.")
         return redirect("account_admin:blocking", user_id=target.pk)
-    return render(request, "accounts/account_blocking.html", {"target": target})
+    can_reset = _allowed(can_reset_second_factor, actor, target)
+    return render(
+        request,
+        "accounts/account_blocking.html",
+        {
+            "target": target,
+            "can_reset_two_factor": can_reset,
+            "target_enrolled": can_reset and two_factor.has_confirmed_device(target),
+            "target_must_reenrol": can_reset and two_factor.reenrolment_owed(target),
+        },
+    )
+
+
+@never_cache
+@csrf_protect
+@login_required
+@require_POST
+def two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
+    """A person lost their second factor: the commune administrator resets it, from the
+    person's account page; the person enrols again at their next login."""
+    target = User.objects.filter(pk=user_id).first()
+    actor = current_account(request)
+    if target is None or not _allowed(can_reset_second_factor, actor, target):
+        raise Http404
+    if two_factor.two_factor_reset_by_admin(actor=actor, user=target, request=request):
+        messages.success(
+            request,
+            f"La double authentification de {target.display_name} est réinitialisée : à sa "
+            "prochaine connexion, cette personne devra enregistrer de nouveau son application.",
+        )
+    else:
+        messages.info(
+            request, f"{target.display_name} n'a pas de double authentification à réinitialiser."
+        )
+    return redirect("account_admin:blocking", user_id=target.pk)
