@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.test import Client, RequestFactory
 from django_tenants.utils import schema_context
 
@@ -27,7 +28,7 @@ EXPECTED = {
 }
 
 
-def directives(response: HttpResponse) -> dict[str, str]:
+def directives(response: HttpResponseBase) -> dict[str, str]:
     policy = response["Content-Security-Policy"]
     return {
         name: value
@@ -35,7 +36,7 @@ def directives(response: HttpResponse) -> dict[str, str]:
     }
 
 
-def assert_protected(response: HttpResponse) -> None:
+def assert_protected(response: HttpResponseBase) -> None:
     for header, value in EXPECTED.items():
         assert response.get(header) == value, (header, response.get(header))
     csp = directives(response)
@@ -150,7 +151,9 @@ def test_third_party_api_documentation_alone_may_use_inline_styles(
     assert csp["script-src"] == "'self'"
 
 
-def test_drf_browsable_api_alone_may_use_inline_styles(tenant_client: Callable[..., Client]) -> None:
+def test_drf_browsable_api_alone_may_use_inline_styles(
+    tenant_client: Callable[..., Client],
+) -> None:
     response = tenant_client("bordeaux").get("/api/v1/me/", HTTP_ACCEPT="text/html")
 
     assert response["Content-Type"].startswith("text/html")
@@ -162,12 +165,12 @@ def test_drf_browsable_api_alone_may_use_inline_styles(tenant_client: Callable[.
 # --- the middleware on its own -----------------------------------------------------------------
 
 
-def _through_middleware(response: HttpResponse, *, secure: bool = False) -> HttpResponse:
+def _through_middleware(response: HttpResponse, *, secure: bool = False) -> HttpResponseBase:
     def view(request: HttpRequest) -> HttpResponse:
         return response
 
     request = RequestFactory().get("/", HTTP_HOST="bordeaux.ent.localhost", secure=secure)
-    return SecurityHeadersMiddleware(view)(request)  # type: ignore[return-value]
+    return SecurityHeadersMiddleware(view)(request)
 
 
 def test_a_header_the_view_set_is_kept() -> None:
@@ -209,7 +212,7 @@ def test_the_attachment_download_keeps_its_sandbox(as_user, bordeaux, settings, 
 
 def test_a_view_exempt_from_framing_keeps_that_choice() -> None:
     own = HttpResponse()
-    own.xframe_options_exempt = True  # type: ignore[attr-defined]
+    own.xframe_options_exempt = True
 
     response = _through_middleware(own)
 
