@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.test import Client, RequestFactory
@@ -19,6 +20,7 @@ from config.security_headers import (
 )
 from tenants.models import Commune
 
+BORDEAUX = f"bordeaux.{settings.ENT_BASE_DOMAIN}"
 EXPECTED = {
     "Permissions-Policy": PERMISSIONS_POLICY,
     "X-Content-Type-Options": "nosniff",
@@ -60,7 +62,7 @@ def test_a_commune_page(tenant_client: Callable[..., Client]) -> None:
     assert response.status_code == 200
     assert_protected(response)
     # The chat's future WebSocket, on the page's own host.
-    assert directives(response)["connect-src"] == "'self' ws://bordeaux.ent.localhost"
+    assert directives(response)["connect-src"] == f"'self' ws://{BORDEAUX}"
 
 
 def test_the_public_landing(tenant_client: Callable[..., Client]) -> None:
@@ -169,7 +171,7 @@ def _through_middleware(response: HttpResponse, *, secure: bool = False) -> Http
     def view(request: HttpRequest) -> HttpResponse:
         return response
 
-    request = RequestFactory().get("/", HTTP_HOST="bordeaux.ent.localhost", secure=secure)
+    request = RequestFactory().get("/", HTTP_HOST=BORDEAUX, secure=secure)
     return SecurityHeadersMiddleware(view)(request)
 
 
@@ -223,7 +225,7 @@ def test_a_view_exempt_from_framing_keeps_that_choice() -> None:
 def test_over_https_the_websocket_is_wss() -> None:
     response = _through_middleware(HttpResponse(), secure=True)
 
-    assert directives(response)["connect-src"] == "'self' wss://bordeaux.ent.localhost"
+    assert directives(response)["connect-src"] == f"'self' wss://{BORDEAUX}"
 
 
 def test_pictures_and_videos_may_come_from_the_s3_store(settings) -> None:
