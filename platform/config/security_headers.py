@@ -7,7 +7,7 @@ one (the attachment download's sandboxing policy, say) meant it.
 
 The Content-Security-Policy allows scripts and styles from the ENT's own origin only: the
 templates carry no inline script, no ``on…=`` handler and no ``style=""`` attribute
-(tests/security/test_headers.py scans them). Pictures, sounds and videos may also come from
+(tests/security/test_templates_csp.py scans them). Pictures, sounds and videos may also come from
 the S3 store, which serves attachments through presigned URLs on its own origin.
 
 Pages drawn by third-party code — DRF's browsable API, the Swagger UI and Redoc
