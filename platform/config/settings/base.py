@@ -105,6 +105,9 @@ DATABASE_ROUTERS = ["django_tenants.routers.TenantSyncRouter"]
 TENANT_LIMIT_SET_CALLS = True
 
 MIDDLEWARE = [
+    # First: CSP, Permissions-Policy and the other browser protections on every answer,
+    # including those the routing below gives before SecurityMiddleware runs.
+    "config.security_headers.SecurityHeadersMiddleware",
     # Answers /healthz on any host, before host validation and tenant routing.
     "tenants.middleware.HealthCheckMiddleware",
     "tenants.middleware.CommuneRoutingMiddleware",
@@ -311,6 +314,14 @@ STORAGES = {
     "default": _default_storage,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
+
+# Origins besides the ENT's own (and the S3 store's, derived from the settings above) that
+# pages may show pictures, sounds and videos from: a CDN in front of the store, say.
+# Space-separated, e.g. "https://medias.example.org".
+ENT_CSP_MEDIA_ORIGINS = env_str("ENT_CSP_MEDIA_ORIGINS", "").split()
+# Views drawn by third-party code that writes inline styles: their pages alone may use them
+# (config/security_headers.py). DRF's browsable API is recognised by its renderer.
+ENT_CSP_THIRD_PARTY_VIEWS = frozenset({"api:docs", "api:redoc"})
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
