@@ -77,7 +77,7 @@ def check(name: str, width: int, height: int, frames: int = 1) -> None:
             f"Image trop grande : « {name} » est une animation de {_number(frames)} images ; "
             f"{_number(MAX_FRAMES)} images au maximum."
         )
-    if frames * width * height > MAX_ANIMATION_PIXELS:
+    if frames > 1 and frames * width * height > MAX_ANIMATION_PIXELS:
         raise ImageRefused(
             f"Image trop grande : « {name} » est une animation de {_number(frames)} images de "
             f"{size} ; {_number(MAX_ANIMATION_PIXELS // 1_000_000)} millions de pixels au "

@@ -99,10 +99,13 @@ class _CappedReader:
         self.file, self.left = file, limit
 
     def read(self, size: int = -1, /) -> bytes:
-        # zipfile reads the end of the archive with read(), to the end of the file.
-        data = self.file.read(self.left + 1 if size < 0 else min(size, self.left + 1))
-        if len(data) > self.left:
+        if size < 0:  # zipfile reads the end of the archive this way, to the end of the file
+            here = self.file.tell()
+            size = self.file.seek(0, 2) - here
+            self.file.seek(here)
+        if size > self.left:
             raise OSError("zipfile would read more of the archive than allowed")
+        data = self.file.read(size)
         self.left -= len(data)
         return data
 
