@@ -13,7 +13,8 @@ the rest, so every photo goes through here first, and nothing is stored if it is
   the pixels are ever loaded.
 
 The limits, in one place. A phone's photo is 12 to 24 Mpx, 48 to 50 Mpx in its full
-resolution mode (8,160 × 6,120): all fit, and decoding one takes at most 200 MB.
+resolution mode (8,160 × 6,120): all fit, and one decoded takes at most 200 MB (4 bytes a
+pixel).
 """
 
 from __future__ import annotations
@@ -33,9 +34,11 @@ from apps.french.formatting import NNBSP
 MAX_PIXELS = 50_000_000
 # A phone's panorama fits (WebP cannot be wider than 16,383 anyway).
 MAX_SIDE = 16_384
-# An animation's frames are decoded one after another, each as big as the canvas: both bounded.
+# An animation's frames are decoded one after another, each as big as the canvas, and a WebP's
+# are encoded again: all its frames together cost no more than the largest photo (a phone's
+# animated GIF is 100 frames of 480 × 270 pixels: 13 Mpx).
 MAX_FRAMES = 1_000
-MAX_ANIMATION_PIXELS = 100_000_000  # frames × pixels: 400 frames of 500 × 500
+MAX_ANIMATION_PIXELS = MAX_PIXELS  # frames × pixels: 200 frames of 500 × 500
 # PNG chunks, JPEG segments, GIF blocks: a real photo has tens (a PNG's picture data comes in
 # 8 kB chunks: a few thousand). Pillow reads each in Python, keeping JPEG's in memory.
 MAX_PARTS = 50_000

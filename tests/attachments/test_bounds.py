@@ -117,7 +117,7 @@ def test_the_photo_just_under_pillows_hard_limit_is_refused_undecoded(
 ):
     # The reported file: 13,000 × 13,000 pixels, which Pillow would decode (1.3 GB, 18 s).
     photo = files.png_of_one_colour(13_000, 13_000)
-    assert 13_000 * 13_000 < 2 * Image.MAX_IMAGE_PIXELS
+    assert Image.MAX_IMAGE_PIXELS is not None and 13_000 * 13_000 < 2 * Image.MAX_IMAGE_PIXELS
     message = refused(files.upload("IMG_2041.png", photo))
     assert message.startswith(fr("Image trop grande : « IMG_2041.png » mesure 13 000 × 13 000"))
     math = entry(bordeaux)
@@ -152,14 +152,14 @@ def test_a_photo_too_long_on_one_side_is_refused(never_decoded):
             "est une animation de 1 001 images ; 1 000 images au maximum.",
         ),
         (
-            files.apng(1_000, 1_000, declared=101),
-            "est une animation de 101 images de 1 000 × 1 000 pixels ; 100 millions de pixels "
+            files.apng(1_000, 1_000, declared=51),
+            "est une animation de 51 images de 1 000 × 1 000 pixels ; 50 millions de pixels "
             "au maximum pour toutes ses images.",
         ),
         (files.gif(1, 1, 1_001), "est une animation de 1 001 images ; 1 000 images au maximum."),
         (
-            files.gif(1_000, 1_000, 101),
-            "est une animation de 101 images de 1 000 × 1 000 pixels ; 100 millions de pixels "
+            files.gif(1_000, 1_000, 51),
+            "est une animation de 51 images de 1 000 × 1 000 pixels ; 50 millions de pixels "
             "au maximum pour toutes ses images.",
         ),
         (files.gif(20_000, 20_000, 1), f"mesure 20 000 × 20 000 pixels ; {LIMITS}"),
@@ -239,7 +239,8 @@ def test_the_walk_finds_the_size_and_frames_every_format_says():
 def test_photos_from_phones_are_within_the_limits():
     images.check("50 Mpx.jpg", 8_160, 6_120)  # a phone's full-resolution mode
     images.check("panorama.jpg", 16_384, 3_000)
-    images.check("anim.gif", 500, 500, frames=400)
+    images.check("anim.gif", 500, 500, frames=200)
+    images.check("anim.webp", 1_000, 1_000, frames=50)
     with pytest.raises(images.ImageRefused):
         images.check("200 Mpx.jpg", 16_320, 12_240)
 
