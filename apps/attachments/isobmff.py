@@ -23,13 +23,17 @@ plays (readers skip ``free`` boxes, and metadata is never needed to decode). Neu
 The file is never read whole: box headers and sample tables are read by seeking, the copy
 goes by chunks, and the neutralised ranges are then patched in the copy. A box tree that does
 not hold together (a size running past its parent, a box smaller than its header, containers
-nested absurdly deep, too many boxes, metadata samples outside ``mdat``) raises
-``DamagedMedia``: such a file is refused rather than half cleaned. Not covered yet: the
-samples of metadata tracks in fragmented files (located by ``moof``/``trun``).
+nested absurdly deep, too many boxes, metadata samples outside ``mdat`` or overlapping, sample
+tables absurdly long) raises ``DamagedMedia``: such a file is refused rather than half cleaned.
+The work is bounded whatever the file says: at most ``MAX_BOXES`` box headers read,
+``MAX_DEPTH`` levels, ``MAX_TABLE_ENTRIES`` table entries, and no more bytes zeroed than
+``mdat`` holds. Not covered yet: the samples of metadata tracks in fragmented files (located
+by ``moof``/``trun``).
 """
 
 from __future__ import annotations
 
+import bisect
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -40,6 +44,9 @@ CHUNK = 64 * 1024
 MAX_DEPTH = 8
 # Only containers' children are counted; even a long fragmented movie has a few thousand.
 MAX_BOXES = 100_000
+# The sample tables of the timed metadata tracks, all together (their entries are read in
+# Python, twice): a GPS track has one sample a second, Apple's a few; an hour is 10,000.
+MAX_TABLE_ENTRIES = 200_000
 
 # Boxes made only of boxes, walked to find the metadata inside. ``meta`` is not here: it is
 # neutralised whole, wherever it is.
@@ -212,10 +219,22 @@ def plan(file: IO[bytes], length: int) -> Plan:
                 track.tables[SAMPLE_TABLES[box.type]] = box
 
     walk(0, length, None, 0, None)
+    entries = sum(_entries(file, track) for track in found.tracks)
+    if entries > MAX_TABLE_ENTRIES:
+        raise DamagedMedia(f"{entries} entries in metadata sample tables")
+    # mdat boxes are at the top, met in the file's order: sorted, apart.
+    starts = [start for start, _ in found.media]
+    media_bytes = sum(end - start for start, end in found.media)
+    zeroed = 0
     for track in found.tracks:
         for start, end in _chunks(file, track):  # all inside an mdat, or nothing is changed
-            if not any(low <= start and end <= high for low, high in found.media):
+            index = bisect.bisect_right(starts, start) - 1
+            if index < 0 or end > found.media[index][1]:
                 raise DamagedMedia(f"a metadata chunk at {start}-{end} is outside mdat")
+            # Chunks that overlap would have the same bytes zeroed again and again.
+            zeroed += end - start
+            if zeroed > media_bytes:
+                raise DamagedMedia("metadata chunks overlap: they hold more than mdat")
     return found
 
 
@@ -280,10 +299,25 @@ class _Sizes:
         return sum(next(self.sizes) for _ in range(count))
 
 
-def _chunks(file: IO[bytes], track: Track) -> Iterator[tuple[int, int]]:
-    """Where each chunk of ``track``'s samples lies in the file: (start, end)."""
+def _entries(file: IO[bytes], track: Track) -> int:
+    """How many entries ``_chunks`` reads from ``track``'s tables."""
+    _check_tables(track)
+    sizes = track.tables[b"sizes"]
+    samples = _count(file, sizes, 8)
+    if sizes.type == b"stsz" and _count(file, sizes, 4):
+        samples = 0  # one size for all: no table
+    stsc, offsets = track.tables[b"stsc"], track.tables[b"offsets"]
+    return _count(file, offsets, 4) + 3 * _count(file, stsc, 4) + samples
+
+
+def _check_tables(track: Track) -> None:
     if set(track.tables) != {b"stsc", b"sizes", b"offsets"}:
         raise DamagedMedia("a metadata track lacks its sample tables")
+
+
+def _chunks(file: IO[bytes], track: Track) -> Iterator[tuple[int, int]]:
+    """Where each chunk of ``track``'s samples lies in the file: (start, end)."""
+    _check_tables(track)
     stsc, offsets_box = track.tables[b"stsc"], track.tables[b"offsets"]
     width = 8 if offsets_box.type == b"co64" else 4
     offsets = _table(file, offsets_box, 8, width, _count(file, offsets_box, 4))

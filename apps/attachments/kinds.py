@@ -85,6 +85,38 @@ _DOCX_MAIN = b"application/vnd.openxmlformats-officedocument.wordprocessingml.do
 # Larger than any real [Content_Types].xml; a bound so that a crafted archive cannot make us
 # inflate gigabytes.
 _ZIP_MEMBER_LIMIT = 1024 * 1024
+# What zipfile may read of an archive in all. It reads the central directory whole and makes
+# an object of each entry: a few megabytes of entries would be hundreds of thousands of
+# objects. A document's directory is about 100 bytes an entry (a worksheet with a hundred
+# pictures: 10 kB); the members read above are small.
+_ZIP_READ_LIMIT = 4 * 1024 * 1024
+
+
+class _CappedReader:
+    """``file`` for zipfile, which may read at most ``limit`` bytes of it in all."""
+
+    def __init__(self, file: IO[bytes], limit: int) -> None:
+        self.file, self.left = file, limit
+
+    def read(self, size: int = -1, /) -> bytes:
+        if size < 0:  # zipfile reads the end of the archive this way, to the end of the file
+            here = self.file.tell()
+            size = self.file.seek(0, 2) - here
+            self.file.seek(here)
+        if size > self.left:
+            raise OSError("zipfile would read more of the archive than allowed")
+        data = self.file.read(size)
+        self.left -= len(data)
+        return data
+
+    def seek(self, offset: int, whence: int = 0, /) -> int:
+        return self.file.seek(offset, whence)
+
+    def tell(self) -> int:
+        return self.file.tell()
+
+    def seekable(self) -> bool:
+        return True
 
 
 def _is_mp3(head: bytes) -> bool:
@@ -110,7 +142,7 @@ def _mp4_kind(head: bytes) -> FileKind | None:
 
 def _zip_kind(file: IO[bytes]) -> FileKind | None:
     try:
-        with zipfile.ZipFile(file) as archive:
+        with zipfile.ZipFile(_CappedReader(file, _ZIP_READ_LIMIT)) as archive:
             names = set(archive.namelist())
             if "mimetype" in names:
                 with archive.open("mimetype") as member:

@@ -2,7 +2,8 @@
 
 Every file is checked before anything is stored: its kind from its content (``kinds.sniff``),
 its size (``ENT_ATTACHMENT_MAX_BYTES``), and the number per item (``MAX_PER_ITEM``). Photos are
-decoded and written again without their metadata (EXIF, GPS position of a class outing); MP4
+bounded before anything decodes them (``images``: pixels, frames, structure), then decoded and
+written again without their metadata (EXIF, GPS position of a class outing); MP4
 videos and M4A sounds are copied with their metadata boxes neutralised (``isobmff``: same size,
 still playable, never read whole). A bad file raises ``AttachmentError`` with one French
 sentence for the user, and nothing is stored.
@@ -32,12 +33,12 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils.text import slugify
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import ImageOps, UnidentifiedImageError
 
 from apps.accounts.models import User
 from apps.accounts.permissions import can_edit_homework, can_write_liaison_note
 from apps.accounts.selectors import actor_for
-from apps.attachments import isobmff, kinds
+from apps.attachments import images, isobmff, kinds
 from apps.attachments.models import Attachment
 from apps.homework.models import HomeworkEntry
 from apps.liaison.models import LiaisonNote
@@ -47,7 +48,7 @@ logger = logging.getLogger(__name__)
 MAX_PER_ITEM = 5
 _CHUNK = 64 * 1024
 # Photos are written again (without metadata) in their own format; GIF carries no EXIF.
-_REWRITTEN = {kinds.JPEG: "JPEG", kinds.PNG: "PNG", kinds.WEBP: "WEBP"}
+_REWRITTEN = {kind: images.PILLOW_FORMATS[kind] for kind in (kinds.JPEG, kinds.PNG, kinds.WEBP)}
 # ISO base media files: their metadata boxes are neutralised in a copy (``isobmff``).
 _SCRUBBED = {kinds.MP4, kinds.M4A}
 
@@ -124,10 +125,11 @@ def _digest(file: File) -> str:
 
 
 def _without_metadata(upload: UploadedFile, kind: kinds.FileKind, name: str) -> ContentFile:
+    unreadable = AttachmentError(f"« {name} » est une image illisible ou endommagée.")
     try:
-        with Image.open(upload) as image:
+        with images.opened(upload, kind, name) as image:  # bounded before any pixel is read
             if image.format != _REWRITTEN[kind]:
-                raise AttachmentError(f"« {name} » est une image illisible ou endommagée.")
+                raise unreadable
             animated = bool(getattr(image, "is_animated", False))
             # Orientation is EXIF too: turn the pixels before dropping it.
             picture = image if animated else ImageOps.exif_transpose(image)
@@ -143,9 +145,21 @@ def _without_metadata(upload: UploadedFile, kind: kinds.FileKind, name: str) -> 
                 options.update(quality=90, save_all=animated)
             out = io.BytesIO()
             picture.save(out, _REWRITTEN[kind], **options)
-    except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError) as error:
-        raise AttachmentError(f"« {name} » est une image illisible ou endommagée.") from error
+    except images.ImageRefused as error:
+        logger.info("refused %s: %s", kind.content_type, error)
+        raise AttachmentError(str(error)) from error
+    except (images.Unreadable, UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
+        raise unreadable from error
     return ContentFile(out.getvalue())
+
+
+def _check_bounds(upload: UploadedFile, kind: kinds.FileKind, name: str) -> None:
+    try:
+        images.walk(upload, kind, name)
+    except images.ImageRefused as error:
+        raise AttachmentError(str(error)) from error
+    except images.Unreadable as error:
+        raise AttachmentError(f"« {name} » est une image illisible ou endommagée.") from error
 
 
 def _media_without_metadata(upload: UploadedFile, kind: kinds.FileKind, name: str) -> File:
@@ -191,6 +205,8 @@ def check_file(upload: UploadedFile) -> CheckedFile:
     content: File = upload
     if kind in _REWRITTEN:
         content = _without_metadata(upload, kind, name)
+    elif kind is kinds.GIF:  # kept as it is, but browsers decode it: bounded the same way
+        _check_bounds(upload, kind, name)
     elif kind in _SCRUBBED:
         content = _media_without_metadata(upload, kind, name)
     return CheckedFile(
