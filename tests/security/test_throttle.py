@@ -15,7 +15,7 @@ from django_tenants.utils import schema_context
 from apps.accounts.models import Profile
 from apps.accounts.security import ratelimit
 from tests.security.conftest import FROZEN_NOW
-from tests.security.helpers import ADULT_PASSWORD, PUPIL_PASSWORD, log_in, make_user
+from tests.security.helpers import ADULT_PASSWORD, PUPIL_PASSWORD, enrol, log_in, make_user
 
 SCHOOL_NAT = "203.0.113.10"
 
@@ -293,3 +293,24 @@ def test_a_login_not_attempted_is_not_a_failure(tenant_client):
         assert log_in(client, "m.durand", "").status_code == 200
 
     assert log_in(tenant_client("bordeaux"), "m.durand").status_code == 302
+
+
+def test_wrong_second_factor_codes_count_for_the_username(tenant_client, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 0
+    teacher = make_user("bordeaux", "m.durand")
+    enrol("bordeaux", teacher)
+    answers = []
+    for i in range(1, 31):
+        client = tenant_client("bordeaux", REMOTE_ADDR=f"198.51.100.{i}")
+        if log_in(client, "m.durand").status_code != 302:
+            answers.append(None)  # the password step already refuses the username
+            continue
+        answers.append(client.post("/connexion/code/", {"code": "000000"}).status_code)
+
+    # One failure per address (axes never locks), yet after the username's 20 failures its
+    # password step refuses it, from any address.
+    limit = settings.ENT_RATE_LIMITS["login_account"][0]
+    assert answers == [200] * limit + [None] * (30 - limit)
+    assert log_in(tenant_client("bordeaux", REMOTE_ADDR="192.0.2.99"), "m.durand").status_code == (
+        429
+    )
