@@ -314,3 +314,32 @@ def test_wrong_second_factor_codes_count_for_the_username(tenant_client, setting
     assert log_in(tenant_client("bordeaux", REMOTE_ADDR="192.0.2.99"), "m.durand").status_code == (
         429
     )
+
+
+def test_a_forwarded_for_header_from_the_client_changes_nothing(tenant_client):
+    # The address is REMOTE_ADDR (set by uvicorn from nginx's header, behind the proxy): a
+    # client sending its own X-Forwarded-For is still counted on its own address.
+    responses = [
+        tenant_client(
+            "bordeaux", REMOTE_ADDR=SCHOOL_NAT, HTTP_X_FORWARDED_FOR=f"192.0.2.{i + 1}"
+        ).post("/connexion/", {"username": f"inconnu{i}", "password": "soleil123"})
+        for i in range(50)
+    ]
+
+    first = _first_refusal(responses)
+    assert first is not None and first < 50
+
+
+def test_without_the_cache_logins_go_on(tenant_client, monkeypatch):
+    # Redis down: the limiter lets everything through (and logs it) rather than answer 500.
+    make_user("bordeaux", "lea.martin", Profile.PUPIL)
+
+    def unavailable(*args, **kwargs):
+        raise ConnectionError("Redis injoignable")
+
+    monkeypatch.setattr(ratelimit.cache, "add", unavailable)
+    monkeypatch.setattr(ratelimit.cache, "get", unavailable)
+    client = tenant_client("bordeaux", REMOTE_ADDR=SCHOOL_NAT)
+
+    assert log_in(client, "lea.martin", "chat24").status_code == 200
+    assert log_in(client, "lea.martin", PUPIL_PASSWORD).status_code == 302
