@@ -299,7 +299,7 @@ def test_wrong_second_factor_codes_count_for_the_username(tenant_client, setting
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
     teacher = make_user("bordeaux", "m.durand")
     enrol("bordeaux", teacher)
-    answers = []
+    answers: list[int | None] = []
     for i in range(1, 31):
         client = tenant_client("bordeaux", REMOTE_ADDR=f"198.51.100.{i}")
         if log_in(client, "m.durand").status_code != 302:
