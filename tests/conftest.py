@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models.signals import post_migrate
 from django.dispatch import receiver
@@ -97,6 +98,8 @@ def django_db_setup(django_db_setup: None, django_db_blocker: pytest.FixtureRequ
 @pytest.fixture(autouse=True)
 def _public_schema_after_test(request: pytest.FixtureRequest) -> Iterator[None]:
     host_cache.clear()
+    # Rate-limit counters live in the cache: a test's logins never count against the next's.
+    cache.clear()
     yield
     host_cache.clear()
     use_public_schema()

@@ -5,18 +5,30 @@
 that commune's ``schema_context``: tenant-schemas-celery records the schema with the message
 and the worker runs the task there. The template schema has no Commune row, and the
 per-commune tasks refuse to run anywhere but in a commune's schema.
+
+``send_password_reset`` sends the mail asked for on the "mot de passe oublié" page, out of
+the request (the page's answer must not depend on whether an account has the address).
 """
 
 from __future__ import annotations
 
 import logging
+import smtplib
 from dataclasses import asdict
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import get_urlconf, set_urlconf
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from apps.accounts import lifecycle
+from apps.accounts.security.forms import AdultPasswordResetForm
 from config.celery import app
 from tenants.db import current_schema
 from tenants.models import LIVE_STATUSES, Commune
@@ -80,3 +92,75 @@ def lifecycle_all_communes() -> list[str]:
             account_lifecycle.apply_async()
     log.info("account lifecycle queued for %d communes", len(schemas))
     return schemas
+
+
+RESET_MAIL_BODY_TEMPLATE = "accounts/password_reset_email.txt"
+RESET_MAIL_SUBJECT_TEMPLATE = "accounts/password_reset_subject.txt"
+
+
+@app.task(
+    name="accounts.send_password_reset",
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=60,
+    max_retries=5,
+)
+def send_password_reset(
+    *,
+    schema_name: str,
+    email: str,
+    domain: str,
+    use_https: bool,
+    service_name: str,
+    request_id: str,
+) -> int:
+    """Mail a reset link to each adult account of ``schema_name`` that has ``email`` (none:
+    nothing is sent). Returns the number of mails sent.
+
+    Idempotent: a request (``request_id``) is mailed at most once, however many times the
+    task is delivered; a failed send is forgotten, so that the retry sends it.
+    """
+    with schema_context(schema_name):
+        sent_key = f"password-reset-mail:{request_id}"
+        if not cache.add(sent_key, 1, timeout=settings.PASSWORD_RESET_TIMEOUT):
+            log.info("password reset mail already sent for this request: skipped")
+            return 0
+        # Links are reversed as the page that was asked would (the groupement's own URLs on
+        # the base domain).
+        previous_urlconf = get_urlconf()
+        if schema_name == get_public_schema_name():
+            set_urlconf(settings.PUBLIC_SCHEMA_URLCONF)
+        try:
+            return _password_reset_mails_send(
+                email=email, domain=domain, use_https=use_https, service_name=service_name
+            )
+        except Exception:
+            cache.delete(sent_key)
+            raise
+        finally:
+            set_urlconf(previous_urlconf)
+
+
+def _password_reset_mails_send(
+    *, email: str, domain: str, use_https: bool, service_name: str
+) -> int:
+    form = AdultPasswordResetForm({"email": email})
+    if not form.is_valid():
+        return 0
+    sent = 0
+    # Not form.save(): Django's sending swallows SMTP errors, which the retry needs to see.
+    for user in form.get_users(form.cleaned_data["email"]):
+        context = {
+            "email": getattr(user, user.get_email_field_name()),
+            "domain": domain,
+            "site_name": domain,
+            "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+            "user": user,
+            "token": default_token_generator.make_token(user),
+            "protocol": "https" if use_https else "http",
+            "service_name": service_name,
+        }
+        subject = "".join(render_to_string(RESET_MAIL_SUBJECT_TEMPLATE, context).splitlines())
+        body = render_to_string(RESET_MAIL_BODY_TEMPLATE, context)
+        send_mail(subject, body, None, [context["email"]])
+        sent += 1
+    return sent

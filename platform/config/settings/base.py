@@ -9,7 +9,7 @@ from pathlib import Path
 
 from celery.schedules import crontab
 
-from config.settings.env import database_from_url, env_bool, env_float, env_str
+from config.settings.env import database_from_url, env_bool, env_float, env_int, env_str
 
 # The checkout (templates/, static/, locale/ live there). A non-editable install puts this file
 # in site-packages, so deployments name the checkout explicitly.
@@ -194,12 +194,30 @@ SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = 60 * 60 * 12
 
 # django-axes: lock a username *from an address* together; a whole school shares one address.
+# Guesses spread over many addresses, and sprays over many usernames from one address, are
+# throttled by ENT_RATE_LIMITS below.
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_FAILURE_LIMIT = 10
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_RESET_ON_SUCCESS = True
 # French lockout page (status 429) instead of axes' English text.
 AXES_LOCKOUT_CALLABLE = "apps.accounts.security.views.locked_out"
+
+# Rate limits of the login side (apps/accounts/security/ratelimit.py): (limit, window in
+# seconds), counted per commune.
+ENT_RATE_LIMITS = {
+    # Units per address (IPv4 address, IPv6 /64) on the login, first-login and code pages: a
+    # POST costs 1, a failed attempt ENT_LOGIN_FAILURE_COST in all. 300 successful logins or
+    # about 37 failures per 10 minutes: a school behind one NAT, typos included, gets in.
+    "login_address": (env_int("ENT_LOGIN_ADDRESS_BUDGET", 300), 600),
+    # Failures per username, from any address, before its logins are refused until the
+    # window ends (unknown usernames alike).
+    "login_account": (env_int("ENT_LOGIN_ACCOUNT_FAILURES", 20), 900),
+    # Password-reset requests per address, and per e-mail address asked for.
+    "reset_address": (env_int("ENT_RESET_ADDRESS_LIMIT", 30), 3600),
+    "reset_email": (env_int("ENT_RESET_EMAIL_LIMIT", 3), 3600),
+}
+ENT_LOGIN_FAILURE_COST = env_int("ENT_LOGIN_FAILURE_COST", 8)
 
 # django-otp: the issuer shown in authentication applications when no commune names it.
 OTP_TOTP_ISSUER = "ENT Groupement"

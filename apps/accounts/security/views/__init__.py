@@ -6,7 +6,6 @@ from apps.accounts.security.views.account import (
     PasswordResetCompleteView,
     PasswordResetConfirmView,
     PasswordResetDoneView,
-    PasswordResetView,
     account,
 )
 from apps.accounts.security.views.common import locked_out
@@ -17,6 +16,7 @@ from apps.accounts.security.views.devices import (
     two_factor_remove,
 )
 from apps.accounts.security.views.login import LoginView, LogoutView, first_login, two_factor_verify
+from apps.accounts.security.views.password_reset import PasswordResetView
 from apps.accounts.security.views.staff import account_blocking, pupil_access, two_factor_reset
 
 __all__ = [

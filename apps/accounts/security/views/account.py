@@ -15,7 +15,6 @@ from apps.accounts.passwords import password_rules_for
 from apps.accounts.permissions import can_enrol_two_factor
 from apps.accounts.security import services, two_factor
 from apps.accounts.security.forms import (
-    AdultPasswordResetForm,
     FrenchPasswordChangeForm,
     FrenchSetPasswordForm,
 )
@@ -59,21 +58,6 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 class PasswordChangeDoneView(auth_views.PasswordChangeDoneView):
     template_name = "accounts/password_change_done.html"
-
-
-class PasswordResetView(auth_views.PasswordResetView):
-    template_name = "accounts/password_reset_form.html"
-    email_template_name = "accounts/password_reset_email.txt"
-    subject_template_name = "accounts/password_reset_subject.txt"
-    form_class = AdultPasswordResetForm
-    success_url = reverse_lazy("accounts:password_reset_done")
-
-    def form_valid(self, form: Any) -> HttpResponse:
-        commune = getattr(self.request, "commune", None)
-        self.extra_email_context = {
-            "service_name": f"ENT {commune.name}" if commune is not None else "ENT Groupement"
-        }
-        return super().form_valid(form)
 
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
