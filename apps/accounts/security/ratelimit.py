@@ -128,6 +128,15 @@ def hit(rate: Rate, key: str, cost: int = 1) -> Verdict:
     return Verdict(count=count, limit=rate.limit, retry_after=retry_after)
 
 
+def forget(rate: Rate, key: str) -> None:
+    """Drop ``key``'s count of the current window (a teacher unlocked the account)."""
+    start, _retry_after = _window(rate)
+    try:
+        cache.delete(_cache_key(rate, key, start))
+    except Exception:
+        log.exception("rate limiter unavailable (%s)", rate.name)
+
+
 def peek(rate: Rate, key: str) -> Verdict:
     """The current window's count for ``key``, counting nothing."""
     start, retry_after = _window(rate)

@@ -17,6 +17,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 
 from apps.accounts.models import User
+from apps.accounts.security import ratelimit
 from apps.audit.services import record_event
 
 
@@ -74,6 +75,8 @@ def login_lockout_active(user: User) -> bool:
 def login_unlock(*, actor: User, user: User, request: HttpRequest | None = None) -> int:
     """Forget ``user``'s failed logins (from every address); return how many were removed."""
     removed = axes_reset(username=user.get_username())
+    # The per-account slow-down across addresses counts the same failures.
+    ratelimit.forget(ratelimit.rate(ratelimit.LOGIN_ACCOUNT), ratelimit.username_key(user.username))
     record_event(
         action="account.unlocked",
         actor=actor,
@@ -92,6 +95,9 @@ def pupil_password_set(
     pupil.set_password(password)
     pupil.save(update_fields=["password"])
     axes_reset(username=pupil.get_username())
+    ratelimit.forget(
+        ratelimit.rate(ratelimit.LOGIN_ACCOUNT), ratelimit.username_key(pupil.username)
+    )
     record_event(
         action="password.reset_by_staff", actor=actor, target=pupil.username, request=request
     )
