@@ -85,6 +85,13 @@ class OndeImportForm(forms.Form):
     dry_run = forms.BooleanField(
         label="Simulation : montrer ce qui changerait, sans rien enregistrer", required=False
     )
+    # The confirmation an import asks for when it would mark more than a fifth of the
+    # school's pupils as leaving (provisioning.onde.plan.LEAVERS_SHARE).
+    confirm_leavers = forms.BooleanField(
+        label="Confirmer les départs : accepter que plus de 20 % des élèves de l'école soient "
+        "marqués comme partants (élèves absents de l'export)",
+        required=False,
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -144,8 +151,13 @@ def _queue_import(admin: User, form: OndeImportForm) -> ImportJob:
             guardians_data=guardians.read(),
         )
         job_id = job.pk
+        confirm = bool(form.cleaned_data["confirm_leavers"])
         transaction.on_commit(
-            lambda: import_onde_job.apply_async(args=[job_id], headers={"_schema_name": schema})
+            lambda: import_onde_job.apply_async(
+                args=[job_id],
+                kwargs={"confirm_leavers": confirm},
+                headers={"_schema_name": schema},
+            )
         )
     return job
 

@@ -34,6 +34,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Montrer ce qui changerait, sans rien écrire"
         )
+        parser.add_argument(
+            "--confirm-leavers",
+            action="store_true",
+            help="Confirmer les départs quand plus de 20 %% des élèves de l'école seraient "
+            "marqués comme partants (sinon l'import est refusé)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         pupils = read_source(options["pupils"])
@@ -47,6 +53,7 @@ class Command(BaseCommand):
                     pupils=pupils,
                     guardians=guardians,
                     dry_run=options["dry_run"],
+                    confirm_leavers=options["confirm_leavers"],
                     progress=progress,
                 )
         except OndeImportError as exc:
@@ -108,6 +115,12 @@ class Command(BaseCommand):
                         + ", ".join(shown)
                         + (f", … et {more} autres" if more else "")
                     )
+            if report.leavers_need_confirmation:
+                out.write(
+                    f"[simulation] Attention : {enrol['leaving']} des {report.enrolled_before} "
+                    "élèves inscrits seraient marqués comme partants ; l'import sera refusé "
+                    "sans --confirm-leavers."
+                )
             out.write("[simulation] Rien n'a été écrit.")
         else:
             out.write(self.style.SUCCESS(f"Import terminé en {report.seconds:.1f} s."))
