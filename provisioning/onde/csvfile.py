@@ -76,9 +76,8 @@ _ENCODING_LABELS = {"utf-8": "UTF-8", "cp1252": "Windows-1252"}
 # Latin letter or of punctuation (``Ã``, ``Å``, ``â``…) followed by continuation bytes
 # (0x80-0xBF), as in ``Ã©`` for ``é`` or ``â€™`` for ``’``. No French name holds these pairs.
 _CONTINUATION = "".join(
-    {bytes([b]).decode("cp1252", "ignore") or chr(b) for b in range(0x80, 0xC0)} | {
-        chr(b) for b in range(0x80, 0xC0)
-    }
+    {bytes([b]).decode("cp1252", "ignore") or chr(b) for b in range(0x80, 0xC0)}
+    | {chr(b) for b in range(0x80, 0xC0)}
 )
 _MOJIBAKE = re.compile(
     f"[\u00c2-\u00c5][{re.escape(_CONTINUATION)}]|[\u00e2\u00ef][{re.escape(_CONTINUATION)}]{{2}}"
@@ -137,15 +136,20 @@ def decode(file: str, content: bytes) -> tuple[str, str]:
 
 
 def _decode_cp1252(file: str, content: bytes) -> str:
-    reference: tuple[int, str] | None = None  # the first line that is not plain ASCII
+    """Windows-1252, once sure that no line of the file is UTF-8.
+
+    A line that is not plain ASCII is either valid UTF-8 or not; when both kinds occur, the
+    lines of the rarer kind are the odd ones out (on a tie, those unlike the first): the
+    first of them is named.
+    """
+    kinds: dict[str, list[int]] = {"utf-8": [], "cp1252": []}
     for number, raw in enumerate(content.split(b"\n"), start=1):
         if raw.isascii():
             continue
         try:
             raw.decode("utf-8")
-            kind = "utf-8"
+            kinds["utf-8"].append(number)
         except UnicodeDecodeError:
-            kind = "cp1252"
             try:
                 raw.decode("cp1252")
             except UnicodeDecodeError as exc:
@@ -155,16 +159,21 @@ def _decode_cp1252(file: str, content: bytes) -> str:
                     "encodage non reconnu (ni UTF-8 ni Windows-1252) : "
                     "enregistrez le fichier en CSV UTF-8.",
                 ) from exc
-        if reference is None:
-            reference = (number, kind)
-        elif kind != reference[1]:
-            raise _problem(
-                file,
-                number,
-                f"cette ligne est en {_ENCODING_LABELS[kind]}, la ligne {reference[0]} en "
-                f"{_ENCODING_LABELS[reference[1]]} : fichier abîmé ou assemblé à partir de "
-                "plusieurs fichiers ; réenregistrez-le en CSV UTF-8.",
-            )
+            kinds["cp1252"].append(number)
+    utf8, cp1252 = kinds["utf-8"], kinds["cp1252"]
+    if utf8:
+        if len(utf8) < len(cp1252) or (len(utf8) == len(cp1252) and utf8[0] > cp1252[0]):
+            odd, usual = "utf-8", "cp1252"
+        else:
+            odd, usual = "cp1252", "utf-8"
+        line, other = kinds[odd][0], kinds[usual][0]
+        raise _problem(
+            file,
+            line,
+            f"cette ligne est en {_ENCODING_LABELS[odd]}, la ligne {other} en "
+            f"{_ENCODING_LABELS[usual]} : fichier abîmé (tronqué ?) ou assemblé à partir de "
+            "plusieurs fichiers ; réenregistrez-le en CSV UTF-8.",
+        )
     return content.decode("cp1252")
 
 
