@@ -13,6 +13,7 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import accumulate
 
 from provisioning.onde.names import ascii_fold
 
@@ -195,6 +196,41 @@ def _check_characters(file: str, text: str) -> None:
     raise _problem(file, line, f"{reason} ; le fichier est abîmé : exportez-le de nouveau.")
 
 
+def _csv_reason(error: str) -> str:
+    if "end of data" in error:
+        return (
+            "guillemet non fermé à la fin du fichier : le fichier semble tronqué ; "
+            "exportez-le de nouveau."
+        )
+    if "expected after" in error:
+        return (
+            "guillemets mal placés : un champ entre guillemets doit être suivi de « ; » ou "
+            "de la fin de la ligne."
+        )
+    if "field larger" in error:
+        return "champ démesurément long (guillemet non fermé ?) : ligne illisible."
+    return "ligne illisible (guillemets mal placés ?)."
+
+
+def _ends_inside_quotes(record: str) -> bool:
+    """Whether the text of a record (the file's last) stops inside a quoted field."""
+    quoted, at_field_start = False, True
+    index = 0
+    while index < len(record):
+        char = record[index]
+        if quoted:
+            if char == '"':
+                if record.startswith('"', index + 1):
+                    index += 1  # a doubled quote stands for one quote
+                else:
+                    quoted = False
+        elif char == '"' and at_field_start:
+            quoted = True
+        at_field_start = not quoted and char in (DELIMITER, "\n", "\r")
+        index += 1
+    return quoted
+
+
 def header_key(label: str) -> str:
     """``Nom d'usage élève`` → ``nomdusageeleve``: what matches whatever the spelling."""
     return _NOT_ALNUM.sub("", ascii_fold(label))
@@ -219,15 +255,17 @@ def read_table(source: SourceFile) -> Table:
         raise _problem(name, 1, "le fichier est vide.")
     text, encoding = decode(name, source.content)
     _check_characters(name, text)
-    reader = csv.reader(
-        io.StringIO(text, newline=""), delimiter=DELIMITER, quotechar='"', strict=True
-    )
+    # Lines as csv sees them (ended by CRLF, LF or CR), and where each starts in the text.
+    lines = list(io.StringIO(text, newline=""))
+    offsets = list(accumulate((len(line) for line in lines), initial=0))
+    reader = csv.reader(lines, delimiter=DELIMITER, quotechar='"', strict=True)
     header: list[str] | None = None
     header_line = 1
     records: list[Record] = []
-    start = 1
+    start = last_start = 1
     try:
         for row in reader:
+            last_start = start
             cells = [clean_cell(cell) for cell in row]
             if header is None:
                 if any(cells):
@@ -245,16 +283,13 @@ def read_table(source: SourceFile) -> Table:
                 records.append(Record(line=start, cells=cells))
             start = reader.line_num + 1
     except csv.Error as exc:
-        raise _problem(
-            name,
-            start,
-            "guillemet non fermé à la fin du fichier : le fichier semble tronqué ; "
-            "exportez-le de nouveau."
-            if "end of data" in str(exc)
-            else f"guillemets mal placés ({exc}) : ligne illisible.",
-        ) from exc
+        raise _problem(name, start, _csv_reason(str(exc))) from exc
     if header is None:
         raise _problem(name, 1, "le fichier est vide.")
+    if _ends_inside_quotes(text[offsets[last_start - 1] :]):
+        # Not left to the csv module alone: without strict, it reads an end of file inside
+        # a quoted field as the end of the field, and a cut export as a whole one.
+        raise _problem(name, last_start, _csv_reason("unexpected end of data"))
     last_break = max(text.rfind("\n"), text.rfind("\r"))
     if text[last_break + 1 :].strip():
         # csv reads a last line cut short as if it were whole: "Oui" cut to "Ou", a class

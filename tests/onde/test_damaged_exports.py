@@ -38,7 +38,7 @@ from apps.schools.models import (
     SchoolYear,
 )
 from provisioning.onde import ImportReport, OndeImportError, SourceFile, import_for_school
-from provisioning.onde.csvfile import Issue
+from provisioning.onde.csvfile import Issue, _ends_inside_quotes
 from provisioning.onde.linking import link_guardians
 from provisioning.onde.names import match_key
 from provisioning.onde.parsing import parse_files
@@ -244,6 +244,24 @@ def test_a_cut_inside_a_quoted_field_is_refused_with_its_line():
         "eleves.csv, ligne 6 : guillemet non fermé à la fin du fichier : le fichier semble "
         "tronqué ; exportez-le de nouveau."
     ]
+
+
+@pytest.mark.parametrize(
+    ("record", "open_quote"),
+    [
+        ('a;"b\r\n', True),
+        ('a;"Résidence\nbât. B', True),
+        ('a;"b""', True),
+        ('a;"b"""\r\n', False),
+        ('a;"b\nc"\r\n', False),
+        ('a;b"c;d\r\n', False),
+        ('a;;""\r\n', False),
+    ],
+)
+def test_the_last_record_is_rescanned_for_an_open_quote(record, open_quote):
+    # Checked apart from the csv module, which accepts an end of file inside quotes
+    # when it is not strict.
+    assert _ends_inside_quotes(record) is open_quote
 
 
 def _sample_cuts(rows: list[list[str]], whole: bytes, count: int, seed: int) -> list[int]:
