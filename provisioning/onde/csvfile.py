@@ -4,6 +4,10 @@
 ends, fields quoted when they hold a ``;``, a quote or a line break. Columns are found by
 their normalised header (case, accents, spaces and apostrophes do not matter), never by
 position, because ONDE's column set and spelling vary between versions and settings.
+
+A file is read whole and without guessing, or refused with its line: the import marks the
+pupils missing from an export as leaving, so a file cut short, half in another encoding or
+with a column twice must not pass for a complete export.
 """
 
 from __future__ import annotations
@@ -299,7 +303,8 @@ def read_table(source: SourceFile) -> Table:
             name,
             line,
             "la dernière ligne n'a pas de fin de ligne : le fichier semble tronqué au milieu "
-            "de cette ligne ; exportez-le de nouveau.",
+            "de cette ligne ; exportez-le de nouveau (un fichier complet se termine par un "
+            "retour à la ligne).",
         )
     return Table(
         file=name, encoding=encoding, header=header, records=records, header_line=header_line
