@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 
 from provisioning.onde import ImportReport, OndeImportError, SourceFile, onde_import
+from provisioning.onde.plan import LEAVERS_SHARE
 from provisioning.onde.progress import RichProgress
 from provisioning.services import ProvisioningError
 
@@ -37,8 +38,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--confirm-leavers",
             action="store_true",
-            help="Confirmer les départs quand plus de 20 %% des élèves de l'école seraient "
-            "marqués comme partants (sinon l'import est refusé)",
+            help=f"Confirmer les départs quand plus de {round(100 * LEAVERS_SHARE)} %% des élèves "
+            "de l'école seraient marqués comme partants (sinon l'import est refusé)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
