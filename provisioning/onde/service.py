@@ -31,6 +31,9 @@ from tenants.db import current_schema
 
 log = logging.getLogger(__name__)
 
+# Leavers named in the refusal that asks to confirm them (the dry run lists them all).
+LEAVERS_SHOWN = 5
+
 
 def lock_commune_accounts() -> None:
     """Serialise the imports of one commune: they allocate logins from the same namespace."""
@@ -71,9 +74,6 @@ def _plan(
     if plan.issues:
         raise OndeImportError(plan.issues)
     return plan
-
-
-LEAVERS_SHOWN = 5
 
 
 def check_leavers(plan: Plan) -> None:
