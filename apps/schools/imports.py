@@ -24,9 +24,11 @@ from apps.schools.models import (
     School,
     SchoolYear,
 )
+from provisioning.onde.plan import LEAVERS_SHARE
 from tenants.db import current_schema
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
+LEAVERS_PERCENT = round(100 * LEAVERS_SHARE)
 RECENT_JOBS = 30
 
 
@@ -85,6 +87,13 @@ class OndeImportForm(forms.Form):
     dry_run = forms.BooleanField(
         label="Simulation : montrer ce qui changerait, sans rien enregistrer", required=False
     )
+    # The confirmation an import asks for when it would mark more than LEAVERS_SHARE of the
+    # school's pupils as leaving.
+    confirm_leavers = forms.BooleanField(
+        label=f"Confirmer les départs : accepter que plus de {LEAVERS_PERCENT} % des élèves de "
+        "l'école soient marqués comme partants (élèves absents de l'export)",
+        required=False,
+    )
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -121,7 +130,12 @@ def import_index(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "schools/imports/index.html",
-        {"form": form, "schools": _schools_with_counts(), "jobs": jobs},
+        {
+            "form": form,
+            "schools": _schools_with_counts(),
+            "jobs": jobs,
+            "leavers_percent": LEAVERS_PERCENT,
+        },
         status=400 if request.method == "POST" else 200,
     )
 
@@ -144,8 +158,13 @@ def _queue_import(admin: User, form: OndeImportForm) -> ImportJob:
             guardians_data=guardians.read(),
         )
         job_id = job.pk
+        confirm = bool(form.cleaned_data["confirm_leavers"])
         transaction.on_commit(
-            lambda: import_onde_job.apply_async(args=[job_id], headers={"_schema_name": schema})
+            lambda: import_onde_job.apply_async(
+                args=[job_id],
+                kwargs={"confirm_leavers": confirm},
+                headers={"_schema_name": schema},
+            )
         )
     return job
 

@@ -22,21 +22,50 @@ ACTIVATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 ACTIVATION_LENGTH = 8
 USERNAME_BASE_MAX = 60
 
-_LIGATURES = str.maketrans({"œ": "oe", "Œ": "OE", "æ": "ae", "Æ": "AE", "ß": "ss", "ø": "o"})
-_NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+# Letters NFKD does not decompose, written as an export without diacritics writes them.
+# Keys are lower case: ``fold`` applies the table after ``casefold`` and NFKD.
+_TRANSLITERATION = str.maketrans(
+    {
+        "œ": "oe",
+        "æ": "ae",
+        "ß": "ss",
+        "ø": "o",
+        "ł": "l",
+        "đ": "d",
+        "ð": "d",
+        "þ": "th",
+        "ı": "i",
+        "ħ": "h",
+        "ŧ": "t",
+        "ŋ": "n",
+        "ĸ": "k",
+    }
+)
 _NOT_LOGIN = re.compile(r"[^a-z]+")
 _SPACES = re.compile(r"\s+")
 
 
+def fold(value: str) -> str:
+    """Case, diacritics and ligatures folded, every script kept (``Hélène Œuvray`` →
+    ``helene oeuvray``, ``Łucja`` → ``lucja``)."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return stripped.translate(_TRANSLITERATION)
+
+
 def ascii_fold(value: str) -> str:
-    """Lower-case ASCII: accents and ligatures folded (``Hélène Œuvray`` → ``helene oeuvray``)."""
-    decomposed = unicodedata.normalize("NFKD", value.translate(_LIGATURES))
-    return decomposed.encode("ascii", "ignore").decode("ascii").lower()
+    """``fold`` down to ASCII, for logins and column headers (other scripts drop out)."""
+    return fold(value).encode("ascii", "ignore").decode("ascii")
 
 
 def match_key(value: str) -> str:
-    """What two spellings of one name have in common: letters and digits only."""
-    return _NOT_ALNUM.sub("", ascii_fold(value))
+    """What two spellings of one name have in common: its letters and digits, folded.
+
+    The one comparison of names of the import (pupils, guardians, children, classes,
+    teachers): apostrophes, hyphens and spaces of any kind drop out, so ``D’ARVÉLLE-ŒUVRAY``
+    and ``darvelle oeuvray`` are one name.
+    """
+    return "".join(ch for ch in fold(value) if ch.isalnum())
 
 
 def clean_text(value: str) -> str:

@@ -14,6 +14,10 @@ Guardians file (one line per responsable, then four columns per child, repeated)
 Only what ``accounts.User`` keeps is read: names, birth date, INE, civility, e-mail, one
 phone number and the photo consent. Addresses, sex, cycle and the other columns are never
 stored.
+
+The columns that name people and classes are required. The others may be absent (ONDE's
+column set varies with its settings): what they would say is then unknown, and the ENT
+keeps what it has (INE, level, class identifier, photo consent, civility, e-mail, phone).
 """
 
 from __future__ import annotations
@@ -54,7 +58,14 @@ PUPIL_COLUMNS = (
         ("Nom de famille élève", "Nom de l'élève", "Nom de famille", "Nom"),
         required=True,
     ),
-    Column("usage_name", "Nom d'usage élève", ("Nom d'usage de l'élève", "Nom d'usage")),
+    # Required, like every column that names a person: without it, a pupil known by a usage
+    # name would not be recognised, and would get a second account.
+    Column(
+        "usage_name",
+        "Nom d'usage élève",
+        ("Nom d'usage de l'élève", "Nom d'usage"),
+        required=True,
+    ),
     Column(
         "first_name", "Prénom élève", ("Prénom de l'élève", "Prénom", "Prénom 1"), required=True
     ),
@@ -78,7 +89,12 @@ PUPIL_COLUMNS = (
 
 GUARDIAN_COLUMNS = (
     Column("civility", "Civilité Responsable", ("Civilité", "Civilité responsable légal")),
-    Column("usage_name", "Nom usage responsable", ("Nom d'usage responsable", "Nom d'usage")),
+    Column(
+        "usage_name",
+        "Nom usage responsable",
+        ("Nom d'usage responsable", "Nom d'usage"),
+        required=True,
+    ),
     Column(
         "family_name",
         "Nom responsable",
@@ -240,9 +256,14 @@ class OndeFiles:
     rejected_pupils: list[PupilStub]
     guardians: list[GuardianLine]
     # Whether the pupils file has an "Autorisation photo" column at all: without it, the
-    # consent already recorded is left as it is.
+    # consent already recorded is left as it is. The same for the level, and for the phone
+    # (picked among three columns: with one of them absent, the pick could differ).
     has_photo_column: bool
     total_lines: int
+    has_level_column: bool = True
+    has_all_phone_columns: bool = True
+    # The last line of the pupils file, where a file cut short would stop.
+    pupils_last_line: int = 1
 
 
 def parse_date(raw: str) -> datetime.date:
@@ -294,8 +315,13 @@ class _Lines:
 
 def parse_pupils(
     table: Table, today: datetime.date
-) -> tuple[list[PupilLine], list[PupilStub], bool, list[Issue]]:
+) -> tuple[list[PupilLine], list[PupilStub], set[str], list[Issue]]:
+    """The pupils, the stubs of the lines in error, the fields whose column is present."""
     positions = resolve_columns(table, PUPIL_COLUMNS)
+    if not table.records:
+        raise FileProblem(
+            Issue(table.file, table.header_line + 1, "Le fichier ne contient aucune ligne d'élève.")
+        )
     lines = _Lines(table.file)
     pupils: list[PupilLine] = []
     rejected: list[PupilStub] = []
@@ -408,13 +434,15 @@ def parse_pupils(
                 continue
             class_labels_by_id.setdefault(class_id, (key, record.line))
         pupils.append(pupil)
-    if not table.records:
-        lines.error(1, "aucun élève dans le fichier.")
-    return pupils, rejected, "photo" in positions, lines.issues
+    return pupils, rejected, set(positions), lines.issues
 
 
 def _child_groups(table: Table) -> list[dict[str, int]]:
-    """The repeated child columns, as groups of indexes (a field seen again opens a group)."""
+    """The repeated child columns, as groups of indexes (a field seen again opens a group).
+
+    Every group must name its child (first name and a family or usage name): a column
+    repeated by mistake would otherwise open a group silently left out.
+    """
     groups: list[dict[str, int]] = []
     current: dict[str, int] = {}
     for index, label in enumerate(table.header):
@@ -428,16 +456,41 @@ def _child_groups(table: Table) -> list[dict[str, int]]:
         current[child_field] = index
     if current:
         groups.append(current)
-    return [g for g in groups if "first" in g and ("family" in g or "usage" in g)]
+    for number, group in enumerate(groups, start=1):
+        if "first" not in group or not ("family" in group or "usage" in group):
+            labels = ", ".join(f"« {table.header[i]} »" for i in sorted(group.values()))
+            raise FileProblem(
+                Issue(
+                    table.file,
+                    table.header_line,
+                    f"colonnes de l'enfant n° {number} incomplètes ({labels}) : chaque enfant "
+                    "a un « Prénom enfant » et un « Nom de famille enfant » ou « Nom d'usage "
+                    "enfant » (colonne en double ?).",
+                )
+            )
+    return groups
 
 
-def parse_guardians(table: Table) -> tuple[list[GuardianLine], list[Issue]]:
+def parse_guardians(table: Table) -> tuple[list[GuardianLine], bool, list[Issue]]:
+    """The guardians, whether the three phone columns are all there, the issues."""
+    positions = resolve_columns(table, GUARDIAN_COLUMNS, repeatable=_CHILD_BY_KEY)
     groups = _child_groups(table)
-    positions = resolve_columns(
-        table,
-        GUARDIAN_COLUMNS,
-        extra_required=() if groups else ("Nom de famille enfant", "Prénom enfant"),
-    )
+    if not groups:
+        raise FileProblem(
+            Issue(
+                table.file,
+                table.header_line,
+                "colonnes obligatoires absentes : « Nom de famille enfant », « Prénom enfant ».",
+            )
+        )
+    if not table.records:
+        raise FileProblem(
+            Issue(
+                table.file,
+                table.header_line + 1,
+                "Le fichier ne contient aucune ligne de responsable.",
+            )
+        )
     lines = _Lines(table.file)
     guardians: list[GuardianLine] = []
     for record in table.records:
@@ -501,7 +554,8 @@ def parse_guardians(table: Table) -> tuple[list[GuardianLine], list[Issue]]:
                 children=children,
             )
         )
-    return guardians, lines.issues
+    phones = all(f in positions for f in ("phone_mobile", "phone_home", "phone_work"))
+    return guardians, phones, lines.issues
 
 
 def parse_files(
@@ -516,13 +570,16 @@ def parse_files(
     pupil_lines: list[PupilLine] = []
     rejected: list[PupilStub] = []
     guardian_lines: list[GuardianLine] = []
-    has_photo = False
+    pupil_fields: set[str] = set()
+    phones = False
+    last_line = 1
     total = 0
     readable = True
     try:
         pupil_table = read_table(pupils)
         total += len(pupil_table.records)
-        pupil_lines, rejected, has_photo, found = parse_pupils(pupil_table, today)
+        pupil_lines, rejected, pupil_fields, found = parse_pupils(pupil_table, today)
+        last_line = pupil_table.records[-1].line
         issues.extend(found)
     except FileProblem as exc:
         issues.append(exc.issue)
@@ -530,7 +587,7 @@ def parse_files(
     try:
         guardian_table = read_table(guardians)
         total += len(guardian_table.records)
-        guardian_lines, found = parse_guardians(guardian_table)
+        guardian_lines, phones, found = parse_guardians(guardian_table)
         issues.extend(found)
     except FileProblem as exc:
         issues.append(exc.issue)
@@ -544,8 +601,11 @@ def parse_files(
             pupils=pupil_lines,
             rejected_pupils=rejected,
             guardians=guardian_lines,
-            has_photo_column=has_photo,
+            has_photo_column="photo" in pupil_fields,
             total_lines=total,
+            has_level_column="level" in pupil_fields,
+            has_all_phone_columns=phones,
+            pupils_last_line=last_line,
         ),
         issues,
     )

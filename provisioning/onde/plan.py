@@ -48,6 +48,10 @@ from provisioning.onde.parsing import OndeFiles, PupilLine, class_key
 from provisioning.onde.report import ImportReport
 
 LINK_ORDER = (GuardianKind.LEGAL_1, GuardianKind.LEGAL_2)
+# Pupils missing from an export are marked as leaving (and purged later). When more than
+# this share of the school's enrolled pupils would be, a file cut short or an export of the
+# wrong school is likelier than real departures: the import asks for a confirmation.
+LEAVERS_SHARE = 0.2
 
 
 @dataclass
@@ -95,6 +99,12 @@ class Plan:
     links: list[LinkPlan] = field(default_factory=list)
     links_unchanged: int = 0
     issues: list[Issue] = field(default_factory=list)
+    # Pupils enrolled in the school's classes of the year before the import.
+    enrolled_before: int = 0
+
+    @property
+    def leavers_need_confirmation(self) -> bool:
+        return len(self.leaving) > LEAVERS_SHARE * self.enrolled_before
 
     def report(self, *, dry_run: bool, year_created: bool) -> ImportReport:
         report = ImportReport(
@@ -127,6 +137,8 @@ class Plan:
             name = f"{enrolment.pupil.user.display_name} → {enrolment.classroom.classroom.name}"
             getattr(report.enrolments, enrolment.action).append(name)
         report.enrolments.leaving.extend(e.pupil.display_name for e in self.leaving)
+        report.enrolled_before = self.enrolled_before
+        report.leavers_need_confirmation = self.leavers_need_confirmation
         report.links_created.extend(
             f"{link.guardian.user.display_name} → {link.child.user.display_name}"
             for link in self.links
@@ -381,6 +393,9 @@ class Planner:
             enrolment = existing.get(account.user.pk) if account.user.pk else None
             if account.user.pk:
                 present.add(account.user.pk)
+            level = pupil.level
+            if not self.files.has_level_column:  # unknown: what the ENT has stays
+                level = enrolment.level if enrolment is not None else ""
             if enrolment is None:
                 action = "created"
             elif class_plan.created or enrolment.classroom_id != class_plan.classroom.pk:
@@ -388,7 +403,7 @@ class Planner:
                 if "classe" not in account.changes and not account.created:
                     account.changes.append("classe")
             elif (
-                enrolment.level != pupil.level
+                enrolment.level != level
                 or enrolment.status != EnrolmentStatus.ENROLLED
                 or enrolment.left_on is not None
             ):
@@ -399,19 +414,20 @@ class Planner:
                 EnrolmentPlan(
                     pupil=account,
                     classroom=class_plan,
-                    level=pupil.level,
+                    level=level,
                     existing=enrolment,
                     action=action,
                 )
             )
         for pupil_id, enrolment in existing.items():
             if (
-                pupil_id not in present
-                and enrolment.classroom_id in self.school_class_ids
+                enrolment.classroom_id in self.school_class_ids
                 and enrolment.status == EnrolmentStatus.ENROLLED
             ):
-                enrolment.status = EnrolmentStatus.LEAVING
-                self.plan.leaving.append(enrolment)
+                self.plan.enrolled_before += 1
+                if pupil_id not in present:
+                    enrolment.status = EnrolmentStatus.LEAVING
+                    self.plan.leaving.append(enrolment)
 
     # --- guardians ----------------------------------------------------------------------
 
@@ -508,7 +524,7 @@ class Planner:
             _set(user, changes, "civility", line.civility, "civilité")
         if line.email and user.email.lower() != line.email:
             _set(user, changes, "email", line.email, "courriel")
-        if line.phone:
+        if line.phone and self.files.has_all_phone_columns:
             _set(user, changes, "phone", line.phone, "téléphone")
         return AccountPlan(user=user, created=False, changes=changes)
 

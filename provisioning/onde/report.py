@@ -21,6 +21,10 @@ class OndeImportError(ProvisioningError):
         )
 
 
+class LeaversNotConfirmed(OndeImportError):
+    """The files are fine, but they would mark too many pupils as leaving to go unasked."""
+
+
 @dataclass
 class Outcome:
     """Names of what is (or would be) created, updated and left alone."""
@@ -71,6 +75,10 @@ class ImportReport:
     links_created: list[str] = field(default_factory=list)
     links_unchanged: int = 0
     seconds: float = 0.0
+    enrolled_before: int = 0
+    # More pupils would leave than an export normally drops (plan.LEAVERS_SHARE): a real
+    # import refuses without a confirmation, a dry run says so.
+    leavers_need_confirmation: bool = False
 
     def summary(self) -> dict[str, object]:
         """Counts only (the audit log and the job row keep no names)."""
@@ -88,5 +96,6 @@ class ImportReport:
                 "created": len(self.links_created),
                 "unchanged": self.links_unchanged,
             },
+            "leavers_need_confirmation": self.leavers_need_confirmation,
             "seconds": round(self.seconds, 2),
         }

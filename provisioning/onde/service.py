@@ -13,12 +13,12 @@ from django_tenants.utils import schema_context
 from apps.audit.services import record_event
 from apps.schools.models import School, SchoolYear
 from provisioning.onde.apply import apply_plan
-from provisioning.onde.csvfile import SourceFile
+from provisioning.onde.csvfile import Issue, SourceFile
 from provisioning.onde.linking import Family, link_guardians
 from provisioning.onde.parsing import OndeFiles, parse_files
-from provisioning.onde.plan import Plan, Planner
+from provisioning.onde.plan import LEAVERS_SHARE, Plan, Planner
 from provisioning.onde.progress import NullProgress, ProgressReporter
-from provisioning.onde.report import ImportReport, OndeImportError
+from provisioning.onde.report import ImportReport, LeaversNotConfirmed, OndeImportError
 from provisioning.schools import (
     commune_by_slug,
     current_school_year,
@@ -30,6 +30,9 @@ from provisioning.services import ProvisioningError
 from tenants.db import current_schema
 
 log = logging.getLogger(__name__)
+
+# Leavers named in the refusal that asks to confirm them (the dry run lists them all).
+LEAVERS_SHOWN = 5
 
 
 def lock_commune_accounts() -> None:
@@ -73,19 +76,47 @@ def _plan(
     return plan
 
 
+def check_leavers(plan: Plan) -> None:
+    """Refuse to mark more than LEAVERS_SHARE of the school's pupils as leaving unasked."""
+    if not plan.leavers_need_confirmation:
+        return
+    leaving, enrolled = len(plan.leaving), plan.enrolled_before
+    names = ", ".join(e.pupil.display_name for e in plan.leaving[:LEAVERS_SHOWN])
+    if leaving > LEAVERS_SHOWN:
+        names += f", … et {leaving - LEAVERS_SHOWN} autres"
+    raise LeaversNotConfirmed(
+        [
+            Issue(
+                plan.files.pupils_file,
+                plan.files.pupils_last_line,
+                f"le fichier s'arrête à cette ligne, et {leaving} des {enrolled} élèves "
+                f"inscrits dans l'école ({round(100 * leaving / enrolled)} %) n'y figurent "
+                f"pas : ils seraient marqués comme partants ({names}). Au-delà de "
+                f"{round(100 * LEAVERS_SHARE)} %, un export incomplet ou d'une autre école est "
+                "plus probable que des départs : vérifiez le fichier. Si ces départs sont "
+                "réels, relancez l'import en les confirmant (case « Confirmer les départs » "
+                "de la page d'import, option --confirm-leavers de la commande import_onde).",
+            )
+        ]
+    )
+
+
 def import_for_school(
     *,
     school: School,
     pupils: SourceFile,
     guardians: SourceFile,
     dry_run: bool = False,
+    confirm_leavers: bool = False,
     progress: ProgressReporter | None = None,
     actor: Any = None,
 ) -> ImportReport:
     """Import a pair of ONDE exports into ``school`` (in the schema that is active).
 
     Raises OndeImportError, listing every error with its file and line, when the files are
-    wrong; nothing is written then. A dry run reads and plans, and writes nothing.
+    wrong; nothing is written then. A dry run reads and plans, and writes nothing. Marking
+    more than LEAVERS_SHARE of the school's pupils as leaving takes ``confirm_leavers``
+    (LeaversNotConfirmed otherwise); a dry run reports it in ``leavers_need_confirmation``.
     """
     progress = progress or NullProgress()
     started = time.perf_counter()
@@ -102,6 +133,8 @@ def import_for_school(
         lock_commune_accounts()
         year, year_made = ensure_current_school_year()
         plan = _plan(school, files, families, year)
+        if not confirm_leavers:
+            check_leavers(plan)
         progress.advance()
         apply_plan(plan, year=year, progress=progress)
         report = plan.report(dry_run=False, year_created=year_made)
@@ -142,6 +175,7 @@ def onde_import(
     pupils: SourceFile,
     guardians: SourceFile,
     dry_run: bool = False,
+    confirm_leavers: bool = False,
     progress: ProgressReporter | None = None,
 ) -> ImportReport:
     """The operator's entry point (``manage.py import_onde``): commune and school by name."""
@@ -149,5 +183,10 @@ def onde_import(
     with schema_context(commune.schema_name):
         school = school_by_uai(school_uai, commune_name=commune.name)
         return import_for_school(
-            school=school, pupils=pupils, guardians=guardians, dry_run=dry_run, progress=progress
+            school=school,
+            pupils=pupils,
+            guardians=guardians,
+            dry_run=dry_run,
+            confirm_leavers=confirm_leavers,
+            progress=progress,
         )

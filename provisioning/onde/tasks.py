@@ -21,7 +21,7 @@ TASK_NAME = "schools.import_onde"
 
 
 @app.task(name=TASK_NAME)
-def import_onde_job(job_id: int) -> str:
+def import_onde_job(job_id: int, confirm_leavers: bool = False) -> str:
     from apps.accounts.models import User
     from apps.schools.models import ImportJob, ImportJobStatus
     from provisioning.onde.csvfile import SourceFile
@@ -44,6 +44,7 @@ def import_onde_job(job_id: int) -> str:
             pupils=SourceFile(job.pupils_filename, bytes(job.pupils_data)),
             guardians=SourceFile(job.guardians_filename, bytes(job.guardians_data)),
             dry_run=job.dry_run,
+            confirm_leavers=confirm_leavers,
             progress=progress,
             actor=actor,
         )

@@ -194,6 +194,40 @@ def test_import_onde_lists_every_error_and_exits_non_zero(school, tmp_path):
     assert tenant_counts() == counts
 
 
+def test_import_onde_marks_many_leavers_only_with_confirm_leavers(school, tmp_path):
+    data = export(10, 16, seed=36)
+    run_import(school, data)
+    gone = data.pupils[-3:]  # 30 % of the school
+    data.pupils = data.pupils[:-3]
+    for guardian in data.guardians:
+        guardian.children = [c for c in guardian.children if all(c is not g for g in gone)]
+    data.guardians = [g for g in data.guardians if g.children]
+    pupils, guardians = write_pair(tmp_path, data)
+    arguments = [
+        "import_onde",
+        "--commune=bordeaux",
+        f"--school={SCHOOL_UAI}",
+        f"--pupils={pupils}",
+        f"--parents={guardians}",
+    ]
+    counts = tenant_counts()
+
+    out, _ = run(*arguments, "--dry-run")
+    assert "départs signalés    3" in out
+    assert "l'import sera refusé sans --confirm-leavers" in out
+    with pytest.raises(CommandError) as raised:
+        run(*arguments)
+
+    assert str(raised.value) == "1 erreur dans les fichiers : rien n'a été importé."
+    assert tenant_counts() == counts
+
+    out, _ = run(*arguments, "--confirm-leavers")
+
+    assert "départs signalés    3" in out
+    with schema_context(SCHEMA):
+        assert Enrolment.objects.filter(status="leaving").count() == 3
+
+
 @pytest.mark.parametrize(
     ("commune", "school_uai", "message"),
     [

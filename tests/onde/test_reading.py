@@ -178,7 +178,7 @@ def test_bytes_that_are_neither_utf8_nor_cp1252_are_one_clear_error():
     _, _, issues = read(data.pupils_csv() + b"\x81\x8d", data.guardians_csv())
 
     assert [str(i) for i in issues] == [
-        "eleves.csv : encodage non reconnu (ni UTF-8 ni Windows-1252) : "
+        "eleves.csv, ligne 5 : encodage non reconnu (ni UTF-8 ni Windows-1252) : "
         "enregistrez le fichier en CSV UTF-8."
     ]
 

@@ -12,7 +12,7 @@ from django_tenants.utils import schema_context
 
 from apps.accounts.models import Profile, User
 from apps.audit.models import AuditEvent
-from apps.schools.models import ImportJob, ImportJobStatus, School
+from apps.schools.models import Enrolment, EnrolmentStatus, ImportJob, ImportJobStatus, School
 from config.celery import app
 from provisioning.onde.progress import JobProgress
 from provisioning.onde.tasks import import_onde_job
@@ -20,7 +20,15 @@ from provisioning.services import provision_commune
 from tenants.db import use_public_schema
 from tenants.models import Commune
 from tests.onde.generator import PUPIL_HEADER, encode, render
-from tests.onde.helpers import SCHEMA, export, logged_in, make_person, tenant_counts, uai
+from tests.onde.helpers import (
+    SCHEMA,
+    export,
+    logged_in,
+    make_person,
+    run_import,
+    tenant_counts,
+    uai,
+)
 
 INDEX = "/administration/imports/"
 
@@ -179,6 +187,67 @@ def test_a_dry_run_from_the_page_writes_nothing_but_the_job(
     assert job.status == ImportJobStatus.SUCCEEDED and job.dry_run
     page = client.get(f"{INDEX}{job.pk}/").content.decode()
     assert "Bilan de la simulation (rien n'a été enregistré)" in page
+
+
+def test_a_damaged_file_fails_the_job_with_its_line_and_the_pages_still_answer(
+    tenant_client, admin, school, eager_tasks, django_capture_on_commit_callbacks
+):
+    client = logged_in(tenant_client, SCHEMA, admin)
+    data = export(10, 16, seed=45)
+    data.pupils[1].first_name = "Lé\x00a"  # line 3 (guardian lines name the child too)
+    for guardian in data.guardians:
+        guardian.children = [c for c in guardian.children if c is not data.pupils[1]]
+    data.guardians = [g for g in data.guardians if g.children]
+    counts = tenant_counts()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(INDEX, {"school": school.pk, **upload(data)})
+
+    assert response.status_code == 302
+    assert {**tenant_counts(), "audit": 0} == {**counts, "audit": 0}
+    with schema_context(SCHEMA):
+        job = ImportJob.objects.get()
+    assert job.status == ImportJobStatus.FAILED
+    state = client.get(f"{INDEX}{job.pk}/etat.json").json()
+    assert state["errors"] == [
+        "eleves.csv, ligne 3 : caractère de contrôle invisible (NUL) ; le fichier est abîmé : "
+        "exportez-le de nouveau."
+    ]
+    assert client.get(f"{INDEX}{job.pk}/").status_code == 200
+
+
+def test_marking_many_pupils_as_leaving_waits_for_the_box_to_be_ticked(
+    tenant_client, admin, school, eager_tasks, django_capture_on_commit_callbacks
+):
+    client = logged_in(tenant_client, SCHEMA, admin)
+    data = export(10, 16, seed=46)
+    run_import(school, data)
+    gone = data.pupils[-3:]  # 30 % of the school
+    data.pupils = data.pupils[:-3]
+    for guardian in data.guardians:
+        guardian.children = [c for c in guardian.children if all(c is not g for g in gone)]
+    data.guardians = [g for g in data.guardians if g.children]
+    assert 'name="confirm_leavers"' in client.get(INDEX).content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(INDEX, {"school": school.pk, **upload(data)})
+
+    with schema_context(SCHEMA):
+        refused = ImportJob.objects.get()
+        assert not Enrolment.objects.filter(status=EnrolmentStatus.LEAVING).exists()
+    assert refused.status == ImportJobStatus.FAILED
+    [error] = client.get(f"{INDEX}{refused.pk}/etat.json").json()["errors"]
+    assert "3 des 10 élèves inscrits dans l'école (30 %)" in error
+    assert "relancez l'import en les confirmant (case « Confirmer les départs »" in error
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(INDEX, {"school": school.pk, "confirm_leavers": "on", **upload(data)})
+
+    with schema_context(SCHEMA):
+        confirmed = ImportJob.objects.exclude(pk=refused.pk).get()
+        assert Enrolment.objects.filter(status=EnrolmentStatus.LEAVING).count() == 3
+    assert confirmed.status == ImportJobStatus.SUCCEEDED
+    assert confirmed.summary["enrolments"]["leaving"] == 3
 
 
 def test_the_form_needs_a_school_and_both_files(tenant_client, admin, school):

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 
 from provisioning.onde import ImportReport, OndeImportError, SourceFile, onde_import
+from provisioning.onde.plan import LEAVERS_SHARE
 from provisioning.onde.progress import RichProgress
 from provisioning.services import ProvisioningError
 
@@ -34,6 +35,12 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run", action="store_true", help="Montrer ce qui changerait, sans rien écrire"
         )
+        parser.add_argument(
+            "--confirm-leavers",
+            action="store_true",
+            help=f"Confirmer les départs quand plus de {round(100 * LEAVERS_SHARE)} %% des élèves "
+            "de l'école seraient marqués comme partants (sinon l'import est refusé)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         pupils = read_source(options["pupils"])
@@ -47,6 +54,7 @@ class Command(BaseCommand):
                     pupils=pupils,
                     guardians=guardians,
                     dry_run=options["dry_run"],
+                    confirm_leavers=options["confirm_leavers"],
                     progress=progress,
                 )
         except OndeImportError as exc:
@@ -108,6 +116,12 @@ class Command(BaseCommand):
                         + ", ".join(shown)
                         + (f", … et {more} autres" if more else "")
                     )
+            if report.leavers_need_confirmation:
+                out.write(
+                    f"[simulation] Attention : {enrol['leaving']} des {report.enrolled_before} "
+                    "élèves inscrits seraient marqués comme partants ; l'import sera refusé "
+                    "sans --confirm-leavers."
+                )
             out.write("[simulation] Rien n'a été écrit.")
         else:
             out.write(self.style.SUCCESS(f"Import terminé en {report.seconds:.1f} s."))
