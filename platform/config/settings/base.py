@@ -16,6 +16,9 @@ from config.settings.env import database_from_url, env_bool, env_float, env_int,
 BASE_DIR = Path(env_str("ENT_BASE_DIR", str(Path(__file__).resolve().parents[3])))
 
 SECRET_KEY = env_str("SECRET_KEY", "dev-insecure-secret-key-change-me")
+# Former keys, space-separated, while a key is rotated: sessions, reset links and the
+# backup codes' digests made with an old key keep working until it is dropped from here.
+SECRET_KEY_FALLBACKS = env_str("SECRET_KEY_FALLBACKS", "").split()
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 # Every commune is served on <slug>.<ENT_BASE_DOMAIN>; the bare domain is the groupement's.
