@@ -231,6 +231,22 @@ def can_enrol_two_factor(*, actor: Actor) -> bool:
     )
 
 
+def can_export_personal_data(*, actor: Actor, person_id: int) -> bool:
+    """The right of access: a person's own data, or a child's for a guardian holding
+    parental authority."""
+    return actor.active and (person_id == actor.id or person_id in actor.authority_child_ids)
+
+
+def can_erase_person(*, actor: Actor, target: Actor) -> bool:
+    """The commune administrator handles erasure requests; never their own account nor another
+    administrator's (the commune would lose its administration)."""
+    return (
+        can_administer_commune(actor=actor)
+        and actor.id != target.id
+        and not target.is_commune_admin
+    )
+
+
 def can_view_audit_log(*, actor: Actor) -> bool:
     return can_administer_commune(actor=actor)
 

@@ -24,6 +24,8 @@ ACTION_LABELS: dict[str, str] = {
     "account.code_reissued": "Nouveau code de connexion donné",
     "accounts.leavers_deactivated": "Comptes des élèves partis désactivés",
     "accounts.leavers_purged": "Comptes des élèves partis supprimés (fin de conservation)",
+    "privacy.exported": "Données personnelles téléchargées (droit d'accès)",
+    "privacy.erased": "Compte et données effacés (droit à l'effacement)",
     "cards.printed": "Cartes de connexion imprimées",
     "login.qr": "Connexion par QR code",
     "login.qr_failure": "Échec de connexion par QR code",

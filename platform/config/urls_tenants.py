@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("apps.accounts.urls")),
     path("", include("apps.accounts.security.urls_commune")),
     path("", include("apps.audit.urls")),
+    path("", include("apps.privacy.urls")),
     path("", include("apps.classes.urls")),
     path("liaison/", include("apps.liaison.urls")),
     path("notifications/", include("apps.notifications.urls")),

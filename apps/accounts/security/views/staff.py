@@ -15,7 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.models import Profile, User
-from apps.accounts.permissions import can_manage_account, can_unlock_account
+from apps.accounts.permissions import can_erase_person, can_manage_account, can_unlock_account
 from apps.accounts.security import services, two_factor
 from apps.accounts.security.forms import PupilPasswordForm
 from apps.accounts.security.rules import can_reset_second_factor
@@ -97,6 +97,7 @@ def account_blocking(request: HttpRequest, user_id: int) -> HttpResponse:
             "can_reset_two_factor": can_reset,
             "target_enrolled": can_reset and two_factor.has_confirmed_device(target),
             "target_must_reenrol": can_reset and two_factor.reenrolment_owed(target),
+            "can_erase": _allowed(can_erase_person, actor, target),
         },
     )
 
