@@ -276,11 +276,11 @@ def test_the_schedule_marks_the_price_in_force_and_the_future_one(
 
     html = _text(base_login(coordinator).get("/facturation/bordereau/"))
 
-    assert "<strong>450,00 €</strong>" in html
-    current = html.index("450,00 € HT")
-    assert html.index("en vigueur", current) < html.index("480,00 € HT")
-    assert "à venir" in html[html.index("480,00 € HT") :]
-    assert "à venir" not in html[: html.index("480,00 € HT")].split("<tbody>")[1]
+    assert "<strong>450,00\u00a0€</strong>" in html
+    current = html.index("450,00\u00a0€ HT")
+    assert html.index("en vigueur", current) < html.index("480,00\u00a0€ HT")
+    assert "à venir" in html[html.index("480,00\u00a0€ HT") :]
+    assert "à venir" not in html[: html.index("480,00\u00a0€ HT")].split("<tbody>")[1]
     assert "Elle ne modifie jamais\n     une facture déjà émise" in html
 
 
@@ -477,7 +477,7 @@ def test_an_order_goes_issued_delivered_invoiced_from_its_page(
         )
     )
 
-    assert "<td>494,00 €</td><td>592,80 €</td>" in detail
+    assert "<td>494,00\u00a0€</td><td>592,80\u00a0€</td>" in detail
     assert "Émettre le bon de commande" in detail
     assert "par Claire Coordinatrice" in issued
     assert delivered.status_code == 302
