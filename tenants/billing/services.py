@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import Profile, User
+from apps.french import formatting
 from tenants.billing.models import (
     Contract,
     ContractStatus,
@@ -84,7 +85,9 @@ def price_in_force(*, price_line: PriceLine, on: datetime.date) -> PriceRevision
         .first()
     )
     if revision is None:
-        raise BillingError(f"Aucun prix en vigueur le {on:%d/%m/%Y} pour {price_line.code}.")
+        raise BillingError(
+            f"Aucun prix en vigueur le {formatting.date_courte(on)} pour {price_line.code}."
+        )
     return revision
 
 

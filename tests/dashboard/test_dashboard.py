@@ -256,7 +256,7 @@ def test_the_cost_sharing_errors_are_shown(
     bad = client.get("/coordination/?amount=abc&vat=20&date=2026-10-01")
     bad_csv = client.get("/coordination/repartition.csv?amount=100&vat=20&date=2026-10-02")
 
-    assert "aucun relevé des classes le 02/10/2026" in no_snapshot.content.decode()
+    assert "aucun relevé des classes le 2 octobre 2026" in no_snapshot.content.decode()
     assert "aucune commune n&#x27;a de classe" in all_zero.content.decode()
     assert bad.status_code == 400
     assert "Vérifiez le formulaire" in bad.content.decode()
