@@ -22,10 +22,15 @@ from apps.schools.models import Level
 FRENCH_COLLATION = "fr-FR-x-icu"
 
 
+# Ligatures have no Unicode decomposition; French (and ICU) sort them as their two letters.
+_LIGATURES = str.maketrans({"œ": "oe", "æ": "ae"})
+
+
 def name_key(text: str) -> tuple[str, str]:
-    """ "Émile" sorts with "Emile", "de La Tour" among the D: case and accents are ignored,
-    then the raw text breaks the tie so the order is total and stable."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    """ "Émile" sorts with "Emile", "Œuvray" with "Oe", "de La Tour" among the D: case,
+    accents and ligatures are ignored, then the raw text breaks the tie so the order is
+    total and stable."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold().translate(_LIGATURES))
     base = "".join(char for char in decomposed if not unicodedata.combining(char))
     return base, text
 
