@@ -20,6 +20,7 @@ from apps.accounts.permissions import (
     can_view_pupils_of_classroom,
 )
 from apps.accounts.selectors import current_year
+from apps.french.ordering import classroom_order, name_order
 from apps.qrlogin.models import QrLoginToken
 from apps.schools.models import Classroom, Enrolment, EnrolmentStatus, Guardianship
 
@@ -42,7 +43,7 @@ def classrooms_managed_by(actor: Actor) -> QuerySet[Classroom]:
         .annotate(
             pupil_count=Count("enrolments", filter=Q(enrolments__status__in=CURRENT_ENROLMENT))
         )
-        .order_by("school__name", "name")
+        .order_by(*classroom_order())
     )
 
 
@@ -74,7 +75,7 @@ class ClassroomMembers:
 
 def classroom_members(actor: Actor, classroom: Classroom) -> ClassroomMembers:
     """The class's teachers, and its pupils for those who may see them (two queries)."""
-    teachers = list(classroom.teachers.order_by("last_name", "first_name"))
+    teachers = list(classroom.teachers.order_by(*name_order("last_name", "first_name")))
     pupils: list[User] = []
     if can_view_pupils_of_classroom(
         viewer=actor, classroom_id=classroom.pk, school_id=classroom.school_id
@@ -85,7 +86,7 @@ def classroom_members(actor: Actor, classroom: Classroom) -> ClassroomMembers:
                 classroom=classroom, status__in=CURRENT_ENROLMENT
             )
             .select_related("pupil")
-            .order_by("pupil__first_name", "pupil__last_name", "pupil__pk")
+            .order_by(*name_order("pupil__first_name", "pupil__last_name"), "pupil__pk")
         ]
     return ClassroomMembers(teachers=teachers, pupils=pupils)
 
@@ -114,7 +115,7 @@ def classroom_roster(classroom: Classroom) -> list[RosterEntry]:
     enrolments = (
         Enrolment.objects.filter(classroom=classroom, status__in=CURRENT_ENROLMENT)
         .select_related("pupil")
-        .order_by("pupil__last_name", "pupil__first_name", "pupil__username")
+        .order_by(*name_order("pupil__last_name", "pupil__first_name"), "pupil__username")
     )
     entries = {
         enrolment.pupil_id: RosterEntry(
@@ -130,7 +131,7 @@ def classroom_roster(classroom: Classroom) -> list[RosterEntry]:
     links = (
         Guardianship.objects.filter(child_id__in=entries)
         .select_related("guardian")
-        .order_by("kind", "guardian__last_name", "guardian__first_name")
+        .order_by("kind", *name_order("guardian__last_name", "guardian__first_name"))
     )
     for link in links:
         guardians[link.child_id].append(

@@ -33,8 +33,11 @@ def _local(value: Any) -> Any:
 
 register.filter("date_longue", _safe(lambda v: formatting.date_longue(_local(v))))
 register.filter("date_courte", _safe(lambda v: formatting.date_courte(_local(v))))
+register.filter("jour_semaine", _safe(lambda v: formatting.jour_semaine(_local(v))))
 register.filter("jour_mois", _safe(lambda v: formatting.jour_mois(_local(v))))
 register.filter("mois", _safe(lambda v: formatting.month(_local(v))))
 register.filter("date_heure", _safe(lambda v: formatting.datetime_fr(_local(v))))
+register.filter("date_heure_secondes", _safe(lambda v: formatting.datetime_seconds_fr(_local(v))))
+register.filter("nombre", _safe(formatting.number))
 register.filter("euros", _safe(formatting.euros))
 register.filter("ordinal", _safe(lambda v: formatting.ordinal(int(v))))

@@ -49,6 +49,11 @@ def date_longue(d: dt.date) -> str:
     return f"{WEEKDAYS[d.weekday()]} {date_courte(d)}"
 
 
+def jour_semaine(d: dt.date) -> str:
+    """ "lundi 1er décembre": a day of the current week, where the year goes without saying."""
+    return f"{WEEKDAYS[d.weekday()]} {jour_mois(d)}"
+
+
 def month(d: dt.date) -> str:
     """ "décembre 2026"."""
     return f"{MONTHS[d.month - 1]} {d.year}"
@@ -59,14 +64,25 @@ def datetime_fr(moment: dt.datetime) -> str:
     return f"{date_courte(moment)} à {moment.hour} h {moment.minute:02d}"
 
 
-def euros(amount: Decimal | int | float | str) -> str:
-    """Decimal("-4500") -> "-4 500,00 €" with U+202F thousands, U+00A0 before €."""
-    value = Decimal(str(amount)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    sign = "-" if value < 0 else ""
-    units, cents = f"{abs(value):.2f}".split(".")
+def datetime_seconds_fr(moment: dt.datetime) -> str:
+    """ "1er décembre 2026 à 14 h 05 min 09 s": a journal that must tell two events apart."""
+    return f"{datetime_fr(moment)} min {moment.second:02d} s"
+
+
+def number(value: Decimal | int | float | str, places: int = 2) -> str:
+    """Decimal("1234.5") -> "1 234,50": a quantity or a rate, grouped like euros()."""
+    quantum = Decimal(1).scaleb(-places)
+    rounded = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
+    sign = "-" if rounded < 0 else ""
+    units, _, decimals = f"{abs(rounded):.{places}f}".partition(".")
     groups: list[str] = []
     while len(units) > 3:
         groups.insert(0, units[-3:])
         units = units[:-3]
     groups.insert(0, units)
-    return f"{sign}{NNBSP.join(groups)},{cents}{NBSP}€"
+    return f"{sign}{NNBSP.join(groups)}{',' + decimals if decimals else ''}"
+
+
+def euros(amount: Decimal | int | float | str) -> str:
+    """Decimal("-4500") -> "-4 500,00 €" with U+202F thousands, U+00A0 before €."""
+    return f"{number(amount, 2)}{NBSP}€"

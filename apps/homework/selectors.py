@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor, can_edit_homework, can_view_homework
 from apps.accounts.selectors import current_year
+from apps.french.ordering import classroom_order, name_order
 from apps.homework.models import (
     DOMAIN_ICONS,
     REPEAT_DAYS,
@@ -140,7 +141,9 @@ def classroom_of_pupil(actor: Actor, pupil_id: int) -> Classroom | None:
 
 
 def children_of(actor: Actor) -> list[User]:
-    return list(User.objects.filter(pk__in=actor.child_ids).order_by("first_name", "pk"))
+    return list(
+        User.objects.filter(pk__in=actor.child_ids).order_by(*name_order("first_name"), "pk")
+    )
 
 
 def entries_touching(
@@ -253,4 +256,4 @@ def current_classrooms_visible_to(actor: Actor) -> QuerySet[Classroom]:
     classes = classes.filter(pk__in=actor.taught_class_ids) | classes.filter(
         school_id__in=actor.directed_school_ids
     )
-    return classes.select_related("school").order_by("school__name", "name")
+    return classes.select_related("school").order_by(*classroom_order())

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor
 from apps.attachments.forms import AttachmentsForm, save_with_files
+from apps.french import formatting
 from apps.homework import selectors, services
 from apps.homework.models import Domain, HomeworkEntry, Repeat
 from apps.portal.access import request_actor
@@ -369,11 +370,13 @@ def occurrence_edit(request: HttpRequest, entry_id: int, day: str) -> HttpRespon
     if request.method == "POST":
         if request.POST.get("cancel"):
             services.homework_occurrence_cancel(author=user, entry=entry, on=on)
-            messages.success(request, f"La séance du {on:%d/%m/%Y} est annulée.")
+            messages.success(request, f"La séance du {formatting.date_courte(on)} est annulée.")
             return redirect(week)
         if request.POST.get("restore"):
             services.homework_occurrence_restore(author=user, entry=entry, on=on)
-            messages.success(request, f"La séance du {on:%d/%m/%Y} suit de nouveau la série.")
+            messages.success(
+                request, f"La séance du {formatting.date_courte(on)} suit de nouveau la série."
+            )
             return redirect(week)
         if form.is_valid():
             try:
@@ -387,7 +390,9 @@ def occurrence_edit(request: HttpRequest, entry_id: int, day: str) -> HttpRespon
                     "de la séance ou après).",
                 )
             else:
-                messages.success(request, f"La séance du {on:%d/%m/%Y} est modifiée (seule).")
+                messages.success(
+                    request, f"La séance du {formatting.date_courte(on)} est modifiée (seule)."
+                )
                 return redirect(week)
     return render(
         request,

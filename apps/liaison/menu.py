@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from apps.accounts.models import Profile, User
 from apps.accounts.permissions import Actor
+from apps.french.ordering import name_key
 from apps.liaison.selectors import notes_awaiting_signatures, notes_to_sign_by_child
 from apps.navigation.registry import FAMILIES, SCHOOL_STAFF, MenuEntry, ToDo
 
@@ -42,7 +43,9 @@ def notes_to_sign(actor: Actor) -> list[ToDo]:
             url=reverse("liaison:child", kwargs={"child_id": child_id}),
             count=count,
         )
-        for child_id, count in sorted(waiting.items(), key=lambda item: names.get(item[0], ""))
+        for child_id, count in sorted(
+            waiting.items(), key=lambda item: name_key(names.get(item[0], ""))
+        )
     ]
 
 

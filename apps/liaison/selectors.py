@@ -10,6 +10,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor, can_read_liaison_note, can_write_liaison_note
+from apps.french.ordering import classroom_order, name_order
 from apps.liaison.models import Acknowledgement, LiaisonNote, NoteRead, NoteRecipient, Reply
 
 
@@ -63,7 +64,11 @@ def note_status(note: LiaisonNote) -> list[RecipientStatus]:
             confirmed_at=Subquery(acknowledgement.values("at")[:1]),
             confirmed_by=Subquery(acknowledgement.values("guardian_name")[:1]),
         )
-        .order_by("classroom__name", "child__last_name", "child__first_name", "child_id")
+        .order_by(
+            *classroom_order("classroom__"),
+            *name_order("child__last_name", "child__first_name"),
+            "child_id",
+        )
     )
     return [
         RecipientStatus(
@@ -82,7 +87,9 @@ def note_replies(note: LiaisonNote) -> QuerySet[Reply]:
 
 
 def children_of(actor: Actor) -> list[User]:
-    return list(User.objects.filter(pk__in=actor.child_ids).order_by("first_name", "pk"))
+    return list(
+        User.objects.filter(pk__in=actor.child_ids).order_by(*name_order("first_name"), "pk")
+    )
 
 
 def notes_for_child(actor: Actor, child_id: int) -> QuerySet[LiaisonNote]:
@@ -131,7 +138,11 @@ def slips(note: LiaisonNote) -> QuerySet[NoteRecipient]:
     return (
         NoteRecipient.objects.filter(note=note)
         .select_related("child", "classroom")
-        .order_by("classroom__name", "child__last_name", "child__first_name", "child_id")
+        .order_by(
+            *classroom_order("classroom__"),
+            *name_order("child__last_name", "child__first_name"),
+            "child_id",
+        )
     )
 
 

@@ -21,6 +21,7 @@ from apps.accounts.permissions import Actor, can_administer_commune, can_write_l
 from apps.accounts.selectors import actor_for
 from apps.attachments.forms import AttachmentsForm, save_with_files
 from apps.classes.selectors import classroom_managed_by, classrooms_managed_by
+from apps.french.ordering import name_order
 from apps.liaison import services
 from apps.liaison.models import Audience, LiaisonNote, LiaisonPolicy
 from apps.liaison.pdf import note_slips_pdf
@@ -138,7 +139,7 @@ def _class_form(classroom: Classroom, data: object = None) -> ClassNoteForm:
     pupils = (
         Enrolment.objects.filter(classroom=classroom, status__in=services.CURRENT_ENROLMENT)
         .select_related("pupil")
-        .order_by("pupil__last_name", "pupil__first_name")
+        .order_by(*name_order("pupil__last_name", "pupil__first_name"), "pupil_id")
     )
     form.fields["pupils"].choices = [(e.pupil_id, e.pupil.display_name) for e in pupils]  # type: ignore[attr-defined]
     return form

@@ -29,6 +29,7 @@ from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor, can_view_homework
+from apps.french import formatting
 from apps.homework.models import Domain, HomeworkEntry
 from apps.notifications.models import Kind, Notification
 from apps.notifications.services import notify
@@ -121,7 +122,10 @@ def notify_new_homework(*, entry_id: int) -> list[Notification]:
     return _tell_the_class(
         entry.classroom,
         kind=Kind.HOMEWORK,
-        title=f"{entry.classroom.name} : travail pour le {entry.due_on or entry.on:%d/%m}",
+        title=(
+            f"{entry.classroom.name} : travail pour le "
+            f"{formatting.jour_mois(entry.due_on or entry.on)}"
+        ),
         pupil_url=reverse("homework:index"),
         guardian_url=lambda child_id: reverse("homework:child_week", kwargs={"child_id": child_id}),
     )
@@ -134,8 +138,8 @@ def change_title(
     label = Domain(domain).label if domain in Domain.values else domain
     word = Change(change).label
     if several:
-        return f"{classroom} : séances à partir du {day:%d/%m} {word}s ({label})"
-    return f"{classroom} : séance du {day:%d/%m} {word} ({label})"
+        return f"{classroom} : séances à partir du {formatting.jour_mois(day)} {word}s ({label})"
+    return f"{classroom} : séance du {formatting.jour_mois(day)} {word} ({label})"
 
 
 def notify_homework_change(

@@ -10,6 +10,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from apps.accounts.lifecycle import AccountStatus
 from apps.accounts.models import Profile, User
 from apps.accounts.permissions import Actor
+from apps.french.ordering import name_order
 from apps.schools.models import DEPLOYED_STATUSES, Classroom, School
 from apps.schools.selectors import people_visible_to
 
@@ -52,7 +53,7 @@ def account_listing(
             *(When(rule, then=Value(name.label)) for name, rule in STATUS_FILTERS.items())
         ),
         has_two_factor=Exists(TOTPDevice.objects.filter(user_id=OuterRef("pk"), confirmed=True)),
-    ).order_by("last_name", "first_name", "username")
+    ).order_by(*name_order("last_name", "first_name"), "username")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Case, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models import Count, Prefetch, Q, QuerySet
 
 from apps.accounts.models import Profile, User
 from apps.accounts.permissions import (
@@ -20,13 +20,13 @@ from apps.accounts.permissions import (
     Actor,
     can_view_pupils_of_classroom,
 )
+from apps.french.ordering import classroom_order, name_order
 from apps.schools.models import (
     DEPLOYED_STATUSES,
     Classroom,
     Enrolment,
     EnrolmentStatus,
     Guardianship,
-    Level,
     School,
     SchoolMembership,
     SchoolRole,
@@ -37,11 +37,8 @@ ACTIVE_ENROLMENT = (EnrolmentStatus.ENROLLED, EnrolmentStatus.LEAVING)
 
 ClassroomTeacher = Classroom.teachers.through
 
-# Classes are listed from the youngest level up (TPS … CM2), not alphabetically (CE1 < CP).
-LEVEL_RANK = Case(
-    *(When(levels__0=level, then=Value(rank)) for rank, level in enumerate(Level.values)),
-    default=Value(len(Level.values)),
-)
+# Classes by school, then from the youngest level up (TPS … CM2, not CE1 < CP), then name.
+CLASS_ORDER = classroom_order()
 
 
 # --- schools -----------------------------------------------------------------------------------
@@ -49,7 +46,9 @@ LEVEL_RANK = Case(
 
 def deployed_schools() -> QuerySet[School]:
     """What the commune's public home page lists: schools that use the ENT."""
-    return School.objects.filter(deployment_status__in=DEPLOYED_STATUSES).order_by("name")
+    return School.objects.filter(deployment_status__in=DEPLOYED_STATUSES).order_by(
+        *name_order("name")
+    )
 
 
 def schools_visible_to(actor: Actor) -> QuerySet[School]:
@@ -74,7 +73,7 @@ def school_listing(actor: Actor) -> QuerySet[School]:
                 "classrooms", filter=Q(classrooms__year__is_current=True), distinct=True
             )
         )
-        .order_by("name")
+        .order_by(*name_order("name"))
     )
 
 
@@ -110,11 +109,11 @@ def classroom_listing(actor: Actor, *, school_id: int | None = None) -> QuerySet
         .prefetch_related(
             Prefetch(
                 "teachers",
-                queryset=people_visible_to(actor).order_by("last_name", "first_name"),
+                queryset=people_visible_to(actor).order_by(*name_order("last_name", "first_name")),
                 to_attr="visible_teachers",
             )
         )
-        .order_by("school__name", LEVEL_RANK, "name")
+        .order_by(*CLASS_ORDER)
     )
 
 
@@ -237,7 +236,7 @@ def person_listing(actor: Actor, people: QuerySet[User] | None = None) -> QueryS
     """
     people = people if people is not None else people_visible_to(actor)
     visible_classes = classrooms_visible_to(actor).select_related("school")
-    return people.order_by("last_name", "first_name", "pk").prefetch_related(
+    return people.order_by(*name_order("last_name", "first_name"), "pk").prefetch_related(
         Prefetch(
             "enrolments",
             queryset=Enrolment.objects.filter(
@@ -250,7 +249,7 @@ def person_listing(actor: Actor, people: QuerySet[User] | None = None) -> QueryS
             "guardians_links",
             queryset=Guardianship.objects.filter(guardian__in=people_visible_to(actor).values("pk"))
             .select_related("guardian")
-            .order_by("kind", "guardian__last_name"),
+            .order_by("kind", *name_order("guardian__last_name", "guardian__first_name")),
             to_attr="visible_guardian_links",
         ),
     )
@@ -277,16 +276,16 @@ def own_classes(actor: Actor) -> QuerySet[Classroom]:
         .prefetch_related(
             Prefetch(
                 "teachers",
-                queryset=User.objects.order_by("last_name", "first_name"),
+                queryset=User.objects.order_by(*name_order("last_name", "first_name")),
                 to_attr="visible_teachers",
             )
         )
-        .order_by("school__name", LEVEL_RANK, "name")
+        .order_by(*CLASS_ORDER)
     )
 
 
 def own_schools(actor: Actor) -> QuerySet[School]:
-    return School.objects.filter(pk__in=actor.school_ids).order_by("name")
+    return School.objects.filter(pk__in=actor.school_ids).order_by(*name_order("name"))
 
 
 def children_of(actor: Actor) -> list[User]:
@@ -303,14 +302,14 @@ def children_of(actor: Actor) -> list[User]:
         .prefetch_related(
             Prefetch(
                 "classroom__teachers",
-                queryset=User.objects.order_by("last_name", "first_name"),
+                queryset=User.objects.order_by(*name_order("last_name", "first_name")),
                 to_attr="visible_teachers",
             )
         )
     )
     children: list[User] = list(
         User.objects.filter(pk__in=actor.child_ids)
-        .order_by("first_name", "last_name")
+        .order_by(*name_order("first_name", "last_name"), "pk")
         .prefetch_related(Prefetch("enrolments", queryset=enrolments, to_attr="current"))
     )
     for child in children:

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from apps.french import formatting
 from tenants.billing.models import (
     NATURE_CHOICES,
     Contract,
@@ -54,7 +55,7 @@ class ContractNoticeForm(forms.Form):
         if letter_date < self.contract.notified_on:
             raise forms.ValidationError(
                 "La lettre de résiliation ne peut pas précéder la notification du marché "
-                f"({self.contract.notified_on:%d/%m/%Y})."
+                f"({formatting.date_courte(self.contract.notified_on)})."
             )
         return letter_date
 
@@ -77,8 +78,8 @@ class PriceRevisionForm(forms.Form):
         if line is not None and valid_from is not None:
             if PriceRevision.objects.filter(price_line=line, valid_from=valid_from).exists():
                 raise forms.ValidationError(
-                    f"{line.code} a déjà un prix applicable au {valid_from:%d/%m/%Y} : "
-                    "choisissez une autre date."
+                    f"{line.code} a déjà un prix applicable au "
+                    f"{formatting.date_courte(valid_from)} : choisissez une autre date."
                 )
         return data
 

@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 
+from apps.french import formatting
 from tenants.billing.validators import (
     NATURE_ARTICLES,
     validate_nature_article,
@@ -144,7 +145,8 @@ class PriceRevision(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.price_line.code} : {self.unit_price_ht} € HT dès le {self.valid_from}"
+        price, since = formatting.euros(self.unit_price_ht), formatting.date_courte(self.valid_from)
+        return f"{self.price_line.code} : {price} HT dès le {since}"
 
 
 # --- Budget imputation -----------------------------------------------------------------------
@@ -509,7 +511,7 @@ class SharedCost(BudgetImputation):
         ]
 
     def __str__(self) -> str:
-        return f"{self.label} ({self.amount_ht} € HT)"
+        return f"{self.label} ({formatting.euros(self.amount_ht)} HT)"
 
     @property
     def amount_vat(self) -> Decimal:
@@ -553,4 +555,6 @@ class SharedCostShare(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.shared_cost_id} / {self.commune_id} : {self.amount_ttc} € TTC"
+        return (
+            f"{self.shared_cost_id} / {self.commune_id} : {formatting.euros(self.amount_ttc)} TTC"
+        )

@@ -12,7 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.accounts.models import Profile, User
-from apps.french.formatting import date_courte
+from apps.french import formatting
 from tenants.billing.models import (
     CommuneBillingProfile,
     Contract,
@@ -94,7 +94,7 @@ def contract_create(*, spec: ContractSpec) -> Contract:
             < add_months(spec.notified_on, spec.duration_months)
         ):
             raise BillingError(
-                f"Le marché {other.reference} court jusqu'au {date_courte(other.end_date)} : "
+                f"Le marché {other.reference} court jusqu'au {formatting.date_courte(other.end_date)} : "
                 "un nouveau marché ne peut être notifié qu'à partir de cette date."
             )
     contract = Contract(
@@ -165,7 +165,9 @@ def price_in_force(*, price_line: PriceLine, on: datetime.date) -> PriceRevision
         .first()
     )
     if revision is None:
-        raise BillingError(f"Aucun prix en vigueur le {on:%d/%m/%Y} pour {price_line.code}.")
+        raise BillingError(
+            f"Aucun prix en vigueur le {formatting.date_courte(on)} pour {price_line.code}."
+        )
     return revision
 
 

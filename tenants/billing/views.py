@@ -31,6 +31,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.accounts.models import User
 from apps.audit.services import record_event
+from apps.french import formatting
 from tenants.billing import selectors, services
 from tenants.billing.exports import invoice_pdf, invoices_csv
 from tenants.billing.forms import (
@@ -186,7 +187,7 @@ def contract_notice(request: HttpRequest, contract_id: int) -> HttpResponse:
             messages.success(
                 request,
                 f"Résiliation enregistrée : le marché {contract.reference} prend fin le "
-                f"{contract.end_date:%d/%m/%Y}.",
+                f"{formatting.date_courte(contract.end_date)}.",
             )
             return redirect("billing:contract_timeline")
     # The page is built from the database again: the contract shown is the one stored.
@@ -227,8 +228,9 @@ def price_schedule(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(
                     request,
-                    f"Nouveau prix de {line.code} enregistré : {revision.unit_price_ht} € HT "
-                    f"à partir du {revision.valid_from:%d/%m/%Y}.",
+                    f"Nouveau prix de {line.code} enregistré : "
+                    f"{formatting.euros(revision.unit_price_ht)} HT à partir du "
+                    f"{formatting.date_courte(revision.valid_from)}.",
                 )
                 return redirect("billing:price_schedule")
         status = 400
@@ -432,7 +434,7 @@ def order_invoice(request: HttpRequest, order_id: int) -> HttpResponse:
             messages.success(
                 request,
                 f"Facture {invoice.number} émise pour le bon de commande n° {order.pk} "
-                f"({invoice.total_ttc} € TTC).",
+                f"({formatting.euros(invoice.total_ttc)} TTC).",
             )
             return redirect("billing:order_detail", order_id=order.pk)
     return _order_page(

@@ -29,6 +29,7 @@ from django.utils import timezone
 from django_tenants.utils import get_public_schema_name
 
 from apps.accounts.models import Profile, User
+from apps.french import formatting
 from apps.schools.models import DEPLOYED_STATUSES
 from tenants.dashboard.permissions import can_view_dashboard
 from tenants.models import LIVE_STATUSES, Commune, CommuneStatus
@@ -308,7 +309,8 @@ def cost_sharing(
     )
     if not counts:
         raise NoSnapshotError(
-            f"aucun relevé des classes le {on:%d/%m/%Y} : choisissez une date de relevé"
+            f"aucun relevé des classes le {formatting.date_courte(on)} : "
+            "choisissez une date de relevé"
         )
     shares = share_costs(amount_ht=amount_ht, vat_rate=vat_rate, class_counts=counts)
     return [CostSharingRow(name=names[share.insee_code], share=share) for share in shares]

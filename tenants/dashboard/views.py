@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from apps.audit.services import record_event
 from apps.audit.views import journal_context
+from apps.french import formatting
 from tenants.dashboard import selectors
 from tenants.dashboard.charts import deployment_chart
 from tenants.dashboard.exports import communes_csv, cost_sharing_csv, megabytes
@@ -163,7 +164,9 @@ def class_count_correction(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             snapshot = selectors.snapshot_get(scope=scope, slug=slug, on=data["date"])
         except ClassCountSnapshot.DoesNotExist:
-            form.add_error("date", f"Aucun relevé des classes le {data['date']:%d/%m/%Y}.")
+            form.add_error(
+                "date", f"Aucun relevé des classes le {formatting.date_courte(data['date'])}."
+            )
         else:
             if getattr(snapshot, data["field"]) == data["new_value"]:
                 form.add_error(
@@ -202,7 +205,7 @@ def _correct(
         )
     messages.success(
         request,
-        f"Relevé du {snapshot.date:%d/%m/%Y} corrigé : {form.field_label().lower()} "
+        f"Relevé du {formatting.date_courte(snapshot.date)} corrigé : {form.field_label().lower()} "
         f"{correction.old_value} → {correction.new_value}.",
     )
     return redirect(reverse("dashboard:commune", args=[slug]) + "#corrections-title")

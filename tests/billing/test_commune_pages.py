@@ -82,9 +82,9 @@ def test_the_administrator_sees_their_communes_billing_and_nothing_of_another(
     html = unescape(response.content.decode())
     for text in [
         "2026-ENT-01 — Éditeur SAS",
-        "01/10/2027</time>\n    — Fin effective",
+        "1er octobre 2027</time>\n    — Fin effective",
         "HEB-01",
-        "<strong>12,35 €</strong>",
+        "<strong>12,35\u00a0€</strong>",
         f'href="/facturation/bons-de-commande/{own_draft.pk}/"',
         f'href="/facturation/bons-de-commande/{own_invoice.purchase_order_id}/"',
         "12,00 × HEB-01 — Hébergement (020/6156)",
@@ -117,7 +117,7 @@ def test_another_communes_order_or_invoice_is_a_404(
 
     own_order = client.get(f"/facturation/bons-de-commande/{own.purchase_order_id}/")
     assert own_order.status_code == 200
-    assert "<td>494,00 €</td><td>592,80 €</td>" in own_order.content.decode()
+    assert "<td>494,00\u00a0€</td><td>592,80\u00a0€</td>" in own_order.content.decode()
     assert "Émettre" not in own_order.content.decode()
     assert client.get(f"/facturation/factures/{own.number}.pdf").status_code == 200
     for path in [

@@ -196,7 +196,7 @@ def test_the_coordinator_records_the_notice_and_sees_the_effective_end(
     assert contract.notice_letter_date == datetime.date(2027, 6, 1)
     assert contract.effective_end_date == datetime.date(2027, 10, 1)
     html = _text(response)
-    assert "le marché 2026-ENT-01 prend fin le 01/10/2027" in html
+    assert "le marché 2026-ENT-01 prend fin le 1er octobre 2027" in html
     assert "Fin effective : <time" in html
     assert "Enregistrer la résiliation" not in html  # recorded once
     [event] = _events("billing.contract_notice")
@@ -276,11 +276,11 @@ def test_the_schedule_marks_the_price_in_force_and_the_future_one(
 
     html = _text(base_login(coordinator).get("/facturation/bordereau/"))
 
-    assert "<strong>450,00 €</strong>" in html
-    current = html.index("450,00 € HT")
-    assert html.index("en vigueur", current) < html.index("480,00 € HT")
-    assert "à venir" in html[html.index("480,00 € HT") :]
-    assert "à venir" not in html[: html.index("480,00 € HT")].split("<tbody>")[1]
+    assert "<strong>450,00\u00a0€</strong>" in html
+    current = html.index("450,00\u00a0€ HT")
+    assert html.index("en vigueur", current) < html.index("480,00\u00a0€ HT")
+    assert "à venir" in html[html.index("480,00\u00a0€ HT") :]
+    assert "à venir" not in html[: html.index("480,00\u00a0€ HT")].split("<tbody>")[1]
     assert "Elle ne modifie jamais\n     une facture déjà émise" in html
 
 
@@ -301,7 +301,7 @@ def test_the_coordinator_adds_a_revision(
     assert response.status_code == 200
     revision = hosting.revisions.get(valid_from=datetime.date(2027, 1, 1))
     assert revision.unit_price_ht == Decimal("13.10")
-    assert "Nouveau prix de HEB-01 enregistré : 13.10 € HT à partir du 01/01/2027." in (
+    assert "Nouveau prix de HEB-01 enregistré : 13,10\u00a0€ HT à partir du 1er janvier 2027." in (
         _text(response)
     )
     [event] = _events("billing.price_revision")
@@ -342,7 +342,7 @@ def test_a_revision_dated_in_a_billed_period_never_rewrites_its_invoice(
     [
         (
             {"unit_price_ht": "15", "vat_rate": "20", "valid_from": "2026-01-01"},
-            "HEB-01 a déjà un prix applicable au 01/01/2026 : choisissez une autre date.",
+            "HEB-01 a déjà un prix applicable au 1er janvier 2026 : choisissez une autre date.",
         ),
         (
             {"unit_price_ht": "-1", "vat_rate": "20", "valid_from": "2027-01-01"},
@@ -477,7 +477,7 @@ def test_an_order_goes_issued_delivered_invoiced_from_its_page(
         )
     )
 
-    assert "<td>494,00 €</td><td>592,80 €</td>" in detail
+    assert "<td>494,00\u00a0€</td><td>592,80\u00a0€</td>" in detail
     assert "Émettre le bon de commande" in detail
     assert "par Claire Coordinatrice" in issued
     assert delivered.status_code == 302
@@ -524,7 +524,7 @@ def test_a_refused_transition_or_invoice_changes_nothing(
     assert backwards.status_code == 400
     assert "La période facturée commence après sa fin." in _text(backwards)
     assert no_price.status_code == 400
-    assert "Aucun prix en vigueur le 02/10/2025 pour HEB-01." in _text(no_price)
+    assert "Aucun prix en vigueur le 2 octobre 2025 pour HEB-01." in _text(no_price)
     draft.refresh_from_db()
     delivered.refresh_from_db()
     assert draft.status == PurchaseOrderStatus.DRAFT

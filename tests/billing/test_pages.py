@@ -29,7 +29,13 @@ def test_a_coordinator_sees_the_contract_timeline(
 
     assert response.status_code == 200
     html = response.content.decode()
-    for text in ["15/03/2026", "01/06/2027", "01/10/2027", "15/03/2029", "Fin effective"]:
+    for text in [
+        "15 mars 2026",
+        "1er juin 2027",
+        "1er octobre 2027",
+        "15 mars 2029",
+        "Fin effective",
+    ]:
         assert text in html, text
 
 

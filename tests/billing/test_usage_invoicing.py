@@ -213,8 +213,8 @@ def test_the_hosting_line_is_exactly_the_hosting_charge_of_the_month() -> None:
     assert line.unit_price_ht == Decimal("12.35")
     assert "du 1er au 16 : 10 ; du 17 au 31 : 11" in line.explanation
     assert "325 classes-jours ÷ 31 jours" in line.explanation
-    assert "129,48 € HT" in line.explanation
-    assert "Prix en vigueur le 01/10/2026" in line.explanation
+    assert "129,48\u00a0€ HT" in line.explanation
+    assert "Prix en vigueur le 1er octobre 2026" in line.explanation
 
 
 @pytest.mark.django_db
@@ -250,10 +250,10 @@ def test_the_hosting_line_of_the_worked_example_in_the_docs() -> None:
     )
     assert line.explanation == (
         "Classes déployées par jour : du 1er au 11 : 1080 ; du 12 au 19 : 1092 ; du 20 au "
-        "31 : 1105. 33876 classes-jours ÷ 31 jours = 1092,774194… classes-mois × 4,15 € HT "
-        "par classe et par mois = 4535,012903… €, arrondi au centime : 4 535,01 € HT. Prix en "
-        "vigueur le 01/10/2026 (révision applicable depuis le 01/01/2026). TVA 20,00 % : "
-        "907,00 €."
+        "31 : 1105. 33876 classes-jours ÷ 31 jours = 1\u202f092,774194… classes-mois × "
+        "4,15\u00a0€ HT par classe et par mois = 4\u202f535,012903…\u00a0€, arrondi au centime : "
+        "4\u202f535,01\u00a0€ HT. Prix en vigueur le 1er octobre 2026 (révision applicable "
+        "depuis le 1er janvier 2026). TVA 20,00 % : 907,00\u00a0€."
     )
 
 
@@ -283,7 +283,7 @@ def test_a_revision_valid_mid_month_applies_from_the_next_month() -> None:
     october, november = invoice.lines.all()
     assert (october.unit_price_ht, october.amount_ht) == (Decimal("12.35"), Decimal("123.50"))
     assert (november.unit_price_ht, november.amount_ht) == (Decimal("20.00"), Decimal("200.00"))
-    assert "révision applicable depuis le 16/10/2026" in november.explanation
+    assert "révision applicable depuis le 16 octobre 2026" in november.explanation
     assert invoice.total_ht == Decimal("323.50")
     assert set(UsageBilledMonth.objects.values_list("month", flat=True)) == {
         datetime.date(2026, 10, 1),
@@ -450,7 +450,7 @@ def test_splitting_needs_every_live_commune_counted_on_the_reference_date() -> N
     _world({"bordeaux": 10, "pessac": 5})  # Bassens has no snapshot on 1 September
     cost = _shared_cost(_coordinator())
 
-    with pytest.raises(BillingError, match="manquant au 01/09/2026 pour : Bassens"):
+    with pytest.raises(BillingError, match="manquant au 1er septembre 2026 pour : Bassens"):
         shared_cost_split(shared_cost=cost)
 
     cost.refresh_from_db()
@@ -516,7 +516,7 @@ def test_after_a_credit_note_the_month_and_its_shares_are_billed_again() -> None
     [
         ("no_profile", "Bordeaux : aucune donnée de facturation"),
         ("no_price_line", "aucun tarif d'hébergement choisi"),
-        ("no_price", "aucun prix en vigueur le 01/10/2026 pour HEB-02"),
+        ("no_price", "aucun prix en vigueur le 1er octobre 2026 pour HEB-02"),
         ("no_snapshot", "aucun relevé des classes en octobre 2026"),
     ],
 )
@@ -558,7 +558,7 @@ def test_a_commune_that_cannot_be_billed_gets_one_clear_error_and_nothing_is_wri
 def test_a_month_is_invoiced_only_once_it_is_over() -> None:
     communes = _world({"bordeaux": 10})
 
-    with pytest.raises(StatementError, match="après le 31/10/2026"):
+    with pytest.raises(StatementError, match="après le 31 octobre 2026"):
         usage_invoice_issue(
             commune=communes["bordeaux"], issued_on=datetime.date(2026, 10, 31), **OCTOBER
         )
@@ -742,7 +742,7 @@ def test_the_command_invoices_every_live_commune_once() -> None:
     again = run_manage("invoice_month", "--month", "2026-10", "--issued-on", "2026-11-02")
 
     assert finished.returncode == 0, finished.stderr
-    assert "Bassens : émise — facture 2026-000001 : 29,64 € TTC" in finished.stdout
+    assert "Bassens : émise — facture 2026-000001 : 29,64\u00a0€ TTC" in finished.stdout
     assert "Bordeaux : émise — facture 2026-000002" in finished.stdout
     assert "octobre 2026 : 3 facture(s) émise(s), 0 déjà facturée(s), 0 en erreur." in (
         finished.stdout
@@ -764,7 +764,7 @@ def test_the_command_dry_run_writes_nothing_and_errors_exit_non_zero() -> None:
 
     text = out.getvalue()
     assert "Bassens : ERREUR — Bassens : aucune donnée de facturation" in text
-    assert "Bordeaux : aperçu — serait facturé 148,20 € TTC (1 lignes)" in text
+    assert "Bordeaux : aperçu — serait facturé 148,20\u00a0€ TTC (1 lignes)" in text
     assert _nothing_written() == (0, 0, 0)
     with pytest.raises(CommandError, match="n'est pas terminé"):
         call_command("invoice_month", month="2026-10", issued_on="2026-10-15", stdout=out)

@@ -69,9 +69,12 @@ def test_the_coordinator_corrects_a_figure_and_sees_the_trail(
     )
     assert correction.corrected_by_id == coordinator.pk
     assert correction.corrected_by_name == "Claire Coordinatrice"
-    assert "Relevé du 01/10/2026 corrigé : classes déployées 4 → 5." in page
+    assert "Relevé du 1er octobre 2026 corrigé : classes déployées 4 → 5." in page
     assert "<td>Claire Coordinatrice</td>" in page
-    assert "<td>01/10/2026</td>\n        <td>Classes déployées</td>\n        <td>4 → 5</td>" in page
+    assert (
+        "<td>1er octobre 2026</td>\n        <td>Classes déployées</td>\n        <td>4 → 5</td>"
+        in page
+    )
     assert "Classe de CM2 ouverte le 30/09, absente de l'import" in page
     [event] = AuditEvent.objects.filter(action="usage.class_count_corrected")
     assert event.actor_id == coordinator.pk
@@ -165,7 +168,8 @@ def test_the_drill_down_lists_the_latest_snapshots_and_links_the_billing_pages(
     html = _text(base_login(coordinator).get("/coordination/communes/bordeaux/"))
 
     assert (
-        '<time datetime="2026-10-01">01/10/2026</time></th><td>12</td><td>4</td><td>2</td>' in html
+        '<time datetime="2026-10-01">1er octobre 2026</time></th>'
+        "<td>12</td><td>4</td><td>2</td>" in html
     )
     assert 'value="2026-10-01"' in html  # the latest snapshot is the form's default
     assert '<label for="id_reason">Motif de la correction' in html

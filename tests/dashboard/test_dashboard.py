@@ -153,8 +153,8 @@ def test_the_dashboard_shows_the_communes_table_and_the_chart(
         '<svg role="img" aria-labelledby="chart-title chart-desc"',
         '<title id="chart-title">',
         "Classes déployées par date de relevé",
-        '<time datetime="2026-10-01">01/10/2026</time></th><td>3</td></tr>',
-        '<time datetime="2026-09-01">01/09/2026</time></th><td>1</td></tr>',
+        '<time datetime="2026-10-01">1er octobre 2026</time></th><td>3</td></tr>',
+        '<time datetime="2026-09-01">1er septembre 2026</time></th><td>1</td></tr>',
         '<label for="id_amount">',
         "/coordination/communes/bordeaux/",
     ]:
@@ -237,7 +237,7 @@ def test_the_cost_sharing_table_and_its_csv(
     assert page.status_code == 200
     html = page.content.decode()
     assert "<caption>Répartition de 100" in html
-    assert "<td>33,34</td>" in html  # the largest-remainder cent goes to the smallest INSEE
+    assert "<td>33,34\u00a0€</td>" in html  # the largest-remainder cent goes to the smallest INSEE
     assert csv.status_code == 200
     text = csv.content.decode("utf-8")
     assert text.startswith("\ufeffCommune;Code INSEE;Classes;Total des classes;Part HT")
@@ -256,7 +256,7 @@ def test_the_cost_sharing_errors_are_shown(
     bad = client.get("/coordination/?amount=abc&vat=20&date=2026-10-01")
     bad_csv = client.get("/coordination/repartition.csv?amount=100&vat=20&date=2026-10-02")
 
-    assert "aucun relevé des classes le 02/10/2026" in no_snapshot.content.decode()
+    assert "aucun relevé des classes le 2 octobre 2026" in no_snapshot.content.decode()
     assert "aucune commune n&#x27;a de classe" in all_zero.content.decode()
     assert bad.status_code == 400
     assert "Vérifiez le formulaire" in bad.content.decode()

@@ -44,3 +44,30 @@ def test_django_date_filter_is_french_and_no_locale_middleware():
     assert [code for code, _ in settings.LANGUAGES] == ["fr"]
     template = engines["django"].from_string('{{ d|date:"j F Y" }}')
     assert template.render({"d": dt.date(2026, 11, 30)}) == "30 novembre 2026"
+
+
+def test_weekday_without_year_and_seconds():
+    assert f.jour_semaine(dt.date(2026, 12, 1)) == "mardi 1er décembre"
+    moment = dt.datetime(2026, 12, 1, 9, 5, 7, tzinfo=dt.UTC)
+    assert f.datetime_seconds_fr(moment) == "1er décembre 2026 à 9 h 05 min 07 s"
+
+
+def test_number_groups_like_euros_without_the_sign():
+    assert f.number(Decimal("1234.5")) == "1\u202f234,50"
+    assert f.number(Decimal("20")) == "20,00"
+    assert f.number(Decimal("-1092.7741935"), 6) == "-1\u202f092,774194"
+    assert f.number(7, 0) == "7"
+
+
+def test_the_new_filters_and_an_aware_datetime_shown_in_paris_time():
+    from django.template import engines
+
+    template = engines["django"].from_string(
+        "{{ d|jour_semaine }} | {{ m|date_heure }} | {{ m|date_heure_secondes }} | {{ q|nombre }}"
+    )
+    moment = dt.datetime(2026, 12, 1, 13, 5, 9, tzinfo=dt.UTC)  # 14:05:09 in Paris
+    text = template.render({"d": dt.date(2026, 12, 1), "m": moment, "q": Decimal("1105")})
+    assert text == (
+        "mardi 1er décembre | 1er décembre 2026 à 14 h 05 | "
+        "1er décembre 2026 à 14 h 05 min 09 s | 1\u202f105,00"
+    )

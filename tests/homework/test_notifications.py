@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import Profile, User
+from apps.french.formatting import jour_mois
 from apps.homework.models import HomeworkEntry
 from apps.homework.services import (
     homework_entry_delete,
@@ -151,7 +152,7 @@ def test_a_cancelled_session_tells_that_class_pupils_and_guardians_with_a_link_t
     with django_capture_on_commit_callbacks(execute=True):
         _occurrence(bordeaux, "cancel", series, second)
 
-    title = f"CP A1 : séance du {second:%d/%m} annulée (Français)"
+    title = f"CP A1 : séance du {jour_mois(second)} annulée (Français)"
     assert _told(bordeaux) == {
         "p1": [(title, class_day)],
         "p2": [(title, class_day)],
@@ -179,7 +180,7 @@ def test_a_session_changed_alone_is_announced_once_in_the_pupil_and_parent_views
     assert set(told) == {"p1", "p2", "par1"}
     assert told["par1"] == [
         (
-            f"CP A1 : séance du {series.on:%d/%m} modifiée (Mathématiques)",
+            f"CP A1 : séance du {jour_mois(series.on)} modifiée (Mathématiques)",
             reverse("homework:child_day", args=[bordeaux["p1"].pk, series.on.isoformat()]),
         )
     ]
@@ -219,7 +220,8 @@ def test_families_are_told_when_the_work_its_day_or_the_session_itself_changes(
         with django_capture_on_commit_callbacks(execute=True):
             _occurrence(bordeaux, action, series, on, **fields)
 
-    words = {title.split(" ")[6] for title in _titles(bordeaux)}  # "CP A1 : séance du 12/11 <word>"
+    # "CP A1 : séance du 12 novembre <word>"
+    words = {title.split(" ")[7] for title in _titles(bordeaux)}
     assert words == expected
 
 
@@ -233,8 +235,8 @@ def test_cancelling_then_restoring_tells_each_once_and_cancelling_again_tells_no
             _occurrence(bordeaux, action, series, on)
 
     assert [title for title, _url in _told(bordeaux)["p1"]] == [
-        f"CP A1 : séance du {on:%d/%m} annulée (Français)",
-        f"CP A1 : séance du {on:%d/%m} rétablie (Français)",
+        f"CP A1 : séance du {jour_mois(on)} annulée (Français)",
+        f"CP A1 : séance du {jour_mois(on)} rétablie (Français)",
     ]
 
 
@@ -249,7 +251,7 @@ def test_changing_a_cancelled_session_restores_it_in_one_notification(
 
     assert _told(bordeaux)["par1"] == [
         (
-            f"CP A1 : séance du {on:%d/%m} rétablie (Français)",
+            f"CP A1 : séance du {jour_mois(on)} rétablie (Français)",
             reverse("homework:child_day", args=[bordeaux["p1"].pk, on.isoformat()]),
         )
     ]
@@ -272,7 +274,7 @@ def test_nothing_is_said_about_a_draft_or_a_session_before_today(
 
     with django_capture_on_commit_callbacks(execute=True):
         _occurrence(bordeaux, "cancel", running, today)  # today still counts
-    assert _titles(bordeaux) == {f"CP A1 : séance du {today:%d/%m} annulée (Français)"}
+    assert _titles(bordeaux) == {f"CP A1 : séance du {jour_mois(today)} annulée (Français)"}
 
 
 def test_a_rolled_back_change_tells_no_one(bordeaux, django_capture_on_commit_callbacks):
@@ -313,7 +315,7 @@ def test_a_published_series_change_tells_each_person_once_from_the_first_changed
     assert set(told) == {"p1", "p2", "par1"}
     assert told["p1"] == [
         (
-            f"CP A1 : séances à partir du {second:%d/%m} modifiées (Français)",
+            f"CP A1 : séances à partir du {jour_mois(second)} modifiées (Français)",
             reverse("homework:class_day", args=[bordeaux.classes["A1"].pk, second.isoformat()]),
         )
     ]
@@ -348,7 +350,7 @@ def test_a_published_series_change_is_told_when_families_see_it(
     with django_capture_on_commit_callbacks(execute=True):
         _update_series(bordeaux, series, **fields)
 
-    days = [f"{day:%d/%m}" for day in week]
+    days = [jour_mois(day) for day in week]
     assert _titles(bordeaux) == {title.format(*days) for title in expected}
 
 
@@ -375,7 +377,7 @@ def test_publishing_a_draft_series_tells_of_new_work_only(
         _update_series(bordeaux, draft, todo="Réciter la fable.")
 
     assert _titles(bordeaux) == {
-        f"CP A1 : travail pour le {draft.on + datetime.timedelta(days=1):%d/%m}"
+        f"CP A1 : travail pour le {jour_mois(draft.on + datetime.timedelta(days=1))}"
     }
     assert len(_told(bordeaux)["p1"]) == 1
 
@@ -390,7 +392,7 @@ def test_a_single_entry_moved_to_another_day_is_told_once(
 
     assert _told(bordeaux)["par1"] == [
         (
-            f"CP A1 : séance du {monday:%d/%m} modifiée (Français)",
+            f"CP A1 : séance du {jour_mois(monday)} modifiée (Français)",
             reverse("homework:child_day", args=[bordeaux["p1"].pk, monday.isoformat()]),
         )
     ]
@@ -416,7 +418,7 @@ def test_the_digest_carries_changed_sessions_to_opted_in_parents_never_to_pupils
 
     assert result.sent == 1
     assert [message.to for message in mailoutbox] == [["par1@example.org"]]
-    assert f"CP A1 : séance du {series.on:%d/%m} annulée (Français)" in mailoutbox[0].body
+    assert f"CP A1 : séance du {jour_mois(series.on)} annulée (Français)" in mailoutbox[0].body
     assert pupil_unsent == 1
 
 
@@ -430,7 +432,7 @@ def test_deleting_a_published_series_tells_its_sessions_to_come_are_cancelled(
     told = _told(bordeaux)
     assert told["par1"] == [
         (
-            f"CP A1 : séances à partir du {series.on:%d/%m} annulées (Français)",
+            f"CP A1 : séances à partir du {jour_mois(series.on)} annulées (Français)",
             reverse("homework:child_day", args=[bordeaux["p1"].pk, series.on.isoformat()]),
         )
     ]

@@ -27,6 +27,7 @@ from apps.accounts.models import Profile, User
 from apps.accounts.permissions import Actor, can_manage_account
 from apps.accounts.selectors import actors_for
 from apps.audit.services import record_event
+from apps.french.ordering import person_key
 from apps.qrlogin.models import QrLoginToken
 from apps.qrlogin.services import qr_tokens_issue
 from apps.schools.models import Classroom, Enrolment, EnrolmentStatus, Guardianship
@@ -75,8 +76,8 @@ class CardBatch:
     qr_tokens_issued: int
 
 
-def _name_key(user: User) -> tuple[str, str, str]:
-    return (user.last_name.casefold(), user.first_name.casefold(), user.username)
+def _name_key(user: User) -> tuple[tuple[str, str], tuple[str, str], str]:
+    return person_key(user)
 
 
 def class_recipients(*, classroom: Classroom, audience: Audience) -> list[Recipient]:

@@ -11,13 +11,13 @@ from typing import Literal
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 
-from tenants.billing.exports import euros_fr
 from tenants.billing.invoicing.statements import (
     AlreadyInvoicedError,
     Statement,
     StatementError,
     StatementOutcome,
     day_fr,
+    euros_fr,
     month_label,
     month_last_day,
     month_outcomes,

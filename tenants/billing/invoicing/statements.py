@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django_tenants.utils import get_public_schema_name
 
-from tenants.billing.exports import euros_fr
+from apps.french import formatting
 from tenants.billing.models import (
     CommuneBillingProfile,
     InvoiceKind,
@@ -41,21 +41,6 @@ from tenants.usage.sharing import (
     hosting_charge,
 )
 
-MONTHS_FR = (
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-)
-
 
 class StatementError(BillingError):
     """The statement cannot be built (missing profile, price or counts); nothing written."""
@@ -69,7 +54,8 @@ class AlreadyInvoicedError(BillingError):
 
 
 def month_label(month: datetime.date) -> str:
-    return f"{MONTHS_FR[month.month - 1]} {month.year}"
+    """ "octobre 2026"."""
+    return formatting.month(month)
 
 
 def month_last_day(month: datetime.date) -> datetime.date:
@@ -99,18 +85,23 @@ def months_of(period_start: datetime.date, period_end: datetime.date) -> list[da
 
 
 def day_fr(value: datetime.date) -> str:
-    return value.strftime("%d/%m/%Y")
+    """ "1er octobre 2026", as the pages write it."""
+    return formatting.date_courte(value)
 
 
 def _number_fr(value: Decimal) -> str:
-    return f"{value:.2f}".replace(".", ",")
+    return formatting.number(value)
+
+
+def euros_fr(value: Decimal) -> str:
+    return formatting.euros(value)
 
 
 def _exact_fr(value: Fraction) -> str:
     """An exact quotient in French, to six places, with "…" when it goes on."""
     exact = Decimal(value.numerator) / Decimal(value.denominator)
     shown = exact.quantize(Decimal("0.000001"))
-    text = f"{shown:f}".rstrip("0").rstrip(".").replace(".", ",")
+    text = formatting.number(shown, 6).rstrip("0").rstrip(",")
     return text if shown == exact else f"{text}…"
 
 
@@ -331,7 +322,7 @@ def _hosting_line(
         f"{units.capitalize()} déployées par jour : {_segments(days)}. "
         f"{unit_days} {unit}s-jours ÷ {month_days} jours = "
         f"{_exact_fr(unit_months)} {unit}s-mois × {euros_fr(revision.unit_price_ht)} HT "
-        f"par {unit} et par mois = {_exact_fr(exact)} €, arrondi au centime : "
+        f"par {unit} et par mois = {_exact_fr(exact)}{formatting.NBSP}€, arrondi au centime : "
         f"{euros_fr(amount_ht)} HT. Prix en vigueur le {day_fr(month)} (révision applicable "
         f"depuis le {day_fr(revision.valid_from)}). TVA {_number_fr(revision.vat_rate)} % : "
         f"{euros_fr(amount_vat)}."
