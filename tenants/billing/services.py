@@ -94,7 +94,8 @@ def contract_create(*, spec: ContractSpec) -> Contract:
             < add_months(spec.notified_on, spec.duration_months)
         ):
             raise BillingError(
-                f"Le marché {other.reference} court jusqu'au {formatting.date_courte(other.end_date)} : "
+                f"Le marché {other.reference} court jusqu'au "
+                f"{formatting.date_courte(other.end_date)} : "
                 "un nouveau marché ne peut être notifié qu'à partir de cette date."
             )
     contract = Contract(
