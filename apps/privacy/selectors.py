@@ -49,6 +49,10 @@ class Link:
         return self.model._meta.db_table
 
     @property
+    def column(self) -> str:
+        return str(self.model._meta.get_field(self.field).column)  # type: ignore[union-attr]
+
+    @property
     def field_label(self) -> str:
         model_field = self.model._meta.get_field(self.field)
         return str(getattr(model_field, "verbose_name", self.field))
@@ -135,7 +139,7 @@ def personal_data(user: User) -> PersonalData:
         rows = [_row(instance) for instance in _rows(link, user)]
         if not rows:
             continue
-        key = f"{link.table}.{link.field}"
+        key = f"{link.table}.{link.column}"
         data.tables[key] = rows
         data.labels[key] = f"{link.label} ({link.field_label})"
         for instance in _rows(link, user) if link.field == "uploaded_by" else ():
