@@ -27,6 +27,7 @@ import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django_otp import login as otp_login
@@ -81,8 +82,28 @@ def must_enrol(user: User) -> bool:
 
 
 def second_factor_expected(user: User) -> bool:
-    """Has this account a confirmed device, or does it owe one (see ``must_enrol``)?"""
-    return has_confirmed_device(user) or must_enrol(user)
+    """Has this account a confirmed device, or does it owe one (see ``must_enrol``)?
+
+    Asked on every request of a logged-in adult: one query, whatever the profile."""
+    if user.requires_two_factor:
+        return True
+    found = (
+        User.objects.filter(pk=user.pk)
+        .annotate(
+            enrolled=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+            owed=Exists(
+                StaticDevice.objects.filter(
+                    user=OuterRef("pk"), confirmed=False, name=REENROL_MARKER_NAME
+                )
+            ),
+        )
+        .values_list("enrolled", "owed")
+        .first()
+    )
+    if found is None:
+        return False
+    enrolled, owed = found
+    return bool(enrolled) or (user.profile in TWO_FACTOR_OPTIONAL and bool(owed))
 
 
 def account_has_second_factor(user: User) -> bool:

@@ -38,6 +38,11 @@ ENT_PG_BINDIR = env_str("ENT_PG_BINDIR", "")
 # Days an account of a pupil who left (and of a parent left with no child) is kept before
 # the nightly purge deletes it.
 ENT_LEAVER_RETENTION_DAYS = int(env_str("ENT_LEAVER_RETENTION_DAYS", "365"))
+# Retention of the other personal data (apps/privacy/retention.py, docs/data-protection.md).
+ENT_AUDIT_RETENTION_DAYS = env_int("ENT_AUDIT_RETENTION_DAYS", 365)
+ENT_NOTIFICATION_READ_RETENTION_DAYS = env_int("ENT_NOTIFICATION_READ_RETENTION_DAYS", 90)
+ENT_NOTIFICATION_RETENTION_DAYS = env_int("ENT_NOTIFICATION_RETENTION_DAYS", 365)
+ENT_LOGIN_TRACE_RETENTION_DAYS = env_int("ENT_LOGIN_TRACE_RETENTION_DAYS", 30)
 # Days after which the families who have not confirmed a note of the cahier de liaison are
 # reminded (then again every as many days). One value for the groupement for now.
 ENT_LIAISON_REMINDER_DAYS = int(env_str("ENT_LIAISON_REMINDER_DAYS", "3"))
@@ -290,6 +295,11 @@ CELERY_BEAT_SCHEDULE = {
     "notifications-digest-daily": {
         "task": "notifications.digests_all_communes",
         "schedule": crontab(hour=17, minute=30),  # CELERY_TIMEZONE: Europe/Paris
+    },
+    # Public-schema task queueing the retention rules (apps/privacy/retention.py) per commune.
+    "privacy-retention-nightly": {
+        "task": "privacy.enforce_retention_all_communes",
+        "schedule": crontab(hour=3, minute=47),  # CELERY_TIMEZONE: Europe/Paris
     },
 }
 
