@@ -36,7 +36,8 @@ OUT_OF_BOUNDS = (
     f"au {date_courte(LATEST)}."
 )
 
-_MONTH = re.compile(r"(\d{4})-(\d{1,2})")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{1,2})")
 
 
 class InvalidQueryParameter(BadRequest):
@@ -61,7 +62,7 @@ def validate_in_bounds(day: datetime.date) -> None:
 def _iso_date(text: str) -> datetime.date | None:
     # fromisoformat also takes "20261005" and week dates ("2026-W41-1"): only YYYY-MM-DD here,
     # the form the ENT's own links use.
-    if len(text) != 10:
+    if _ISO_DATE.fullmatch(text) is None:
         return None
     try:
         day = datetime.date.fromisoformat(text)

@@ -29,6 +29,8 @@ Handler = Callable[[HttpRequest], HttpResponse]
 # C0 controls and DEL anywhere in a URL; in form values, all but tab, LF and CR.
 _URL_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _FORM_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# A byte of invalid UTF-8 as Django re-escapes it in the path.
+_REESCAPED = re.compile(r"%[89a-fA-F][0-9a-fA-F]")
 
 URL_REFUSED = "Adresse invalide : elle contient des caractères qui ne peuvent pas y figurer."
 FORM_REFUSED = (
@@ -44,26 +46,27 @@ def bad_request(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "400.html", {"message": message}, status=400)
 
 
-def _raw_url_part(request: HttpRequest, key: str) -> bytes:
-    """The URL part as the client sent it. A WSGI server hands it over as bytes decoded as
-    ISO-8859-1 (PEP 3333); an ASGI server decodes the path itself."""
-    value = request.META.get(key, "")
+def _raw_query(request: HttpRequest) -> bytes:
+    """The query string as the client sent it: a WSGI server hands it over as bytes decoded as
+    ISO-8859-1 (PEP 3333), an ASGI one as ASCII (Django decodes it)."""
+    value = request.META.get("QUERY_STRING", "")
     if isinstance(request, WSGIRequest):
         return value.encode("iso-8859-1", errors="replace")
     return value.encode("utf-8", errors="surrogateescape")
 
 
 def url_is_clean(request: HttpRequest) -> bool:
-    path = _raw_url_part(request, "PATH_INFO")
-    query = unquote_to_bytes(_raw_url_part(request, "QUERY_STRING").replace(b"+", b" "))
-    for part in (path, query):
-        try:
-            text = part.decode("utf-8")
-        except UnicodeDecodeError:
-            return False
-        if _URL_CONTROL.search(text):
-            return False
-    return not _URL_CONTROL.search(request.path_info)
+    # The path: Django has already decoded it and re-escaped the bytes that were not UTF-8
+    # ("%C3(" for %C3%28); no URL of the ENT has a "%" of its own.
+    path = request.path_info
+    if _URL_CONTROL.search(path) or _REESCAPED.search(path):
+        return False
+    query = unquote_to_bytes(_raw_query(request).replace(b"+", b" "))
+    try:
+        text = query.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return not _URL_CONTROL.search(text)
 
 
 def _texts(request: HttpRequest) -> Iterable[str]:
