@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from typing import Any
 
 from django import forms
 from django.core.exceptions import BadRequest, ValidationError
@@ -116,6 +117,6 @@ class DateField(forms.DateField):
 class DateSerializerField(serializers.DateField):
     """An API payload's or query's date, refused with a French message outside the bounds."""
 
-    def __init__(self, **kwargs: object) -> None:
-        validators = list(kwargs.pop("validators", None) or ())  # type: ignore[call-overload]
-        super().__init__(validators=[*validators, validate_in_bounds], **kwargs)
+    def __init__(self, **kwargs: Any) -> None:
+        validators = [*(kwargs.pop("validators", None) or ()), validate_in_bounds]
+        super().__init__(validators=validators, **kwargs)

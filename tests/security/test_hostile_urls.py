@@ -94,10 +94,9 @@ def _sample(converter: Any, parameter: str, ids: dict[str, int | str]) -> str:
     raise AssertionError(f"no sample for {type(converter).__name__}")
 
 
-def _hostile_path(chain: list[Any], value: str | None, ids: dict[str, int | str]) -> str | None:
+def _path(chain: list[Any], value: str | None, ids: dict[str, int | str]) -> tuple[str, bool]:
     """The leaf's path with ``value`` in every parameter that takes it, a real object's id
-    (or the usual sample) in the others; None when no parameter takes it. With ``value``
-    None: the path with real ids and samples only."""
+    (or the usual sample) in the others, and whether some parameter took ``value``."""
     used = False
     parts = []
     for pattern in chain:
@@ -115,7 +114,7 @@ def _hostile_path(chain: list[Any], value: str | None, ids: dict[str, int | str]
             return _sample(converter, parameter, ids)
 
         parts.append(_PARAMETER.sub(replace, str(pattern)))
-    return "/" + "".join(parts) if used or value is None else None
+    return "/" + "".join(parts), used
 
 
 def _query(names: Sequence[str], value: str) -> str:
@@ -136,10 +135,10 @@ def hostile_requests(
         if name in SKIPPED_NAMES or (not admin and (name or "").startswith("admin:")):
             continue
         for value in HOSTILE_PATH_VALUES:
-            path = _hostile_path(chain, value, ids)
-            if path is not None:
+            path, used = _path(chain, value, ids)
+            if used:
                 urls.append(path)
-        plain = _hostile_path(chain, None, ids)
+        plain, _ = _path(chain, None, ids)
         for value in HOSTILE_QUERY_VALUES:
             urls.append(f"{plain}?{_query(QUERY_NAMES, value)}")
         # The API filters by class or child first: with a real one, its dates are reached.
