@@ -40,10 +40,13 @@ FORM_REFUSED = (
 
 
 def bad_request(request: HttpRequest, message: str) -> HttpResponse:
-    """The French 400 answer: JSON ``{"detail": …}`` under ``/api/``, a page elsewhere."""
+    """The French 400 answer: JSON ``{"detail": …}`` under ``/api/``, a page elsewhere.
+
+    Not named 400.html: Django's own handler would pick that up for a bad Host header, whose
+    page cannot be drawn with the site's frame (its links need a valid host)."""
     if request.path_info.startswith("/api/"):
         return JsonResponse({"detail": message}, status=400)
-    return render(request, "400.html", {"message": message}, status=400)
+    return render(request, "bad_request.html", {"message": message}, status=400)
 
 
 def _raw_query(request: HttpRequest) -> bytes:
