@@ -367,3 +367,15 @@ def test_tabs_and_newlines_in_a_form_are_text(bordeaux, hostile):
     assert response.status_code == 302
     with schema_context("bordeaux"):
         assert "Ligne" in HomeworkEntry.objects.get().done
+
+
+@pytest.mark.parametrize("value", ["9999-12-31", "31/12/9999", "01/01/0001"])
+def test_the_billing_forms_dates_are_bounded(value):
+    from tenants.billing.forms import _date_field
+    from tenants.billing.usage_forms import SharedCostForm
+
+    with pytest.raises(ValidationError, match="hors des limites"):
+        _date_field("Début").clean(value)
+    form = SharedCostForm({"period_start": value})
+    assert not form.is_valid()
+    assert "hors des limites" in form.errors["period_start"][0]
