@@ -13,6 +13,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps import dates
 from apps.accounts.models import User
 from apps.api.base import ActorApi
 from apps.attachments.apis import AttachmentOutputSerializer
@@ -49,7 +50,7 @@ class HomeworkWeekApi(ActorApi):
         child = serializers.IntegerField(
             required=False, help_text="Identifiant d'un élève (le sien, ou un enfant du parent)"
         )
-        week = serializers.DateField(
+        week = dates.DateSerializerField(
             required=False, help_text="Un jour de la semaine voulue (par défaut : aujourd'hui)"
         )
 
@@ -62,12 +63,12 @@ class HomeworkWeekApi(ActorApi):
     class InputSerializer(serializers.Serializer):
         classroom = serializers.IntegerField()
         domain = serializers.ChoiceField(choices=Domain.choices)
-        on = serializers.DateField()
+        on = dates.DateSerializerField()
         done = serializers.CharField(required=False, allow_blank=True, default="")
-        due_on = serializers.DateField(required=False, allow_null=True, default=None)
+        due_on = dates.DateSerializerField(required=False, allow_null=True, default=None)
         todo = serializers.CharField(required=False, allow_blank=True, default="")
         repeat = serializers.ChoiceField(choices=Repeat.choices, required=False, default="")
-        repeat_until = serializers.DateField(required=False, allow_null=True, default=None)
+        repeat_until = dates.DateSerializerField(required=False, allow_null=True, default=None)
         publish = serializers.BooleanField(required=False, default=True)
 
     @extend_schema(

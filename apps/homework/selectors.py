@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 
+from apps import dates
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor, can_edit_homework, can_view_homework
 from apps.accounts.selectors import current_year
@@ -153,6 +154,12 @@ def entries_touching(
     their attachments (one more query, whatever the number of entries)."""
     entries = HomeworkEntry.objects.filter(
         classroom_id__in=classroom_ids, on__lte=end, last_day__gte=start
+    ).filter(
+        # Entries stored before dates were bounded (year 1, 9999) are left out: their lag or
+        # their repetitions would step out of Python's calendar on every week of the class.
+        Q(due_on__isnull=True) | Q(due_on__lte=dates.LATEST),
+        on__gte=dates.EARLIEST,
+        last_day__lte=dates.LATEST,
     )
     if not drafts:
         entries = entries.filter(published_at__isnull=False)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from apps import dates
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor
 from apps.attachments.forms import AttachmentsForm, save_with_files
@@ -39,13 +40,9 @@ def _actor(request: HttpRequest) -> tuple[User, Actor]:
     return user, actor
 
 
-def _day(value: str | None) -> datetime.date:
-    if not value:
-        return timezone.localdate()
-    try:
-        return datetime.date.fromisoformat(value)
-    except ValueError as error:
-        raise Http404 from error
+def _query_day(request: HttpRequest, name: str) -> datetime.date:
+    """A day named in the query string (today when absent); malformed or out of bounds: 400."""
+    return dates.query_date(request.GET.get(name), default=timezone.localdate(), name=name)
 
 
 def _date_input() -> forms.DateInput:
@@ -55,7 +52,7 @@ def _date_input() -> forms.DateInput:
 
 class EntryForm(forms.Form):
     domain = forms.ChoiceField(label="Domaine", choices=Domain.choices)
-    on = forms.DateField(label="Séance du", widget=_date_input())
+    on = dates.DateField(label="Séance du", widget=_date_input())
     done = forms.CharField(
         label="Fait en classe",
         required=False,
@@ -63,12 +60,12 @@ class EntryForm(forms.Form):
         # Plain text: the form's field template escapes it, so the tag names read as text.
         help_text="Texte simple ; mise en forme permise : <p>, <strong>, <em>, <ul>, <ol>, <li>.",
     )
-    due_on = forms.DateField(label="Travail pour le", required=False, widget=_date_input())
+    due_on = dates.DateField(label="Travail pour le", required=False, widget=_date_input())
     todo = forms.CharField(
         label="Travail à faire", required=False, widget=forms.Textarea(attrs={"rows": 4})
     )
     repeat = forms.ChoiceField(label="Répétition", choices=Repeat.choices, required=False)
-    repeat_until = forms.DateField(label="Jusqu'au", required=False, widget=_date_input())
+    repeat_until = dates.DateField(label="Jusqu'au", required=False, widget=_date_input())
     publish = forms.BooleanField(
         label="Publier (sinon : brouillon, visible seulement des enseignants de la classe)",
         required=False,
@@ -126,7 +123,7 @@ def _page(
     child: User | None = None,
     children: list[User] | None = None,
 ) -> HttpResponse:
-    reference = day or _day(request.GET.get("semaine"))
+    reference = day or _query_day(request, "semaine")
     start, end = (reference, reference) if day else selectors.week_bounds(reference)
     step = datetime.timedelta(days=1 if day else 7)
     return render(
@@ -192,7 +189,7 @@ def class_week(request: HttpRequest, classroom_id: int) -> HttpResponse:
 @require_GET
 def class_day(request: HttpRequest, classroom_id: int, day: str) -> HttpResponse:
     _user, actor = _actor(request)
-    return _page(request, actor, _class_or_404(actor, classroom_id), day=_day(day))
+    return _page(request, actor, _class_or_404(actor, classroom_id), day=dates.path_date(day))
 
 
 def _child_page(request: HttpRequest, child_id: int, day: datetime.date | None) -> HttpResponse:
@@ -218,7 +215,7 @@ def child_week(request: HttpRequest, child_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def child_day(request: HttpRequest, child_id: int, day: str) -> HttpResponse:
-    return _child_page(request, child_id, _day(day))
+    return _child_page(request, child_id, dates.path_date(day))
 
 
 # --- editing ------------------------------------------------------------------------------
@@ -234,7 +231,7 @@ def entry_new(request: HttpRequest, classroom_id: int) -> HttpResponse:
         raise Http404
     form = EntryForm(
         request.POST if request.method == "POST" else None,
-        initial={"on": _day(request.GET.get("jour")), "publish": True},
+        initial={"on": _query_day(request, "jour"), "publish": True},
     )
     files = _attachments_form(request, None)
     if request.method == "POST" and form.is_valid() and files.is_valid():
@@ -320,7 +317,7 @@ def _occurrence_or_404(
 ) -> tuple[User, HomeworkEntry, datetime.date]:
     user, actor = _actor(request)
     entry = selectors.entry_for_editor(actor, entry_id)
-    on = _day(day)
+    on = dates.path_date(day)
     if entry is None or not entry.repeat or not entry.has_occurrence_on(on):
         raise Http404
     return user, entry, on

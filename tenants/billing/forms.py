@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.db.models import QuerySet
 
+from apps import dates
 from apps.french import formatting
 from tenants.billing.models import (
     NATURE_CHOICES,
@@ -24,7 +25,8 @@ DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
 def _date_field(label: str, **kwargs: Any) -> forms.DateField:
-    return forms.DateField(
+    # Bounded like every date the ENT reads (apps/dates.py): a contract of year 9999 has no end.
+    return dates.DateField(
         label=label,
         input_formats=DATE_FORMATS,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

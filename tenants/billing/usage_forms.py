@@ -8,14 +8,13 @@ from typing import Any
 
 from django import forms
 
-from tenants.billing.invoicing import parse_month
+from apps import dates
 from tenants.billing.models import NATURE_CHOICES, PriceLine
-from tenants.billing.services import BillingError
 from tenants.billing.validators import validate_rubrique
 
 
 def _date_field(label: str, *, required: bool = True) -> forms.DateField:
-    return forms.DateField(
+    return dates.DateField(
         label=label,
         required=required,
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
@@ -32,10 +31,12 @@ class UsageMonthForm(forms.Form):
     date_emission = _date_field("Date d'émission des factures", required=False)
 
     def clean_mois(self) -> datetime.date:
+        # Bounded (unlike the operator's command): the month's pages count its days, and a
+        # month of year 9999 has no day after its last.
         try:
-            return parse_month(self.cleaned_data["mois"])
-        except BillingError as error:
-            raise forms.ValidationError(error.messages[0]) from None
+            return dates.parse_month(self.cleaned_data["mois"])
+        except ValueError as error:
+            raise forms.ValidationError(str(error)) from None
 
 
 class SharedCostForm(forms.Form):

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from django import forms
 
+from apps import dates
 from tenants.usage.models import COUNT_FIELDS, ClassCountSnapshot
 
 
@@ -26,7 +27,7 @@ class CostSharingForm(forms.Form):
         initial=Decimal("20"),
         localize=True,
     )
-    date = forms.DateField(
+    date = dates.DateField(
         label="Date du relevé des classes",
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -47,7 +48,7 @@ FIGURE_LABELS = {name: _figure_label(name) for name in COUNT_FIELDS}
 class ClassCountCorrectionForm(forms.Form):
     """One figure of one commune's snapshot, set by the coordinator, with a reason."""
 
-    date = forms.DateField(
+    date = dates.DateField(
         label="Date du relevé à corriger",
         input_formats=["%Y-%m-%d", "%d/%m/%Y"],
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

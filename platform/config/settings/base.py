@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "tenants.middleware.HealthCheckMiddleware",
     "tenants.middleware.CommuneRoutingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # 400 for control characters or invalid UTF-8 in the URL or a form (config/bad_input.py).
+    "config.bad_input.BadInputMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
