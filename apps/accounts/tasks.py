@@ -240,7 +240,7 @@ def send_email_change_confirmation(
             "user": user,
             "email": email,
             "link": f"{'https' if use_https else 'http'}://{domain}{path}",
-            "hours": email_change.LINK_MAX_AGE // 3600,
+            "hours": email_change.LINK_HOURS,
             "service_name": service_name,
         }
         return _mail_render(

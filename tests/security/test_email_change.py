@@ -96,6 +96,7 @@ def test_a_parent_adds_an_address_a_link_is_mailed_to_it_and_nothing_changes_yet
     assert message.to == [NEW]
     assert message.subject == "ENT Bordeaux : confirmer votre adresse électronique"
     assert "« p.martin »" in str(message.body)
+    assert "ouvrez ce lien dans les 48 heures, connecté à ce compte" in str(message.body)
     _link_in(message)
     assert _email("p.martin") == ""
     assert _changes() == []

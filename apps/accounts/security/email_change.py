@@ -58,9 +58,10 @@ MAIL_NOT_QUEUED = (
     "Le message de confirmation n'a pas pu être envoyé pour l'instant. Réessayez dans "
     "quelques minutes : votre adresse n'a pas changé."
 )
+LINK_HOURS = LINK_MAX_AGE // 3600
 LINK_EXPIRED = (
-    "Ce lien a expiré : il n'est valable que 48 heures. Demandez un nouveau lien depuis la "
-    "page « Mon compte »."
+    f"Ce lien a expiré : il n'est valable que {LINK_HOURS} heures. Demandez un nouveau lien "
+    "depuis la page « Mon compte »."
 )
 LINK_INVALID = (
     "Ce lien n'est pas valable : il est incomplet ou a été modifié. Ouvrez le lien exact reçu "

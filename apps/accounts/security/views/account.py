@@ -110,11 +110,15 @@ def email_address(request: HttpRequest) -> HttpResponse:
             messages.success(
                 request,
                 f"Un lien de confirmation a été envoyé à {email}. Ouvrez-le dans les "
-                f"{email_change.LINK_MAX_AGE // 3600} heures : l'adresse de votre compte "
+                f"{email_change.LINK_HOURS} heures : l'adresse de votre compte "
                 "changera à ce moment-là, pas avant.",
             )
             return redirect("accounts:account")
-    return render(request, "accounts/email_address.html", {"form": form, "account": user})
+    return render(
+        request,
+        "accounts/email_address.html",
+        {"form": form, "account": user, "hours": email_change.LINK_HOURS},
+    )
 
 
 @never_cache
