@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -22,7 +23,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.core.mail import send_mail
 from django.template.loader import render_to_string
-from django.urls import get_urlconf, set_urlconf
+from django.urls import get_urlconf, reverse, set_urlconf
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_tenants.utils import get_public_schema_name, schema_context
@@ -164,3 +165,128 @@ def _password_reset_mails_send(
         send_mail(subject, body, None, [context["email"]])
         sent += 1
     return sent
+
+
+# --- one's own e-mail address (apps.accounts.security.email_change) ---------------------------
+
+EMAIL_CONFIRM_BODY_TEMPLATE = "accounts/email_confirm_mail.txt"
+EMAIL_CONFIRM_SUBJECT_TEMPLATE = "accounts/email_confirm_subject.txt"
+EMAIL_NOTICE_BODY_TEMPLATE = "accounts/email_notice_mail.txt"
+EMAIL_NOTICE_SUBJECT_TEMPLATE = "accounts/email_notice_subject.txt"
+
+
+def _mail_once(*, schema_name: str, sent_key: str, timeout: int, send: Callable[[], int]) -> int:
+    """``send()`` in ``schema_name``, at most once per ``sent_key`` however many times the
+    task is delivered; a failed send is forgotten, so that the retry sends it. Links are
+    reversed as the page that asked would (the groupement's own URLs on the base domain)."""
+    with schema_context(schema_name):
+        if not cache.add(sent_key, 1, timeout=timeout):
+            log.info("e-mail address mail already sent for this request: skipped")
+            return 0
+        previous_urlconf = get_urlconf()
+        if schema_name == get_public_schema_name():
+            set_urlconf(settings.PUBLIC_SCHEMA_URLCONF)
+        try:
+            return send()
+        except Exception:
+            cache.delete(sent_key)
+            raise
+        finally:
+            set_urlconf(previous_urlconf)
+
+
+def _mail_render(
+    subject_template: str, body_template: str, context: dict[str, Any], to: str
+) -> int:
+    subject = "".join(render_to_string(subject_template, context).splitlines())
+    body = render_to_string(body_template, context)
+    # Not fail_silently: the retry needs to see SMTP errors.
+    send_mail(subject, body, None, [to])
+    return 1
+
+
+@app.task(
+    name="accounts.send_email_change_confirmation",
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=60,
+    max_retries=5,
+)
+def send_email_change_confirmation(
+    *,
+    schema_name: str,
+    user_id: int,
+    email: str,
+    domain: str,
+    use_https: bool,
+    service_name: str,
+    request_id: str,
+) -> int:
+    """Mail the link that confirms ``email`` as the address of account ``user_id`` to that
+    address. The link is made here, so that it never travels through the broker. Returns
+    the number of mails sent (none when the account can no longer have an address)."""
+    # email_change queues this task: imported here, not at the top.
+    from apps.accounts.models import User
+    from apps.accounts.security import email_change
+
+    def send() -> int:
+        user = User.objects.filter(pk=user_id).first()
+        if user is None or not user.is_active or user.is_blocked:
+            return 0
+        if not email_change.may_have_address(user):
+            return 0
+        token = email_change.confirmation_token(user, email)
+        path = reverse("accounts:email_change_confirm", kwargs={"token": token})
+        context = {
+            "user": user,
+            "email": email,
+            "link": f"{'https' if use_https else 'http'}://{domain}{path}",
+            "hours": email_change.LINK_HOURS,
+            "service_name": service_name,
+        }
+        return _mail_render(
+            EMAIL_CONFIRM_SUBJECT_TEMPLATE, EMAIL_CONFIRM_BODY_TEMPLATE, context, email
+        )
+
+    return _mail_once(
+        schema_name=schema_name,
+        sent_key=f"email-change-confirmation:{request_id}",
+        timeout=email_change.LINK_MAX_AGE,
+        send=send,
+    )
+
+
+@app.task(
+    name="accounts.send_email_change_notice",
+    autoretry_for=(OSError, smtplib.SMTPException),
+    retry_backoff=60,
+    max_retries=5,
+)
+def send_email_change_notice(
+    *,
+    schema_name: str,
+    user_id: int,
+    email: str,
+    removed: bool,
+    service_name: str,
+    request_id: str,
+) -> int:
+    """Tell ``email``, the previous address of account ``user_id``, that the account's address
+    was changed (or removed). Returns the number of mails sent."""
+    from apps.accounts.models import User
+    from apps.accounts.security import email_change
+
+    def send() -> int:
+        user = User.objects.filter(pk=user_id).first()
+        if user is None:
+            return 0
+        context = {"user": user, "removed": removed, "service_name": service_name}
+        return _mail_render(
+            EMAIL_NOTICE_SUBJECT_TEMPLATE, EMAIL_NOTICE_BODY_TEMPLATE, context, email
+        )
+
+    return _mail_once(
+        schema_name=schema_name,
+        sent_key=f"email-change-notice:{request_id}",
+        timeout=email_change.LINK_MAX_AGE,
+        send=send,
+    )

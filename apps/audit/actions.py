@@ -22,6 +22,7 @@ ACTION_LABELS: dict[str, str] = {
     "account.blocked": "Compte bloqué",
     "account.unblocked": "Compte réactivé",
     "account.code_reissued": "Nouveau code de connexion donné",
+    "account.email_changed": "Adresse électronique du compte ajoutée, changée ou retirée",
     "accounts.leavers_deactivated": "Comptes des élèves partis désactivés",
     "accounts.leavers_purged": "Comptes des élèves partis supprimés (fin de conservation)",
     "privacy.exported": "Données personnelles téléchargées (droit d'accès)",
@@ -63,6 +64,7 @@ _STAGES = {
     "password": "mot de passe",
     "second_factor": "code de vérification",
     "second_factor_reauth": "code de confirmation",
+    "password_reauth": "mot de passe redemandé",
     "activation_code": "code d'activation",
 }
 _METHODS = {"totp": "application", "backup_code": "code de secours"}

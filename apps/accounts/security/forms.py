@@ -6,7 +6,7 @@ Django links help texts and errors to their input (``aria-describedby`` with the
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.contrib.auth import password_validation
@@ -264,3 +264,63 @@ class PupilPasswordForm(NewPasswordMixin, SetPasswordForm):
         self.fields["new_password2"].widget = forms.TextInput(
             attrs={"autocomplete": "off", "spellcheck": "false"}
         )
+
+
+class CurrentPasswordMixin:
+    """The account's current password, asked again before a change that matters (the view
+    checks it: a wrong one counts as a failed login)."""
+
+    fields: dict[str, forms.Field]
+
+    def _current_password_field(self) -> None:
+        self.fields["password"] = forms.CharField(
+            label="Mot de passe actuel",
+            help_text="Pour confirmer que c'est bien vous.",
+            strip=False,
+            widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+            error_messages={"required": "Saisissez le mot de passe de votre compte."},
+        )
+
+    def reject_password(self, message: str = "Mot de passe incorrect.") -> None:
+        # A password input is never shown again: the field comes back empty.
+        cast(forms.Form, self).add_error("password", message)
+
+
+class EmailChangeForm(CurrentPasswordMixin, forms.Form):
+    """A new address for one's own account; whether it is free is the service's question
+    (``apps.accounts.security.email_change``)."""
+
+    email = forms.EmailField(
+        label="Nouvelle adresse électronique",
+        max_length=254,
+        error_messages={
+            "required": "Saisissez l'adresse électronique à utiliser.",
+            "invalid": (
+                "Cette adresse électronique n'est pas valide (exemple : prenom.nom@exemple.fr)."
+            ),
+            "max_length": "Cette adresse électronique est trop longue.",
+        },
+        widget=forms.EmailInput(
+            attrs={"autocomplete": "email", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, user: User, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.label_suffix = ""
+        self._current_password_field()
+
+    def clean_email(self) -> str:
+        # Compared and stored in lower case, as the imports store addresses.
+        email: str = self.cleaned_data["email"].strip().lower()
+        if email == self.user.email.strip().lower():
+            raise forms.ValidationError("C'est déjà l'adresse de votre compte.")
+        return email
+
+
+class EmailRemoveForm(CurrentPasswordMixin, forms.Form):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.label_suffix = ""
+        self._current_password_field()

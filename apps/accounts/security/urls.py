@@ -6,6 +6,11 @@ Included by ``apps.accounts.urls`` (namespace ``accounts``).
 from django.urls import path
 
 from apps.accounts.security import views
+from apps.accounts.security.views.account import (
+    email_address,
+    email_address_confirm,
+    email_address_remove,
+)
 
 urlpatterns = [
     path("connexion/", views.LoginView.as_view(), name="login"),
@@ -13,6 +18,13 @@ urlpatterns = [
     path("deconnexion/", views.LogoutView.as_view(), name="logout"),
     path("premiere-connexion/", views.first_login, name="first_login"),
     path("mon-compte/", views.account, name="account"),
+    path("mon-compte/adresse-electronique/", email_address, name="email_change"),
+    path(
+        "mon-compte/adresse-electronique/confirmer/<str:token>/",
+        email_address_confirm,
+        name="email_change_confirm",
+    ),
+    path("mon-compte/adresse-electronique/retirer/", email_address_remove, name="email_remove"),
     path(
         "mon-compte/double-authentification/activer/",
         views.two_factor_enrol,

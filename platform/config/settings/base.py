@@ -227,6 +227,9 @@ ENT_RATE_LIMITS = {
     # Password-reset requests per address, and per e-mail address asked for.
     "reset_address": (env_int("ENT_RESET_ADDRESS_LIMIT", 30), 3600),
     "reset_email": (env_int("ENT_RESET_EMAIL_LIMIT", 3), 3600),
+    # Requests to add, change or remove one's e-mail address, per account (each may mail a
+    # link to an address the person typed).
+    "email_change": (env_int("ENT_EMAIL_CHANGE_LIMIT", 5), 3600),
 }
 ENT_LOGIN_FAILURE_COST = env_int("ENT_LOGIN_FAILURE_COST", 8)
 
