@@ -3,14 +3,26 @@ alike; lists cost the same number of queries whatever the number of pupils or no
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor, can_read_liaison_note, can_write_liaison_note
-from apps.liaison.models import Acknowledgement, LiaisonNote, NoteRead, NoteRecipient, Reply
+from apps.liaison.models import (
+    Acknowledgement,
+    LiaisonNote,
+    NoteRead,
+    NoteRecipient,
+    Reminder,
+    Reply,
+)
+from apps.schools.models import Guardianship
 
 
 def notes_written_for(actor: Actor) -> QuerySet[LiaisonNote]:
@@ -31,7 +43,14 @@ def notes_written_for(actor: Actor) -> QuerySet[LiaisonNote]:
 
 
 def note_managed_by(actor: Actor, note_id: int) -> LiaisonNote | None:
-    note = LiaisonNote.objects.select_related("classroom", "school").filter(pk=note_id).first()
+    """The note, with ``correction_id`` (its latest correction's id, or None)."""
+    latest_correction = LiaisonNote.objects.filter(corrects=OuterRef("pk")).order_by("-id")
+    note = (
+        LiaisonNote.objects.select_related("classroom", "school")
+        .annotate(correction_id=Subquery(latest_correction.values("pk")[:1]))
+        .filter(pk=note_id)
+        .first()
+    )
     if note is None or not can_write_liaison_note(
         author=actor, school_id=note.school_id, classroom_id=note.classroom_id
     ):
@@ -79,6 +98,49 @@ def note_status(note: LiaisonNote) -> list[RecipientStatus]:
 
 def note_replies(note: LiaisonNote) -> QuerySet[Reply]:
     return note.replies.select_related("guardian")
+
+
+def note_reminders(note: LiaisonNote) -> QuerySet[Reminder]:
+    """The note's reminders, newest first, with who sent them (None: the automatic one)."""
+    return note.reminders.select_related("sent_by").order_by("-at", "-id")
+
+
+def start_of_today() -> datetime:
+    """Midnight of today in Europe/Paris: "one reminder a day" counts calendar days there."""
+    today = timezone.localdate()
+    return timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+
+
+def reminder_sent_today(note: LiaisonNote) -> Reminder | None:
+    """Today's reminder of the note (by hand or automatic), if there is one."""
+    return note.reminders.filter(at__gte=start_of_today()).order_by("-at", "-id").first()
+
+
+def waiting_child_ids(note: LiaisonNote) -> list[int]:
+    """The children the note concerns whom no guardian has confirmed yet, sorted."""
+    return sorted(
+        note.recipients.exclude(child_id__in=note.acknowledgements.values("child_id")).values_list(
+            "child_id", flat=True
+        )
+    )
+
+
+def family_replies(notes: Iterable[LiaisonNote], child_id: int) -> dict[int, list[Reply]]:
+    """Per note id, the replies of the child's guardians (the reader's own among them), oldest
+    first, in one query. Guardians of the same child see each other's answer, so that one
+    does not answer again what the other already said."""
+    replies: dict[int, list[Reply]] = defaultdict(list)
+    rows = (
+        Reply.objects.filter(
+            note__in=[note.pk for note in notes],
+            guardian__in=Guardianship.objects.filter(child_id=child_id).values("guardian_id"),
+        )
+        .select_related("guardian")
+        .order_by("at", "id")
+    )
+    for reply in rows:
+        replies[reply.note_id].append(reply)
+    return replies
 
 
 def children_of(actor: Actor) -> list[User]:
