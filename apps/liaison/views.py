@@ -107,7 +107,9 @@ class ClassNoteForm(NoteForm):
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
-        if data.get("audience") == Audience.PUPILS and not data.get("pupils"):
+        # A refused pupil already has its own error on the field.
+        chose_none = data.get("audience") == Audience.PUPILS and not data.get("pupils")
+        if chose_none and "pupils" not in self.errors:
             self.add_error("pupils", "Choisissez au moins un élève.")
         return data
 
