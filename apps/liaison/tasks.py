@@ -4,7 +4,8 @@
 ``send_reminders`` in every live commune's schema. A published note asking for a confirmation
 is reminded, ``ENT_LIAISON_REMINDER_DAYS`` days after its publication and then every as many
 days, to the guardians of the children not confirmed yet; a note reminded today (by hand or
-automatically) is never reminded again that day. The delay is one setting for the groupement
+automatically) is never reminded again that day, and a note replaced by a correction is not
+reminded (its correction is). The delay is one setting for the groupement
 for now (a per-commune value would be a model of its own).
 """
 

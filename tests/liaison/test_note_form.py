@@ -89,3 +89,28 @@ def test_editing_an_unconfirmed_note_saves_the_acknowledgement_choice(bordeaux, 
     with schema_context("bordeaux"):
         note.refresh_from_db()
         assert note.text == "Jeudi." and note.acknowledgement_required is False
+
+
+def test_a_confirmation_arriving_while_editing_is_told_on_the_form(
+    bordeaux, note, as_user, monkeypatch
+):
+    """The page was opened before a family confirmed: the service refuses the edit, the form
+    says why and keeps the input (no error page)."""
+    from apps.liaison import services
+
+    def confirmed_meanwhile(**_kwargs):
+        raise services.NoteLocked("confirmed meanwhile")
+
+    monkeypatch.setattr(services, "liaison_note_update", confirmed_meanwhile)
+
+    response = as_user(bordeaux, "t1").post(
+        f"/liaison/notes/{note.pk}/modifier/", {"title": "Sortie au zoo", "text": "Jeudi."}
+    )
+
+    assert response.status_code == 200
+    page = text(response)
+    assert "Une famille vient de confirmer ce mot" in page
+    assert 'value="Sortie au zoo"' in page
+    with schema_context("bordeaux"):
+        note.refresh_from_db()
+        assert note.title == "Sortie au musée"
