@@ -119,7 +119,8 @@ class Acknowledgement(models.Model):
 
 
 class Reply(models.Model):
-    """A guardian's answer to a note, seen only by its author."""
+    """A guardian's answer to a note, seen by its author and by the guardians of the child
+    (the one who wrote it, and the other guardians of the same child)."""
 
     note = models.ForeignKey(LiaisonNote, on_delete=models.CASCADE, related_name="replies")
     guardian = models.ForeignKey(
@@ -159,7 +160,9 @@ class NoteRead(models.Model):
 
 
 class Reminder(models.Model):
-    """A reminder to the families who had not confirmed (delivery comes with notifications)."""
+    """A reminder to the families who had not confirmed: who sent it (None: the automatic
+    one), when, and the children whose guardians were notified. It is the reminders' record,
+    shown on the note's status page."""
 
     note = models.ForeignKey(LiaisonNote, on_delete=models.CASCADE, related_name="reminders")
     sent_by = models.ForeignKey(

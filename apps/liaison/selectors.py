@@ -3,15 +3,25 @@ alike; lists cost the same number of queries whatever the number of pupils or no
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor, can_read_liaison_note, can_write_liaison_note
 from apps.french.ordering import classroom_order, name_order
-from apps.liaison.models import Acknowledgement, LiaisonNote, NoteRead, NoteRecipient, Reply
+from apps.liaison.models import (
+    Acknowledgement,
+    LiaisonNote,
+    NoteRead,
+    NoteRecipient,
+    Reminder,
+    Reply,
+)
 
 
 def notes_written_for(actor: Actor) -> QuerySet[LiaisonNote]:
@@ -32,7 +42,14 @@ def notes_written_for(actor: Actor) -> QuerySet[LiaisonNote]:
 
 
 def note_managed_by(actor: Actor, note_id: int) -> LiaisonNote | None:
-    note = LiaisonNote.objects.select_related("classroom", "school").filter(pk=note_id).first()
+    """The note, with ``correction_id`` (its latest correction's id, or None)."""
+    latest_correction = LiaisonNote.objects.filter(corrects=OuterRef("pk")).order_by("-id")
+    note = (
+        LiaisonNote.objects.select_related("classroom", "school")
+        .annotate(correction_id=Subquery(latest_correction.values("pk")[:1]))
+        .filter(pk=note_id)
+        .first()
+    )
     if note is None or not can_write_liaison_note(
         author=actor, school_id=note.school_id, classroom_id=note.classroom_id
     ):
@@ -84,6 +101,40 @@ def note_status(note: LiaisonNote) -> list[RecipientStatus]:
 
 def note_replies(note: LiaisonNote) -> QuerySet[Reply]:
     return note.replies.select_related("guardian")
+
+
+def note_reminders(note: LiaisonNote) -> QuerySet[Reminder]:
+    """The note's reminders, newest first, with who sent them (None: the automatic one)."""
+    return note.reminders.select_related("sent_by").order_by("-at", "-id")
+
+
+def start_of_today() -> datetime:
+    """Midnight of today in Europe/Paris: "one reminder a day" counts calendar days there."""
+    today = timezone.localdate()
+    return timezone.make_aware(dt.datetime.combine(today, dt.time.min))
+
+
+def reminder_sent_today(note: LiaisonNote) -> Reminder | None:
+    """Today's reminder of the note (by hand or automatic), if there is one."""
+    return note.reminders.filter(at__gte=start_of_today()).order_by("-at", "-id").first()
+
+
+def waiting_child_ids(note: LiaisonNote) -> list[int]:
+    """The children the note concerns whom no guardian has confirmed yet, sorted."""
+    return sorted(
+        note.recipients.exclude(child_id__in=note.acknowledgements.values("child_id")).values_list(
+            "child_id", flat=True
+        )
+    )
+
+
+def own_replies(notes: Iterable[LiaisonNote], guardian_id: int) -> dict[int, Reply]:
+    """Per note id, the reader's own reply, in one query. A reply is read by the note's author
+    only: a child's other guardian (separated parents, say) does not see it."""
+    rows = Reply.objects.filter(
+        note__in=[note.pk for note in notes], guardian_id=guardian_id
+    ).select_related("guardian")
+    return {reply.note_id: reply for reply in rows}
 
 
 def children_of(actor: Actor) -> list[User]:

@@ -28,6 +28,7 @@ from apps.liaison.models import (
     Reminder,
     Reply,
 )
+from apps.liaison.selectors import reminder_sent_today, waiting_child_ids
 from apps.notifications import liaison as liaison_notifications
 from apps.notifications.models import Kind
 from apps.notifications.services import on_commit_in_this_schema
@@ -42,6 +43,22 @@ class LiaisonError(Exception):
 
 class NoteLocked(LiaisonError):
     """Someone confirmed the note: it can only be corrected by a new note."""
+
+
+class AlreadyReplied(LiaisonError):
+    """The guardian has answered this note already (one answer each)."""
+
+
+class NothingToRemind(LiaisonError):
+    """Every child the note concerns is confirmed, or the note was replaced by a correction."""
+
+
+class AlreadyRemindedToday(LiaisonError):
+    """The note was reminded today already (one reminder a day at most)."""
+
+    def __init__(self, last: Reminder) -> None:
+        super().__init__("already reminded today")
+        self.last = last
 
 
 def _recipient_ids(note: LiaisonNote) -> frozenset[int]:
@@ -136,8 +153,16 @@ def liaison_note_publish(*, author: User, note: LiaisonNote) -> LiaisonNote:
 
 
 @transaction.atomic
-def liaison_note_update(*, author: User, note: LiaisonNote, title: str, text: str) -> LiaisonNote:
-    """Fix a note no one has confirmed yet; after a confirmation, write a correction."""
+def liaison_note_update(
+    *,
+    author: User,
+    note: LiaisonNote,
+    title: str,
+    text: str,
+    acknowledgement_required: bool | None = None,
+) -> LiaisonNote:
+    """Fix a note no one has confirmed yet; after a confirmation, write a correction.
+    ``acknowledgement_required`` None keeps the note's choice."""
     note = LiaisonNote.objects.select_for_update().get(pk=note.pk)
     _check_writer(author, note)
     if note.acknowledgements.exists():
@@ -145,7 +170,9 @@ def liaison_note_update(*, author: User, note: LiaisonNote, title: str, text: st
     if not title.strip() or not text.strip():
         raise LiaisonError("a note needs a title and a text")
     note.title, note.text = title.strip(), text.strip()
-    note.save(update_fields=["title", "text"])
+    if acknowledgement_required is not None:
+        note.acknowledgement_required = acknowledgement_required
+    note.save(update_fields=["title", "text", "acknowledgement_required"])
     return note
 
 
@@ -180,7 +207,7 @@ def liaison_note_reply(*, guardian: User, note: LiaisonNote, text: str) -> Reply
         with transaction.atomic():
             reply = Reply.objects.create(note=note, guardian=guardian, text=text.strip())
     except IntegrityError as error:
-        raise LiaisonError("already replied") from error
+        raise AlreadyReplied("already replied") from error
     on_commit_in_this_schema(lambda: liaison_notifications.notify_reply_received(reply.pk))
     return reply
 
@@ -195,16 +222,24 @@ def liaison_notes_mark_read(*, guardian: User, notes: Iterable[LiaisonNote]) -> 
 
 @transaction.atomic
 def liaison_note_remind(*, author: User, note: LiaisonNote) -> Reminder:
-    """Record a reminder to the families of the children not confirmed yet."""
+    """Remind the guardians of the children not confirmed yet: each gets a notification now
+    (and, if they chose the daily e-mail digest, it goes into their next digest). One reminder
+    a day per note at most, whoever sends it (the automatic one included); the Reminder row
+    records who sent it, when and for which children."""
     _check_writer(author, note)
+    # The lock serialises two clicks (or a click and the automatic run) on the same note.
+    note = LiaisonNote.objects.select_for_update().get(pk=note.pk)
     if not note.is_published or not note.acknowledgement_required:
         raise LiaisonError("nothing to remind")
-    waiting = list(
-        note.recipients.exclude(child_id__in=note.acknowledgements.values("child_id")).values_list(
-            "child_id", flat=True
-        )
-    )
-    reminder = Reminder.objects.create(note=note, sent_by=author, child_ids=sorted(waiting))
+    if note.corrections.exists():
+        raise NothingToRemind("replaced by a correction: remind the correction")
+    last = reminder_sent_today(note)
+    if last is not None:
+        raise AlreadyRemindedToday(last)
+    waiting = waiting_child_ids(note)
+    if not waiting:
+        raise NothingToRemind("every child is confirmed")
+    reminder = Reminder.objects.create(note=note, sent_by=author, child_ids=waiting)
     on_commit_in_this_schema(
         lambda: liaison_notifications.notify_guardians(
             note=note, child_ids=waiting, kind=Kind.LIAISON_REMINDER

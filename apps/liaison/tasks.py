@@ -4,7 +4,8 @@
 ``send_reminders`` in every live commune's schema. A published note asking for a confirmation
 is reminded, ``ENT_LIAISON_REMINDER_DAYS`` days after its publication and then every as many
 days, to the guardians of the children not confirmed yet; a note reminded today (by hand or
-automatically) is never reminded again that day. The delay is one setting for the groupement
+automatically) is never reminded again that day, and a note replaced by a correction is not
+reminded (its correction is). The delay is one setting for the groupement
 for now (a per-commune value would be a model of its own).
 """
 
@@ -21,6 +22,7 @@ from django_tenants.utils import schema_context
 
 from apps.accounts.tasks import live_commune_schemas
 from apps.liaison.models import LiaisonNote, LiaisonPolicy, Reminder
+from apps.liaison.selectors import start_of_today, waiting_child_ids
 from apps.notifications.liaison import notify_guardians
 from apps.notifications.models import Kind
 from apps.notifications.tasks import in_a_commune
@@ -28,11 +30,6 @@ from config.celery import app
 from tenants.db import current_schema
 
 log = logging.getLogger(__name__)
-
-
-def _start_of_today() -> datetime.datetime:
-    today = timezone.localdate()
-    return timezone.make_aware(datetime.datetime.combine(today, datetime.time.min))
 
 
 def reminders_due(*, days: int) -> list[int]:
@@ -45,9 +42,11 @@ def reminders_due(*, days: int) -> list[int]:
             published_at__isnull=False,
             published_at__lte=latest,
             acknowledgement_required=True,
+            # A note replaced by a correction no longer waits: the correction does.
+            corrections__isnull=True,
         )
         .exclude(reminders__at__gt=latest)
-        .exclude(reminders__at__gte=_start_of_today())
+        .exclude(reminders__at__gte=start_of_today())
         .values_list("pk", flat=True)
         .distinct()
     )
@@ -56,13 +55,9 @@ def reminders_due(*, days: int) -> list[int]:
         with transaction.atomic():
             note = LiaisonNote.objects.select_for_update().get(pk=note_id)
             # Checked again under the lock: a concurrent run (or the author) may have reminded.
-            if note.reminders.filter(at__gt=min(latest, _start_of_today())).exists():
+            if note.reminders.filter(at__gt=min(latest, start_of_today())).exists():
                 continue
-            waiting = sorted(
-                note.recipients.exclude(
-                    child_id__in=note.acknowledgements.values("child_id")
-                ).values_list("child_id", flat=True)
-            )
+            waiting = waiting_child_ids(note)
             if not waiting:
                 continue
             Reminder.objects.create(note=note, sent_by=None, child_ids=waiting)

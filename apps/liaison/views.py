@@ -7,32 +7,39 @@ changes nothing then.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor, can_administer_commune, can_write_liaison_note
 from apps.accounts.selectors import actor_for
-from apps.attachments.forms import AttachmentsForm, save_with_files
+from apps.attachments.forms import AttachmentsForm, Item, save_with_files
 from apps.classes.selectors import classroom_managed_by, classrooms_managed_by
 from apps.french.ordering import name_order
 from apps.liaison import services
-from apps.liaison.models import Audience, LiaisonNote, LiaisonPolicy
+from apps.liaison.models import Audience, LiaisonNote, LiaisonPolicy, Reminder
 from apps.liaison.pdf import note_slips_pdf
 from apps.liaison.selectors import (
     children_of,
     note_for_family,
     note_managed_by,
+    note_reminders,
     note_replies,
     note_status,
     notes_for_child,
     notes_written_for,
+    own_replies,
+    start_of_today,
 )
 from apps.schools.models import Classroom, Enrolment, School
 from tenants.models import Commune
@@ -61,12 +68,24 @@ def _managed_note_or_404(actor: Actor, note_id: int) -> LiaisonNote:
 
 
 class NoteForm(forms.Form):
-    title = forms.CharField(label="Titre", max_length=200)
-    text = forms.CharField(label="Texte", widget=forms.Textarea(attrs={"rows": 8}))
+    title = forms.CharField(
+        label="Titre",
+        max_length=200,
+        help_text="Les familles le voient dans leur notification.",
+    )
+    text = forms.CharField(
+        label="Texte",
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Publié tel quel, sans mise en forme ; les retours à la ligne sont conservés.",
+    )
     acknowledgement_required = forms.BooleanField(
         label="Demander aux responsables légaux de confirmer la prise de connaissance",
         required=False,
         initial=True,
+        help_text=(
+            "Ils voient un bouton « J'ai pris connaissance » ; la page du mot suit les "
+            "confirmations et permet de relancer les familles qui n'ont pas confirmé."
+        ),
     )
 
 
@@ -76,14 +95,22 @@ class ClassNoteForm(NoteForm):
         choices=[(Audience.CLASS, "Toute la classe"), (Audience.PUPILS, "Les élèves choisis")],
         widget=forms.RadioSelect,
         initial=Audience.CLASS,
+        error_messages={"required": "Choisissez les destinataires du mot."},
     )
     pupils = forms.TypedMultipleChoiceField(
-        label="Élèves choisis", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+        label="Élèves choisis",
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Seulement pour « Les élèves choisis » : cochez les élèves concernés.",
+        error_messages={"invalid_choice": "Cet élève n'est pas dans la classe."},
     )
 
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
-        if data.get("audience") == Audience.PUPILS and not data.get("pupils"):
+        # A refused pupil already has its own error on the field.
+        chose_none = data.get("audience") == Audience.PUPILS and not data.get("pupils")
+        if chose_none and "pupils" not in self.errors:
             self.add_error("pupils", "Choisissez au moins un élève.")
         return data
 
@@ -101,6 +128,24 @@ def _attachments_form(
 
 class ReplyForm(forms.Form):
     text = forms.CharField(label="Votre réponse", widget=forms.Textarea(attrs={"rows": 3}))
+
+
+def _write(
+    user: User, form: forms.Form, files: AttachmentsForm, write: Callable[[], Item]
+) -> Item | None:
+    """``save_with_files``, with a refusal of the service (a race, mostly: a family confirmed
+    meanwhile) shown on the form, the input kept, instead of an error page."""
+    try:
+        return save_with_files(user, files, write)
+    except services.NoteLocked:
+        form.add_error(
+            None,
+            "Une famille vient de confirmer ce mot : il ne peut plus être modifié. "
+            "Rechargez la page pour publier une correction.",
+        )
+    except services.LiaisonError:
+        form.add_error(None, "Le mot n'a pas pu être enregistré : vérifiez les destinataires.")
+    return None
 
 
 # --- the author's pages -------------------------------------------------------------------
@@ -158,8 +203,9 @@ def note_new_for_class(request: HttpRequest, classroom_id: int) -> HttpResponse:
     form = _class_form(classroom, request.POST if request.method == "POST" else None)
     files = _attachments_form(request, None)
     if request.method == "POST" and form.is_valid() and files.is_valid():
-        note = save_with_files(
+        note = _write(
             user,
+            form,
             files,
             lambda: services.liaison_note_create(
                 author=user,
@@ -194,8 +240,9 @@ def note_new_for_school(request: HttpRequest, school_id: int) -> HttpResponse:
     form = NoteForm(request.POST if request.method == "POST" else None)
     files = _attachments_form(request, None)
     if request.method == "POST" and form.is_valid() and files.is_valid():
-        note = save_with_files(
+        note = _write(
             user,
+            form,
             files,
             lambda: services.liaison_note_create(
                 author=user, school=school, audience=Audience.SCHOOL, **form.cleaned_data
@@ -223,14 +270,20 @@ def note_status_page(request: HttpRequest, note_id: int) -> HttpResponse:
     _user_, actor = _actor(request)
     note = _managed_note_or_404(actor, note_id)
     rows = note_status(note)
+    confirmed = sum(1 for row in rows if row.confirmed_at is not None)
+    reminders = list(note_reminders(note))
+    today = start_of_today()
     return render(
         request,
         "liaison/status.html",
         {
             "note": note,
             "rows": rows,
-            "confirmed": sum(1 for row in rows if row.confirmed_at is not None),
+            "confirmed": confirmed,
+            "waiting": len(rows) - confirmed,
             "replies": list(note_replies(note)),
+            "reminders": reminders,
+            "reminded_today": next((r for r in reminders if r.at >= today), None),
         },
     )
 
@@ -253,8 +306,9 @@ def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
     files = _attachments_form(request, None if locked else note)
     if request.method == "POST" and form.is_valid() and files.is_valid():
         if locked:
-            correction = save_with_files(
+            correction = _write(
                 user,
+                form,
                 files,
                 lambda: services.liaison_note_create(
                     author=user,
@@ -269,14 +323,16 @@ def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
             if correction is not None:
                 messages.success(request, "La correction est publiée.")
                 return redirect("liaison:status", note_id=correction.pk)
-        elif save_with_files(
+        elif _write(
             user,
+            form,
             files,
             lambda: services.liaison_note_update(
                 author=user,
                 note=note,
                 title=form.cleaned_data["title"],
                 text=form.cleaned_data["text"],
+                acknowledgement_required=form.cleaned_data["acknowledgement_required"],
             ),
         ):
             messages.success(request, "Le mot est modifié.")
@@ -301,13 +357,34 @@ def note_remind(request: HttpRequest, note_id: int) -> HttpResponse:
     note = _managed_note_or_404(actor, note_id)
     try:
         reminder = services.liaison_note_remind(author=user, note=note)
+    except services.AlreadyRemindedToday as refused:
+        messages.error(request, already_reminded_text(refused.last))
+        return redirect("liaison:status", note_id=note.pk)
+    except services.NothingToRemind:
+        messages.error(
+            request, "Personne à relancer : ce mot est confirmé pour chaque élève, ou corrigé."
+        )
+        return redirect("liaison:status", note_id=note.pk)
     except services.LiaisonError as error:
         raise Http404 from error
     count = len(reminder.child_ids)
+    plural = "s" if count > 1 else ""
     messages.success(
-        request, f"Relance enregistrée pour {count} famille{'s' if count > 1 else ''}."
+        request,
+        f"Relance envoyée aux responsables légaux de {count} élève{plural} "
+        f"qui n'ont pas confirmé : ils sont notifiés dans l'ENT, et par e-mail dans leur "
+        "résumé quotidien s'ils l'ont choisi.",
     )
     return redirect("liaison:status", note_id=note.pk)
+
+
+def already_reminded_text(last: Reminder) -> str:
+    at = date_format(timezone.localtime(last.at), "H:i")
+    by = f" par {last.sent_by.display_name}" if last.sent_by else " automatiquement"
+    return (
+        f"Les familles ont déjà été relancées aujourd'hui à {at}{by}. Une seule relance par "
+        "jour : rien n'a été envoyé, réessayez demain."
+    )
 
 
 @login_required
@@ -338,6 +415,9 @@ def child_notes(request: HttpRequest, child_id: int) -> HttpResponse:
     services.liaison_notes_mark_read(
         guardian=user, notes=[n for n in notes if not getattr(n, "read", False)]
     )
+    replies = own_replies(notes, user.pk)
+    for note in notes:
+        note.own_reply = replies.get(note.pk)  # type: ignore[attr-defined]
     return render(
         request,
         "liaison/family.html",
@@ -346,6 +426,7 @@ def child_notes(request: HttpRequest, child_id: int) -> HttpResponse:
             "child": next(child for child in children if child.pk == child_id),
             "notes": notes,
             "may_confirm": child_id in actor.authority_child_ids,
+            "me": user.pk,
             "reply_form": ReplyForm(),
         },
     )
@@ -391,6 +472,10 @@ def note_reply(request: HttpRequest, child_id: int, note_id: int) -> HttpRespons
         services.liaison_note_reply(
             guardian=_user(request), note=note, text=form.cleaned_data["text"]
         )
+    except services.AlreadyReplied:
+        # A second click (or a second tab): the first answer stands and is shown.
+        messages.error(request, "Vous avez déjà répondu à ce mot : votre réponse est ci-dessous.")
+        return redirect("liaison:child", child_id=child_id)
     except services.LiaisonError as error:
         raise Http404 from error
     messages.success(request, "Votre réponse est envoyée à l'auteur du mot.")

@@ -71,10 +71,10 @@ def test_the_status_table_shows_read_and_confirmed(bordeaux, note, as_user):
     assert "1 confirmation" in page
 
 
-# Routing, session, user and its 2FA check, the Actor (5), the note, its attachments, its status
-# (ONE query whatever the class size), its replies, the header's unread notifications badge (ONE),
-# the session save.
-STATUS_QUERIES = 20
+# Routing, session, user and its 2FA check (1), the Actor (5), the note, its attachments, its
+# status (ONE query whatever the class size), its replies, its reminders, the header's unread
+# notifications badge (ONE), the session save.
+STATUS_QUERIES = 21
 
 
 @pytest.mark.parametrize("pupils", [5, 50])
