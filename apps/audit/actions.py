@@ -22,6 +22,8 @@ ACTION_LABELS: dict[str, str] = {
     "account.blocked": "Compte bloqué",
     "account.unblocked": "Compte réactivé",
     "account.code_reissued": "Nouveau code de connexion donné",
+    "account.created": "Compte du personnel créé",
+    "account.assignments_changed": "Écoles ou classes d'un compte modifiées",
     "accounts.leavers_deactivated": "Comptes des élèves partis désactivés",
     "accounts.leavers_purged": "Comptes des élèves partis supprimés (fin de conservation)",
     "cards.printed": "Cartes de connexion imprimées",
