@@ -226,7 +226,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
     """A teacher, director or staff account, made by the commune administrator; the result
     page shows its login and activation code once."""
     admin, _ = _administrator(request)
-    form = AdultAccountForm(request.POST or None)
+    form = AdultAccountForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -286,7 +286,7 @@ def account_assignments(request: HttpRequest, user_id: int) -> HttpResponse:
             user.taught_classrooms.filter(year__is_current=True).values_list("pk", flat=True)
         ),
     }
-    form = AssignmentForm(request.POST or None, initial=initial)
+    form = AssignmentForm(request.POST if request.method == "POST" else None, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             changes = adult_assignments_change(

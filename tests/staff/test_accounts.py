@@ -174,7 +174,9 @@ def test_bad_input_says_why_and_creates_nothing(bordeaux, as_user, overrides, me
     with schema_context("bordeaux"):
         before = User.objects.count()
 
-    response = as_user(bordeaux, "adm").post("/comptes/nouveau/", new_teacher(bordeaux, **overrides))
+    response = as_user(bordeaux, "adm").post(
+        "/comptes/nouveau/", new_teacher(bordeaux, **overrides)
+    )
 
     assert response.status_code == 400
     assert message in response.content.decode()
