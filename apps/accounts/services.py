@@ -130,9 +130,8 @@ def _validation_text(error: ValidationError) -> str:
     if not hasattr(error, "error_dict"):
         return " ".join(error.messages)
     return " ".join(
-        f"{labels.get(name, name).capitalize()} : {' '.join(errors.messages)}"
+        f"{labels.get(name, name).capitalize()} : {' '.join(ValidationError(errors).messages)}"
         for name, errors in error.error_dict.items()
-        for errors in [ValidationError(errors)]
     )
 
 

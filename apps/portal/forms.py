@@ -10,7 +10,7 @@ from apps.accounts.models import Civility, Profile
 from apps.accounts.services import ADULT_ROLES
 from apps.schools.models import Classroom, School
 
-PROFILE_LABELS = {
+PROFILE_LABELS: dict[str, str] = {
     Profile.TEACHER: "Enseignant",
     Profile.DIRECTOR: "Directeur d'école",
     Profile.STAFF: "Personnel (ATSEM, périscolaire…)",
