@@ -325,3 +325,27 @@ def test_no_new_code_for_a_pupil_here_nor_for_a_blocked_account(bordeaux, as_use
     assert blocked.status_code == 302
     assert reload(bordeaux["t2"]).activation_code == ""
     assert events("account.code_reissued") == []
+
+
+def test_the_new_teacher_activates_the_account_with_the_code_shown(
+    bordeaux, as_user, tenant_client
+):
+    as_user(bordeaux, "adm").post("/comptes/nouveau/", new_teacher(bordeaux))
+    with schema_context("bordeaux"):
+        user = User.objects.get(email="elodie.lebihan@example.org")
+    client = tenant_client("bordeaux")
+
+    response = client.post(
+        "/premiere-connexion/",
+        {
+            "username": user.username,
+            "activation_code": user.activation_code,
+            "new_password1": "Une phrase de passe 2026 !",
+            "new_password2": "Une phrase de passe 2026 !",
+        },
+    )
+
+    assert response.status_code == 302
+    assert reload(user).activated_at is not None
+    home = client.get("/").content.decode()
+    assert "CP A1" in home  # the class she was given
