@@ -176,7 +176,10 @@ def _schools_with_counts(schools: QuerySet[School]) -> list[School]:
 def import_index(request: HttpRequest) -> HttpResponse:
     user, actor, schools = _importer(request)
     is_admin = can_administer_commune(actor=actor)
-    form = OndeImportForm(request.POST or None, request.FILES or None, schools=schools)
+    posted = request.method == "POST"
+    form = OndeImportForm(
+        request.POST if posted else None, request.FILES if posted else None, schools=schools
+    )
     if request.method == "POST" and form.is_valid():
         refused = [] if is_admin else _moved_from_elsewhere(form)
         if refused:
