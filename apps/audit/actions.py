@@ -23,6 +23,8 @@ ACTION_LABELS: dict[str, str] = {
     "account.unblocked": "Compte réactivé",
     "account.code_reissued": "Nouveau code de connexion donné",
     "account.email_changed": "Adresse électronique du compte ajoutée, changée ou retirée",
+    "account.created": "Compte du personnel créé",
+    "account.assignments_changed": "Écoles ou classes d'un compte modifiées",
     "accounts.leavers_deactivated": "Comptes des élèves partis désactivés",
     "accounts.leavers_purged": "Comptes des élèves partis supprimés (fin de conservation)",
     "privacy.exported": "Données personnelles téléchargées (droit d'accès)",

@@ -23,7 +23,8 @@ ENTRIES = [
         url_name="portal:accounts",
         profiles=frozenset({Profile.COMMUNE_ADMIN}),
         order=60,
-        summary="Les comptes de la commune : activer, bloquer, réinitialiser.",
+        summary="Les comptes de la commune : créer, affecter aux écoles et aux classes, "
+        "bloquer, donner un nouveau code.",
     ),
 ]
 

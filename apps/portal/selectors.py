@@ -7,11 +7,19 @@ from dataclasses import dataclass
 from django.db.models import Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from apps.accounts.lifecycle import AccountStatus
+from apps.accounts.lifecycle import AccountStatus, account_status
 from apps.accounts.models import Profile, User
 from apps.accounts.permissions import Actor
 from apps.french.ordering import name_order
-from apps.schools.models import DEPLOYED_STATUSES, Classroom, School
+from apps.schools.models import (
+    DEPLOYED_STATUSES,
+    Classroom,
+    Enrolment,
+    EnrolmentStatus,
+    Guardianship,
+    School,
+    SchoolMembership,
+)
 from apps.schools.selectors import people_visible_to
 
 # The same states as ``apps.accounts.lifecycle.account_status``, as database filters.
@@ -93,3 +101,101 @@ def commune_figures() -> CommuneFigures:
 
 def accounts_waiting_activation() -> int:
     return User.objects.filter(_TO_ACTIVATE).count()
+
+
+# --- one account, for the commune administrator ------------------------------------------------
+
+_CURRENT_ENROLMENT = (EnrolmentStatus.ENROLLED, EnrolmentStatus.LEAVING)
+
+
+@dataclass(frozen=True)
+class ChildRow:
+    child: User
+    link: Guardianship
+    classroom: Classroom | None
+
+
+@dataclass(frozen=True)
+class AccountPage:
+    """What the administrator's page of one account shows, read in a fixed number of queries."""
+
+    user: User
+    status: AccountStatus
+    has_two_factor: bool
+    memberships: list[SchoolMembership]
+    taught: list[Classroom]
+    enrolment: Enrolment | None
+    guardians: list[Guardianship]
+    children: list[ChildRow]
+
+
+def _current_enrolments(pupil_ids: list[int]) -> dict[int, Enrolment]:
+    return {
+        e.pupil_id: e
+        for e in Enrolment.objects.filter(
+            pupil_id__in=pupil_ids, year__is_current=True, status__in=_CURRENT_ENROLMENT
+        ).select_related("classroom__school")
+    }
+
+
+def account_page(user_id: int) -> AccountPage | None:
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return None
+    memberships = list(
+        SchoolMembership.objects.filter(user=user)
+        .select_related("school")
+        .order_by("school__name", "role")
+    )
+    taught = list(
+        user.taught_classrooms.filter(year__is_current=True)
+        .select_related("school")
+        .order_by("school__name", "name")
+    )
+    enrolment = _current_enrolments([user.pk]).get(user.pk) if user.is_pupil else None
+    guardians = list(
+        Guardianship.objects.filter(child=user)
+        .select_related("guardian")
+        .order_by("kind", "guardian__last_name")
+    )
+    links = list(
+        Guardianship.objects.filter(guardian=user)
+        .select_related("child")
+        .order_by("child__last_name", "child__first_name")
+    )
+    enrolments = _current_enrolments([link.child_id for link in links])
+    children = [
+        ChildRow(
+            child=link.child,
+            link=link,
+            classroom=enrolments[link.child_id].classroom if link.child_id in enrolments else None,
+        )
+        for link in links
+    ]
+    return AccountPage(
+        user=user,
+        status=account_status(user),
+        has_two_factor=TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+        memberships=memberships,
+        taught=taught,
+        enrolment=enrolment,
+        guardians=guardians,
+        children=children,
+    )
+
+
+@dataclass(frozen=True)
+class SchoolClasses:
+    school: School
+    classes: list[Classroom]
+
+
+def schools_with_current_classes() -> list[SchoolClasses]:
+    """Every school of the commune with its classes of the current year (two queries)."""
+    by_school: dict[int, list[Classroom]] = {}
+    for classroom in Classroom.objects.filter(year__is_current=True).order_by("name"):
+        by_school.setdefault(classroom.school_id, []).append(classroom)
+    return [
+        SchoolClasses(school=school, classes=by_school.get(school.pk, []))
+        for school in School.objects.order_by("name")
+    ]

@@ -4,24 +4,43 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.accounts.cards.links import first_login_address, first_login_url
+from apps.accounts.cards.qr import qr_svg
+from apps.accounts.lifecycle import account_is_usable
 from apps.accounts.models import Profile, User
-from apps.accounts.permissions import can_administer_commune
+from apps.accounts.permissions import Actor, can_administer_commune, can_manage_account
+from apps.accounts.selectors import actor_for
+from apps.accounts.services import (
+    ADULT_ROLES,
+    TEACHING_PROFILES,
+    AccountError,
+    activation_code_reissue,
+    adult_assignments_change,
+    adult_create,
+)
 from apps.navigation.menus import ScopedLink, menu_for, scoped_links
 from apps.navigation.registry import todos_for
-from apps.portal.access import request_actor
+from apps.portal.access import found_or_404, request_actor
+from apps.portal.forms import AdultAccountForm, AssignmentForm
 from apps.portal.selectors import (
     COMMUNE_PROFILES,
     STATUS_CHOICES,
     account_listing,
+    account_page,
     commune_figures,
+    schools_with_current_classes,
 )
-from apps.schools.models import Classroom
+from apps.schools.models import Classroom, School, SchoolMembership, SchoolRole
 from apps.schools.selectors import children_of, deployed_schools, own_classes, own_schools
+from tenants.models import Commune
 
 ACCOUNTS_PER_PAGE = 50
 
@@ -117,3 +136,225 @@ def account_list(request: HttpRequest) -> HttpResponse:
             "query": query.urlencode(),
         },
     )
+
+
+# --- one account, for the commune administrator -------------------------------------------------
+
+# Acts that take an account away from its owner (here: the password) are confirmed first, as on
+# the class pages: the button posts without CONFIRMED and gets a page that says what will
+# happen, whose button posts again with it.
+CONFIRMED = "confirmer"
+
+
+def _administrator(request: HttpRequest) -> tuple[User, Actor]:
+    """The commune administrator behind the request; anyone else gets the 404 of a missing page."""
+    actor = request_actor(request)
+    user = request.user
+    if not can_administer_commune(actor=actor) or not isinstance(user, User):
+        raise Http404
+    return user, actor
+
+
+def _commune(request: HttpRequest) -> Commune:
+    commune = getattr(request, "commune", None)
+    if commune is None:
+        raise Http404
+    return commune
+
+
+def _manages(actor: Actor, user: User) -> bool:
+    return can_manage_account(actor=actor, target=actor_for(user))
+
+
+def _may_get_new_code(actor: Actor, user: User) -> bool:
+    """Adults only: a pupil's card (and a maternelle pupil's QR code) comes from the class
+    page."""
+    return not user.is_pupil and account_is_usable(user) and _manages(actor, user)
+
+
+@login_required
+@require_GET
+def account_detail(request: HttpRequest, user_id: int) -> HttpResponse:
+    _, actor = _administrator(request)
+    page = found_or_404(account_page(user_id))
+    user = page.user
+    manages = _manages(actor, user)
+    return render(
+        request,
+        "portal/account.html",
+        {
+            "page": page,
+            "account": user,
+            "manages": manages,
+            "may_get_new_code": manages and _may_get_new_code(actor, user),
+            "has_assignments": user.profile in ADULT_ROLES and manages,
+        },
+    )
+
+
+@dataclass(frozen=True)
+class SchoolBox:
+    """One school of the assignment form, with its classes of this year, ticked or not."""
+
+    school: School
+    checked: bool
+    role_label: str
+    classes: list[tuple[Classroom, bool]]
+
+    @property
+    def open(self) -> bool:
+        return self.checked or any(checked for _, checked in self.classes)
+
+
+def _school_boxes(form: AssignmentForm, roles: dict[int, str] | None = None) -> list[SchoolBox]:
+    schools, classes = form.chosen_ids("schools"), form.chosen_ids("classrooms")
+    return [
+        SchoolBox(
+            school=entry.school,
+            checked=entry.school.pk in schools,
+            role_label=(roles or {}).get(entry.school.pk, ""),
+            classes=[(classroom, classroom.pk in classes) for classroom in entry.classes],
+        )
+        for entry in schools_with_current_classes()
+    ]
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_create(request: HttpRequest) -> HttpResponse:
+    """A teacher, director or staff account, made by the commune administrator; the result
+    page shows its login and activation code once."""
+    admin, _ = _administrator(request)
+    form = AdultAccountForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            created = adult_create(
+                actor=admin,
+                profile=data["profile"],
+                first_name=data["first_name"],
+                last_name=data["last_name"],
+                email=data["email"],
+                civility=data["civility"],
+                schools=list(data["schools"]),
+                classrooms=list(data["classrooms"]),
+                request=request,
+            )
+        except AccountError as error:
+            form.add_error(None, str(error))
+        else:
+            return _credentials_page(request, created.user, created.activation_code, new=True)
+    return render(
+        request,
+        "portal/account_create.html",
+        {"form": form, "boxes": _school_boxes(form)},
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _credentials_page(request: HttpRequest, user: User, code: str, *, new: bool) -> HttpResponse:
+    """The login and activation code, shown once (never cached), with a card to print."""
+    url = first_login_url(_commune(request), user.username)
+    return render(
+        request,
+        "portal/account_code.html",
+        {
+            "account": user,
+            "code": code,
+            "first_login_url": url,
+            "first_login_address": first_login_address(_commune(request)),
+            "qr": qr_svg(url, label=f"QR code de la première connexion de {user.display_name}"),
+            "new": new,
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def account_assignments(request: HttpRequest, user_id: int) -> HttpResponse:
+    """The schools an adult works in and the classes of this year they teach."""
+    admin, actor = _administrator(request)
+    user = found_or_404(User.objects.filter(pk=user_id, profile__in=ADULT_ROLES).first())
+    if not _manages(actor, user):
+        raise Http404
+    memberships = list(SchoolMembership.objects.filter(user=user))
+    initial = {
+        "schools": [m.school_id for m in memberships],
+        "classrooms": list(
+            user.taught_classrooms.filter(year__is_current=True).values_list("pk", flat=True)
+        ),
+    }
+    form = AssignmentForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = adult_assignments_change(
+                actor=admin,
+                user=user,
+                schools=list(form.cleaned_data["schools"]),
+                classrooms=list(form.cleaned_data["classrooms"]),
+                request=request,
+            )
+        except AccountError as error:
+            form.add_error(None, str(error))
+        else:
+            if changes.changed_anything:
+                messages.success(
+                    request, f"Les affectations de {user.display_name} sont enregistrées."
+                )
+            else:
+                messages.info(request, "Rien n'a changé.")
+            return redirect("portal:account", user_id=user.pk)
+    roles: dict[int, list[str]] = {}
+    for membership in memberships:
+        roles.setdefault(membership.school_id, []).append(membership.get_role_display())
+    new_role = SchoolRole(ADULT_ROLES[user.profile]).label
+    return render(
+        request,
+        "portal/account_assignments.html",
+        {
+            "account": user,
+            "form": form,
+            "boxes": _school_boxes(form, {pk: ", ".join(r) for pk, r in roles.items()}),
+            "new_role": new_role,
+            "teaches": user.profile in TEACHING_PROFILES,
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@never_cache
+@login_required
+@require_POST
+def account_new_code(request: HttpRequest, user_id: int) -> HttpResponse:
+    """A new activation code for an adult: the old code and the password stop working."""
+    admin, actor = _administrator(request)
+    user = found_or_404(User.objects.filter(pk=user_id).first())
+    if user.is_pupil or not _manages(actor, user):
+        raise Http404
+    if not account_is_usable(user):
+        messages.error(
+            request,
+            "Ce compte est bloqué ou parti : débloquez-le avant de lui donner un nouveau code.",
+        )
+        return redirect("portal:account", user_id=user.pk)
+    if request.POST.get(CONFIRMED) != "oui":
+        name = user.display_name
+        return render(
+            request,
+            "portal/confirm.html",
+            {
+                "account": user,
+                "field": CONFIRMED,
+                "title": f"Nouveau code pour {name}",
+                "explanation": (
+                    f"Le mot de passe et l'ancien code de {name} ne fonctionneront plus. Un "
+                    "nouveau code d'activation sera affiché une seule fois : remettez-le à la "
+                    "personne, qui choisira un nouveau mot de passe à sa prochaine connexion."
+                ),
+                "button": "Donner un nouveau code",
+            },
+        )
+    code = activation_code_reissue(actor=admin, user=user, request=request)
+    return _credentials_page(request, user, code, new=False)

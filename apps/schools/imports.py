@@ -1,7 +1,15 @@
-"""Pages of the commune administrator for ONDE imports: start one, follow it, read its result.
+"""Pages for ONDE imports: start one, follow it, read its result.
 
-Only the commune's administrators see these pages; anyone else gets the same 404 as for a
-page that does not exist. The import itself runs in a Celery task (queued once the job row
+The commune's administrators import into any school; a director imports into the schools
+they direct (``can_manage_school``), and sees only those schools' imports. Anyone else gets
+the same 404 as for a page that does not exist. An ONDE export is one school's (it has no
+school column): the school is the one chosen on the form, and the import's leavers and
+classes are that school's only. What an import of school A could still change elsewhere is a
+pupil enrolled this year in school B, whom it would move to A: a director's import refuses
+such a file, naming the pupils, so that a director never takes pupils out of another school;
+school B records the departure first, or the commune administrator imports.
+
+The import itself runs in a Celery task (queued once the job row
 is committed); the status page polls a small JSON view that reads the job row, which the
 task updates from outside the import's transaction.
 """
@@ -10,44 +18,59 @@ from __future__ import annotations
 
 from django import forms
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from apps.accounts.models import Profile, User
+from apps.accounts.models import User
+from apps.accounts.permissions import Actor, can_administer_commune, can_manage_school
+from apps.portal.access import request_actor
 from apps.schools.models import (
+    Classroom,
     EnrolmentStatus,
     ImportJob,
     ImportJobStatus,
     School,
     SchoolYear,
 )
-from provisioning.onde.plan import LEAVERS_SHARE
+from provisioning.onde.csvfile import SourceFile
+from provisioning.onde.plan import LEAVERS_SHARE, Planner
+from provisioning.onde.progress import NullProgress
+from provisioning.onde.report import OndeImportError
+from provisioning.onde.service import read_onde
 from tenants.db import current_schema
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 LEAVERS_PERCENT = round(100 * LEAVERS_SHARE)
 RECENT_JOBS = 30
+# Pupils named when a director's file would move pupils out of another school.
+MOVED_SHOWN = 5
 
 
-def _commune_admin(request: HttpRequest) -> User:
+def _importer(request: HttpRequest) -> tuple[User, Actor, QuerySet[School]]:
+    """Who imports, and into which schools: all of them for the commune administrator, the
+    schools they direct for a director; 404 for anyone else (a director of no school too)."""
     user = request.user
-    if (
-        getattr(request, "commune", None) is None
-        or not user.is_authenticated
-        or getattr(user, "profile", None) != Profile.COMMUNE_ADMIN
-    ):
+    if getattr(request, "commune", None) is None or not isinstance(user, User):
         raise Http404
-    return user
+    actor = request_actor(request)
+    if can_administer_commune(actor=actor):
+        return user, actor, School.objects.order_by("name")
+    directed = [
+        pk for pk in actor.directed_school_ids if can_manage_school(actor=actor, school_id=pk)
+    ]
+    if not directed:
+        raise Http404
+    return user, actor, School.objects.filter(pk__in=directed).order_by("name")
 
 
-def _job_or_404(job_id: int) -> ImportJob:
+def _job_or_404(job_id: int, schools: QuerySet[School]) -> ImportJob:
     job = (
         ImportJob.objects.select_related("school")
         .defer("pupils_data", "guardians_data")
-        .filter(pk=job_id)
+        .filter(pk=job_id, school__in=schools)
         .first()
     )
     if job is None:
@@ -95,16 +118,50 @@ class OndeImportForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, *args: object, schools: QuerySet[School], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        self.fields["school"].queryset = School.objects.order_by("name")  # type: ignore[attr-defined]
+        self.fields["school"].queryset = schools  # type: ignore[attr-defined]
+        if len(schools) == 1:
+            self.fields["school"].initial = schools[0].pk
 
 
-def _schools_with_counts() -> list[School]:
+def pupils_of_other_schools(school: School, pupils: SourceFile, guardians: SourceFile) -> list[str]:
+    """Pupils of the files enrolled this year in another school of the commune, whom importing
+    them into ``school`` would move out of it. Plans as a dry run does, writing nothing; a file
+    with errors gives none (the import itself lists its errors)."""
+    try:
+        files, families = read_onde(pupils, guardians, NullProgress())
+    except OndeImportError:
+        return []
+    year = SchoolYear.objects.filter(is_current=True).first()
+    if year is None:
+        return []
+    plan = Planner(school=school, year=year, year_label=year.label, files=files, families=families)
+    enrolments = plan.build().enrolments
+    elsewhere = [
+        e
+        for e in enrolments
+        if e.existing is not None
+        and e.existing.status == EnrolmentStatus.ENROLLED
+        and e.existing.classroom_id not in plan.school_class_ids
+    ]
+    schools = dict(
+        Classroom.objects.filter(
+            pk__in={e.existing.classroom_id for e in elsewhere if e.existing}
+        ).values_list("pk", "school__name")
+    )
+    return [
+        f"{e.pupil.user.display_name} ({schools.get(e.existing.classroom_id, '?')})"
+        for e in elsewhere
+        if e.existing is not None
+    ]
+
+
+def _schools_with_counts(schools: QuerySet[School]) -> list[School]:
     year = SchoolYear.objects.filter(is_current=True).first()
     in_year = Q(classrooms__year=year)
     return list(
-        School.objects.order_by("name").annotate(
+        schools.annotate(
             class_count=Count("classrooms", filter=in_year, distinct=True),
             pupil_count=Count(
                 "classrooms__enrolments",
@@ -117,13 +174,31 @@ def _schools_with_counts() -> list[School]:
 
 @require_http_methods(["GET", "POST"])
 def import_index(request: HttpRequest) -> HttpResponse:
-    admin = _commune_admin(request)
-    form = OndeImportForm(request.POST or None, request.FILES or None)
+    user, actor, schools = _importer(request)
+    is_admin = can_administer_commune(actor=actor)
+    posted = request.method == "POST"
+    form = OndeImportForm(
+        request.POST if posted else None, request.FILES if posted else None, schools=schools
+    )
     if request.method == "POST" and form.is_valid():
-        job = _queue_import(admin, form)
-        return redirect("school_imports:status", job_id=job.pk)
+        refused = [] if is_admin else _moved_from_elsewhere(form)
+        if refused:
+            shown = ", ".join(refused[:MOVED_SHOWN])
+            if len(refused) > MOVED_SHOWN:
+                shown += f", … et {len(refused) - MOVED_SHOWN} autres"
+            form.add_error(
+                None,
+                f"Rien n'a été importé : {len(refused)} élève(s) de l'export sont inscrits cette "
+                f"année dans une autre école de la commune ({shown}). L'import d'une école ne "
+                "retire pas d'élèves à une autre : l'autre école doit d'abord enregistrer leur "
+                "départ, ou l'administrateur de la commune faire cet import.",
+            )
+        else:
+            job = _queue_import(user, form)
+            return redirect("school_imports:status", job_id=job.pk)
     jobs = (
-        ImportJob.objects.select_related("school")
+        ImportJob.objects.filter(school__in=schools)
+        .select_related("school")
         .defer("pupils_data", "guardians_data")
         .order_by("-created_at", "-id")[:RECENT_JOBS]
     )
@@ -132,12 +207,25 @@ def import_index(request: HttpRequest) -> HttpResponse:
         "schools/imports/index.html",
         {
             "form": form,
-            "schools": _schools_with_counts(),
+            "schools": _schools_with_counts(schools),
             "jobs": jobs,
             "leavers_percent": LEAVERS_PERCENT,
+            "is_admin": is_admin,
         },
         status=400 if request.method == "POST" else 200,
     )
+
+
+def _moved_from_elsewhere(form: OndeImportForm) -> list[str]:
+    pupils, guardians = form.cleaned_data["pupils"], form.cleaned_data["guardians"]
+    names = pupils_of_other_schools(
+        form.cleaned_data["school"],
+        SourceFile(pupils.name, pupils.read()),
+        SourceFile(guardians.name, guardians.read()),
+    )
+    pupils.seek(0)
+    guardians.seek(0)
+    return names
 
 
 def _queue_import(admin: User, form: OndeImportForm) -> ImportJob:
@@ -171,8 +259,8 @@ def _queue_import(admin: User, form: OndeImportForm) -> ImportJob:
 
 @require_GET
 def import_status(request: HttpRequest, job_id: int) -> HttpResponse:
-    _commune_admin(request)
-    job = _job_or_404(job_id)
+    _, _, schools = _importer(request)
+    job = _job_or_404(job_id, schools)
     return render(
         request,
         "schools/imports/status.html",
@@ -186,8 +274,8 @@ def import_status(request: HttpRequest, job_id: int) -> HttpResponse:
 
 @require_GET
 def import_status_json(request: HttpRequest, job_id: int) -> JsonResponse:
-    _commune_admin(request)
-    job = _job_or_404(job_id)
+    _, _, schools = _importer(request)
+    job = _job_or_404(job_id, schools)
     response = JsonResponse(job_state(job))
     response["Cache-Control"] = "no-store"
     return response
