@@ -20,9 +20,8 @@ from apps.homework.formatting import sanitise
 from apps.homework.models import Domain, Repeat
 
 RICH_TEXT_HELP = (
-    "Mise en forme possible : gras, italique, listes, citations, liens. Sans l'éditeur "
-    "(JavaScript désactivé), écrivez du texte simple ou ce HTML : <p>, <br>, <strong>, <em>, "
-    "<ul>, <ol>, <li>, <blockquote>, <a href>."
+    "Gras, italique, listes, citations et liens possibles. Sans JavaScript : texte simple, ou "
+    "HTML avec <p>, <br>, <strong>, <em>, <ul>, <ol>, <li>, <blockquote>, <a href>."
 )
 
 NOTHING_WRITTEN = "Indiquez ce qui a été fait en classe ou le travail à faire."

@@ -92,6 +92,13 @@
     editor.id = id;
     editor.setAttribute("input", input.id);
     editor.className = "rich-text";
+    var label = document.querySelector('label[for="' + id + '"]');
+    if (label) {
+      /* Named by its label for every assistive technology, not only those that follow
+         <label for> to a custom element. */
+      label.id = label.id || id + "_label";
+      editor.setAttribute("aria-labelledby", label.id);
+    }
     ["aria-describedby", "aria-invalid"].forEach(function (name) {
       if (textarea.hasAttribute(name)) {
         editor.setAttribute(name, textarea.getAttribute(name));
