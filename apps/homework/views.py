@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor
 from apps.attachments.forms import AttachmentsForm, save_with_files
+from apps.attachments.services import AttachmentError, check_files
 from apps.homework import selectors, services
 from apps.homework.forms import EntryForm, OccurrenceForm
 from apps.homework.models import HomeworkEntry
@@ -56,10 +57,22 @@ def _attachments_form(request: HttpRequest, entry: HomeworkEntry | None) -> Atta
     )
 
 
-def _both_valid(form: EntryForm, files: AttachmentsForm) -> bool:
+def _both_valid(form: EntryForm, files: AttachmentsForm, entry: HomeworkEntry | None) -> bool:
     # Both checked, so that a mistake in the entry does not hide one in the files.
     entry_valid = form.is_valid()
     files_valid = files.is_valid()
+    if files_valid and not entry_valid and files.uploads:
+        # The entry is refused, so the chosen files are not stored (and must be chosen again):
+        # say now, not after that second try, if one of them would be refused too.
+        kept = (
+            sum(1 for a in entry.attachments.all() if a.pk not in files.remove_ids) if entry else 0
+        )
+        try:
+            for checked in check_files(files.uploads, already=kept):
+                if checked.temporary:
+                    checked.content.close()
+        except AttachmentError as error:
+            files.add_error("attachments", str(error))
     return entry_valid and files_valid
 
 
@@ -239,7 +252,7 @@ def entry_new(request: HttpRequest, classroom_id: int) -> HttpResponse:
         initial={"on": _day(request.GET.get("jour")), "publish": True},
     )
     files = _attachments_form(request, None)
-    if request.method == "POST" and _both_valid(form, files):
+    if request.method == "POST" and _both_valid(form, files, None):
         entry = _save(request, user, form, classroom, None, files)
         if entry is not None:
             messages.success(request, "La séance est enregistrée dans le cahier de textes.")
@@ -273,7 +286,7 @@ def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
             messages.success(request, "La séance est supprimée.")
             return redirect(_week_url(entry.classroom, entry.on))
         if (
-            _both_valid(form, files)
+            _both_valid(form, files, entry)
             and _save(request, user, form, entry.classroom, entry, files) is not None
         ):
             messages.success(request, "La séance est modifiée.")

@@ -263,3 +263,19 @@ def test_without_a_file_no_such_note(bordeaux, as_user):
     )
 
     assert response.status_code == 200 and 'id="dropped-files"' not in response.content.decode()
+
+
+def test_a_file_that_would_be_refused_is_told_with_the_entry_s_errors(bordeaux, as_user):
+    upload = SimpleUploadedFile("outil.exe", b"MZ\x90\x00 not a document", content_type="x/y")
+
+    response = as_user(bordeaux, "t1").post(
+        new_url(bordeaux),
+        {"domain": "francais", "on": "", "done": "Le son [ou].", "attachments": [upload]},
+    )
+
+    page = unescape(re.sub(r"\s+", " ", response.content.decode()))
+    assert response.status_code == 200
+    assert "Ce champ est obligatoire." in (error_of(page, "on") or "")
+    assert "« outil.exe » n'est pas d'un type accepté" in page
+    with schema_context(bordeaux.schema):
+        assert not HomeworkEntry.objects.exists() and not Attachment.objects.exists()
