@@ -25,7 +25,8 @@
     event.preventDefault();
   });
   document.addEventListener("trix-attachment-add", function (event) {
-    if (event.attachment && event.attachment.file) {
+    /* A picture pasted from a web page arrives as an attachment without a file. */
+    if (event.attachment) {
       event.attachment.remove();
     }
   });
@@ -104,7 +105,17 @@
         editor.setAttribute(name, textarea.getAttribute(name));
       }
     });
-    textarea.replaceWith(input, editor);
+    /* Trix keeps its toolbar out of the Tab order: its shortcuts are told to keyboard users. */
+    var keys = document.createElement("p");
+    keys.className = "help";
+    keys.id = id + "_keys";
+    keys.textContent =
+      "Au clavier : Ctrl+B (⌘+B sur Mac) gras, Ctrl+I italique, Ctrl+K lien.";
+    editor.setAttribute(
+      "aria-describedby",
+      ((editor.getAttribute("aria-describedby") || "") + " " + keys.id).trim()
+    );
+    textarea.replaceWith(input, keys, editor);
   }
 
   function enhanceAll() {

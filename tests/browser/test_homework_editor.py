@@ -105,11 +105,34 @@ def test_the_teacher_writes_in_bold_and_the_week_shows_it(
     check_accessibility(page, "enseignant-editeur")
     assert page.evaluate("window.__cspViolations") == []
 
+    described = (editor.get_attribute("aria-describedby") or "").split()
+    assert described == ["id_done_helptext", "id_done_keys"]
+    assert "Ctrl+B" in page.locator("#id_done_keys").inner_text()
+
+    # A mistake elsewhere: the page comes back with the error under its field, and the
+    # editor with what was written in it.
+    day = page.get_by_label("Séance du").input_value()
+    page.get_by_label("Séance du").fill("")
+    page.get_by_role("button", name="Enregistrer", exact=True).click()
+    page.wait_for_selector("#id_on_error")
+    assert "obligatoire" in page.locator("#id_on_error").inner_text()
+    summary = page.get_by_role("alert").first
+    assert summary.get_by_role("link", name="Séance du").get_attribute("href") == "#id_on"
+    page.wait_for_function("document.querySelector('trix-editor#id_done').editor !== undefined")
+    assert page.locator("trix-editor#id_done strong").inner_text() == "ou"
+    check_accessibility(page, "enseignant-editeur-erreur")
+    page.get_by_label("Séance du").fill(day)
+    # Playwright's fill() types into the editor as into the textarea it replaces.
+    page.get_by_label("Travail à faire").fill("Lire la page 12.")
+    assert "Lire la page 12." in page.locator("input[name=todo]").input_value()
+    page.get_by_label("Travail pour le").fill(day)
+
     page.get_by_role("button", name="Enregistrer", exact=True).click()
     page.wait_for_url(re.compile(r"\?semaine="))
     entry = page.locator(".homework-text strong", has_text="ou")
     assert entry.count() == 1
     assert page.locator(".homework-text em", has_text="oi").count() == 1
+    assert "Lire la page 12." in page.content()
     page.screenshot(path=str(artifacts / "02-semaine.png"), full_page=True)
     assert page.evaluate("window.__cspViolations") == []
     assert not [text for text in console_errors if "Content Security Policy" in text]
