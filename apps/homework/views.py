@@ -23,9 +23,11 @@ from apps import dates
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor
 from apps.attachments.forms import AttachmentsForm, save_with_files
+from apps.attachments.services import AttachmentError, check_files
 from apps.french import formatting
 from apps.homework import selectors, services
-from apps.homework.models import Domain, HomeworkEntry, Repeat
+from apps.homework.forms import EntryForm, OccurrenceForm
+from apps.homework.models import HomeworkEntry
 from apps.portal.access import request_actor
 from apps.schools.models import Classroom
 
@@ -45,39 +47,53 @@ def _query_day(request: HttpRequest, name: str) -> datetime.date:
     return dates.query_date(request.GET.get(name), default=timezone.localdate(), name=name)
 
 
-def _date_input() -> forms.DateInput:
-    # A date input only takes ISO dates: the French default (31/12/2026) would leave it empty.
-    return forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-
-
-class EntryForm(forms.Form):
-    domain = forms.ChoiceField(label="Domaine", choices=Domain.choices)
-    on = dates.DateField(label="Séance du", widget=_date_input())
-    done = forms.CharField(
-        label="Fait en classe",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 5}),
-        # Plain text: the form's field template escapes it, so the tag names read as text.
-        help_text="Texte simple ; mise en forme permise : <p>, <strong>, <em>, <ul>, <ol>, <li>.",
-    )
-    due_on = dates.DateField(label="Travail pour le", required=False, widget=_date_input())
-    todo = forms.CharField(
-        label="Travail à faire", required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
-    repeat = forms.ChoiceField(label="Répétition", choices=Repeat.choices, required=False)
-    repeat_until = dates.DateField(label="Jusqu'au", required=False, widget=_date_input())
-    publish = forms.BooleanField(
-        label="Publier (sinon : brouillon, visible seulement des enseignants de la classe)",
-        required=False,
-        initial=True,
-    )
-
-
 def _attachments_form(request: HttpRequest, entry: HomeworkEntry | None) -> AttachmentsForm:
     return AttachmentsForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         existing=entry.attachments.all() if entry is not None else (),
+    )
+
+
+def _both_valid(form: EntryForm, files: AttachmentsForm, entry: HomeworkEntry | None) -> bool:
+    # Both checked, so that a mistake in the entry does not hide one in the files.
+    entry_valid = form.is_valid()
+    files_valid = files.is_valid()
+    if files_valid and not entry_valid and files.uploads:
+        # The entry is refused, so the chosen files are not stored (and must be chosen again):
+        # say now, not after that second try, if one of them would be refused too.
+        kept = (
+            sum(1 for a in entry.attachments.all() if a.pk not in files.remove_ids) if entry else 0
+        )
+        try:
+            for checked in check_files(files.uploads, already=kept):
+                if checked.temporary:
+                    checked.content.close()
+        except AttachmentError as error:
+            files.add_error("attachments", str(error))
+    return entry_valid and files_valid
+
+
+def _entry_form_page(
+    request: HttpRequest,
+    form: EntryForm,
+    classroom: Classroom,
+    entry: HomeworkEntry | None,
+    files: AttachmentsForm,
+) -> HttpResponse:
+    # A browser never sends a file again: after a refused save, those chosen are not kept
+    # (nothing of the entry nor of its files is written), and the page says so by name.
+    dropped = [upload.name for upload in request.FILES.getlist("attachments") if upload.name]
+    return render(
+        request,
+        "homework/entry_form.html",
+        {
+            "form": form,
+            "classroom": classroom,
+            "entry": entry,
+            "attachments_form": files,
+            "dropped_files": dropped,
+        },
     )
 
 
@@ -234,16 +250,12 @@ def entry_new(request: HttpRequest, classroom_id: int) -> HttpResponse:
         initial={"on": _query_day(request, "jour"), "publish": True},
     )
     files = _attachments_form(request, None)
-    if request.method == "POST" and form.is_valid() and files.is_valid():
+    if request.method == "POST" and _both_valid(form, files, None):
         entry = _save(request, user, form, classroom, None, files)
         if entry is not None:
             messages.success(request, "La séance est enregistrée dans le cahier de textes.")
             return redirect(_week_url(classroom, entry.on))
-    return render(
-        request,
-        "homework/entry_form.html",
-        {"form": form, "classroom": classroom, "entry": None, "attachments_form": files},
-    )
+    return _entry_form_page(request, form, classroom, None, files)
 
 
 @never_cache
@@ -272,17 +284,12 @@ def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
             messages.success(request, "La séance est supprimée.")
             return redirect(_week_url(entry.classroom, entry.on))
         if (
-            form.is_valid()
-            and files.is_valid()
+            _both_valid(form, files, entry)
             and _save(request, user, form, entry.classroom, entry, files) is not None
         ):
             messages.success(request, "La séance est modifiée.")
             return redirect(_week_url(entry.classroom, entry.on))
-    return render(
-        request,
-        "homework/entry_form.html",
-        {"form": form, "classroom": entry.classroom, "entry": entry, "attachments_form": files},
-    )
+    return _entry_form_page(request, form, entry.classroom, entry, files)
 
 
 def _week_url(classroom: Classroom, day: datetime.date) -> str:
@@ -303,13 +310,6 @@ class ScopeForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-
-
-class OccurrenceForm(forms.Form):
-    domain = forms.ChoiceField(label="Domaine", choices=Domain.choices)
-    done = EntryForm.base_fields["done"]
-    due_on = EntryForm.base_fields["due_on"]
-    todo = EntryForm.base_fields["todo"]
 
 
 def _occurrence_or_404(
@@ -362,7 +362,9 @@ def occurrence_edit(request: HttpRequest, entry_id: int, day: str) -> HttpRespon
             "due_on": on + lag if lag is not None else None,
             "todo": entry.todo,
         }
-    form = OccurrenceForm(request.POST if request.method == "POST" else None, initial=initial)
+    form = OccurrenceForm(
+        request.POST if request.method == "POST" else None, initial=initial, on=on
+    )
     week = _week_url(entry.classroom, on)
     if request.method == "POST":
         if request.POST.get("cancel"):

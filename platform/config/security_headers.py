@@ -14,10 +14,15 @@ Pages drawn by third-party code — DRF's browsable API, the Swagger UI and Redo
 (ENT_CSP_THIRD_PARTY_VIEWS) — write style attributes and ``<style>`` elements we cannot
 change: only they get ``'unsafe-inline'`` styles (and Redoc's search worker, made from a
 blob). Scripts stay ``'self'`` everywhere.
+
+A page whose own script must add a ``<style>`` element (the cahier de textes' rich-text editor,
+Trix, inserts its default CSS) reads ``request.csp_nonce`` in its template: only then does the
+answer's style-src also allow ``'nonce-<that value>'``, a new random value for each request.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Callable, Iterable
 from urllib.parse import urlsplit
 
@@ -95,6 +100,7 @@ def content_security_policy(
     websocket: str | None = None,
     framing: bool = False,
     third_party: bool = False,
+    style_nonce: str | None = None,
 ) -> str:
     media_sources = " ".join(media)
     connect = "'self'"
@@ -102,10 +108,16 @@ def content_security_policy(
         # 'self' covers ws(s): of the same host in current browsers only; said explicitly
         # for the others (the chat will use a WebSocket).
         connect += f" {websocket}"
+    if third_party:
+        styles = "'self' 'unsafe-inline'"
+    elif style_nonce:
+        styles = f"'self' 'nonce-{style_nonce}'"
+    else:
+        styles = "'self'"
     directives = [
         "default-src 'self'",
         "script-src 'self'",
-        "style-src 'self' 'unsafe-inline'" if third_party else "style-src 'self'",
+        f"style-src {styles}",
         f"img-src 'self' data: blob: {media_sources}".rstrip(),
         f"media-src 'self' blob: {media_sources}".rstrip(),
         f"connect-src {connect}",
@@ -142,6 +154,19 @@ def _referrer_policy() -> str:
     return value if isinstance(value, str) else ",".join(value)
 
 
+class CspNonce:
+    """``request.csp_nonce``: drawn the first time a template prints it, so that the answers of
+    the pages that never need one keep a plain ``style-src 'self'``."""
+
+    def __init__(self) -> None:
+        self.value: str | None = None
+
+    def __str__(self) -> str:
+        if self.value is None:
+            self.value = secrets.token_urlsafe(18)
+        return self.value
+
+
 class SecurityHeadersMiddleware:
     def __init__(self, get_response: Handler) -> None:
         self.get_response = get_response
@@ -150,6 +175,8 @@ class SecurityHeadersMiddleware:
         self.opener_policy = settings.SECURE_CROSS_ORIGIN_OPENER_POLICY or "same-origin"
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        nonce = CspNonce()
+        request.csp_nonce = nonce  # type: ignore[attr-defined]
         response = self.get_response(request)
         # A view exempted from framing (Django's xframe_options_exempt) keeps that choice.
         framing = bool(getattr(response, "xframe_options_exempt", False))
@@ -159,6 +186,7 @@ class SecurityHeadersMiddleware:
                 websocket=_websocket_origin(request),
                 framing=framing,
                 third_party=_third_party_page(request, response),
+                style_nonce=nonce.value,
             ),
             "Permissions-Policy": PERMISSIONS_POLICY,
             "X-Content-Type-Options": "nosniff",

@@ -150,7 +150,7 @@ def test_an_invalid_session_links_its_error_and_changes_nothing(bordeaux, as_use
         assert not repeated.occurrence_overrides.exists()
 
 
-def test_an_incoherent_session_is_explained_in_one_alert(bordeaux, as_user):
+def test_an_incoherent_session_is_explained_under_its_field_and_in_one_alert(bordeaux, as_user):
     repeated = series(bordeaux)
     day = MONDAY + datetime.timedelta(weeks=1)
 
@@ -159,6 +159,13 @@ def test_an_incoherent_session_is_explained_in_one_alert(bordeaux, as_user):
     )
 
     page_text = response.content.decode()
+    found = elements(response)
+    done = next(field for field in controls(found) if field["name"] == "done")
     assert response.status_code == 200
     assert page_text.count('role="alert"') == 1
-    assert "Indiquez ce qui a été fait ou le travail à faire" in page_text
+    assert done["aria-invalid"] == "true" and "id_done_error" in done["aria-describedby"].split()
+    assert re.search(
+        r'<div class="error" id="id_done_error"><p>Indiquez ce qui a été fait en classe ou le '
+        r"travail à faire\.</p></div>",
+        page_text,
+    )

@@ -230,7 +230,8 @@ def test_an_incoherent_occurrence_is_explained_and_nothing_changes(bordeaux, as_
         url, {"domain": "musique", "done": "", "todo": "Flûte", "due_on": "2026-10-01"}
     )
 
-    assert response.status_code == 200 and "avec son jour" in text(response)
+    assert response.status_code == 200
+    assert "Le travail à faire ne peut pas être pour un jour avant la séance." in text(response)
     with schema_context("bordeaux"):
         assert not HomeworkOccurrence.objects.exists()
 

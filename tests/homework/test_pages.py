@@ -137,7 +137,8 @@ def test_the_form_explains_an_incoherent_entry(bordeaux, as_user):
         url, {"domain": "francais", "on": "2026-10-05", "todo": "Lire", "repeat": ""}
     )
 
-    assert response.status_code == 200 and "avec son jour" in text(response)
+    assert response.status_code == 200
+    assert "Indiquez pour quel jour est le travail à faire." in text(response)
     with schema_context("bordeaux"):
         assert HomeworkEntry.objects.count() == 0
 

@@ -16,7 +16,7 @@ from tests.homework.conftest import MONDAY, entry
 DAY = datetime.timedelta(days=1)
 
 
-def test_only_paragraphs_bold_italic_and_lists_survive():
+def test_only_paragraphs_bold_italic_lists_and_links_survive():
     dirty = (
         '<p onclick="x()">Lire <strong>p. 12</strong> <em>à voix haute</em>'
         '<script>alert(1)</script><a href="http://x">lien</a><img src=x></p>'
@@ -24,7 +24,8 @@ def test_only_paragraphs_bold_italic_and_lists_survive():
     )
 
     assert sanitise(dirty) == (
-        "<p>Lire <strong>p. 12</strong> <em>à voix haute</em>lien</p><ul><li>un</li></ul>"
+        "<p>Lire <strong>p. 12</strong> <em>à voix haute</em>"
+        '<a href="http://x" rel="noopener noreferrer">lien</a></p><ul><li>un</li></ul>'
     )
 
 
