@@ -5,6 +5,15 @@
 
   /* A wide table scrolls inside its own box on a phone instead of widening the page; the box
      is a named, focusable region so that keyboard users can scroll it too. */
+  function makeRegion(box, table) {
+    if (!box.hasAttribute("tabindex")) {
+      box.setAttribute("role", "region");
+      box.setAttribute("tabindex", "0");
+      var caption = table ? table.querySelector("caption") : null;
+      box.setAttribute("aria-label", caption ? caption.textContent.trim() : "Tableau");
+    }
+  }
+
   function wrapWideTables() {
     document.querySelectorAll("table.listing").forEach(function (table) {
       if (table.parentElement && table.parentElement.classList.contains("table-scroll")) {
@@ -12,12 +21,12 @@
       }
       var box = document.createElement("div");
       box.className = "table-scroll";
-      box.setAttribute("role", "region");
-      box.setAttribute("tabindex", "0");
-      var caption = table.querySelector("caption");
-      box.setAttribute("aria-label", caption ? caption.textContent.trim() : "Tableau");
       table.parentNode.insertBefore(box, table);
       box.appendChild(table);
+    });
+    // Boxes written in the templates themselves get the same keyboard access.
+    document.querySelectorAll(".table-scroll").forEach(function (box) {
+      makeRegion(box, box.querySelector("table"));
     });
   }
 

@@ -61,12 +61,12 @@ def test_the_other_guardian_of_the_child_does_not_see_the_reply_and_may_answer(
         Guardianship.objects.create(
             guardian=bordeaux["par3"], child=bordeaux["p1"], kind=GuardianKind.LEGAL_2
         )
-        reply = liaison_note_reply(guardian=bordeaux["par1"], note=note, text="Bien reçu.")
+        liaison_note_reply(guardian=bordeaux["par1"], note=note, text="Bien reçu.")
     p1 = bordeaux["p1"].pk
 
     page = text(as_user(bordeaux, "par3").get(f"/liaison/enfants/{p1}/"))
 
-    assert "Bien reçu." not in page and when(reply) not in page
+    assert "Bien reçu." not in page
     assert "Vous avez répondu" not in page
     assert "Envoyer la réponse" in page
 
