@@ -257,15 +257,12 @@ class _Reader:
         elif first <= rentree or last > end_of_year:
             self.error(
                 fields["du"],
-                f"{what} : « {name} » doit être entre la rentrée ({rentree}) et le "
-                f"{end_of_year}.",
+                f"{what} : « {name} » doit être entre la rentrée ({rentree}) et le {end_of_year}.",
             )
         elif last - first >= _LONGEST_PERIOD:
             self.error(fields["au"], f"{what} : « {name} » dure plus de 75 jours.")
         else:
-            return Period(
-                name=name, zones=zones, first_day=first, last_day=last, line=_line(node)
-            )
+            return Period(name=name, zones=zones, first_day=first, last_day=last, line=_line(node))
         return None
 
     def zones(self, node: Node, what: str) -> tuple[str, ...] | None:

@@ -39,12 +39,14 @@ class DaysOff:
     def is_off(self, day: datetime.date) -> bool:
         return day in self._labels
 
-    def reason(self, day: datetime.date) -> str:
+    def reasons(self, day: datetime.date) -> tuple[str, ...]:
         """« Vacances de Noël », « Jour férié : 11 Novembre », both when a public holiday falls
-        in the holidays (holidays first); empty on a school day."""
-        return " — ".join(self._labels.get(day, []))
+        in the holidays (holidays first); none on a school day."""
+        return tuple(self._labels.get(day, ()))
+
+    def reason(self, day: datetime.date) -> str:
+        return " — ".join(self.reasons(day))
 
 
 def days_off(zone: str | None = None) -> DaysOff:
     return DaysOff(zone or settings.ENT_SCHOOL_ZONE)
-

@@ -28,7 +28,7 @@ def calendar_import(calendar: CalendarFile, *, dry_run: bool = False) -> list[Ye
         )
         if not dry_run:
             DayOff.objects.filter(school_year__in=labels).delete()
-            DayOff.objects.bulk_create(DayOff(**row) for row in rows)  # type: ignore[arg-type]
+            DayOff.objects.bulk_create(DayOff(**row) for row in rows)
     return [
         YearImported(
             label=label,

@@ -4,30 +4,63 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='DayOff',
+            name="DayOff",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('school_year', models.CharField(max_length=9, verbose_name='année scolaire')),
-                ('kind', models.CharField(choices=[('vacances', 'Vacances scolaires'), ('ferie', 'Jour férié')], max_length=8, verbose_name='nature')),
-                ('zone', models.CharField(blank=True, choices=[('A', 'Zone A'), ('B', 'Zone B'), ('C', 'Zone C')], max_length=1, verbose_name='zone')),
-                ('name', models.CharField(max_length=100, verbose_name='nom')),
-                ('first_day', models.DateField(verbose_name='du')),
-                ('last_day', models.DateField(verbose_name='au')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("school_year", models.CharField(max_length=9, verbose_name="année scolaire")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("vacances", "Vacances scolaires"), ("ferie", "Jour férié")],
+                        max_length=8,
+                        verbose_name="nature",
+                    ),
+                ),
+                (
+                    "zone",
+                    models.CharField(
+                        blank=True,
+                        choices=[("A", "Zone A"), ("B", "Zone B"), ("C", "Zone C")],
+                        max_length=1,
+                        verbose_name="zone",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="nom")),
+                ("first_day", models.DateField(verbose_name="du")),
+                ("last_day", models.DateField(verbose_name="au")),
             ],
             options={
-                'verbose_name': 'jour sans classe',
-                'verbose_name_plural': 'jours sans classe',
-                'ordering': ['first_day', 'kind', 'zone'],
-                'indexes': [models.Index(fields=['zone', 'last_day'], name='calendar_da_zone_e1d0fc_idx')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('last_day__gte', models.F('first_day'))), name='calendar_dayoff_ordered'), models.CheckConstraint(condition=models.Q(models.Q(('kind', 'ferie'), ('zone', '')), models.Q(('kind', 'vacances'), ('zone__in', ['A', 'B', 'C'])), _connector='OR'), name='calendar_dayoff_zone_by_kind')],
+                "verbose_name": "jour sans classe",
+                "verbose_name_plural": "jours sans classe",
+                "ordering": ["first_day", "kind", "zone"],
+                "indexes": [
+                    models.Index(fields=["zone", "last_day"], name="calendar_da_zone_e1d0fc_idx")
+                ],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("last_day__gte", models.F("first_day"))),
+                        name="calendar_dayoff_ordered",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("kind", "ferie"), ("zone", "")),
+                            models.Q(("kind", "vacances"), ("zone__in", ["A", "B", "C"])),
+                            _connector="OR",
+                        ),
+                        name="calendar_dayoff_zone_by_kind",
+                    ),
+                ],
             },
         ),
     ]
