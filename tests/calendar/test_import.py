@@ -80,8 +80,11 @@ def test_the_shipped_file_imports_three_school_years(calendar):
         (ONE_YEAR.replace("au: 2030-11-03", "au: 2030-10-01"), "finit (2030-10-01) avant"),
         (ONE_YEAR.replace("annee: 2030-2031", "annee: 2030-2032"), "n'est pas de la forme"),
         (ONE_YEAR.replace("format: 1", "format: 2"), "seule la version 1"),
-        (ONE_YEAR + "      - nom: Doublon\n        zones: [A]\n        du: 2030-10-26\n"
-         "        au: 2030-10-27\n", "chevauche « Vacances de la Toussaint »"),
+        (
+            ONE_YEAR + "      - nom: Doublon\n        zones: [A]\n        du: 2030-10-26\n"
+            "        au: 2030-10-27\n",
+            "chevauche « Vacances de la Toussaint »",
+        ),
         ("format: 1\nannees: [\n", "syntaxe YAML invalide"),
         ("", "le fichier est vide"),
     ],
@@ -137,8 +140,9 @@ def test_a_file_replaces_its_own_years_and_keeps_the_others(calendar, tmp_path):
     assert "2030-2031 : 3 période(s) de vacances (par zone)" in out and "remplacée" in out
     with schema_context("public"):
         assert set(
-            DayOff.objects.filter(school_year="2030-2031", kind=Kind.SCHOOL_HOLIDAYS)
-            .values_list("first_day", flat=True)
+            DayOff.objects.filter(school_year="2030-2031", kind=Kind.SCHOOL_HOLIDAYS).values_list(
+                "first_day", flat=True
+            )
         ) == {datetime.date(2030, 10, 20)}
         assert DayOff.objects.filter(school_year="2026-2027").exists()
 
