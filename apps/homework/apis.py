@@ -77,8 +77,9 @@ class HomeworkWeekApi(ActorApi):
         description="Les séances faites ou dues dans la semaine, pour une classe (son "
         "personnel, ses élèves, leurs parents) ou pour un enfant (l'élève lui-même ou son "
         "parent). Une séance répétée apparaît une fois par occurrence, telle que modifiée seule le "
-        "cas échéant. Les brouillons et les séances annulées ne sont vus que de qui peut "
-        "modifier le cahier de textes de la classe. Hors de portée : 404.",
+        "cas échéant ; elle n'en a pas les jours sans classe (vacances scolaires de la zone, "
+        "jours fériés), sauf son premier jour. Les brouillons et les séances annulées ne sont "
+        "vus que de qui peut modifier le cahier de textes de la classe. Hors de portée : 404.",
         parameters=[FilterSerializer],
         responses=OccurrenceOutputSerializer(many=True),
     )

@@ -72,7 +72,12 @@ class EntryForm(forms.Form):
     done = _rich_text("Fait en classe", 5)
     due_on = dates.DateField(label="Travail pour le", required=False, widget=_date_input())
     todo = _rich_text("Travail à faire", 4)
-    repeat = forms.ChoiceField(label="Répétition", choices=Repeat.choices, required=False)
+    repeat = forms.ChoiceField(
+        label="Répétition",
+        choices=Repeat.choices,
+        required=False,
+        help_text="Pas de séance répétée pendant les vacances scolaires ni les jours fériés.",
+    )
     repeat_until = dates.DateField(label="Jusqu'au", required=False, widget=_date_input())
     publish = forms.BooleanField(
         label="Publier (sinon : brouillon, visible seulement des enseignants de la classe)",

@@ -116,6 +116,8 @@ class HomeworkEntry(models.Model):
         return DOMAIN_ICONS.get(Domain(self.domain), "📌")
 
     def has_occurrence_on(self, day: datetime.date) -> bool:
+        """Whether ``day`` is on the series' rhythm. A repetition on a day without school has
+        no session all the same: ask ``apps.homework.repeats.is_session_day``."""
         if day == self.on:
             return True
         if not self.repeat or self.repeat_until is None or not self.on < day <= self.repeat_until:

@@ -4,7 +4,8 @@ a week or a day costs one query for the entries whatever their number or the cla
 Repeated entries are expanded here (see ``apps.homework.models``): an ``Occurrence`` is an
 entry on one of its days, with its due day moved by the same amount, unless a
 ``HomeworkOccurrence`` changes or cancels that day alone. A week's overrides cost one more
-query, whatever the number of entries.
+query, whatever the number of entries. A series has no session on the days without school
+(``apps.homework.repeats``); the calendar costs one more query, only when it is consulted.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ from apps import dates
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor, can_edit_homework, can_view_homework
 from apps.accounts.selectors import current_year
+from apps.calendar.selectors import DaysOff, days_off
 from apps.french.ordering import classroom_order, name_order
+from apps.homework import repeats
 from apps.homework.models import (
     DOMAIN_ICONS,
     REPEAT_DAYS,
@@ -82,6 +85,12 @@ class Day:
     date: datetime.date
     done: list[Occurrence] = field(default_factory=list)
     due: list[Occurrence] = field(default_factory=list)
+    # Why there is no school that day (« Vacances de Noël », « Jour férié : 11 Novembre »).
+    off_reasons: tuple[str, ...] = ()
+
+    @property
+    def off(self) -> str:
+        return " — ".join(self.off_reasons)
 
     @property
     def is_empty(self) -> bool:
@@ -198,10 +207,14 @@ def expand(
     overrides: dict[tuple[int, datetime.date], HomeworkOccurrence] | None = None,
     *,
     cancelled: bool = False,
+    calendar: DaysOff | None = None,
 ) -> list[Occurrence]:
-    """Each occurrence done or due between ``start`` and ``end`` (no query), changed by its
-    override if any; cancelled ones only when ``cancelled`` (for those who edit)."""
+    """Each occurrence done or due between ``start`` and ``end`` (no query but the calendar's),
+    changed by its override if any; cancelled ones only when ``cancelled`` (for those who
+    edit). Repetitions on days without school are left out (``calendar``, by default the
+    groupement's)."""
     overrides = overrides or {}
+    calendar = calendar or days_off()
     found = []
     for entry in entries:
         lag = (entry.due_on - entry.on) if entry.due_on else None
@@ -214,7 +227,9 @@ def expand(
                 due = override.due_on
             else:
                 due = day + lag if lag is not None else None
-            shown = override is None or not override.cancelled or cancelled
+            shown = (override is None or not override.cancelled or cancelled) and not (
+                repeats.skips(entry.on, day, calendar)
+            )
             if shown and (start <= day or (due is not None and start <= due <= end)):
                 found.append(Occurrence(entry=entry, on=day, due_on=due, override=override))
             if step is None:
@@ -224,25 +239,42 @@ def expand(
 
 
 def occurrences_between(
-    actor: Actor, classroom: Classroom, start: datetime.date, end: datetime.date
+    actor: Actor,
+    classroom: Classroom,
+    start: datetime.date,
+    end: datetime.date,
+    calendar: DaysOff | None = None,
 ) -> list[Occurrence]:
     """A class's occurrences done or due between ``start`` and ``end``, as ``actor`` sees them
-    (drafts and cancelled occurrences only for those who may edit): two queries."""
+    (drafts and cancelled occurrences only for those who may edit): two queries (three when
+    a repetition asks the calendar)."""
     editor = may_edit(actor, classroom)
     entries = list(entries_touching([classroom.pk], start, end, drafts=editor))
-    return expand(entries, start, end, overrides_touching(entries, start, end), cancelled=editor)
+    return expand(
+        entries,
+        start,
+        end,
+        overrides_touching(entries, start, end),
+        cancelled=editor,
+        calendar=calendar,
+    )
 
 
 def notebook(
     actor: Actor, classroom: Classroom, start: datetime.date, end: datetime.date
 ) -> list[Day]:
     """The days from ``start`` to ``end`` with what was done and what is due (drafts and
-    cancelled occurrences only for those who may edit): two queries."""
+    cancelled occurrences only for those who may edit), and why a day has no school: three
+    queries."""
+    calendar = days_off()
     days = {
-        start + datetime.timedelta(days=n): Day(start + datetime.timedelta(days=n))
+        start + datetime.timedelta(days=n): Day(
+            start + datetime.timedelta(days=n),
+            off_reasons=calendar.reasons(start + datetime.timedelta(days=n)),
+        )
         for n in range((end - start).days + 1)
     }
-    for occurrence in occurrences_between(actor, classroom, start, end):
+    for occurrence in occurrences_between(actor, classroom, start, end, calendar):
         if occurrence.on in days:
             days[occurrence.on].done.append(occurrence)
         if occurrence.due_on is not None and occurrence.due_on in days and not occurrence.cancelled:
@@ -252,6 +284,28 @@ def notebook(
         for day in days.values()
         if day.date.weekday() < SCHOOL_DAYS or not day.is_empty or start == end
     ]
+
+
+def week_off(days: list[Day]) -> str:
+    """Why a week has no school at all (« Vacances de Noël »), or empty when it has some: its
+    school days are all off."""
+    school_days = [day for day in days if day.date.weekday() < SCHOOL_DAYS]
+    if not school_days or not all(day.off_reasons for day in school_days):
+        return ""
+    # Each day's first reason (the holidays before a public holiday in them), once each.
+    return " ; ".join(dict.fromkeys(day.off_reasons[0] for day in school_days))
+
+
+def is_session_day(entry: HomeworkEntry, day: datetime.date) -> bool:
+    """Whether a (repeated) entry has a session on ``day``: on its rhythm, not a day off."""
+    return repeats.is_session_day(entry, day, days_off())
+
+
+def skipped_sessions(entry: HomeworkEntry) -> list[repeats.Skipped]:
+    """The days a repeated entry has no session because there is no school."""
+    if not entry.repeat:
+        return []
+    return repeats.skipped(entry.on, entry.repeat, entry.repeat_until, days_off())
 
 
 def current_classrooms_visible_to(actor: Actor) -> QuerySet[Classroom]:

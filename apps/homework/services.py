@@ -18,6 +18,8 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.accounts.permissions import can_edit_homework
 from apps.accounts.selectors import actor_for
+from apps.calendar.selectors import days_off
+from apps.homework import repeats
 from apps.homework.formatting import sanitise
 from apps.homework.models import REPEAT_DAYS, Domain, HomeworkEntry, HomeworkOccurrence, Repeat
 from apps.schools.models import Classroom
@@ -143,9 +145,11 @@ def _series_seen(
     overrides: dict[datetime.date, HomeworkOccurrence],
     since: datetime.date,
 ) -> dict[datetime.date, Seen]:
-    """What families see of each session of a series from ``since`` on (cancelled ones are
-    left out); an override counts only on a day that is still one of the series'."""
+    """What families see of each session of a series from ``since`` on (cancelled ones and
+    the days without school are left out); an override counts only on a day that is still
+    one of the series'."""
     lag = due_on - on if due_on else None
+    calendar = days_off()
     step = REPEAT_DAYS[Repeat(repeat)] if repeat else None
     last = last_occurrence(on, repeat, repeat_until)
     day = on
@@ -154,7 +158,9 @@ def _series_seen(
     seen: dict[datetime.date, Seen] = {}
     while day <= last:
         override = overrides.get(day)
-        if override is None:
+        if repeats.skips(on, day, calendar):
+            pass  # no session: nothing seen, even if an override was written before
+        elif override is None:
             seen[day] = (todo, day + lag if lag is not None else None)
         elif not override.cancelled:
             seen[day] = (override.todo, override.due_on)
@@ -321,7 +327,10 @@ def _latest_override_due(entry: HomeworkEntry) -> datetime.date | None:
     rows = HomeworkOccurrence.objects.filter(
         entry=entry, cancelled=False, due_on__isnull=False
     ).values_list("on", "due_on")
-    dues = [due for on, due in rows if due is not None and entry.has_occurrence_on(on)]
+    calendar = days_off()
+    dues = [
+        due for on, due in rows if due is not None and repeats.is_session_day(entry, on, calendar)
+    ]
     return max(dues, default=None)
 
 
@@ -335,7 +344,7 @@ def _refresh_last_day(entry: HomeworkEntry) -> None:
 
 def _check_occurrence(author: User, entry: HomeworkEntry, on: datetime.date) -> None:
     _check_editor(author, entry.classroom)
-    if not entry.repeat or not entry.has_occurrence_on(on):
+    if not entry.repeat or not repeats.is_session_day(entry, on, days_off()):
         raise HomeworkError("no such occurrence of a repeated entry")
 
 

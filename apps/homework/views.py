@@ -142,12 +142,14 @@ def _page(
     reference = day or _query_day(request, "semaine")
     start, end = (reference, reference) if day else selectors.week_bounds(reference)
     step = datetime.timedelta(days=1 if day else 7)
+    days = selectors.notebook(actor, classroom, start, end)
     return render(
         request,
         "homework/notebook.html",
         {
             "classroom": classroom,
-            "days": selectors.notebook(actor, classroom, start, end),
+            "days": days,
+            "week_off": "" if day else selectors.week_off(days),
             "start": start,
             "end": end,
             "is_day": day is not None,
@@ -254,6 +256,7 @@ def entry_new(request: HttpRequest, classroom_id: int) -> HttpResponse:
         entry = _save(request, user, form, classroom, None, files)
         if entry is not None:
             messages.success(request, "La séance est enregistrée dans le cahier de textes.")
+            _tell_skipped(request, entry)
             return redirect(_week_url(classroom, entry.on))
     return _entry_form_page(request, form, classroom, None, files)
 
@@ -288,8 +291,26 @@ def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
             and _save(request, user, form, entry.classroom, entry, files) is not None
         ):
             messages.success(request, "La séance est modifiée.")
+            _tell_skipped(request, entry)
             return redirect(_week_url(entry.classroom, entry.on))
     return _entry_form_page(request, form, entry.classroom, entry, files)
+
+
+def _tell_skipped(request: HttpRequest, entry: HomeworkEntry) -> None:
+    """How many repetitions fall on days without school, hence have no session, and why."""
+    skipped = selectors.skipped_sessions(entry)
+    count = sum(len(group.days) for group in skipped)
+    if not count:
+        return
+    why = " ; ".join(
+        f"{group.reason} ({', '.join(formatting.jour_mois(day) for day in group.days)})"
+        for group in skipped
+    )
+    if count == 1:
+        said = "1 séance de la série tombe un jour sans classe et n'est pas créée"
+    else:
+        said = f"{count} séances de la série tombent un jour sans classe et ne sont pas créées"
+    messages.info(request, f"{said} : {why}.")
 
 
 def _week_url(classroom: Classroom, day: datetime.date) -> str:
@@ -318,7 +339,7 @@ def _occurrence_or_404(
     user, actor = _actor(request)
     entry = selectors.entry_for_editor(actor, entry_id)
     on = dates.path_date(day)
-    if entry is None or not entry.repeat or not entry.has_occurrence_on(on):
+    if entry is None or not entry.repeat or not selectors.is_session_day(entry, on):
         raise Http404
     return user, entry, on
 

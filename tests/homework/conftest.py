@@ -7,11 +7,20 @@ import datetime
 import pytest
 from django_tenants.utils import schema_context
 
+from apps.calendar.models import DayOff
 from apps.homework.models import HomeworkEntry
 from apps.homework.services import homework_entry_create
 from tests.world import World
 
 MONDAY = datetime.date(2026, 10, 5)  # a school week: Monday 5 to Sunday 11 October 2026
+
+
+@pytest.fixture(autouse=True)
+def school_every_day(db) -> None:
+    """These tests are about the cahier de textes itself: they run on a calendar with no
+    holidays nor public holidays (rolled back with the test). How repetitions skip the days
+    without school is tested in tests/calendar."""
+    DayOff.objects.all().delete()
 
 
 def entry(world: World, *, author: str = "t1", classroom: str = "A1", **kwargs) -> HomeworkEntry:

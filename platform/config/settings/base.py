@@ -46,6 +46,9 @@ ENT_LOGIN_TRACE_RETENTION_DAYS = env_int("ENT_LOGIN_TRACE_RETENTION_DAYS", 30)
 # Days after which the families who have not confirmed a note of the cahier de liaison are
 # reminded (then again every as many days). One value for the groupement for now.
 ENT_LIAISON_REMINDER_DAYS = int(env_str("ENT_LIAISON_REMINDER_DAYS", "3"))
+# The school-holiday zone (A, B or C) of every commune of the groupement: the académie de
+# Bordeaux is in zone A. Weekly repeats of the cahier de textes skip that zone's holidays.
+ENT_SCHOOL_ZONE = env_str("ENT_SCHOOL_ZONE", "A").upper()
 
 SHARED_APPS = [
     # First, so that its migrate/migrate_schemas commands (which also keep the template
@@ -75,6 +78,8 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",
     "apps.audit",
     "tenants.usage",
+    # The national school calendar (holidays by zone, public holidays): public schema only.
+    "apps.calendar",
 ]
 
 TENANT_APPS = [
