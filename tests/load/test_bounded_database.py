@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 
 import psycopg
 import pytest
@@ -282,7 +283,9 @@ def test_a_burst_gets_200_or_503_and_postgresql_stays_bounded(schools, server):
         before = counter.now()
         running = server(ENT_DB_POOL_MAX_IDLE="1")
         pool_max = settings.ENT_DB_POOL_MAX
-        pool_min = settings.DATABASES["default"]["OPTIONS"]["pool"]["min_size"]
+        options = cast(dict[str, dict[str, int]], settings.DATABASES["default"]["OPTIONS"])
+        pool_options = options["pool"]
+        pool_min = pool_options["min_size"]
 
         with counter:
             answers, errors = burst(running.port, REQUESTS)
