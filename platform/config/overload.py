@@ -65,7 +65,8 @@ class OverloadMiddleware:
         limit = settings.ENT_MAX_IN_FLIGHT
         # Per process: uvicorn's workers are processes, each with its own slots.
         self.slots = threading.BoundedSemaphore(limit) if limit else None
-        self.wait = settings.ENT_IN_FLIGHT_WAIT
+        # A negative wait would mean "block for ever" to the semaphore: never wait then.
+        self.wait = max(0.0, settings.ENT_IN_FLIGHT_WAIT)
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         if self.slots is None:

@@ -11,6 +11,7 @@ import html
 from collections.abc import Iterator
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.db import OperationalError, connection, connections
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
@@ -19,6 +20,7 @@ from psycopg_pool import PoolTimeout
 
 from config import overload
 from config.db.base import DatabaseWrapper
+from config.settings.env import connection_pool
 from tenants.models import Commune
 
 POOL_ALIAS = "pool_of_one"
@@ -46,6 +48,18 @@ def test_the_pool_is_on_and_connections_are_not_persistent(settings):
 
     assert database["CONN_MAX_AGE"] == 0
     assert database["OPTIONS"]["pool"]["max_size"] == settings.ENT_DB_POOL_MAX >= 1
+
+
+@pytest.mark.parametrize(
+    ("sizes", "message"),
+    [
+        ({"max_size": 0, "min_size": 0}, "ENT_DB_POOL_MAX must be at least 1"),
+        ({"max_size": 4, "min_size": 5}, "ENT_DB_POOL_MIN=5 cannot exceed ENT_DB_POOL_MAX=4"),
+    ],
+)
+def test_a_pool_that_cannot_work_is_refused_at_start_up(sizes, message):
+    with pytest.raises(ImproperlyConfigured, match=message):
+        connection_pool(timeout=5, max_idle=60, **sizes)
 
 
 def test_an_exhausted_pool_answers_503_before_the_routing_touches_the_database(
