@@ -177,9 +177,11 @@ def schools(transactional_db: None) -> Iterator[None]:
     """A school in each commune, committed so that the server sees it."""
     for slug, name in SCHOOLS.items():
         with schema_context(slug):
-            digits = "0339901" if slug == "bordeaux" else "0339902"
+            code = uai("0339901" if slug == "bordeaux" else "0339902")
+            # Committed: a run stopped before its clean-up may have left it.
+            School.objects.filter(uai=code).delete()
             School.objects.create(
-                uai=uai(digits), name=name, kind="elementaire", deployment_status="active"
+                uai=code, name=name, kind="elementaire", deployment_status="active"
             )
     yield
     # The transactional test's flush empties the public tables only.
