@@ -57,7 +57,8 @@ def pg_bin(tool: str) -> str:
     """The PostgreSQL client tool matching the server's major version."""
     if settings.ENT_PG_BINDIR:
         return str(Path(settings.ENT_PG_BINDIR) / tool)
-    major = connection.cursor().connection.server_version // 10000
+    # ``info``: the same on either PostgreSQL driver (psycopg 2 or 3).
+    major = connection.cursor().connection.info.server_version // 10000
     candidate = Path(f"/usr/lib/postgresql/{major}/bin/{tool}")
     if candidate.exists():
         return str(candidate)

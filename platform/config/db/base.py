@@ -8,6 +8,12 @@ to the commune, every request. We remember the path last set on the server sessi
 the next cursor needs is that one. It is forgotten whenever django-tenants forgets its own
 (close, rollback, rollback to a savepoint, a failed ``SET``), since the server may then have
 dropped it.
+
+With the connection pool (config/settings/env.py) a server session outlives the request: the
+connection handed back to the pool keeps the search_path its last request set, a commune's
+schema perhaps, and the next request to take it may be another commune's. So what this
+wrapper knows never outlives its connection either: whatever connection ``connect`` obtains,
+new or from the pool, its path is unknown until this wrapper sets it.
 """
 
 from __future__ import annotations
@@ -52,6 +58,13 @@ class DatabaseWrapper(tenant_base.DatabaseWrapper):
         # Set (or confirmed) on the server, or None when the SET failed and the path there is
         # unknown.
         self._server_search_path = self.search_path_set_schemas
+
+    def connect(self) -> None:
+        # Also when the previous connection went away without ``close`` (a test, a driver
+        # error): the one obtained now may carry another request's search_path.
+        self.search_path_set_schemas = None
+        self._server_search_path = None
+        super().connect()
 
     def close(self) -> None:
         self._server_search_path = None

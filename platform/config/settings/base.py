@@ -9,7 +9,14 @@ from pathlib import Path
 
 from celery.schedules import crontab
 
-from config.settings.env import database_from_url, env_bool, env_float, env_int, env_str
+from config.settings.env import (
+    connection_pool,
+    database_from_url,
+    env_bool,
+    env_float,
+    env_int,
+    env_str,
+)
 
 # The checkout (templates/, static/, locale/ live there). A non-editable install puts this file
 # in site-packages, so deployments name the checkout explicitly.
@@ -122,6 +129,8 @@ MIDDLEWARE = [
     # First: CSP, Permissions-Policy and the other browser protections on every answer,
     # including those the routing below gives before SecurityMiddleware runs.
     "config.security_headers.SecurityHeadersMiddleware",
+    # Next: a bounded number of requests at once, a database connection for each, or 503.
+    "config.overload.OverloadMiddleware",
     # Answers /healthz on any host, before host validation and tenant routing.
     "tenants.middleware.HealthCheckMiddleware",
     "tenants.middleware.CommuneRoutingMiddleware",
@@ -165,6 +174,21 @@ ASGI_APPLICATION = "config.asgi.application"
 
 DATABASE_URL = env_str("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ent")
 DATABASES = {"default": database_from_url(DATABASE_URL)}
+# Server connections per process (uvicorn worker): PostgreSQL sees at most ENT_DB_POOL_MAX
+# × workers from the web tier (docs/deployment.md, "Connexions à PostgreSQL"). 0 turns the
+# pool off: one connection per request, closed at its end.
+ENT_DB_POOL_MAX = env_int("ENT_DB_POOL_MAX", 10)
+if ENT_DB_POOL_MAX:
+    DATABASES["default"]["OPTIONS"]["pool"] = connection_pool(  # type: ignore[index]
+        max_size=ENT_DB_POOL_MAX,
+        min_size=env_int("ENT_DB_POOL_MIN", min(2, ENT_DB_POOL_MAX)),
+        timeout=env_float("ENT_DB_POOL_TIMEOUT", 5.0),
+        max_idle=env_float("ENT_DB_POOL_MAX_IDLE", 60.0),
+    )
+# Requests a process works on at once; the next ones wait up to ENT_IN_FLIGHT_WAIT seconds
+# for a slot, then get the 503 page (config/overload.py). 0: no limit.
+ENT_MAX_IN_FLIGHT = env_int("ENT_MAX_IN_FLIGHT", 2 * (ENT_DB_POOL_MAX or 10))
+ENT_IN_FLIGHT_WAIT = env_float("ENT_IN_FLIGHT_WAIT", 1.0)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

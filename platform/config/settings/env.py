@@ -68,7 +68,45 @@ def database_from_url(url: str) -> dict[str, object]:
         "HOST": unquote(parts.hostname or ""),
         "PORT": str(parts.port or ""),
         "OPTIONS": options,
-        # Persistent connections: a routed request must not pay a new connection.
-        "CONN_MAX_AGE": 600,
+        # No persistent connections: under ASGI every request runs its sync code in a thread
+        # of its own, so a persistent connection is one more server connection per request,
+        # left open after it. Connections are reused through the pool instead
+        # (connection_pool below), which Django only accepts with CONN_MAX_AGE = 0.
+        "CONN_MAX_AGE": 0,
+        # A connection handed out by the pool is checked first (one empty query): a pooled
+        # connection the server dropped (restart, failover) is replaced instead of failing.
         "CONN_HEALTH_CHECKS": True,
     }
+
+
+def connection_pool(
+    *, max_size: int, min_size: int, timeout: float, max_idle: float
+) -> dict[str, object]:
+    """``DATABASES[…]["OPTIONS"]["pool"]``: psycopg's pool, one per process (uvicorn worker).
+
+    At most ``max_size`` server connections per process, ``min_size`` kept open when idle; a
+    request waits up to ``timeout`` seconds for one, then gets the 503 page
+    (config/overload.py). Above ``min_size``, a connection unused for ``max_idle`` seconds is
+    closed (one per ``max_idle`` period), so a burst's connections go away after it.
+    """
+    if max_size < 1:
+        raise ImproperlyConfigured("ENT_DB_POOL_MAX must be at least 1 (0 turns the pool off).")
+    if min_size > max_size:
+        raise ImproperlyConfigured(
+            f"ENT_DB_POOL_MIN={min_size} cannot exceed ENT_DB_POOL_MAX={max_size}."
+        )
+    if timeout <= 0 or max_idle <= 0:
+        raise ImproperlyConfigured(
+            "ENT_DB_POOL_TIMEOUT and ENT_DB_POOL_MAX_IDLE must be positive numbers of seconds."
+        )
+    try:
+        import psycopg  # noqa: F401
+        import psycopg_pool  # noqa: F401
+    except ImportError as exc:
+        # Said at start-up, not as a 500 on every request once the first query is made.
+        raise ImproperlyConfigured(
+            "The database connection pool needs psycopg 3 and psycopg_pool "
+            "(pip install 'psycopg[binary,pool]', listed in pyproject.toml); "
+            "ENT_DB_POOL_MAX=0 turns the pool off."
+        ) from exc
+    return {"min_size": min_size, "max_size": max_size, "timeout": timeout, "max_idle": max_idle}
