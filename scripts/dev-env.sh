@@ -13,7 +13,7 @@
 #                       and where the demo logins are (.var/demo-logins.txt), serve with uvicorn
 #   test [ARGS...]      PostgreSQL + Redis (+ Debian's chromium for the browser tests when root),
 #                       then .venv/bin/pytest ARGS (exits with pytest's code)
-#   lint                ruff check . ; mypy platform/config tenants apps provisioning
+#   lint                ruff check . ; mypy platform/config tenants apps provisioning ; lint-imports
 #   bench [ARGS...]     install wrk if missing, then bench/provision.py, bench/routing.py, bench/import_onde.py
 #   exec CMD [ARGS...]  PostgreSQL + Redis, then exec CMD with the environment exported
 #   psql [ARGS...]      psql on the development database
@@ -458,6 +458,8 @@ cmd_lint() {
     export_pythonpath
     "$VENV/bin/ruff" check . || rc=1
     "$VENV/bin/mypy" platform/config tenants apps provisioning || rc=1
+    # The import contracts of pyproject.toml ([tool.importlinter]); its caches are kept in .var/.
+    "$VENV/bin/lint-imports" --cache-dir "$VAR/import-linter" || rc=1
     [[ $rc -eq 0 ]] || die "lint failed"
 }
 

@@ -10,10 +10,12 @@ communes, domains, snapshot and routing stamp back.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+import hypothesis
 import pytest
 from django.conf import settings
 from django.core.cache import cache
@@ -31,6 +33,14 @@ from tenants.models import Commune, Domain, Groupement, RoutingVersion
 from tenants.routing import host_cache
 from tenants.validators import schema_name_for_slug
 from tests.world import World, build_bordeaux, build_pessac, log_in
+
+# Property tests (tests/usage) run on shared, loaded machines: no per-example deadline and no
+# "too slow" health check, which measure the machine rather than the code. Another profile
+# can be chosen with HYPOTHESIS_PROFILE (e.g. "default", Hypothesis' own).
+hypothesis.settings.register_profile(
+    "ci", deadline=None, suppress_health_check=[hypothesis.HealthCheck.too_slow]
+)
+hypothesis.settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 SESSION_COMMUNES = [
     ("Bordeaux", "33063", "bordeaux"),

@@ -1,14 +1,18 @@
-"""Shared test helpers: a fingerprint of the whole database to prove nothing changed, and an
-operator's command run as a real process."""
+"""Shared test helpers: a fingerprint of the whole database to prove nothing changed, an
+operator's command run as a real process, and query counts that do not depend on the clock."""
 
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import connection
+from django.test.utils import CaptureQueriesContext, override_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -52,3 +56,34 @@ def database_state() -> dict[str, object]:
             cursor.execute(f'SELECT count(*) FROM public."{table}"')  # noqa: S608 - catalog names
             counts[table] = cursor.fetchone()[0]
     return {"schemas": schemas, "rows": counts}
+
+
+@contextmanager
+def count_queries() -> Iterator[CaptureQueriesContext]:
+    """The queries of the block, with the routing stamp pinned for its duration.
+
+    Each process re-reads the routing stamp when ``ENT_ROUTING_STAMP_SECONDS`` have passed
+    since its last read (tenants/routing.py). A count taken after a slow step (provisioning a
+    commune, printing cards, a loaded machine) would then include that read or not, depending
+    on the clock. Inside the block the stamp, once read, never expires: the first request after
+    ``host_cache.clear()`` (done before every test) still reads it, every time, so a count is
+    the same on any machine. Read ``len(queries)`` inside the test function, before the next
+    request: the capture is a slice of the connection's log.
+    """
+    with (
+        override_settings(ENT_ROUTING_STAMP_SECONDS=math.inf),
+        CaptureQueriesContext(connection) as queries,
+    ):
+        yield queries
+
+
+@contextmanager
+def assert_num_queries(expected: int) -> Iterator[CaptureQueriesContext]:
+    """``count_queries()`` that fails unless the block ran exactly ``expected`` queries (the
+    queries are listed in the failure)."""
+    with count_queries() as queries:
+        yield queries
+    executed = len(queries)
+    if executed != expected:
+        listing = "\n".join(f"{n}. {query['sql']}" for n, query in enumerate(queries, 1))
+        raise AssertionError(f"{executed} queries instead of {expected}:\n{listing}")

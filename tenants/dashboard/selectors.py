@@ -5,11 +5,11 @@ the request's user: a coordinator's scope holds every live commune, anyone else 
 (``DashboardAccessDenied``). The only unscoped reads are named ``dangerously_*`` and no
 view or API uses them (``tests/dashboard`` greps for it).
 
-Design §8: cross-commune reads are aggregate queries. The figures of a commune come from
-ONE aggregate query on its schema, schema-qualified and run from the public schema (no
-``schema_context``, no row loaded into Python), and one catalog query reads the database
-storage of all of them: the page costs a constant number of queries per commune, and each
-figures query touches one schema, which Citus can route.
+Cross-commune reads are aggregate queries (docs/architecture.md, "Beyond one machine"). The
+figures of a commune come from ONE aggregate query on its schema, schema-qualified and run
+from the public schema (no ``schema_context``, no row loaded into Python), and one catalog
+query reads the database storage of all of them: the page costs a constant number of queries
+per commune, and each figures query touches one schema, which Citus can route.
 """
 
 from __future__ import annotations

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 from rest_framework.authtoken.models import Token
 
+from tests.helpers import count_queries
 from tests.world import add_pupils, build_bordeaux, log_in
 
 MISSING_ID = 987654
@@ -221,7 +220,7 @@ def test_the_class_detail_gives_the_pupil_count_to_the_school_only(bordeaux, as_
 
 def _queries(client, path: str) -> int:
     client.get(path)  # warm: routing cache, session state
-    with CaptureQueriesContext(connection) as captured:
+    with count_queries() as captured:
         response = client.get(path)
     assert response.status_code == 200
     return len(captured)
@@ -240,11 +239,8 @@ LIST_PATHS = [
 
 
 @pytest.mark.parametrize(("who", "path", "expected"), LIST_PATHS)
-def test_list_endpoints_cost_the_same_with_5_or_30_pupils(
-    db, tenant_client, settings, who, path, expected
-):
+def test_list_endpoints_cost_the_same_with_5_or_30_pupils(db, tenant_client, who, path, expected):
     """Pinned: the number of queries does not grow with the class (5 pupils, then 30)."""
-    settings.ENT_ROUTING_STAMP_SECONDS = 3600
     world = build_bordeaux(extra_pupils=3)
     client = log_in(tenant_client, "bordeaux", world[who])
     path = path.format(A1=world.classes["A1"].pk, A=world.schools["A"].pk)

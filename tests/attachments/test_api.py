@@ -4,14 +4,13 @@ same whatever the number of items and files."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from apps.attachments.models import Attachment
 from apps.attachments.services import attachments_change
 from tests.attachments import files
 from tests.attachments.test_services import stored_files
+from tests.helpers import count_queries
 from tests.homework.conftest import MONDAY, entry
 from tests.liaison.conftest import class_note
 
@@ -88,7 +87,7 @@ def test_the_liaison_list_costs_the_same_with_one_note_or_ten(bordeaux, as_user,
     for added in (1, 9):
         add_notes_with_files(bordeaux, added)
         client.get("/api/v1/liaison/notes/", query)  # warm: routing and token caches
-        with CaptureQueriesContext(connection) as captured:
+        with count_queries() as captured:
             rows = rows_of(client.get("/api/v1/liaison/notes/", query))
         assert sum(len(row["attachments"]) for row in rows) == 2 * len(rows)
         counts.append(len(captured))
@@ -102,7 +101,7 @@ def test_the_family_page_costs_the_same_with_one_note_or_ten(bordeaux, as_user, 
     for added, total in ((1, 1), (9, 10)):
         add_notes_with_files(bordeaux, added)
         client.get(url)  # marks the new notes read: the visit measured writes nothing
-        with CaptureQueriesContext(connection) as captured:
+        with count_queries() as captured:
             page = client.get(url).content.decode()
         assert page.count('href="/pieces-jointes/') == 2 * total
         counts.append(len(captured))

@@ -17,6 +17,7 @@ from apps.homework.services import (
     homework_occurrence_restore,
     homework_occurrence_update,
 )
+from tests.helpers import assert_num_queries
 from tests.homework.conftest import MONDAY, entry
 from tests.homework.test_pages import WEEK_QUERIES
 from tests.world import World
@@ -297,16 +298,14 @@ def test_the_api_shows_the_override_and_hides_cancelled_ones_from_families(borde
 
 @pytest.mark.parametrize("entries", [1, 30])
 @pytest.mark.parametrize("who", ["t1", "p1"])
-def test_overrides_do_not_make_the_week_cost_more_per_entry(
-    bordeaux, as_user, django_assert_num_queries, entries, who
-):
+def test_overrides_do_not_make_the_week_cost_more_per_entry(bordeaux, as_user, entries, who):
     for n in range(entries):
         series = weekly(bordeaux, on=MONDAY - datetime.timedelta(days=7), todo=f"Travail {n}")
         change(bordeaux, series, on=MONDAY, todo=f"Changé {n}")
     client = as_user(bordeaux, who)
     url = f"/cahier-de-textes/classes/{bordeaux.classes['A1'].pk}/?semaine={MONDAY.isoformat()}"
 
-    with django_assert_num_queries(WEEK_QUERIES[who]):
+    with assert_num_queries(WEEK_QUERIES[who]):
         response = client.get(url)
 
     assert text(response).count("Changé ") == entries

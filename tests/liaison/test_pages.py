@@ -13,6 +13,7 @@ from django_tenants.utils import schema_context
 
 from apps.liaison.models import Acknowledgement, LiaisonNote, NoteRead, Reminder, Reply
 from apps.liaison.services import liaison_note_confirm, liaison_notes_mark_read
+from tests.helpers import assert_num_queries
 from tests.liaison.conftest import class_note
 from tests.world import add_pupils
 
@@ -78,9 +79,7 @@ STATUS_QUERIES = 21
 
 
 @pytest.mark.parametrize("pupils", [5, 50])
-def test_the_status_table_costs_the_same_whatever_the_number_of_pupils(
-    bordeaux, as_user, django_assert_num_queries, pupils
-):
+def test_the_status_table_costs_the_same_whatever_the_number_of_pupils(bordeaux, as_user, pupils):
     add_pupils(bordeaux, pupils - 2)  # A1 already has p1 and p2
     note = class_note(bordeaux)
     with schema_context("bordeaux"):
@@ -88,7 +87,7 @@ def test_the_status_table_costs_the_same_whatever_the_number_of_pupils(
         assert note.recipients.count() == pupils
     client = as_user(bordeaux, "t1")
 
-    with django_assert_num_queries(STATUS_QUERIES):
+    with assert_num_queries(STATUS_QUERIES):
         response = client.get(f"/liaison/notes/{note.pk}/")
 
     assert response.status_code == 200

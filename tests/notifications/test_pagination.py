@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import re
 
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.liaison.models import LiaisonNote
 from apps.notifications.models import Kind, Notification
+from tests.helpers import count_queries
 from tests.liaison.conftest import class_note
 
 TOTAL = 45  # 20 + 20 + 5
@@ -74,7 +73,7 @@ def test_a_short_feed_has_no_pager(bordeaux, as_user):
 
 def _count_queries(client, url: str, params: dict) -> tuple[int, object]:
     client.get(url, params)  # warm: routing cache and session state
-    with CaptureQueriesContext(connection) as captured:
+    with count_queries() as captured:
         response = client.get(url, params)
     assert response.status_code == 200
     return len(captured), response

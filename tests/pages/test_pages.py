@@ -9,8 +9,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import schema_context
@@ -18,6 +16,7 @@ from django_tenants.utils import schema_context
 from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.schools.models import School
+from tests.helpers import count_queries
 from tests.world import add_pupils, build_bordeaux, log_in, uai
 
 MISSING_ID = 987654
@@ -303,7 +302,7 @@ def test_only_the_administrator_sees_the_account_list(bordeaux, as_user, who):
 
 def _queries(client, path: str) -> int:
     client.get(path)  # warm: routing cache, session state
-    with CaptureQueriesContext(connection) as captured:
+    with count_queries() as captured:
         response = client.get(path)
     assert response.status_code == 200
     return len(captured)
@@ -326,9 +325,8 @@ PAGES = [
 
 
 @pytest.mark.parametrize(("who", "path", "expected"), PAGES)
-def test_pages_cost_the_same_with_5_or_30_pupils(db, tenant_client, settings, who, path, expected):
+def test_pages_cost_the_same_with_5_or_30_pupils(db, tenant_client, who, path, expected):
     """Pinned: the number of queries does not grow with the class (5 pupils, then 30)."""
-    settings.ENT_ROUTING_STAMP_SECONDS = 3600
     world = build_bordeaux(extra_pupils=3)
     client = log_in(tenant_client, "bordeaux", world[who])
     path = path.format(A=world.schools["A"].pk)

@@ -11,6 +11,7 @@ from django_tenants.utils import schema_context
 from apps.accounts.models import Profile
 from apps.audit.models import AuditEvent
 from apps.audit.selectors import EVENTS_PER_PAGE
+from tests.helpers import assert_num_queries
 from tests.security.helpers import enrol, log_in, log_in_verified, make_user
 
 JOURNAL = "/administration/journal/"
@@ -109,15 +110,15 @@ def test_the_journal_is_paginated(admin_client):
     assert "Page 2 sur 2" in second
 
 
-def test_the_journal_costs_the_same_with_3_or_200_events(admin_client, django_assert_num_queries):
+def test_the_journal_costs_the_same_with_3_or_200_events(admin_client):
     _events("bordeaux", 3)
     admin_client.get(JOURNAL)  # the first request after login may refresh the session
 
     # Six with the header's unread notifications badge (one query on every commune page).
-    with django_assert_num_queries(6):
+    with assert_num_queries(6):
         small = admin_client.get(JOURNAL)
     _events("bordeaux", 200)
-    with django_assert_num_queries(6):
+    with assert_num_queries(6):
         large = admin_client.get(JOURNAL, {"page": 2})
 
     assert small.status_code == large.status_code == 200

@@ -9,12 +9,11 @@ from typing import Any
 
 import pytest
 from django.core import mail
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 
 from apps.accounts import tasks
 from apps.accounts.models import Profile
 from apps.accounts.security.views import password_reset
+from tests.helpers import count_queries
 from tests.security.helpers import make_user
 
 KNOWN = "marie.durand@example.org"
@@ -40,7 +39,7 @@ def queued(monkeypatch: pytest.MonkeyPatch) -> Queued:
 
 def _ask(client, email: str):
     client.get("/mot-de-passe-oublie/")  # warm: routing cache
-    with CaptureQueriesContext(connection) as queries:
+    with count_queries() as queries:
         response = client.post("/mot-de-passe-oublie/", {"email": email})
     return response, [q["sql"] for q in queries.captured_queries]
 
