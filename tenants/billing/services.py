@@ -32,8 +32,8 @@ from tenants.billing.models import (
     SharedCostStatus,
     UsageBilledMonth,
     add_months,
-    round_cents,
 )
+from tenants.billing.money import is_whole_cents, round_cents, vat_amount
 from tenants.billing.validators import validate_nature_article, validate_rubrique
 from tenants.models import Commune
 
@@ -285,7 +285,7 @@ def _line_amounts(spec: InvoiceLineSpec) -> tuple[Decimal, Decimal, Decimal]:
     else:
         amount_ht = spec.amount_ht
     if spec.amount_vat is None:
-        amount_vat = round_cents(amount_ht * spec.vat_rate / Decimal(100))
+        amount_vat = vat_amount(amount_ht, spec.vat_rate)
     else:
         amount_vat = spec.amount_vat
     return amount_ht, amount_vat, amount_ht + amount_vat
@@ -299,7 +299,7 @@ def _validate_spec(spec: InvoiceLineSpec) -> None:
     if spec.amount_vat is not None and spec.amount_ht is None:
         raise BillingError("Un montant de TVA explicite va avec un montant HT explicite.")
     for amount in (spec.amount_ht, spec.amount_vat):
-        if amount is not None and amount != round_cents(amount):
+        if amount is not None and not is_whole_cents(amount):
             raise BillingError(f"Un montant se donne au centime près : {amount}.")
 
 

@@ -16,8 +16,8 @@ from tenants.billing.models import (
     SharedCost,
     SharedCostShare,
     SharedCostStatus,
-    round_cents,
 )
+from tenants.billing.money import is_whole_cents, round_cents
 from tenants.billing.permissions import BillingScope
 from tenants.billing.services import (
     BillingError,
@@ -63,7 +63,7 @@ def shared_cost_create(
         raise BillingError("Indiquez un montant HT et un taux de TVA, ou une ligne du bordereau.")
     elif quantity is not None:
         raise BillingError("Une quantité va avec une ligne du bordereau.")
-    if amount_ht != round_cents(amount_ht):
+    if not is_whole_cents(amount_ht):
         raise BillingError(f"Un montant se donne au centime près : {amount_ht}.")
     cost = SharedCost(
         label=label.strip(),
@@ -110,7 +110,7 @@ def shared_cost_split(*, shared_cost: SharedCost) -> list[SharedCostShare]:
     try:
         parts = share_costs(
             amount_ht=cost.amount_ht,
-            vat_rate=cost.vat_rate / Decimal(100),
+            vat_rate=cost.vat_rate,
             class_counts={insee: s.primary_classes for insee, s in by_insee.items()},
         )
     except NoClassesToShareError:
