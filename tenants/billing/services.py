@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from apps.accounts.models import Profile, User
+from apps.accounts.models import User
 from apps.french import formatting
 from tenants.billing.models import (
     CommuneBillingProfile,
@@ -36,6 +36,7 @@ from tenants.billing.models import (
 from tenants.billing.money import is_whole_cents, round_cents, vat_amount
 from tenants.billing.validators import validate_nature_article, validate_rubrique
 from tenants.models import Commune
+from tenants.permissions import is_coordinator
 
 
 class BillingError(ValidationError):
@@ -223,7 +224,7 @@ def _locked(order: PurchaseOrder) -> PurchaseOrder:
 
 @transaction.atomic
 def purchase_order_issue(*, order: PurchaseOrder, issued_by: User) -> PurchaseOrder:
-    if issued_by.profile != Profile.COORDINATOR:
+    if not is_coordinator(issued_by):
         raise BillingError("Seul un coordinateur du groupement émet un bon de commande.")
     order = _locked(order)
     _move_order(order, PurchaseOrderStatus.ISSUED)

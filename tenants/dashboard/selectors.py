@@ -29,8 +29,8 @@ from django.utils import timezone
 from apps.accounts.models import Profile, User
 from apps.french import formatting
 from apps.schools.counts import school_counts_params, school_counts_sql
-from tenants.dashboard.permissions import can_view_dashboard
 from tenants.models import Commune, CommuneStatus
+from tenants.permissions import is_coordinator
 from tenants.selectors import live_communes
 from tenants.usage.models import ClassCountCorrection, ClassCountSnapshot
 from tenants.usage.sharing import CostShare, share_costs
@@ -63,7 +63,9 @@ def _live_communes() -> list[Commune]:
 
 def dashboard_scope_for(*, user: User | AnonymousUser) -> DashboardScope:
     """A coordinator's scope (every live commune, one query); anyone else is refused."""
-    if not can_view_dashboard(user=user):
+    # The second factor is enforced before any view runs (``AccountSecurityMiddleware``): a
+    # coordinator's session that has not verified one never reaches a dashboard page or API.
+    if not is_coordinator(user):
         raise DashboardAccessDenied("Réservé aux coordinateurs du groupement.")
     return DashboardScope(communes=tuple(_live_communes()), _token=_TOKEN)
 

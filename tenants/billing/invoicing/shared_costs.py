@@ -9,7 +9,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from apps.accounts.models import Profile, User
+from apps.accounts.models import User
 from tenants.billing.invoicing.statements import communes_in_order, day_fr
 from tenants.billing.models import (
     PriceLine,
@@ -23,6 +23,7 @@ from tenants.billing.services import (
     BillingError,
     price_in_force,
 )
+from tenants.permissions import is_coordinator
 from tenants.usage.models import ClassCountSnapshot
 from tenants.usage.sharing import (
     NoClassesToShareError,
@@ -49,7 +50,7 @@ def shared_cost_create(
 ) -> SharedCost:
     """A draft shared cost: a typed amount and VAT rate (percent), or a quantity of a price
     line at the price in force on the reference date."""
-    if getattr(created_by, "profile", None) != Profile.COORDINATOR:
+    if not is_coordinator(created_by):
         raise BillingError("Seul un coordinateur du groupement crée un coût partagé.")
     if price_line is not None:
         if quantity is None or amount_ht is not None:
