@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 class Recorder:
     """A stand-in task: records the schema and arguments each message is queued with."""
 
-    name = "tests.recorder"
+    name: str | None = "tests.recorder"
 
     def __init__(self) -> None:
         self.queued: list[tuple[str, list[Any]]] = []
