@@ -56,6 +56,7 @@ from apps.schools.models import (
 )
 from apps.schools.validators import uai_check_letter
 from provisioning.services import absolute_url, commune_domain
+from tenants.hosts import groupement_host
 from tenants.models import Commune
 
 DEMO_PASSWORD = "demo-ent-2026"  # noqa: S105 - the documented password of the demo accounts
@@ -571,7 +572,7 @@ def _coordinator_login() -> DemoLogin:
         username=user.username,
         profile_label=user.get_profile_display(),
         commune="(groupement)",
-        url=_login_url(settings.ENT_BASE_DOMAIN, settings.PUBLIC_SCHEMA_URLCONF),
+        url=_login_url(groupement_host(), settings.PUBLIC_SCHEMA_URLCONF),
         password=DEMO_PASSWORD,
         totp_secret=_secret(device),
         totp_uri=_otpauth_uri(device, "ENT Groupement"),

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import connection, transaction
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from tenants.hosts import groupement_host
 from tenants.models import Commune, Domain, RoutingVersion
 
 _MAX_ENTRIES = 10_000
@@ -73,8 +74,7 @@ class HostCache:
 
 
 def _lookup(hostname: str) -> Route:
-    base = settings.ENT_BASE_DOMAIN
-    if hostname == base:
+    if hostname == groupement_host():
         return PUBLIC_ROUTE
     # Domains live in the public schema, whatever schema the connection is on.
     with schema_context(get_public_schema_name()):

@@ -5,10 +5,10 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
-from apps.accounts.models import Profile
 from apps.accounts.security.two_factor import is_verified
 from tenants.hosts import absolute_url
 from tenants.models import Commune, CommuneStatus
+from tenants.permissions import is_coordinator
 from tenants.selectors import commune_listing
 
 
@@ -36,7 +36,7 @@ def landing(request: HttpRequest) -> HttpResponse:
     """The groupement's landing page: its communes and how far each has gone. A coordinator
     who has given their second factor works from the dashboard: that is their home."""
     user = request.user
-    if getattr(user, "profile", None) == Profile.COORDINATOR and is_verified(user):
+    if is_coordinator(user) and is_verified(user):
         return redirect("dashboard:home")
     communes = [
         (commune, absolute_url(commune.domain, "/", request) if commune.domain else None)

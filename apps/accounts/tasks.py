@@ -32,23 +32,15 @@ from apps.accounts import lifecycle
 from apps.accounts.security.forms import AdultPasswordResetForm
 from config.celery import app
 from tenants.db import current_schema
-from tenants.models import LIVE_STATUSES, Commune
+from tenants.tasks import for_each_live_commune, in_commune_schema
 
 log = logging.getLogger(__name__)
-
-
-def _in_a_commune() -> bool:
-    schema = current_schema()
-    if schema in (get_public_schema_name(), settings.ENT_TEMPLATE_SCHEMA):
-        log.error("account lifecycle task called outside a commune's schema: skipped")
-        return False
-    return True
 
 
 @app.task(name="accounts.deactivate_leavers")
 def deactivate_leavers() -> dict[str, Any]:
     """This commune's pupils who left at the end of the school year lose their access."""
-    if not _in_a_commune():
+    if not in_commune_schema("deactivate_leavers"):
         return {"schema": current_schema(), "skipped": True}
     result = lifecycle.leavers_deactivate()
     log.info("leavers deactivated: %d pupils, %d parents", result.pupils, result.parents)
@@ -58,7 +50,7 @@ def deactivate_leavers() -> dict[str, Any]:
 @app.task(name="accounts.purge_leavers")
 def purge_leavers() -> dict[str, Any]:
     """This commune's accounts that left more than ENT_LEAVER_RETENTION_DAYS ago are deleted."""
-    if not _in_a_commune():
+    if not in_commune_schema("purge_leavers"):
         return {"schema": current_schema(), "skipped": True}
     result = lifecycle.leavers_purge()
     log.info("leavers purged: %d accounts", result.accounts)
@@ -75,24 +67,10 @@ def account_lifecycle() -> dict[str, Any]:
     }
 
 
-def live_commune_schemas() -> list[str]:
-    return list(
-        Commune.objects.filter(status__in=LIVE_STATUSES)
-        .exclude(schema_name__in=[get_public_schema_name(), settings.ENT_TEMPLATE_SCHEMA])
-        .order_by("schema_name")
-        .values_list("schema_name", flat=True)
-    )
-
-
 @app.task(name="accounts.lifecycle_all_communes")
 def lifecycle_all_communes() -> list[str]:
     """Queue ``account_lifecycle`` in every live commune's schema; returns those schemas."""
-    schemas = live_commune_schemas()
-    for schema in schemas:
-        with schema_context(schema):
-            account_lifecycle.apply_async()
-    log.info("account lifecycle queued for %d communes", len(schemas))
-    return schemas
+    return for_each_live_commune(account_lifecycle)
 
 
 RESET_MAIL_BODY_TEMPLATE = "accounts/password_reset_email.txt"

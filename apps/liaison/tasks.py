@@ -18,16 +18,14 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django_tenants.utils import schema_context
 
-from apps.accounts.tasks import live_commune_schemas
 from apps.liaison.models import LiaisonNote, LiaisonPolicy, Reminder
 from apps.liaison.selectors import start_of_today, waiting_child_ids
 from apps.notifications.liaison import notify_guardians
 from apps.notifications.models import Kind
-from apps.notifications.tasks import in_a_commune
 from config.celery import app
 from tenants.db import current_schema
+from tenants.tasks import for_each_live_commune, in_commune_schema
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +72,7 @@ def reminder_days() -> int:
 
 @app.task(name="liaison.send_reminders")
 def send_reminders() -> dict[str, Any]:
-    if not in_a_commune("send_reminders"):
+    if not in_commune_schema("send_reminders"):
         return {"schema": current_schema(), "skipped": True}
     days = reminder_days()
     if days == 0:
@@ -86,9 +84,4 @@ def send_reminders() -> dict[str, Any]:
 
 @app.task(name="liaison.reminders_all_communes")
 def reminders_all_communes() -> list[str]:
-    schemas = live_commune_schemas()
-    for schema in schemas:
-        with schema_context(schema):
-            send_reminders.apply_async()
-    log.info("liaison reminders queued for %d communes", len(schemas))
-    return schemas
+    return for_each_live_commune(send_reminders)

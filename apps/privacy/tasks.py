@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from django.conf import settings
-from django_tenants.utils import get_public_schema_name, schema_context
-
-from apps.accounts.tasks import live_commune_schemas
 from apps.privacy.retention import retention_enforce
 from config.celery import app
 from tenants.db import current_schema
+from tenants.tasks import for_each_live_commune, in_commune_schema
 
 log = logging.getLogger(__name__)
 
@@ -18,8 +15,7 @@ log = logging.getLogger(__name__)
 @app.task(name="privacy.enforce_retention")
 def enforce_retention() -> dict[str, object]:
     schema = current_schema()
-    if schema in (get_public_schema_name(), settings.ENT_TEMPLATE_SCHEMA):
-        log.error("retention task called outside a commune's schema: skipped")
+    if not in_commune_schema("enforce_retention"):
         return {"schema": schema, "skipped": True}
     deleted = retention_enforce()
     log.info("retention: %s", deleted)
@@ -28,8 +24,4 @@ def enforce_retention() -> dict[str, object]:
 
 @app.task(name="privacy.enforce_retention_all_communes")
 def enforce_retention_all_communes() -> list[str]:
-    schemas = live_commune_schemas()
-    for schema in schemas:
-        with schema_context(schema):
-            enforce_retention.apply_async()
-    return schemas
+    return for_each_live_commune(enforce_retention)

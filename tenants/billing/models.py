@@ -10,7 +10,7 @@ from __future__ import annotations
 import calendar
 import datetime
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
@@ -20,18 +20,13 @@ from django.db.models.deletion import ProtectedError
 from django.utils import timezone
 
 from apps.french import formatting
+from tenants.billing.money import vat_amount
 from tenants.billing.validators import (
     NATURE_ARTICLES,
     validate_nature_article,
     validate_rubrique,
     validate_siret,
 )
-
-CENT = Decimal("0.01")
-
-
-def round_cents(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def add_months(day: datetime.date, months: int) -> datetime.date:
@@ -516,7 +511,7 @@ class SharedCost(BudgetImputation):
     @property
     def amount_vat(self) -> Decimal:
         # The same rule as share_costs: VAT of the whole amount, rounded once, half up.
-        return round_cents(self.amount_ht * self.vat_rate / Decimal(100))
+        return vat_amount(self.amount_ht, self.vat_rate)
 
     @property
     def amount_ttc(self) -> Decimal:

@@ -17,15 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
-from django_tenants.utils import get_public_schema_name
 
-from apps.accounts.models import Profile, User
+from apps.accounts.models import Profile
 from apps.accounts.security.two_factor import is_verified
-from tenants.db import current_schema
 from tenants.models import Commune
+from tenants.permissions import coordinator_required
 
 
 @dataclass(frozen=True)
@@ -49,10 +47,6 @@ _TOKEN = object()
 _COMMUNE_BILLING_PROFILES = frozenset({Profile.COMMUNE_ADMIN, Profile.COORDINATOR})
 
 
-def can_manage_billing(*, user: User | AnonymousUser) -> bool:
-    return bool(user.is_authenticated and getattr(user, "profile", None) == Profile.COORDINATOR)
-
-
 def _host_commune(request: HttpRequest) -> Commune | None:
     """The commune whose subdomain the request came on (``CommuneRoutingMiddleware``); None on
     the base domain."""
@@ -71,12 +65,10 @@ def groupement_scope(request: HttpRequest) -> BillingScope:
     """Every commune, for a verified coordinator on the base domain.
 
     On a commune's host the groupement's pages do not exist (404), whoever asks: only the
-    public schema's accounts act for the groupement. Anyone but a coordinator gets a 403.
+    public schema's accounts act for the groupement. Anyone but a coordinator gets the same
+    404 (``tenants.permissions.coordinator_required``, as the dashboard).
     """
-    if _host_commune(request) is not None or current_schema() != get_public_schema_name():
-        raise Http404("Page introuvable.")
-    if not can_manage_billing(user=request.user):
-        raise PermissionDenied("Réservé aux coordinateurs du groupement.")
+    coordinator_required(request)
     _require_second_factor(request)
     return BillingScope(commune_ids=None, _token=_TOKEN)
 

@@ -8,9 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.conf import settings
 from django.db.models import Prefetch, QuerySet
-from django_tenants.utils import get_public_schema_name
 
 from tenants.billing.models import (
     CommuneBillingProfile,
@@ -20,10 +18,11 @@ from tenants.billing.models import (
     PriceRevision,
     PurchaseOrder,
     PurchaseOrderLine,
-    round_cents,
 )
+from tenants.billing.money import round_cents, vat_amount
 from tenants.billing.permissions import BillingScope
 from tenants.models import Commune
+from tenants.selectors import communes as every_commune
 
 
 def _check(scope: BillingScope) -> None:
@@ -217,7 +216,7 @@ def _priced(order: PurchaseOrder, on: datetime.date) -> PricedOrder:
             lines.append(PricedOrderLine(line=line, revision=None, amount_ht=None, amount_ttc=None))
             continue
         amount_ht = round_cents(line.quantity * revision.unit_price_ht)
-        amount_vat = round_cents(amount_ht * revision.vat_rate / Decimal(100))
+        amount_vat = vat_amount(amount_ht, revision.vat_rate)
         lines.append(
             PricedOrderLine(
                 line=line, revision=revision, amount_ht=amount_ht, amount_ttc=amount_ht + amount_vat
@@ -238,7 +237,4 @@ def invoice_listing(*, scope: BillingScope, commune_id: int | None = None) -> Qu
 def billable_communes(*, scope: BillingScope) -> QuerySet[Commune]:
     """The communes of the scope that can be billed: any but the public and template
     schemas (a suspended commune still receives its last invoices)."""
-    communes = Commune.objects.exclude(
-        schema_name__in=[get_public_schema_name(), settings.ENT_TEMPLATE_SCHEMA]
-    ).order_by("name")
-    return _scoped(communes, scope, field="pk")
+    return _scoped(every_commune().order_by("name"), scope, field="pk")

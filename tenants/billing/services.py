@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from apps.accounts.models import Profile, User
+from apps.accounts.models import User
 from apps.french import formatting
 from tenants.billing.models import (
     CommuneBillingProfile,
@@ -32,10 +32,11 @@ from tenants.billing.models import (
     SharedCostStatus,
     UsageBilledMonth,
     add_months,
-    round_cents,
 )
+from tenants.billing.money import is_whole_cents, round_cents, vat_amount
 from tenants.billing.validators import validate_nature_article, validate_rubrique
 from tenants.models import Commune
+from tenants.permissions import is_coordinator
 
 
 class BillingError(ValidationError):
@@ -223,7 +224,7 @@ def _locked(order: PurchaseOrder) -> PurchaseOrder:
 
 @transaction.atomic
 def purchase_order_issue(*, order: PurchaseOrder, issued_by: User) -> PurchaseOrder:
-    if issued_by.profile != Profile.COORDINATOR:
+    if not is_coordinator(issued_by):
         raise BillingError("Seul un coordinateur du groupement émet un bon de commande.")
     order = _locked(order)
     _move_order(order, PurchaseOrderStatus.ISSUED)
@@ -285,7 +286,7 @@ def _line_amounts(spec: InvoiceLineSpec) -> tuple[Decimal, Decimal, Decimal]:
     else:
         amount_ht = spec.amount_ht
     if spec.amount_vat is None:
-        amount_vat = round_cents(amount_ht * spec.vat_rate / Decimal(100))
+        amount_vat = vat_amount(amount_ht, spec.vat_rate)
     else:
         amount_vat = spec.amount_vat
     return amount_ht, amount_vat, amount_ht + amount_vat
@@ -299,7 +300,7 @@ def _validate_spec(spec: InvoiceLineSpec) -> None:
     if spec.amount_vat is not None and spec.amount_ht is None:
         raise BillingError("Un montant de TVA explicite va avec un montant HT explicite.")
     for amount in (spec.amount_ht, spec.amount_vat):
-        if amount is not None and amount != round_cents(amount):
+        if amount is not None and not is_whole_cents(amount):
             raise BillingError(f"Un montant se donne au centime près : {amount}.")
 
 

@@ -106,7 +106,7 @@ class CostSharingApi(CoordinatorApi):
             rows = selectors.cost_sharing(
                 scope=scope,
                 amount_ht=form.cleaned_data["amount"],
-                vat_rate=form.vat_fraction(),
+                vat_rate=form.cleaned_data["vat"],
                 on=form.cleaned_data["date"],
             )
         except (selectors.NoSnapshotError, NoClassesToShareError, ValueError) as error:

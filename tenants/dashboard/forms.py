@@ -33,9 +33,6 @@ class CostSharingForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
-    def vat_fraction(self) -> Decimal:
-        return self.cleaned_data["vat"] / Decimal(100)
-
 
 def _figure_label(name: str) -> str:
     return str(getattr(ClassCountSnapshot._meta.get_field(name), "verbose_name", name)).capitalize()

@@ -22,17 +22,16 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db import connection
 from django.utils import timezone
-from django_tenants.utils import get_public_schema_name
 
 from apps.accounts.models import Profile, User
 from apps.french import formatting
-from apps.schools.models import DEPLOYED_STATUSES
-from tenants.dashboard.permissions import can_view_dashboard
-from tenants.models import LIVE_STATUSES, Commune, CommuneStatus
+from apps.schools.counts import school_counts_params, school_counts_sql
+from tenants.models import Commune, CommuneStatus
+from tenants.permissions import is_coordinator
+from tenants.selectors import live_communes
 from tenants.usage.models import ClassCountCorrection, ClassCountSnapshot
 from tenants.usage.sharing import CostShare, share_costs
 
@@ -59,16 +58,14 @@ _TOKEN = object()
 
 
 def _live_communes() -> list[Commune]:
-    return list(
-        Commune.objects.filter(status__in=LIVE_STATUSES)
-        .exclude(schema_name__in=[get_public_schema_name(), settings.ENT_TEMPLATE_SCHEMA])
-        .order_by("name", "slug")
-    )
+    return list(live_communes().order_by("name", "slug"))
 
 
 def dashboard_scope_for(*, user: User | AnonymousUser) -> DashboardScope:
     """A coordinator's scope (every live commune, one query); anyone else is refused."""
-    if not can_view_dashboard(user=user):
+    # The second factor is enforced before any view runs (``AccountSecurityMiddleware``): a
+    # coordinator's session that has not verified one never reaches a dashboard page or API.
+    if not is_coordinator(user):
         raise DashboardAccessDenied("Réservé aux coordinateurs du groupement.")
     return DashboardScope(communes=tuple(_live_communes()), _token=_TOKEN)
 
@@ -80,19 +77,12 @@ def _check(scope: DashboardScope) -> None:
 
 # --- figures of one commune, one aggregate query -------------------------------------------
 
-# {schema} is quoted by the connection; everything else is a bound parameter.
+# {schema} is quoted by the connection; everything else is a bound parameter. The schools
+# and classes are counted by the schools app's query ({school_counts}), a subquery here so
+# that a commune's figures stay one query.
 _FIGURES_SQL = """
 SELECT
-    (SELECT count(*) FROM {schema}.schools_school) AS schools_total,
-    (SELECT count(*) FROM {schema}.schools_school
-        WHERE deployment_status = ANY(%(deployed)s)) AS schools_deployed,
-    (SELECT count(*) FILTER (WHERE y.is_current)
-        FROM {schema}.schools_classroom AS c
-        JOIN {schema}.schools_schoolyear AS y ON y.id = c.year_id) AS classes_total,
-    (SELECT count(*) FILTER (WHERE y.is_current AND s.deployment_status = ANY(%(deployed)s))
-        FROM {schema}.schools_classroom AS c
-        JOIN {schema}.schools_schoolyear AS y ON y.id = c.year_id
-        JOIN {schema}.schools_school AS s ON s.id = c.school_id) AS classes_deployed,
+    k.schools, k.deployed_schools, k.classes, k.deployed_classes,
     (SELECT coalesce(jsonb_object_agg(u.profile, jsonb_build_array(u.short, u.long)), '{{}}')::text
         FROM (
             SELECT profile,
@@ -103,6 +93,7 @@ SELECT
             GROUP BY profile
         ) AS u) AS active_accounts,
     (SELECT coalesce(sum(size), 0) FROM {schema}.attachments_attachment) AS files_bytes
+FROM ({school_counts}) AS k
 """
 
 # Storage is the database storage of the schemas (tables with their indexes and TOAST), read
@@ -169,9 +160,12 @@ def _storage_read(communes: Sequence[Commune]) -> dict[str, int]:
 def _figures_read(
     commune: Commune, *, now: datetime.datetime, storage: dict[str, int]
 ) -> CommuneFigures:
-    sql = _FIGURES_SQL.format(schema=connection.ops.quote_name(commune.schema_name))
+    sql = _FIGURES_SQL.format(
+        schema=connection.ops.quote_name(commune.schema_name),
+        school_counts=school_counts_sql(commune.schema_name),
+    )
     params: dict[str, Any] = {
-        "deployed": [str(status) for status in DEPLOYED_STATUSES],
+        **school_counts_params(),
         "short": now - datetime.timedelta(days=ACTIVITY_WINDOWS[0]),
         "long": now - datetime.timedelta(days=ACTIVITY_WINDOWS[1]),
     }
@@ -294,7 +288,7 @@ class CostSharingRow:
 def cost_sharing(
     *, scope: DashboardScope, amount_ht: Decimal, vat_rate: Decimal, on: datetime.date
 ) -> list[CostSharingRow]:
-    """``amount_ht`` (``vat_rate`` a fraction, 0.20) shared pro rata to the primary classes
+    """``amount_ht`` (``vat_rate`` a percent, 20.00) shared pro rata to the primary classes
     of the scope's communes in their snapshots of ``on`` (one query).
 
     Raises ``NoSnapshotError`` when no commune has a snapshot that day, and

@@ -54,7 +54,7 @@ def _cost_sharing(request: HttpRequest, scope: DashboardScope) -> SharingOutcome
     form = CostSharingForm(request.GET)
     if not form.is_valid():
         return SharingOutcome(form=form, rows=[], error="Vérifiez le formulaire ci-dessous.")
-    amount, vat, on = form.cleaned_data["amount"], form.vat_fraction(), form.cleaned_data["date"]
+    amount, vat, on = (form.cleaned_data[name] for name in ("amount", "vat", "date"))
     try:
         rows = selectors.cost_sharing(scope=scope, amount_ht=amount, vat_rate=vat, on=on)
     except selectors.NoSnapshotError as error:

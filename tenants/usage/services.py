@@ -9,62 +9,17 @@ archived commune keeps its last snapshots, and the template schema has no Commun
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from datetime import date
 
-from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
-from django_tenants.utils import get_public_schema_name
 
-from apps.schools.models import DEPLOYED_STATUSES
-from tenants.models import LIVE_STATUSES, Commune
+from apps.schools.counts import school_counts
+from tenants.models import Commune
+from tenants.selectors import is_live_commune, live_communes
 from tenants.usage.models import COUNT_FIELDS, ClassCountCorrection, ClassCountSnapshot
 
 log = logging.getLogger(__name__)
-
-# {schema} is quoted by the connection; the statuses are bound parameters. A deployed school
-# with no class this year still counts as a deployed school (hence the LEFT JOINs).
-_COUNT_SQL = """
-SELECT
-    count(c.id) FILTER (WHERE y.is_current) AS primary_classes,
-    count(c.id) FILTER (
-        WHERE y.is_current AND s.deployment_status = ANY(%s)
-    ) AS deployed_classes,
-    count(DISTINCT s.id) FILTER (WHERE s.deployment_status = ANY(%s)) AS deployed_schools
-FROM {schema}.schools_school AS s
-LEFT JOIN {schema}.schools_classroom AS c ON c.school_id = s.id
-LEFT JOIN {schema}.schools_schoolyear AS y ON y.id = c.year_id
-"""
-
-
-@dataclass(frozen=True)
-class ClassCounts:
-    primary_classes: int
-    deployed_classes: int
-    deployed_schools: int
-
-
-def live_communes() -> list[Commune]:
-    return list(
-        Commune.objects.filter(status__in=LIVE_STATUSES)
-        .exclude(schema_name__in=[get_public_schema_name(), settings.ENT_TEMPLATE_SCHEMA])
-        .order_by("schema_name")
-    )
-
-
-def class_counts_read(*, schema_name: str) -> ClassCounts:
-    """The three figures of one commune's schema, in a single aggregate query."""
-    deployed = [str(status) for status in DEPLOYED_STATUSES]
-    sql = _COUNT_SQL.format(schema=connection.ops.quote_name(schema_name))
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [deployed, deployed])
-        primary, deployed_classes, deployed_schools = cursor.fetchone()
-    return ClassCounts(
-        primary_classes=primary,
-        deployed_classes=deployed_classes,
-        deployed_schools=deployed_schools,
-    )
 
 
 @transaction.atomic
@@ -74,10 +29,7 @@ def class_count_snapshot_record(*, commune: Commune, on: date) -> ClassCountSnap
     Collecting the same day again refreshes the figures, unless the coordinator has
     corrected that snapshot: a correction is never silently overwritten.
     """
-    if commune.status not in LIVE_STATUSES or commune.schema_name in (
-        get_public_schema_name(),
-        settings.ENT_TEMPLATE_SCHEMA,
-    ):
+    if not is_live_commune(commune):
         raise ValueError(
             f"{commune.schema_name} is not a live commune: its classes are not counted"
         )
@@ -87,12 +39,13 @@ def class_count_snapshot_record(*, commune: Commune, on: date) -> ClassCountSnap
     if existing is not None and existing.corrections.exists():
         log.info("snapshot %s %s was corrected: kept as is", commune.schema_name, on)
         return existing
-    counts = class_counts_read(schema_name=commune.schema_name)
+    # One schema-qualified aggregate query (apps.schools.counts), from the public schema.
+    counts = school_counts(schema_name=commune.schema_name)
     snapshot, _ = ClassCountSnapshot.objects.update_or_create(
         commune=commune,
         date=on,
         defaults={
-            "primary_classes": counts.primary_classes,
+            "primary_classes": counts.classes,
             "deployed_classes": counts.deployed_classes,
             "deployed_schools": counts.deployed_schools,
             "collected_at": timezone.now(),

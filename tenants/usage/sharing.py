@@ -1,47 +1,32 @@
 """Splitting the groupement's shared costs among its communes (pure functions, Decimal).
 
-Billing by class (docs/architecture.md): the common platform, training and hosting are
-shared pro rata to each commune's primary classes. A pro rata share is rarely a whole number
-of cents, so shares are rounded with the *largest-remainder* rule: every commune first gets
-its share rounded down to the cent, then the cents still missing go one each to the communes
-with the largest remainders (ties broken by INSEE code), so the shares add up exactly to the
-amount. The HT amount and the VAT amount are each split that way, so HT, VAT and TTC shares
-all add up exactly.
-
-Everything is integer arithmetic on cents: the same inputs always give the same shares.
+Billing by class (docs/architecture.md): the common platform, training and hosting are shared pro rata to each commune's
+primary classes. A pro rata share is rarely a whole number of cents, so shares are rounded
+with the *largest-remainder* rule (``tenants.billing.money.split_amount``), so the shares add
+up exactly to the amount. The HT amount and the VAT amount are each split that way, so HT,
+VAT and TTC shares all add up exactly.
 """
 
 from __future__ import annotations
 
 import calendar
-import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
-CENT = Decimal("0.01")
+from tenants.billing.money import (
+    NothingToSplitOnError,
+    ShareLine,
+    round_cents,
+    split_amount,
+    vat_amount,
+)
 
 
-class NoClassesToShareError(ValueError):
+class NoClassesToShareError(NothingToSplitOnError):
     """Every commune has zero classes: there is no basis to split an amount on."""
-
-
-@dataclass(frozen=True)
-class ShareLine:
-    """One commune's part of one amount, and how its rounding came about."""
-
-    exact: Fraction  # amount × classes / total classes, unrounded
-    rounded: Decimal  # what the commune pays, to the cent
-    # 1-based place of the commune in the order of remainders (largest first, then INSEE
-    # code); None for a commune with no classes, which pays nothing.
-    remainder_rank: int | None
-    got_extra_cent: bool
-
-    @property
-    def exact_decimal(self) -> Decimal:
-        return Decimal(self.exact.numerator) / Decimal(self.exact.denominator)
 
 
 @dataclass(frozen=True)
@@ -81,64 +66,22 @@ def _fr(value: Decimal, places: int) -> str:
     return f"{value:.{places}f}".replace(".", ",")
 
 
-def _cents(amount: Decimal) -> int:
-    if amount < 0:
-        raise ValueError(f"a shared amount cannot be negative: {amount}")
-    if amount != amount.quantize(CENT):
-        raise ValueError(f"a shared amount is in whole cents: {amount}")
-    return int(amount * 100)
-
-
-def split_amount(amount: Decimal, class_counts: Mapping[str, int]) -> dict[str, ShareLine]:
-    """``amount`` among the communes (INSEE code → classes), by largest remainder."""
-    if any(count < 0 for count in class_counts.values()):
-        raise ValueError("a class count cannot be negative")
-    total = sum(class_counts.values())
-    if total == 0:
-        raise NoClassesToShareError(
-            "aucune commune n'a de classe : impossible de répartir le montant"
-        )
-    cents = _cents(amount)
-    floors = {insee: cents * count // total for insee, count in class_counts.items()}
-    remainders = {insee: cents * count % total for insee, count in class_counts.items()}
-    missing = cents - sum(floors.values())
-    # Each remainder is < total and they add up to missing × total, so fewer than `missing`
-    # communes would be short of one cent without the rule, and a commune with no class
-    # (remainder 0) never gets one.
-    order = sorted(
-        (insee for insee, count in class_counts.items() if count > 0),
-        key=lambda insee: (-remainders[insee], insee),
-    )
-    ranks = {insee: rank for rank, insee in enumerate(order, start=1)}
-    shares = {}
-    for insee, count in class_counts.items():
-        rank = ranks.get(insee)
-        extra = rank is not None and rank <= missing
-        shares[insee] = ShareLine(
-            exact=Fraction(cents * count, total * 100),
-            rounded=(Decimal(floors[insee] + (1 if extra else 0)) / 100).quantize(CENT),
-            remainder_rank=rank,
-            got_extra_cent=extra,
-        )
-    return shares
-
-
-def vat_of(amount_ht: Decimal, vat_rate: Decimal) -> Decimal:
-    """The VAT on a whole amount, rounded once to the cent (half up)."""
-    return (amount_ht * vat_rate).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
 def share_costs(
     *, amount_ht: Decimal, vat_rate: Decimal, class_counts: Mapping[str, int]
 ) -> list[CostShare]:
     """Each commune's HT, VAT and TTC share of a shared amount, ordered by INSEE code.
 
-    ``vat_rate`` is a fraction (``Decimal("0.20")``). The VAT is computed once on the whole
+    ``vat_rate`` is a percent (``Decimal("20.00")``). The VAT is computed once on the whole
     amount, then split like the HT amount: shares of HT, VAT and TTC all add up exactly.
     """
-    vat = vat_of(amount_ht, vat_rate)
-    ht_shares = split_amount(amount_ht, class_counts)
-    vat_shares = split_amount(vat, class_counts)
+    vat = vat_amount(amount_ht, vat_rate)
+    try:
+        ht_shares = split_amount(amount_ht, class_counts)
+        vat_shares = split_amount(vat, class_counts)
+    except NothingToSplitOnError:
+        raise NoClassesToShareError(
+            "aucune commune n'a de classe : impossible de répartir le montant"
+        ) from None
     total = sum(class_counts.values())
     return [
         CostShare(
@@ -195,6 +138,4 @@ def hosting_charge(
     days = calendar.monthrange(year, month)[1]
     if monthly_unit_price < 0:
         raise ValueError("a unit price cannot be negative")
-    # Exact in fractions of a cent, so no intermediate rounding can tip the half-up rule.
-    exact_cents = Fraction(unit_days) * Fraction(monthly_unit_price) * 100 / days
-    return (Decimal(math.floor(exact_cents + Fraction(1, 2))) / 100).quantize(CENT)
+    return round_cents(Fraction(unit_days) * Fraction(monthly_unit_price) / days)

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from config.celery import app
 from tenants.models import Commune
+from tenants.tasks import for_each_live_commune
 from tenants.usage import services
 
 log = logging.getLogger(__name__)
@@ -36,8 +37,4 @@ def collect_commune_class_counts(commune_id: int, on: str) -> dict[str, object]:
 def collect_class_counts(on: str | None = None) -> list[str]:
     """Queue the count of every live commune for ``on`` (today, Europe/Paris); its schemas."""
     day = on or timezone.localdate().isoformat()
-    communes = services.live_communes()
-    for commune in communes:
-        collect_commune_class_counts.apply_async(args=[commune.pk, day])
-    log.info("class counts of %s queued for %d communes", day, len(communes))
-    return [commune.schema_name for commune in communes]
+    return for_each_live_commune(collect_commune_class_counts, day, run_in="public")

@@ -45,7 +45,7 @@ def test_the_timeline_is_refused_to_anyone_else(
     use_public_schema()
     staff = User.objects.create_user(username="staff", profile=Profile.STAFF)
 
-    assert base_login(staff).get("/facturation/marche/").status_code == 403
+    assert base_login(staff).get("/facturation/marche/").status_code == 404
     anonymous = tenant_client().get("/facturation/marche/")
     assert anonymous.status_code == 302
 

@@ -10,9 +10,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tenants.usage.sharing import NoClassesToShareError, share_costs, split_amount, vat_of
+from tenants.billing.money import split_amount
+from tenants.billing.money import vat_amount as vat_of
+from tenants.usage.sharing import NoClassesToShareError, share_costs
 
-VAT = Decimal("0.20")
+VAT = Decimal("20.00")  # percent, as the price revisions and shared costs store it
 
 amounts = st.integers(min_value=0, max_value=10**11).map(lambda cents: Decimal(cents) / 100)
 insee_codes = st.from_regex(r"\A33[0-9]{3}\Z", fullmatch=True)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import IO, Any, cast
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from rich.console import Console
 from rich.table import Table
 
 from provisioning.services import absolute_url
+from tenants.hosts import groupement_host
 from tenants.selectors import commune_listing
 
 
@@ -24,7 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         communes = commune_listing()
         if options["urls"]:
-            self.stdout.write(absolute_url(settings.ENT_BASE_DOMAIN, "/"))
+            self.stdout.write(absolute_url(groupement_host(), "/"))
             for commune in communes:
                 if commune.domain:
                     self.stdout.write(absolute_url(commune.domain, "/"))

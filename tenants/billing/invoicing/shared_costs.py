@@ -9,20 +9,21 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 
-from apps.accounts.models import Profile, User
+from apps.accounts.models import User
 from tenants.billing.invoicing.statements import communes_in_order, day_fr
 from tenants.billing.models import (
     PriceLine,
     SharedCost,
     SharedCostShare,
     SharedCostStatus,
-    round_cents,
 )
+from tenants.billing.money import is_whole_cents, round_cents
 from tenants.billing.permissions import BillingScope
 from tenants.billing.services import (
     BillingError,
     price_in_force,
 )
+from tenants.permissions import is_coordinator
 from tenants.usage.models import ClassCountSnapshot
 from tenants.usage.sharing import (
     NoClassesToShareError,
@@ -49,7 +50,7 @@ def shared_cost_create(
 ) -> SharedCost:
     """A draft shared cost: a typed amount and VAT rate (percent), or a quantity of a price
     line at the price in force on the reference date."""
-    if getattr(created_by, "profile", None) != Profile.COORDINATOR:
+    if not is_coordinator(created_by):
         raise BillingError("Seul un coordinateur du groupement crée un coût partagé.")
     if price_line is not None:
         if quantity is None or amount_ht is not None:
@@ -63,7 +64,7 @@ def shared_cost_create(
         raise BillingError("Indiquez un montant HT et un taux de TVA, ou une ligne du bordereau.")
     elif quantity is not None:
         raise BillingError("Une quantité va avec une ligne du bordereau.")
-    if amount_ht != round_cents(amount_ht):
+    if not is_whole_cents(amount_ht):
         raise BillingError(f"Un montant se donne au centime près : {amount_ht}.")
     cost = SharedCost(
         label=label.strip(),
@@ -110,7 +111,7 @@ def shared_cost_split(*, shared_cost: SharedCost) -> list[SharedCostShare]:
     try:
         parts = share_costs(
             amount_ht=cost.amount_ht,
-            vat_rate=cost.vat_rate / Decimal(100),
+            vat_rate=cost.vat_rate,
             class_counts={insee: s.primary_classes for insee, s in by_insee.items()},
         )
     except NoClassesToShareError:

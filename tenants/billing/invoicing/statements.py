@@ -10,9 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django_tenants.utils import get_public_schema_name
 
 from apps.french import formatting
 from tenants.billing.models import (
@@ -26,16 +24,17 @@ from tenants.billing.models import (
     SharedCostShare,
     SharedCostStatus,
     UsageBilledMonth,
-    round_cents,
 )
+from tenants.billing.money import round_cents, vat_amount
 from tenants.billing.permissions import BillingScope
 from tenants.billing.services import (
     BillingError,
     InvoiceLineSpec,
 )
 from tenants.models import LIVE_STATUSES, Commune
+from tenants.selectors import communes as every_commune
+from tenants.selectors import live_communes
 from tenants.usage.models import ClassCountSnapshot
-from tenants.usage.services import live_communes
 from tenants.usage.sharing import (
     daily_counts_for_month,
     hosting_charge,
@@ -317,7 +316,7 @@ def _hosting_line(
         monthly_unit_price=revision.unit_price_ht,
         carried_in=carried_in,
     )
-    amount_vat = round_cents(amount_ht * revision.vat_rate / Decimal(100))
+    amount_vat = vat_amount(amount_ht, revision.vat_rate)
     explanation = (
         f"{units.capitalize()} déployées par jour : {_segments(days)}. "
         f"{unit_days} {unit}s-jours ÷ {month_days} jours = "
@@ -496,9 +495,7 @@ def communes_to_bill(*, period_start: datetime.date, period_end: datetime.date) 
         commune=OuterRef("pk"), date__gte=period_start, date__lte=period_end
     )
     unbilled_share = _unbilled_shares(period_end).filter(commune=OuterRef("pk"))
-    communes = Commune.objects.exclude(
-        schema_name__in=[get_public_schema_name(), settings.ENT_TEMPLATE_SCHEMA]
-    ).filter(
+    communes = every_commune().filter(
         Q(status__in=LIVE_STATUSES) | Q(Exists(snapshot_in_period)) | Q(Exists(unbilled_share))
     )
     return sorted(communes, key=lambda commune: (commune.name, commune.insee_code))
