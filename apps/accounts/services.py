@@ -19,7 +19,6 @@ from apps.accounts.models import Civility, Profile, User
 from apps.accounts.selectors import current_year
 from apps.audit.services import record_event
 from apps.schools.models import Classroom, School, SchoolMembership, SchoolRole
-from provisioning.onde.names import UsernameAllocator, username_base, usernames_taken
 
 
 @dataclass(frozen=True)
@@ -210,6 +209,9 @@ def adult_create(
     """A teacher, director or staff account with its schools (and classes), no password yet
     and an activation code; the login is allocated like the imports do (``prenom.nom``, then
     ``prenom.nom2``…). Raises AccountError, and writes nothing, when the input is refused."""
+    # Imported here: the imports build their accounts with this module, and importing
+    # ``provisioning.onde`` runs its package, which imports them.
+    from provisioning.onde.names import UsernameAllocator, username_base, usernames_taken
     from provisioning.onde.service import lock_commune_accounts
 
     if profile not in ADULT_ROLES:
