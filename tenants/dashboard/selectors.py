@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -357,14 +357,3 @@ def correction_trail(
         .select_related("snapshot")
         .order_by("-corrected_at", "-pk")[:limit]
     )
-
-
-# --- unscoped, for maintenance scripts and benches only --------------------------------------
-
-
-def dangerously_all_commune_figures(
-    *, communes: Iterable[Commune] | None = None, now: datetime.datetime | None = None
-) -> list[CommuneFigures]:
-    """Figures of ``communes`` (default: every live commune) with no user behind them."""
-    chosen = list(communes) if communes is not None else _live_communes()
-    return _figures_of(chosen, now=now or timezone.now())
