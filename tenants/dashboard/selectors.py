@@ -2,10 +2,13 @@
 
 Every selector takes a ``DashboardScope``, which only ``dashboard_scope_for`` builds, from
 the request's user: a coordinator's scope holds every live commune, anyone else gets none
-(``DashboardAccessDenied``). The only unscoped reads are named ``dangerously_*`` and no
-view or API uses them (``tests/dashboard`` greps for it).
+(``DashboardAccessDenied``). An unscoped read, if one is ever needed by a maintenance
+script, is to be named ``dangerously_*``: no view or API may use one (``tests/dashboard``
+greps for it).
 
-Design §8: cross-commune reads are aggregate queries. The figures of a commune come from
+Cross-commune reads are aggregate queries, so that the page's cost does not grow with the
+communes' rows and no commune's personal data passes through the public schema. The figures
+of a commune come from
 ONE aggregate query on its schema, schema-qualified and run from the public schema (no
 ``schema_context``, no row loaded into Python), and one catalog query reads the database
 storage of all of them: the page costs a constant number of queries per commune, and each

@@ -1,11 +1,12 @@
 """Splitting the groupement's shared costs among its communes (pure functions, Decimal).
 
-Design §7: the common platform, training and hosting are shared pro rata to each commune's
-primary classes. A pro rata share is rarely a whole number of cents, so shares are rounded
-with the *largest-remainder* rule: every commune first gets its share rounded down to the
-cent, then the cents still missing go one each to the communes with the largest remainders
-(ties broken by INSEE code), so the shares add up exactly to the amount. The HT amount and
-the VAT amount are each split that way, so HT, VAT and TTC shares all add up exactly.
+The groupement's members share the common platform, training and hosting pro rata to each
+commune's primary classes (docs/billing.md). A pro rata share is rarely a whole number of
+cents, so shares are rounded with the *largest-remainder* rule: every commune first gets its
+share rounded down to the cent, then the cents still missing go one each to the communes
+with the largest remainders (ties broken by INSEE code), so the shares add up exactly to the
+amount. The HT amount and the VAT amount are each split that way, so HT, VAT and TTC shares
+all add up exactly.
 
 Everything is integer arithmetic on cents: the same inputs always give the same shares.
 """

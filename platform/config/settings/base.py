@@ -286,7 +286,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.lifecycle_all_communes",
         "schedule": crontab(hour=3, minute=17),  # CELERY_TIMEZONE: Europe/Paris
     },
-    # Public-schema task that counts every live commune's classes for billing (§7).
+    # Public-schema task that counts every live commune's classes for billing (docs/billing.md).
     "usage-class-counts-nightly": {
         "task": "usage.collect_class_counts",
         "schedule": crontab(hour=2, minute=41),  # CELERY_TIMEZONE: Europe/Paris

@@ -25,7 +25,7 @@ _MARKS = {"issued": "émise", "skipped": "ignorée", "error": "ERREUR", "preview
 class Command(BaseCommand):
     help = (
         "Émet la facture du mois de chaque commune en service : hébergement au prorata "
-        "temporis et quotes-parts des coûts partagés (facturation, §7)."
+        "temporis et quotes-parts des coûts partagés au prorata des classes."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:

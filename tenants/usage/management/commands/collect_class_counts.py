@@ -14,7 +14,7 @@ from tenants.usage.services import class_counts_collect
 
 
 class Command(BaseCommand):
-    help = "Relève les classes de chaque commune en service (facturation, §7)."
+    help = "Relève les classes de chaque commune en service (facturation au prorata des classes)."
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
