@@ -27,6 +27,7 @@ from base64 import b32encode
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
@@ -38,8 +39,8 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_tenants.utils import get_public_schema_name, schema_context
 
-from apps.accounts.lifecycle import generate_activation_code
 from apps.accounts.models import Civility, Profile, User
+from apps.accounts.services import account_build, account_create, accounts_bulk_create
 from apps.schools.models import (
     Classroom,
     DeploymentStatus,
@@ -434,15 +435,23 @@ class _People:
         self.now = now
         self.created: list[User] = []
 
-    def _user(self, profile: str, first: str, last: str, **fields: object) -> User:
-        user = User(
+    def _user(
+        self,
+        profile: str,
+        first: str,
+        last: str,
+        *,
+        with_activation_code: bool = False,
+        **fields: Any,
+    ) -> User:
+        user = account_build(
+            profile=profile,
             username=self.usernames.new(first, last),
+            with_activation_code=with_activation_code,
             first_name=first,
             last_name=last,
-            profile=profile,
             **fields,
         )
-        user.set_unusable_password()
         self.created.append(user)
         return user
 
@@ -465,7 +474,7 @@ class _People:
                 first,
                 surname,
                 civility=civility,
-                activation_code=generate_activation_code(),
+                with_activation_code=True,
             )
         return self._user(Profile.PARENT, first, surname, civility=civility, activated_at=self.now)
 
@@ -478,20 +487,20 @@ class _People:
         )
 
     def named(self, account: NamedAccount) -> User:
-        user = User(
+        user = account_build(
+            profile=account.profile,
             username=account.username,
+            password=DEMO_PASSWORD,
             first_name=account.first_name,
             last_name=account.last_name,
-            profile=account.profile,
             civility=account.civility,
             activated_at=self.now,
         )
-        user.set_password(DEMO_PASSWORD)
         self.usernames.taken.add(account.username)
         return user
 
     def save(self, named: Iterable[User]) -> list[User]:
-        return User.objects.bulk_create([*named, *self.created])
+        return accounts_bulk_create([*named, *self.created])
 
 
 # --- second factor and the logins file ----------------------------------------------------------
@@ -557,16 +566,15 @@ def _coordinator_login() -> DemoLogin:
     account = COORDINATOR_ACCOUNT
     user = User.objects.filter(username=account.username).first()
     if user is None:
-        user = User(
+        user = account_create(
+            profile=account.profile,
             username=account.username,
+            password=DEMO_PASSWORD,
             first_name=account.first_name,
             last_name=account.last_name,
-            profile=account.profile,
             civility=account.civility,
             activated_at=timezone.now(),
         )
-        user.set_password(DEMO_PASSWORD)
-        user.save()
     device = _ensure_totp_device(user)
     return DemoLogin(
         username=user.username,

@@ -24,6 +24,7 @@ from django.db.models.functions import Lower
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import Profile, User
+from apps.accounts.services import account_build, accounts_bulk_create
 from apps.audit.services import record_event
 from apps.schools.models import (
     Classroom,
@@ -44,7 +45,6 @@ from provisioning.onde.csvfile import (
 from provisioning.onde.levels import levels_in_name
 from provisioning.onde.names import (
     UsernameAllocator,
-    activation_code,
     clean_text,
     match_key,
     username_base,
@@ -259,15 +259,13 @@ class _TeacherPlan:
         for teacher in self.teachers:
             found = existing.get(teacher.email)
             if found is None:
-                user = User(
-                    username="",
+                user = account_build(
+                    profile=Profile.TEACHER,
+                    with_activation_code=True,
                     first_name=teacher.first_name,
                     last_name=teacher.last_name,
                     email=teacher.email,
-                    profile=Profile.TEACHER,
-                    activation_code=activation_code(),
                 )
-                user.set_unusable_password()
                 new_accounts.append(user)
                 self.new_users.append(user)
                 self.report.teachers.created.append(f"{teacher.first_name} {teacher.last_name}")
@@ -335,7 +333,7 @@ class _TeacherPlan:
         if self.new_classes:
             Classroom.objects.bulk_create(self.new_classes)
         if self.new_users:
-            User.objects.bulk_create(self.new_users)
+            accounts_bulk_create(self.new_users)
         if self.changed_users:
             User.objects.bulk_update(self.changed_users, ["first_name", "last_name", "profile"])
         if self.new_memberships:

@@ -5,7 +5,8 @@ Every rule takes ``Actor`` values (a person and their relations, computed once b
 pages, the API, messaging, chat, blogs and the notebooks all ask the same question the same
 way, and a matrix test can cover every pair of profiles and relations.
 
-Defaults follow French primary ENT practice (DESIGN.md §6):
+Defaults follow what French primary-school ENTs usually allow, so that families and
+teachers find the rules they know:
 
 * a pupil writes to the teachers of their class, and to classmates only where the teacher
   allows it;

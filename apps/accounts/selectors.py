@@ -12,7 +12,6 @@ from apps.accounts.permissions import Actor
 from apps.schools.models import (
     Classroom,
     Enrolment,
-    EnrolmentStatus,
     Guardianship,
     SchoolMembership,
     SchoolRole,
@@ -69,16 +68,17 @@ def actors_for(users: Iterable[User]) -> dict[int, Actor]:
         children = {child for kids in child_ids.values() for child in kids}
         pupils = set(ids) | children
         enrolled: dict[int, set[tuple[int, int, bool]]] = defaultdict(set)
-        for pupil_id, classroom_id, school_id, peers in Enrolment.objects.filter(
-            year=year,
-            pupil_id__in=pupils,
-            status__in=[EnrolmentStatus.ENROLLED, EnrolmentStatus.LEAVING],
-        ).values_list(
-            "pupil_id",
-            "classroom_id",
-            "classroom__school_id",
-            "classroom__pupils_may_message_each_other",
-        ):
+        placed = (
+            Enrolment.objects.current()
+            .filter(year=year, pupil_id__in=pupils)
+            .values_list(
+                "pupil_id",
+                "classroom_id",
+                "classroom__school_id",
+                "classroom__pupils_may_message_each_other",
+            )
+        )
+        for pupil_id, classroom_id, school_id, peers in placed:
             enrolled[pupil_id].add((classroom_id, school_id, peers))
         for person in people:
             own = enrolled.get(person.pk, set())

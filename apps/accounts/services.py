@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
@@ -18,7 +19,6 @@ from apps.accounts.models import Civility, Profile, User
 from apps.accounts.selectors import current_year
 from apps.audit.services import record_event
 from apps.schools.models import Classroom, School, SchoolMembership, SchoolRole
-from provisioning.onde.names import UsernameAllocator, username_base, usernames_taken
 
 
 @dataclass(frozen=True)
@@ -38,23 +38,81 @@ def activation_path_for(user: User) -> str:
     )
 
 
+# --- every new account ---------------------------------------------------------------------------
+
+
+def account_build(
+    *,
+    profile: str,
+    username: str = "",
+    password: str | None = None,
+    with_activation_code: bool = False,
+    **fields: Any,
+) -> User:
+    """A new account, not saved: ``profile`` and ``fields`` as given, and no usable password
+    unless ``password`` is (a demo account). ``with_activation_code`` adds the code printed on
+    the login card, which the first login swaps for a password of the person's own.
+
+    Imports build many and save them at once with ``accounts_bulk_create``; they may leave the
+    username empty until they allocate the logins of the whole file.
+    """
+    if with_activation_code and password is not None:
+        raise ValueError("an account activated by its code has no password yet")
+    user = User(username=username, profile=profile, **fields)
+    if with_activation_code:
+        issue_activation_code(user, save=False)  # the password is left unusable too
+    elif password is not None:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    return user
+
+
+def account_create(
+    *,
+    profile: str,
+    username: str,
+    password: str | None = None,
+    with_activation_code: bool = False,
+    **fields: Any,
+) -> User:
+    """``account_build``, validated (``ValidationError`` names the refused fields) and saved."""
+    user = account_build(
+        profile=profile,
+        username=username,
+        password=password,
+        with_activation_code=with_activation_code,
+        **fields,
+    )
+    user.full_clean(exclude=["password"])
+    user.save()
+    return user
+
+
+def accounts_bulk_create(users: Iterable[User]) -> list[User]:
+    """Save accounts from ``account_build`` in one statement (PostgreSQL returns their ids).
+
+    Nothing is validated here: the imports check every cell as they read their files, and a
+    file of a thousand pupils must not cost a thousand uniqueness queries.
+    """
+    return User.objects.bulk_create(list(users))
+
+
+# --- commune administrators ----------------------------------------------------------------------
+
+
 @transaction.atomic
 def commune_admin_create(
     *, email: str, first_name: str = "", last_name: str = ""
 ) -> CreatedAccount:
     """Create a commune administrator with no password yet, to be activated by link."""
-    username = email.lower()
-    user = User(
-        username=username,
+    user = account_create(
+        profile=Profile.COMMUNE_ADMIN,
+        username=email.lower(),
         email=email.lower(),
         first_name=first_name,
         last_name=last_name,
-        profile=Profile.COMMUNE_ADMIN,
-        is_staff=False,
     )
-    user.set_unusable_password()
-    user.full_clean(exclude=["password"])
-    user.save()
     return CreatedAccount(user=user, activation_path=activation_path_for(user))
 
 
@@ -151,6 +209,9 @@ def adult_create(
     """A teacher, director or staff account with its schools (and classes), no password yet
     and an activation code; the login is allocated like the imports do (``prenom.nom``, then
     ``prenom.nom2``…). Raises AccountError, and writes nothing, when the input is refused."""
+    # Imported here: the imports build their accounts with this module, and importing
+    # ``provisioning.onde`` runs its package, which imports them.
+    from provisioning.onde.names import UsernameAllocator, username_base, usernames_taken
     from provisioning.onde.service import lock_commune_accounts
 
     if profile not in ADULT_ROLES:
@@ -165,21 +226,18 @@ def adult_create(
     lock_commune_accounts()
     email = _clean_email(email, profile)
     base = username_base(first_name, last_name, fallback=USERNAME_FALLBACK)
-    user = User(
-        username=UsernameAllocator(usernames_taken([base])).allocate(base),
-        first_name=first_name,
-        last_name=last_name,
-        email=email,
-        civility=civility,
-        profile=profile,
-        is_staff=False,
-    )
-    code = issue_activation_code(user, save=False)
     try:
-        user.full_clean(exclude=["password"])
+        user = account_create(
+            profile=profile,
+            username=UsernameAllocator(usernames_taken([base])).allocate(base),
+            with_activation_code=True,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            civility=civility,
+        )
     except ValidationError as error:
         raise AccountError(_validation_text(error)) from error
-    user.save()
     role = ADULT_ROLES[profile]
     SchoolMembership.objects.bulk_create(
         SchoolMembership(user=user, school=school, role=role) for school in schools
@@ -196,7 +254,7 @@ def adult_create(
         },
         request=request,
     )
-    return CreatedAdult(user=user, activation_code=code)
+    return CreatedAdult(user=user, activation_code=user.activation_code)
 
 
 @dataclass(frozen=True)

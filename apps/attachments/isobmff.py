@@ -3,7 +3,7 @@
 A phone writes into its videos where they were shot (``©xyz`` in ``moov/udta``, Apple's
 ``com.apple.quicktime.location.ISO6709`` key in ``moov/meta``, the same again per track), the
 make and model of the camera, sometimes its owner's name; a school's video of a class outing
-must not tell where the pupils were (DESIGN.md §6).
+must not tell anyone who downloads it where the pupils were, or whose phone filmed them.
 
 Every box that may hold such data becomes a ``free`` box of the same size whose payload is
 zeros: no size and no position changes, so the chunk offsets (``stco``/``co64``) still point

@@ -3,8 +3,9 @@ the cahier de liaison (two nullable keys and a check constraint, so that each no
 its own with a plain ``prefetch_related("attachments")``).
 
 The stored object's key is ``<schema>/<kind>/<yyyy>/<uuid>/<safe name>``: the commune's schema
-name first (DESIGN §4, one commune's files never mix with another's, and a commune's files can
-be listed, copied or purged by prefix), and never the user's raw file name.
+name first, as each commune's data lives in its own schema (one commune's files never mix with
+another's, and a commune's files can be listed, copied or purged by prefix, when it leaves the
+groupement for instance), and never the user's raw file name.
 """
 
 from __future__ import annotations

@@ -22,9 +22,13 @@ from apps.accounts.permissions import (
 from apps.accounts.selectors import current_year
 from apps.french.ordering import classroom_order, name_order
 from apps.qrlogin.models import QrLoginToken
-from apps.schools.models import Classroom, Enrolment, EnrolmentStatus, Guardianship
-
-CURRENT_ENROLMENT = (EnrolmentStatus.ENROLLED, EnrolmentStatus.LEAVING)
+from apps.schools.models import (
+    Classroom,
+    Enrolment,
+    EnrolmentStatus,
+    Guardianship,
+    current_enrolment,
+)
 
 
 def classrooms_managed_by(actor: Actor) -> QuerySet[Classroom]:
@@ -40,9 +44,7 @@ def classrooms_managed_by(actor: Actor) -> QuerySet[Classroom]:
         )
     return (
         classes.select_related("school", "year")
-        .annotate(
-            pupil_count=Count("enrolments", filter=Q(enrolments__status__in=CURRENT_ENROLMENT))
-        )
+        .annotate(pupil_count=Count("enrolments", filter=current_enrolment("enrolments")))
         .order_by(*classroom_order())
     )
 
@@ -82,9 +84,8 @@ def classroom_members(actor: Actor, classroom: Classroom) -> ClassroomMembers:
     ):
         pupils = [
             enrolment.pupil
-            for enrolment in Enrolment.objects.filter(
-                classroom=classroom, status__in=CURRENT_ENROLMENT
-            )
+            for enrolment in Enrolment.objects.current()
+            .filter(classroom=classroom)
             .select_related("pupil")
             .order_by(*name_order("pupil__first_name", "pupil__last_name"), "pupil__pk")
         ]
@@ -113,7 +114,8 @@ def classroom_roster(classroom: Classroom) -> list[RosterEntry]:
     Three queries (two for an élémentaire class), whatever the number of pupils.
     """
     enrolments = (
-        Enrolment.objects.filter(classroom=classroom, status__in=CURRENT_ENROLMENT)
+        Enrolment.objects.current()
+        .filter(classroom=classroom)
         .select_related("pupil")
         .order_by(*name_order("pupil__last_name", "pupil__first_name"), "pupil__username")
     )

@@ -16,11 +16,10 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 
 from apps import dates
-from apps.accounts.models import User
 from apps.accounts.permissions import Actor, can_edit_homework, can_view_homework
 from apps.accounts.selectors import current_year
 from apps.calendar.selectors import DaysOff, days_off
-from apps.french.ordering import classroom_order, name_order
+from apps.french.ordering import classroom_order
 from apps.homework import repeats
 from apps.homework.models import (
     DOMAIN_ICONS,
@@ -30,9 +29,8 @@ from apps.homework.models import (
     HomeworkOccurrence,
     Repeat,
 )
-from apps.schools.models import Classroom, Enrolment, EnrolmentStatus
+from apps.schools.models import Classroom, Enrolment
 
-CURRENT_ENROLMENT = (EnrolmentStatus.ENROLLED, EnrolmentStatus.LEAVING)
 SCHOOL_DAYS = 5  # Monday to Friday are always shown; a weekend day only when it has something.
 
 
@@ -137,9 +135,8 @@ def classroom_of_pupil(actor: Actor, pupil_id: int) -> Classroom | None:
     ):
         return None
     enrolment = (
-        Enrolment.objects.filter(
-            pupil_id=pupil_id, year__is_current=True, status__in=CURRENT_ENROLMENT
-        )
+        Enrolment.objects.this_year()
+        .filter(pupil_id=pupil_id)
         .select_related("classroom__school")
         .first()
     )
@@ -148,12 +145,6 @@ def classroom_of_pupil(actor: Actor, pupil_id: int) -> Classroom | None:
     ):
         return None
     return enrolment.classroom
-
-
-def children_of(actor: Actor) -> list[User]:
-    return list(
-        User.objects.filter(pk__in=actor.child_ids).order_by(*name_order("first_name"), "pk")
-    )
 
 
 def entries_touching(

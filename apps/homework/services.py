@@ -10,7 +10,7 @@ compare before and after the write.
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -22,10 +22,16 @@ from apps.calendar.selectors import days_off
 from apps.homework import repeats
 from apps.homework.formatting import sanitise
 from apps.homework.models import REPEAT_DAYS, Domain, HomeworkEntry, HomeworkOccurrence, Repeat
+from apps.notifications.homework import (
+    Change,
+    Seen,
+    notify_homework_change,
+    notify_homework_removed,
+    notify_new_homework,
+    session_change,
+)
+from apps.notifications.services import on_commit_in_this_schema
 from apps.schools.models import Classroom
-
-if TYPE_CHECKING:
-    from apps.notifications.homework import Seen
 
 
 class HomeworkError(Exception):
@@ -124,10 +130,6 @@ def homework_entry_create(
 
 
 def _notify_after_commit(entry: HomeworkEntry) -> None:
-    # Imported here: the notifications app imports the homework models.
-    from apps.notifications.homework import notify_new_homework
-    from apps.notifications.services import on_commit_in_this_schema
-
     entry_id = entry.pk
     on_commit_in_this_schema(lambda: notify_new_homework(entry_id=entry_id))
 
@@ -200,8 +202,6 @@ def _tell_families_after_commit(
     domain: str,
 ) -> None:
     """One session's change, when families see it (see ``session_change``)."""
-    from apps.notifications.homework import session_change
-
     change = session_change(before, after)
     if change is not None:
         _queue_change(entry, day=day, change=change, domain=domain)
@@ -210,9 +210,6 @@ def _tell_families_after_commit(
 def _queue_change(
     entry: HomeworkEntry, *, day: datetime.date, change: str, domain: str, several: bool = False
 ) -> None:
-    from apps.notifications.homework import notify_homework_change
-    from apps.notifications.services import on_commit_in_this_schema
-
     if not entry.is_published or day < timezone.localdate():
         return
     entry_id = entry.pk
@@ -269,8 +266,6 @@ def homework_entry_update(
     if newly_published:
         _notify_after_commit(entry)
     elif tell:
-        from apps.notifications.homework import Change
-
         seen_after = _series_seen(**_series_fields(entry), overrides=overrides, since=today)
         changed = sorted(
             day
@@ -304,9 +299,6 @@ def homework_entry_delete(*, author: User, entry: HomeworkEntry) -> None:
     classroom_id, domain = entry.classroom_id, entry.domain
     entry.delete()
     if upcoming:
-        from apps.notifications.homework import notify_homework_removed
-        from apps.notifications.services import on_commit_in_this_schema
-
         on_commit_in_this_schema(
             lambda: notify_homework_removed(
                 classroom_id=classroom_id,

@@ -30,6 +30,7 @@ from apps.homework.forms import EntryForm, OccurrenceForm
 from apps.homework.models import HomeworkEntry
 from apps.portal.access import request_actor
 from apps.schools.models import Classroom
+from apps.schools.selectors import children_of
 
 
 def _actor(request: HttpRequest) -> tuple[User, Actor]:
@@ -174,7 +175,7 @@ def index(request: HttpRequest) -> HttpResponse:
             return render(request, "homework/no_class.html")
         return _page(request, actor, classroom, day=None)
     if actor.is_parent:
-        children = selectors.children_of(actor)
+        children = children_of(actor, with_class=False)
         if children:
             return redirect("homework:child_week", child_id=children[0].pk)
         return render(request, "homework/no_class.html")
@@ -217,7 +218,7 @@ def _child_page(request: HttpRequest, child_id: int, day: datetime.date | None) 
     classroom = selectors.classroom_of_pupil(actor, child_id)
     if classroom is None:
         raise Http404
-    children = selectors.children_of(actor)
+    children = children_of(actor, with_class=False)
     child = next(c for c in children if c.pk == child_id)
     return _page(request, actor, classroom, day=day, child=child, children=children)
 

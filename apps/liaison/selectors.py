@@ -137,12 +137,6 @@ def own_replies(notes: Iterable[LiaisonNote], guardian_id: int) -> dict[int, Rep
     return {reply.note_id: reply for reply in rows}
 
 
-def children_of(actor: Actor) -> list[User]:
-    return list(
-        User.objects.filter(pk__in=actor.child_ids).order_by(*name_order("first_name"), "pk")
-    )
-
-
 def notes_for_child(actor: Actor, child_id: int) -> QuerySet[LiaisonNote]:
     """Published notes concerning ``child_id``, for the child or one of their guardians, each
     with ``confirmed`` (for this child), ``read`` and ``replied`` (by this guardian), and their

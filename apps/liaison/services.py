@@ -32,9 +32,7 @@ from apps.liaison.selectors import reminder_sent_today, waiting_child_ids
 from apps.notifications import liaison as liaison_notifications
 from apps.notifications.models import Kind
 from apps.notifications.services import on_commit_in_this_schema
-from apps.schools.models import Classroom, Enrolment, EnrolmentStatus, School
-
-CURRENT_ENROLMENT = (EnrolmentStatus.ENROLLED, EnrolmentStatus.LEAVING)
+from apps.schools.models import Classroom, Enrolment, School
 
 
 class LiaisonError(Exception):
@@ -116,9 +114,9 @@ def liaison_note_create(
     if audience == Audience.PUPILS:
         chosen = set(pupil_ids)
         in_class = set(
-            Enrolment.objects.filter(
-                classroom=classroom, pupil_id__in=chosen, status__in=CURRENT_ENROLMENT
-            ).values_list("pupil_id", flat=True)
+            Enrolment.objects.current()
+            .filter(classroom=classroom, pupil_id__in=chosen)
+            .values_list("pupil_id", flat=True)
         )
         if not chosen or chosen != in_class:
             raise LiaisonError("the chosen pupils must be pupils of the class")
@@ -135,7 +133,7 @@ def liaison_note_publish(*, author: User, note: LiaisonNote) -> LiaisonNote:
     _check_writer(author, note)
     if note.is_published:
         return note
-    enrolments = Enrolment.objects.filter(status__in=CURRENT_ENROLMENT, year=current_year())
+    enrolments = Enrolment.objects.current().filter(year=current_year())
     if note.audience == Audience.SCHOOL:
         enrolments = enrolments.filter(classroom__school_id=note.school_id)
     else:

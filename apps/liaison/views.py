@@ -30,7 +30,6 @@ from apps.liaison import services
 from apps.liaison.models import Audience, LiaisonNote, LiaisonPolicy, Reminder
 from apps.liaison.pdf import note_slips_pdf
 from apps.liaison.selectors import (
-    children_of,
     note_for_family,
     note_managed_by,
     note_reminders,
@@ -42,6 +41,7 @@ from apps.liaison.selectors import (
     start_of_today,
 )
 from apps.schools.models import Classroom, Enrolment, School
+from apps.schools.selectors import children_of
 from tenants.models import Commune
 
 
@@ -166,7 +166,7 @@ def index(request: HttpRequest) -> HttpResponse:
             },
         )
     if actor.is_parent:
-        children = children_of(actor)
+        children = children_of(actor, with_class=False)
         if children:
             return redirect("liaison:child", child_id=children[0].pk)
         return render(request, "liaison/family.html", {"children": [], "notes": []})
@@ -182,7 +182,8 @@ def index(request: HttpRequest) -> HttpResponse:
 def _class_form(classroom: Classroom, data: object = None) -> ClassNoteForm:
     form = ClassNoteForm(data)  # type: ignore[arg-type]
     pupils = (
-        Enrolment.objects.filter(classroom=classroom, status__in=services.CURRENT_ENROLMENT)
+        Enrolment.objects.current()
+        .filter(classroom=classroom)
         .select_related("pupil")
         .order_by(*name_order("pupil__last_name", "pupil__first_name"), "pupil_id")
     )
@@ -410,7 +411,7 @@ def child_notes(request: HttpRequest, child_id: int) -> HttpResponse:
     user, actor = _actor(request)
     if not actor.is_parent or child_id not in actor.child_ids:
         raise Http404
-    children = children_of(actor)
+    children = children_of(actor, with_class=False)
     notes = list(notes_for_child(actor, child_id))
     services.liaison_notes_mark_read(
         guardian=user, notes=[n for n in notes if not getattr(n, "read", False)]

@@ -33,9 +33,7 @@ from apps.french import formatting
 from apps.homework.models import Domain, HomeworkEntry
 from apps.notifications.models import Kind, Notification
 from apps.notifications.services import notify
-from apps.schools.models import Classroom, Enrolment, EnrolmentStatus, Guardianship
-
-_CURRENT = (EnrolmentStatus.ENROLLED, EnrolmentStatus.LEAVING)
+from apps.schools.models import Classroom, Enrolment, Guardianship
 
 # What families see of one session: its work to do and due day, or None when it is not there.
 Seen = tuple[str, datetime.date | None] | None
@@ -69,9 +67,9 @@ def _tell_the_class(
     """The class's current pupils and their guardians, each with their own link, kept to those
     who may see the class's cahier de textes."""
     pupil_ids = list(
-        Enrolment.objects.filter(
-            classroom=classroom, year_id=classroom.year_id, status__in=_CURRENT
-        ).values_list("pupil_id", flat=True)
+        Enrolment.objects.current()
+        .filter(classroom=classroom, year_id=classroom.year_id)
+        .values_list("pupil_id", flat=True)
     )
     child_of: dict[int, int] = {}
     for guardian_id, child_id in Guardianship.objects.filter(child_id__in=pupil_ids).values_list(

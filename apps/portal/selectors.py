@@ -15,7 +15,6 @@ from apps.schools.models import (
     DEPLOYED_STATUSES,
     Classroom,
     Enrolment,
-    EnrolmentStatus,
     Guardianship,
     School,
     SchoolMembership,
@@ -105,8 +104,6 @@ def accounts_waiting_activation() -> int:
 
 # --- one account, for the commune administrator ------------------------------------------------
 
-_CURRENT_ENROLMENT = (EnrolmentStatus.ENROLLED, EnrolmentStatus.LEAVING)
-
 
 @dataclass(frozen=True)
 class ChildRow:
@@ -132,9 +129,9 @@ class AccountPage:
 def _current_enrolments(pupil_ids: list[int]) -> dict[int, Enrolment]:
     return {
         e.pupil_id: e
-        for e in Enrolment.objects.filter(
-            pupil_id__in=pupil_ids, year__is_current=True, status__in=_CURRENT_ENROLMENT
-        ).select_related("classroom__school")
+        for e in Enrolment.objects.this_year()
+        .filter(pupil_id__in=pupil_ids)
+        .select_related("classroom__school")
     }
 
 

@@ -26,7 +26,7 @@ from django.utils import timezone
 from apps.accounts.models import Profile, User
 from apps.audit.services import client_ip, record_event
 from apps.qrlogin.models import QrLoginToken
-from apps.schools.models import Classroom, Enrolment, EnrolmentStatus
+from apps.schools.models import Classroom, Enrolment
 
 TOKEN_BYTES = 24
 FAILURE_LIMIT = 30
@@ -107,12 +107,9 @@ def qr_login_token(token: str) -> QrLoginToken | None:
     if found is None:
         return None
     enrolment = (
-        Enrolment.objects.select_related("classroom")
-        .filter(
-            pupil_id=found.pupil_id,
-            year__is_current=True,
-            status__in=(EnrolmentStatus.ENROLLED, EnrolmentStatus.LEAVING),
-        )
+        Enrolment.objects.this_year()
+        .select_related("classroom")
+        .filter(pupil_id=found.pupil_id)
         .first()
     )
     if enrolment is None or not enrolment.classroom.is_maternelle:

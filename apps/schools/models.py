@@ -145,6 +145,30 @@ class EnrolmentStatus(models.TextChoices):
     LEFT = "left", "Parti"
 
 
+# A pupil whose departure is announced (LEAVING) is still in the class until they have left:
+# both count wherever "the pupils of the class" are meant (rights, lists, counts, cards).
+CURRENT_ENROLMENT_STATUSES = (EnrolmentStatus.ENROLLED, EnrolmentStatus.LEAVING)
+
+
+def current_enrolment(through: str = "") -> Q:
+    """The filter of a current enrolment, from the model (``through=""``) or across a join
+    (``"enrolments"`` from a pupil, ``"child__enrolments"`` from a guardianship…). It goes
+    in the same ``filter()`` as the join's other conditions, so both apply to one enrolment.
+    """
+    prefix = f"{through}__" if through else ""
+    return Q(**{f"{prefix}status__in": CURRENT_ENROLMENT_STATUSES})
+
+
+class EnrolmentQuerySet(models.QuerySet["Enrolment"]):
+    def current(self) -> EnrolmentQuerySet:
+        """Pupils in their class, departure announced or not (not those who left)."""
+        return self.filter(current_enrolment())
+
+    def this_year(self) -> EnrolmentQuerySet:
+        """Current enrolments of the current school year (joined in SQL, no query first)."""
+        return self.current().filter(year__is_current=True)
+
+
 class Enrolment(models.Model):
     """A pupil in a class for a school year (one class per pupil and year)."""
 
@@ -158,6 +182,8 @@ class Enrolment(models.Model):
         max_length=10, choices=EnrolmentStatus.choices, default=EnrolmentStatus.ENROLLED
     )
     left_on = models.DateField(null=True, blank=True)
+
+    objects = EnrolmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = "inscription"

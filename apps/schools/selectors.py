@@ -25,15 +25,12 @@ from apps.schools.models import (
     DEPLOYED_STATUSES,
     Classroom,
     Enrolment,
-    EnrolmentStatus,
     Guardianship,
     School,
     SchoolMembership,
     SchoolRole,
+    current_enrolment,
 )
-
-# Enrolments that place a pupil in a class (as in apps.accounts.selectors.actors_for).
-ACTIVE_ENROLMENT = (EnrolmentStatus.ENROLLED, EnrolmentStatus.LEAVING)
 
 ClassroomTeacher = Classroom.teachers.through
 
@@ -102,7 +99,7 @@ def classroom_listing(actor: Actor, *, school_id: int | None = None) -> QuerySet
         .annotate(
             pupil_count=Count(
                 "enrolments",
-                filter=Q(enrolments__status__in=ACTIVE_ENROLMENT),
+                filter=current_enrolment("enrolments"),
                 distinct=True,
             )
         )
@@ -136,9 +133,7 @@ def may_list_pupils(actor: Actor, classroom: Classroom) -> bool:
 
 
 def _enrolled(**classroom_filter: object) -> QuerySet[Enrolment]:
-    return Enrolment.objects.filter(
-        year__is_current=True, status__in=ACTIVE_ENROLMENT, **classroom_filter
-    )
+    return Enrolment.objects.this_year().filter(**classroom_filter)
 
 
 def _pupils_of(**classroom_filter: object) -> Q:
@@ -239,9 +234,9 @@ def person_listing(actor: Actor, people: QuerySet[User] | None = None) -> QueryS
     return people.order_by(*name_order("last_name", "first_name"), "pk").prefetch_related(
         Prefetch(
             "enrolments",
-            queryset=Enrolment.objects.filter(
-                status__in=ACTIVE_ENROLMENT, classroom__in=visible_classes
-            ).select_related("classroom__school"),
+            queryset=Enrolment.objects.current()
+            .filter(classroom__in=visible_classes)
+            .select_related("classroom__school"),
             to_attr="current_enrolments",
         ),
         Prefetch("taught_classrooms", queryset=visible_classes, to_attr="current_classes"),
@@ -288,14 +283,20 @@ def own_schools(actor: Actor) -> QuerySet[School]:
     return School.objects.filter(pk__in=actor.school_ids).order_by(*name_order("name"))
 
 
-def children_of(actor: Actor) -> list[User]:
-    """A parent's children, each with ``current_class`` (or None) and its teachers.
+def children_of(actor: Actor, *, with_class: bool = True) -> list[User]:
+    """A parent's children, by first name, each with ``current_class`` (or None) and its
+    teachers; ``with_class=False`` for the children alone (one query, not three).
 
     A child's class is always visible to the parent (it is in their ``class_ids``), and so
     are its teachers (``can_view_person``).
     """
     if not actor.child_ids:
         return []
+    children = User.objects.filter(pk__in=actor.child_ids).order_by(
+        *name_order("first_name", "last_name"), "pk"
+    )
+    if not with_class:
+        return list(children)
     enrolments = (
         _enrolled()
         .select_related("classroom__school")
@@ -307,12 +308,10 @@ def children_of(actor: Actor) -> list[User]:
             )
         )
     )
-    children: list[User] = list(
-        User.objects.filter(pk__in=actor.child_ids)
-        .order_by(*name_order("first_name", "last_name"), "pk")
-        .prefetch_related(Prefetch("enrolments", queryset=enrolments, to_attr="current"))
+    found: list[User] = list(
+        children.prefetch_related(Prefetch("enrolments", queryset=enrolments, to_attr="current"))
     )
-    for child in children:
+    for child in found:
         current = getattr(child, "current", [])
         child.current_class = current[0].classroom if current else None  # type: ignore[attr-defined]
-    return children
+    return found

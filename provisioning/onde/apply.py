@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from django.db import models
 
 from apps.accounts.models import User
+from apps.accounts.services import accounts_bulk_create
 from apps.schools.models import (
     Classroom,
     Enrolment,
@@ -72,7 +73,7 @@ def apply_plan(plan: Plan, *, year: SchoolYear, progress: ProgressReporter) -> N
     progress.advance(len(new_classes) + len(changed_classes))
 
     if new_users:
-        User.objects.bulk_create(new_users)
+        accounts_bulk_create(new_users)
     progress.advance(len(new_users))
     save_changed(User, changed_users, USER_FIELDS)
     progress.advance(len(changed_users))

@@ -1,4 +1,4 @@
-"""Names: comparison keys, readable logins and activation codes.
+"""Names: comparison keys and readable logins.
 
 ONDE writes the same name in several ways from one export to the next (capitals, accents
 dropped or not, hyphens or spaces), so names are compared through ``match_key``. Logins are
@@ -9,7 +9,6 @@ given, so a re-import that corrects a name keeps the login printed on the pupil'
 from __future__ import annotations
 
 import re
-import secrets
 import unicodedata
 from collections.abc import Iterable
 
@@ -17,9 +16,6 @@ from django.db.models import CharField, F, Func, Value
 
 from apps.accounts.models import User
 
-# Letters that cannot be read one for another on a printed card: no 0/O, 1/I/l.
-ACTIVATION_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-ACTIVATION_LENGTH = 8
 USERNAME_BASE_MAX = 60
 
 # Letters NFKD does not decompose, written as an export without diacritics writes them.
@@ -82,10 +78,6 @@ def username_base(first_name: str, last_name: str, *, fallback: str) -> str:
     parts = [p for p in (login_part(first_name), login_part(last_name)) if p]
     base = ".".join(parts)[:USERNAME_BASE_MAX].strip(".-")
     return base or fallback
-
-
-def activation_code() -> str:
-    return "".join(secrets.choice(ACTIVATION_ALPHABET) for _ in range(ACTIVATION_LENGTH))
 
 
 def usernames_taken(bases: Iterable[str]) -> set[str]:

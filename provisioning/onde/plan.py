@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.db.models.functions import Lower
 
 from apps.accounts.models import Profile, User
+from apps.accounts.services import account_build
 from apps.schools.models import (
     Classroom,
     ClassSetup,
@@ -39,7 +40,6 @@ from provisioning.onde.levels import sorted_levels
 from provisioning.onde.linking import Family
 from provisioning.onde.names import (
     UsernameAllocator,
-    activation_code,
     match_key,
     username_base,
     usernames_taken,
@@ -357,18 +357,15 @@ class Planner:
         return next(iter(found.values()), None), False
 
     def _new_pupil(self, pupil: PupilLine) -> User:
-        user = User(
-            username="",
+        return account_build(
+            profile=Profile.PUPIL,
+            with_activation_code=True,
             first_name=pupil.first_name,
             last_name=pupil.last_name,
             birth_date=pupil.birth_date,
             ine=pupil.ine,
             photo_consent=pupil.photo_consent,
-            profile=Profile.PUPIL,
-            activation_code=activation_code(),
         )
-        user.set_unusable_password()
-        return user
 
     def _update_pupil(self, user: User, pupil: PupilLine) -> AccountPlan:
         changes: list[str] = []
@@ -502,18 +499,15 @@ class Planner:
 
     def _new_guardian(self, family: Family) -> User:
         line = family.line
-        user = User(
-            username="",
+        return account_build(
+            profile=Profile.PARENT,
+            with_activation_code=True,
             first_name=line.first_name,
             last_name=line.last_name,
             civility=line.civility,
             email=line.email,
             phone=line.phone,
-            profile=Profile.PARENT,
-            activation_code=activation_code(),
         )
-        user.set_unusable_password()
-        return user
 
     def _update_guardian(self, user: User, family: Family) -> AccountPlan:
         line = family.line

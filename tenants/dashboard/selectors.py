@@ -2,8 +2,9 @@
 
 Every selector takes a ``DashboardScope``, which only ``dashboard_scope_for`` builds, from
 the request's user: a coordinator's scope holds every live commune, anyone else gets none
-(``DashboardAccessDenied``). The only unscoped reads are named ``dangerously_*`` and no
-view or API uses them (``tests/dashboard`` greps for it).
+(``DashboardAccessDenied``). An unscoped read, if one is ever needed by a maintenance
+script, is to be named ``dangerously_*``: no view or API may use one (``tests/dashboard``
+greps for it).
 
 Cross-commune reads are aggregate queries (docs/architecture.md, "Beyond one machine"). The
 figures of a commune come from ONE aggregate query on its schema, schema-qualified and run
@@ -17,7 +18,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -351,14 +352,3 @@ def correction_trail(
         .select_related("snapshot")
         .order_by("-corrected_at", "-pk")[:limit]
     )
-
-
-# --- unscoped, for maintenance scripts and benches only --------------------------------------
-
-
-def dangerously_all_commune_figures(
-    *, communes: Iterable[Commune] | None = None, now: datetime.datetime | None = None
-) -> list[CommuneFigures]:
-    """Figures of ``communes`` (default: every live commune) with no user behind them."""
-    chosen = list(communes) if communes is not None else _live_communes()
-    return _figures_of(chosen, now=now or timezone.now())

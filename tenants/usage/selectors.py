@@ -8,7 +8,7 @@ from decimal import Decimal
 from typing import Literal
 
 from tenants.usage.models import ClassCountSnapshot
-from tenants.usage.sharing import CostShare, days_of_month, hosting_charge, share_costs
+from tenants.usage.sharing import days_of_month, hosting_charge
 
 HostingBasis = Literal["deployed_classes", "deployed_schools"]
 
@@ -20,11 +20,6 @@ def class_counts_at(*, on: date) -> dict[str, int]:
             "commune__insee_code", "primary_classes"
         )
     )
-
-
-def cost_shares_at(*, amount_ht: Decimal, vat_rate: Decimal, on: date) -> list[CostShare]:
-    """``amount_ht`` shared among the communes pro rata to their classes on ``on``."""
-    return share_costs(amount_ht=amount_ht, vat_rate=vat_rate, class_counts=class_counts_at(on=on))
 
 
 def hosting_charges_for_month(

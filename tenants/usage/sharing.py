@@ -1,10 +1,11 @@
 """Splitting the groupement's shared costs among its communes (pure functions, Decimal).
 
-Billing by class (docs/architecture.md): the common platform, training and hosting are shared pro rata to each commune's
-primary classes. A pro rata share is rarely a whole number of cents, so shares are rounded
-with the *largest-remainder* rule (``tenants.billing.money.split_amount``), so the shares add
-up exactly to the amount. The HT amount and the VAT amount are each split that way, so HT,
-VAT and TTC shares all add up exactly.
+Billing by class (docs/architecture.md): the common platform, training and hosting are
+shared pro rata to each commune's primary classes. A pro rata share is rarely a whole number
+of cents, so shares are rounded with the *largest-remainder* rule
+(``tenants.billing.money.split_amount``), so the shares add up exactly to the amount. The
+HT amount and the VAT amount are each split that way, so HT, VAT and TTC shares all add up
+exactly.
 """
 
 from __future__ import annotations

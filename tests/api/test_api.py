@@ -1,7 +1,7 @@
 """``/api/v1/``: each list and object is what the permission rules let the caller see.
 
-Forbidden and missing objects answer the same 404. The world is described in
-tests/api/world.py.
+Forbidden and missing objects answer the same 404. The world (Bordeaux's schools, classes
+and people, and Pessac's) is described in tests/world.py.
 """
 
 from __future__ import annotations

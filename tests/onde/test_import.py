@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.hashers import is_password_usable
 from django_tenants.utils import schema_context
 
+from apps.accounts.lifecycle import ACTIVATION_ALPHABET
 from apps.accounts.models import Profile, User
 from apps.audit.models import AuditEvent
 from apps.schools.models import (
@@ -20,7 +21,6 @@ from apps.schools.models import (
     SchoolYear,
 )
 from provisioning.onde import OndeImportError
-from provisioning.onde.names import ACTIVATION_ALPHABET
 from tests.helpers import database_state
 from tests.onde.generator import PUPIL_HEADER, Guardian, encode, render
 from tests.onde.helpers import SCHEMA, export, run_import, tenant_counts

@@ -1,7 +1,7 @@
 """The commune's pages: the home page for each role, schools, classes and accounts.
 
 Each page shows only what the permission rules allow; a forbidden page answers the same 404
-as a missing one, and nothing changes. The world is described in tests/api/world.py.
+as a missing one, and nothing changes. The world is described in tests/world.py.
 """
 
 from __future__ import annotations

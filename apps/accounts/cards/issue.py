@@ -30,10 +30,8 @@ from apps.audit.services import record_event
 from apps.french.ordering import person_key
 from apps.qrlogin.models import QrLoginToken
 from apps.qrlogin.services import qr_tokens_issue
-from apps.schools.models import Classroom, Enrolment, EnrolmentStatus, Guardianship
+from apps.schools.models import Classroom, Enrolment, Guardianship, current_enrolment
 from tenants.models import Commune
-
-CURRENT_ENROLMENT = (EnrolmentStatus.ENROLLED, EnrolmentStatus.LEAVING)
 
 
 class Audience(StrEnum):
@@ -84,9 +82,9 @@ def class_recipients(*, classroom: Classroom, audience: Audience) -> list[Recipi
     """Everyone of the class who may get a card, before any rule about activation. Two queries."""
     pupils = list(
         User.objects.filter(
+            current_enrolment("enrolments"),
             profile=Profile.PUPIL,
             enrolments__classroom=classroom,
-            enrolments__status__in=CURRENT_ENROLMENT,
         )
     )
     if audience == Audience.PUPILS:
@@ -231,15 +229,13 @@ def classroom_login_cards(
 def account_recipient(*, classroom: Classroom, user: User) -> Recipient | None:
     """``user`` as a pupil of the class or a parent of one of its pupils; else ``None``."""
     if user.profile == Profile.PUPIL:
-        in_class = Enrolment.objects.filter(
-            pupil=user, classroom=classroom, status__in=CURRENT_ENROLMENT
-        ).exists()
+        in_class = Enrolment.objects.current().filter(pupil=user, classroom=classroom).exists()
         return Recipient(user=user) if in_class else None
     if user.profile == Profile.PARENT:
         links = Guardianship.objects.filter(
+            current_enrolment("child__enrolments"),
             guardian=user,
             child__enrolments__classroom=classroom,
-            child__enrolments__status__in=CURRENT_ENROLMENT,
         ).select_related("child")
         children = sorted((link.child for link in links), key=_name_key)
         return Recipient(user=user, children=children) if children else None

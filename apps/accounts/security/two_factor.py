@@ -54,10 +54,6 @@ _TOTP_SHAPE = re.compile(r"^\d{6,8}$")
 # --- reads ----------------------------------------------------------------------------------
 
 
-def confirmed_totp_device(user: User) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
-
-
 def has_confirmed_device(user: User) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
