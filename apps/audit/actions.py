@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+import re
 from typing import Any
+
+from apps.french.formatting import date_courte
 
 ACTION_LABELS: dict[str, str] = {
     "login.success": "Connexion réussie",
@@ -71,17 +75,125 @@ _STAGES = {
 }
 _METHODS = {"totp": "application", "backup_code": "code de secours"}
 
+# The French name of every key the services record in an event's details (a test walks the
+# code for the keys it records, so a new one cannot show up in the journal in English).
+DETAIL_LABELS: dict[str, str] = {
+    "accounts": "comptes",
+    "adresse": "adresse",
+    "attempts_removed": "essais effacés",
+    "audience": "pour",
+    "cards": "cartes",
+    "changes": "modifications",
+    "class_links_created": "classes attribuées",
+    "classes": "classes",
+    "classes_added": "classes ajoutées",
+    "classes_created": "classes créées",
+    "classes_removed": "classes retirées",
+    "classroom": "classe",
+    "codes_issued": "codes donnés",
+    "commune": "commune",
+    "communes": "communes",
+    "created": "créés",
+    "credit_note": "avoir",
+    "date": "date",
+    "deployed_classes": "classes déployées",
+    "deployed_schools": "écoles déployées",
+    "deployment_status": "déploiement",
+    "dry_run": "simulation",
+    "duration_months": "durée (mois)",
+    "effective_end_date": "fin effective",
+    "enrolments": "inscriptions",
+    "failures": "échecs",
+    "field": "champ",
+    "files": "fichiers",
+    "for_child": "pour un enfant",
+    "format": "format",
+    "from": "de",
+    "guardians": "responsables",
+    "guardianships": "liens de responsabilité",
+    "holder": "titulaire",
+    "hosting_price_line": "tarif d'hébergement",
+    "imputation": "imputation",
+    "invoice": "facture",
+    "invoices": "factures",
+    "issued_on": "émise le",
+    "kind": "type",
+    "label": "désignation",
+    "leaving": "partants",
+    "leavers_need_confirmation": "départs à confirmer",
+    "letter_date": "lettre du",
+    "lines": "lignes",
+    "memberships_created": "affectations créées",
+    "method": "avec",
+    "moved": "changés de classe",
+    "new_value": "nouvelle valeur",
+    "notified_on": "notifié le",
+    "old_value": "ancienne valeur",
+    "parents": "parents",
+    "parents_deactivated": "parents désactivés",
+    "profile": "profil",
+    "pupils": "élèves",
+    "qr_tokens_issued": "QR codes donnés",
+    "reason": "motif",
+    "refused": "refusées",
+    "reissue": "nouveaux codes",
+    "retention_days": "conservation (jours)",
+    "rows": "lignes",
+    "school": "école",
+    "school_id": "école n°",
+    "schools": "écoles",
+    "schools_added": "écoles ajoutées",
+    "schools_removed": "écoles retirées",
+    "seconds": "durée (s)",
+    "shared_cost": "coût partagé",
+    "siret": "SIRET",
+    "snapshot": "relevé",
+    "stage": "étape",
+    "status": "statut",
+    "teachers": "enseignants",
+    "to": "vers",
+    "token": "QR code",
+    "total_ttc": "total TTC",
+    "uai": "UAI",
+    "unchanged": "inchangés",
+    "unit": "unité",
+    "unit_price_ht": "prix unitaire HT",
+    "updated": "mis à jour",
+    "valid_from": "applicable dès",
+    "vat_rate": "TVA (%)",
+    "year": "année",
+    "year_created": "année créée",
+}
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def _value_text(key: str, value: Any) -> str:
+    if key == "stage":
+        return _STAGES.get(str(value), str(value))
+    if key == "method":
+        return _METHODS.get(str(value), str(value))
+    if isinstance(value, bool):
+        return "oui" if value else "non"
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, dict):
+        return "(" + details_text(value) + ")"
+    if isinstance(value, list | tuple):
+        return ", ".join(_value_text(key, item) for item in value) or "—"
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        try:
+            return date_courte(datetime.date.fromisoformat(value))
+        except ValueError:
+            return value
+    return str(value)
+
 
 def details_text(details: dict[str, Any]) -> str:
-    """A short French reading of the details the login side records; others as key: value."""
-    parts: list[str] = []
-    for key, value in sorted(details.items()):
-        if key == "stage":
-            parts.append(f"étape : {_STAGES.get(str(value), str(value))}")
-        elif key == "method":
-            parts.append(f"avec : {_METHODS.get(str(value), str(value))}")
-        elif key == "attempts_removed":
-            parts.append(f"essais effacés : {value}")
-        else:
-            parts.append(f"{key} : {value}")
+    """The details of an event as a person reads them: French names, dates and yes/no."""
+    if not isinstance(details, dict):
+        return str(details)
+    parts = [
+        f"{DETAIL_LABELS.get(key, key.replace('_', ' '))} : {_value_text(key, value)}"
+        for key, value in details.items()
+    ]
     return ", ".join(parts)

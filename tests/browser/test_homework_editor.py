@@ -87,8 +87,12 @@ def test_the_teacher_writes_in_bold_and_the_week_shows_it(
     page.keyboard.type("ou")
     toolbar.get_by_role("button", name="Gras").click()
     page.keyboard.type(" et ")
-    page.keyboard.press("Control+I")
+    toolbar.get_by_role("button", name="Italique").click()
     page.keyboard.type("oi")
+    # The hidden input follows the editor on its change event: wait for it, not for time.
+    page.wait_for_function(
+        "() => document.querySelector('input[name=done]').value.includes('<em>oi</em>')"
+    )
     assert "<strong>ou</strong>" in page.locator("input[name=done]").input_value()
 
     # A file dropped or pasted into the text is refused: files go in the attachments field.
@@ -124,7 +128,9 @@ def test_the_teacher_writes_in_bold_and_the_week_shows_it(
     page.get_by_label("Séance du").fill(day)
     # Playwright's fill() types into the editor as into the textarea it replaces.
     page.get_by_label("Travail à faire").fill("Lire la page 12.")
-    assert "Lire la page 12." in page.locator("input[name=todo]").input_value()
+    page.wait_for_function(
+        "() => document.querySelector('input[name=todo]').value.includes('Lire la page 12.')"
+    )
     page.get_by_label("Travail pour le").fill(day)
 
     page.get_by_role("button", name="Enregistrer", exact=True).click()
