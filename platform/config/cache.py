@@ -66,46 +66,57 @@ class DegradingRedisCache(RedisCache):
                     log.warning("cache reachable again")
         return result
 
-    def add(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> bool:
+    def add(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> bool:
         return self._guarded(
-            "add", lambda: super(DegradingRedisCache, self).add(key, value, timeout, version),
+            "add",
+            lambda: super(DegradingRedisCache, self).add(key, value, timeout, version),
             lambda: True,
         )
 
     def get(self, key: Any, default: Any = None, version: Any = None) -> Any:
         return self._guarded(
-            "get", lambda: super(DegradingRedisCache, self).get(key, default, version),
+            "get",
+            lambda: super(DegradingRedisCache, self).get(key, default, version),
             lambda: default,
         )
 
-    def set(self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> None:
+    def set(
+        self, key: Any, value: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None
+    ) -> None:
         self._guarded(
-            "set", lambda: super(DegradingRedisCache, self).set(key, value, timeout, version),
+            "set",
+            lambda: super(DegradingRedisCache, self).set(key, value, timeout, version),
             lambda: None,
         )
 
     def touch(self, key: Any, timeout: Any = DEFAULT_TIMEOUT, version: Any = None) -> bool:
         return self._guarded(
-            "touch", lambda: super(DegradingRedisCache, self).touch(key, timeout, version),
+            "touch",
+            lambda: super(DegradingRedisCache, self).touch(key, timeout, version),
             lambda: False,
         )
 
     def delete(self, key: Any, version: Any = None) -> bool:
         return self._guarded(
-            "delete", lambda: super(DegradingRedisCache, self).delete(key, version),
+            "delete",
+            lambda: super(DegradingRedisCache, self).delete(key, version),
             lambda: False,
         )
 
     def get_many(self, keys: Iterable[Any], version: Any = None) -> dict[Any, Any]:
         keys = list(keys)
         return self._guarded(
-            "get_many", lambda: super(DegradingRedisCache, self).get_many(keys, version),
+            "get_many",
+            lambda: super(DegradingRedisCache, self).get_many(keys, version),
             dict,
         )
 
     def has_key(self, key: Any, version: Any = None) -> bool:
         return self._guarded(
-            "has_key", lambda: super(DegradingRedisCache, self).has_key(key, version),
+            "has_key",
+            lambda: super(DegradingRedisCache, self).has_key(key, version),
             lambda: False,
         )
 
