@@ -79,7 +79,7 @@ def download(request: HttpRequest, attachment_id: int) -> HttpResponseBase:
         raise Http404
     try:
         if _on_s3(attachment.file.storage):
-            if not attachment.file.storage.exists(attachment.file.name):
+            if not attachment.file.storage.exists(attachment.file.name or ""):
                 logger.error("attachment %s has no object in the store", attachment.pk)
                 raise Http404
             response: HttpResponseBase = HttpResponseRedirect(_presigned(attachment))

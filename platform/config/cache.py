@@ -45,7 +45,7 @@ class DegradingRedisCache(RedisCache):
         options.setdefault("socket_connect_timeout", 1.0)
         options.setdefault("socket_timeout", 1.0)
         super().__init__(server, {**params, "OPTIONS": options})
-        self._server_key = ",".join(self._servers)
+        self._server_key = server if isinstance(server, str) else ",".join(server)
 
     def _guarded(self, operation: str, call: Callable[[], T], fallback: Callable[[], T]) -> T:
         now = time.monotonic()
@@ -145,7 +145,5 @@ class DegradingRedisCache(RedisCache):
             lambda: None,
         )
 
-    def clear(self) -> bool:
-        return self._guarded(
-            "clear", lambda: super(DegradingRedisCache, self).clear(), lambda: False
-        )
+    def clear(self) -> None:
+        self._guarded("clear", lambda: super(DegradingRedisCache, self).clear(), lambda: None)

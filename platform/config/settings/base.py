@@ -87,6 +87,8 @@ SHARED_APPS = [
     "tenants.usage",
     # The national school calendar (holidays by zone, public holidays): public schema only.
     "apps.calendar",
+    # Tasks the broker could not take yet (public schema only: one table to flush).
+    "apps.outbox",
 ]
 
 TENANT_APPS = [
@@ -345,6 +347,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=17, minute=30),  # CELERY_TIMEZONE: Europe/Paris
     },
     # Public-schema task queueing the retention rules (apps/privacy/retention.py) per commune.
+    # Sends the tasks kept while the broker was unreachable (apps/outbox/queue.py).
+    "outbox-flush": {
+        "task": "outbox.flush",
+        "schedule": 60.0,
+    },
     "privacy-retention-nightly": {
         "task": "privacy.enforce_retention_all_communes",
         "schedule": crontab(hour=3, minute=47),  # CELERY_TIMEZONE: Europe/Paris
