@@ -9,9 +9,11 @@ the request, and the middleware (placed outside all those that touch the databas
 the 500 it gets back for a 503 saying to come back shortly, which load balancers and API
 clients understand as "try again".
 
-Nothing is kept between requests: the next request opens a new connection (Django drops a
-connection that failed, and CONN_HEALTH_CHECKS tests a persistent one before its first use
-in a request), so the service recovers by itself once PostgreSQL answers again.
+Nothing broken is kept between requests: Django drops a connection that failed, and
+CONN_HEALTH_CHECKS tests a reused one (from the pool, or persistent) before its first query
+in a request, so the service recovers by itself once PostgreSQL answers again. A request
+that cannot get a connection at all is answered before the routing by the pool's middleware
+(config/overload.py); this one is for the errors met later, by any middleware or view.
 """
 
 from __future__ import annotations

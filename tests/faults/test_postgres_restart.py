@@ -163,10 +163,39 @@ def test_requests_get_503_while_postgres_is_down_and_200_once_it_is_back(cluster
         status, headers, body = _get(server, "/connexion/")
         assert status == 503, body[:3000]
         assert headers["retry-after"].isdigit()
-        assert "momentanément indisponible" in body
+        # In French: this module's page, or the pool's (config/overload.py) when the request
+        # could not get a connection at all.
+        assert "Réessayez dans quelques" in body
 
     cluster.start()
 
     wait_for("200 again", lambda: _get(server, "/connexion/")[0] == 200, seconds=20)
     # No broken connection kept: every request after the first success succeeds.
     assert [_get(server, "/connexion/")[0] for _ in range(5)] == [200] * 5
+
+
+def test_a_database_error_in_the_middle_of_a_request_is_a_503_not_a_500(
+    bordeaux, as_user, monkeypatch
+):
+    """The connection drops after the request got it: the session (a middleware) cannot be
+    read. Django would draw the 500 page; the answer is the 503 page with Retry-After."""
+    from django.db import OperationalError
+
+    from config.sessions import SessionStore
+
+    client = as_user(bordeaux, "t1")
+    client.raise_request_exception = False
+
+    def dropped(self: SessionStore) -> dict[str, object]:
+        raise OperationalError("server closed the connection unexpectedly")
+
+    monkeypatch.setattr(SessionStore, "load", dropped)
+    page = client.get("/")
+    api = client.get("/api/")
+
+    assert page.status_code == 503
+    assert page["Retry-After"].isdigit()
+    assert "momentanément indisponible" in page.content.decode()
+    assert page["Content-Security-Policy"]  # still behind the browser protections
+    assert api.status_code == 503
+    assert "momentanément indisponible" in api.json()["detail"]
