@@ -11,6 +11,11 @@ sentence for the user, and nothing is stored.
 Objects are written to the storage inside the database transaction, so a rollback would leave
 them behind: ``files_atomic`` deletes what its block stored unless the block commits, and a
 deleted row deletes its object once the deletion commits (``apps.attachments.signals``).
+
+The store may be unreachable (S3 down, or answering errors): the upload then raises
+``StorageUnavailable``, an ``AttachmentError`` whose sentence says to try again later, and the
+block rolls back like for a refused file — no row, and the objects already stored by the block
+are deleted (a write that failed stored no object: S3 keeps an object whole or not at all).
 """
 
 from __future__ import annotations
@@ -27,6 +32,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 
+from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
 from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
@@ -55,6 +61,18 @@ _SCRUBBED = {kinds.MP4, kinds.M4A}
 
 class AttachmentError(Exception):
     """A file or a change is refused; ``str(error)`` is the French sentence to show."""
+
+
+class StorageUnavailable(AttachmentError):
+    """The file store could not be reached or refused the write; nothing was kept."""
+
+
+STORAGE_UNAVAILABLE = (
+    "Le stockage des fichiers est momentanément indisponible : rien n'a été enregistré. "
+    "Réessayez dans quelques minutes."
+)
+# What the file store raises when it is out of reach or failing (OSError: the filesystem).
+STORAGE_ERRORS = (BotoCoreError, ClientError, OSError)
 
 
 class AttachmentNotAllowed(Exception):
@@ -357,7 +375,11 @@ def _store(user: User, item: HomeworkEntry | LiaisonNote, checked: CheckedFile) 
         sha256=checked.sha256,
         uploaded_by=user,
     )
-    attachment.file.save(safe_name(checked.name, checked.kind), checked.content, save=False)
+    try:
+        attachment.file.save(safe_name(checked.name, checked.kind), checked.content, save=False)
+    except STORAGE_ERRORS as error:
+        logger.exception("the file store refused or could not take an upload")
+        raise StorageUnavailable(STORAGE_UNAVAILABLE) from error
     stored = _stored_in_block.get()
     if stored is not None and attachment.file.name:
         stored.append(attachment.file.name)

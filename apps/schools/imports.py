@@ -23,9 +23,11 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
+from django_tenants.utils import schema_context
 
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor, can_administer_commune, can_manage_school
+from apps.outbox.queue import queue_task
 from apps.portal.access import request_actor
 from apps.schools.models import (
     Classroom,
@@ -228,9 +230,16 @@ def _moved_from_elsewhere(form: OndeImportForm) -> list[str]:
     return names
 
 
-def _queue_import(admin: User, form: OndeImportForm) -> ImportJob:
+def _queue_job(schema: str, job_id: int, confirm: bool) -> None:
     from provisioning.onde.tasks import import_onde_job
 
+    # In the job's schema (the connection may have moved on since the commit): the task runs
+    # there. A broker outage keeps the task in the outbox, sent once the broker is back.
+    with schema_context(schema):
+        queue_task(import_onde_job, job_id, confirm_leavers=confirm)
+
+
+def _queue_import(admin: User, form: OndeImportForm) -> ImportJob:
     pupils = form.cleaned_data["pupils"]
     guardians = form.cleaned_data["guardians"]
     schema = current_schema()
@@ -247,13 +256,7 @@ def _queue_import(admin: User, form: OndeImportForm) -> ImportJob:
         )
         job_id = job.pk
         confirm = bool(form.cleaned_data["confirm_leavers"])
-        transaction.on_commit(
-            lambda: import_onde_job.apply_async(
-                args=[job_id],
-                kwargs={"confirm_leavers": confirm},
-                headers={"_schema_name": schema},
-            )
-        )
+        transaction.on_commit(lambda: _queue_job(schema, job_id, confirm))
     return job
 
 

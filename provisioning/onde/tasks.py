@@ -9,7 +9,11 @@ import's transaction is still open.
 from __future__ import annotations
 
 import logging
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 
+from django.db import connection
 from django.utils import timezone
 
 from config.celery import app
@@ -20,8 +24,32 @@ log = logging.getLogger(__name__)
 TASK_NAME = "schools.import_onde"
 
 
+@contextmanager
+def _job_lock(job_id: int) -> Iterator[bool]:
+    """Whether this process holds the job's lock (a session lock: PostgreSQL drops it with
+    the connection of a worker that died)."""
+    key = (zlib.crc32(current_schema().encode()) - 2**31, job_id)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", key)
+        held = bool(cursor.fetchone()[0])
+    try:
+        yield held
+    finally:
+        if held:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
+
+
 @app.task(name=TASK_NAME)
 def import_onde_job(job_id: int, confirm_leavers: bool = False) -> str:
+    with _job_lock(job_id) as held:
+        if not held:
+            log.info("ONDE import job %s is being run by another delivery: skipped", job_id)
+            return "skipped"
+        return _run_job(job_id, confirm_leavers)
+
+
+def _run_job(job_id: int, confirm_leavers: bool) -> str:
     from apps.accounts.models import User
     from apps.schools.models import ImportJob, ImportJobStatus
     from provisioning.onde.csvfile import SourceFile
@@ -31,7 +59,8 @@ def import_onde_job(job_id: int, confirm_leavers: bool = False) -> str:
     from provisioning.services import ProvisioningError
 
     job = ImportJob.objects.select_related("school").filter(pk=job_id).first()
-    if job is None or job.status != ImportJobStatus.QUEUED:
+    # RUNNING under our lock: the run that set it died (see above).
+    if job is None or job.status not in (ImportJobStatus.QUEUED, ImportJobStatus.RUNNING):
         return "skipped"
     job.status = ImportJobStatus.RUNNING
     job.started_at = timezone.now()

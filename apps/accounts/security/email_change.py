@@ -27,12 +27,12 @@ from django.core import signing
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
-from kombu.exceptions import OperationalError
 
 from apps.accounts import tasks
 from apps.accounts.models import Profile, User
 from apps.audit.models import AuditEvent
 from apps.audit.services import record_event
+from apps.outbox.queue import queue_task
 from apps.schools.models import Guardianship
 from tenants.db import current_schema
 
@@ -53,10 +53,6 @@ ADDRESS_OPTIONAL = frozenset({Profile.PARENT})
 ADDRESS_TAKEN = (
     "Cette adresse est déjà celle d'un autre compte de la commune. Choisissez-en une autre ; "
     "en cas de doute, adressez-vous à l'école."
-)
-MAIL_NOT_QUEUED = (
-    "Le message de confirmation n'a pas pu être envoyé pour l'instant. Réessayez dans "
-    "quelques minutes : votre adresse n'a pas changé."
 )
 LINK_HOURS = LINK_MAX_AGE // 3600
 LINK_EXPIRED = (
@@ -198,19 +194,17 @@ def email_change_request(*, user: User, email: str, request: HttpRequest) -> Non
     refusal = address_refusal(user, email)
     if refusal is not None:
         raise EmailChangeRefused(refusal, field="email")
-    try:
-        tasks.send_email_change_confirmation.delay(
-            schema_name=current_schema(),
-            user_id=user.pk,
-            email=email,
-            domain=request.get_host(),
-            use_https=request.is_secure(),
-            service_name=service_name_for(request),
-            request_id=uuid.uuid4().hex,
-        )
-    except OperationalError as error:
-        log.exception("e-mail change confirmation could not be queued")
-        raise EmailChangeRefused(MAIL_NOT_QUEUED) from error
+    # A broker outage keeps the task in the outbox, sent once the broker is back.
+    queue_task(
+        tasks.send_email_change_confirmation,
+        schema_name=current_schema(),
+        user_id=user.pk,
+        email=email,
+        domain=request.get_host(),
+        use_https=request.is_secure(),
+        service_name=service_name_for(request),
+        request_id=uuid.uuid4().hex,
+    )
 
 
 @transaction.atomic
@@ -271,11 +265,8 @@ def _notify_previous_address(
     }
 
     def queue() -> None:
-        try:
-            tasks.send_email_change_notice.delay(**notice)
-        except OperationalError:
-            # The change is made: the notice is lost, the log says so.
-            log.exception("e-mail change notice could not be queued")
+        # A broker outage keeps the notice in the outbox, sent once the broker is back.
+        queue_task(tasks.send_email_change_notice, **notice)
 
     # Only a change that was saved is announced.
     transaction.on_commit(queue)

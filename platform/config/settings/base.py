@@ -87,6 +87,8 @@ SHARED_APPS = [
     "tenants.usage",
     # The national school calendar (holidays by zone, public holidays): public schema only.
     "apps.calendar",
+    # Tasks the broker could not take yet (public schema only: one table to flush).
+    "apps.outbox",
 ]
 
 TENANT_APPS = [
@@ -129,6 +131,8 @@ MIDDLEWARE = [
     # First: CSP, Permissions-Policy and the other browser protections on every answer,
     # including those the routing below gives before SecurityMiddleware runs.
     "config.security_headers.SecurityHeadersMiddleware",
+    # A 503 with Retry-After, not the 500 page, while the database is unreachable.
+    "config.db_unavailable.DatabaseUnavailableMiddleware",
     # Next: a bounded number of requests at once, a database connection for each, or 503.
     "config.overload.OverloadMiddleware",
     # Answers /healthz on any host, before host validation and tenant routing.
@@ -278,7 +282,8 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Answers as a miss, and logs, while Redis is unreachable (config/cache.py).
+            "BACKEND": "config.cache.DegradingRedisCache",
             "LOCATION": REDIS_URL,
             # Cache keys carry the schema name so communes never share an entry.
             "KEY_FUNCTION": "django_tenants.cache.make_key",
@@ -309,6 +314,17 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Europe/Paris"
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
+# A task is acknowledged once it has run, so that one whose worker dies is delivered again
+# (every task is idempotent: docs/deployment.md, "Pannes"); one message at a time per
+# process, so that a dead worker held no other message back.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Seconds after which a message taken by a worker that vanished (machine lost, kill -9) is
+# delivered to another worker; longer than the longest task (an ONDE import).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("ENT_CELERY_VISIBILITY_TIMEOUT", 3600),
+}
 CELERY_BEAT_SCHEDULE = {
     # Public-schema task that queues the account lifecycle in every live commune's schema.
     "accounts-lifecycle-nightly": {
@@ -331,6 +347,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=17, minute=30),  # CELERY_TIMEZONE: Europe/Paris
     },
     # Public-schema task queueing the retention rules (apps/privacy/retention.py) per commune.
+    # Sends the tasks kept while the broker was unreachable (apps/outbox/queue.py).
+    "outbox-flush": {
+        "task": "outbox.flush",
+        "schedule": 60.0,
+    },
     "privacy-retention-nightly": {
         "task": "privacy.enforce_retention_all_communes",
         "schedule": crontab(hour=3, minute=47),  # CELERY_TIMEZONE: Europe/Paris

@@ -15,11 +15,11 @@ from django.contrib.auth import views as auth_views
 from django.http import HttpResponse, HttpResponseRedirect
 from django.urls import reverse_lazy
 from django.utils.decorators import method_decorator
-from kombu.exceptions import OperationalError
 
 from apps.accounts.security import ratelimit
 from apps.accounts.security.forms import AdultPasswordResetForm
 from apps.accounts.tasks import send_password_reset
+from apps.outbox.queue import queue_task
 from tenants.db import current_schema
 
 log = logging.getLogger("ent.security")
@@ -34,17 +34,15 @@ class PasswordResetView(auth_views.PasswordResetView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         commune = getattr(self.request, "commune", None)
-        try:
-            send_password_reset.delay(
-                schema_name=current_schema(),
-                email=form.cleaned_data["email"],
-                domain=self.request.get_host(),
-                use_https=self.request.is_secure(),
-                service_name=f"ENT {commune.name}" if commune is not None else "ENT Groupement",
-                request_id=uuid.uuid4().hex,
-            )
-        except OperationalError:
-            # The broker is down: the same answer all the same (a different one would tell
-            # nothing about the account, but the page must not fail); the log says why.
-            log.exception("password reset mail could not be queued")
+        # A broker outage keeps the task in the outbox, sent once the broker is back: the
+        # same answer either way (apps/outbox/queue.py).
+        queue_task(
+            send_password_reset,
+            schema_name=current_schema(),
+            email=form.cleaned_data["email"],
+            domain=self.request.get_host(),
+            use_https=self.request.is_secure(),
+            service_name=f"ENT {commune.name}" if commune is not None else "ENT Groupement",
+            request_id=uuid.uuid4().hex,
+        )
         return HttpResponseRedirect(self.get_success_url())
