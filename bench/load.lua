@@ -40,7 +40,8 @@ function delay()
   if delay_ms <= 0 then
     return 0
   end
-  return math.floor(-math.log(1 - math.random()) * delay_ms)
+  -- Capped below uvicorn's keep-alive timeout (5 s), which would close the connection.
+  return math.min(4000, math.floor(-math.log(1 - math.random()) * delay_ms))
 end
 
 function response(status, headers, body)

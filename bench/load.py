@@ -482,10 +482,14 @@ def load(
     # service time alone, corrected by paced() from what it observes.
     latency_ms = statistics.median(r.p50_ms for r in mixes) / 2
     for share in RATES:
+        target = share * saturation
+        # About two requests per connection and second: the delays stay far below uvicorn's
+        # keep-alive timeout (5 s, after which it closes an idle connection), and enough
+        # connections stay open for a slow answer not to hold the others back.
+        connections = max(4, min(2 * args.connections, round(target / 2)))
         run, latency_ms = paced(
-            binary, server.port, mix, args.duration, 2 * args.connections, share * saturation,
-            latency_ms,
-        )  # fmt: skip
+            binary, server.port, mix, args.duration, connections, target, latency_ms
+        )
         below[f"{share:.0%}"] = run
         log(f"paced at {share:.0%} of saturation ({share * saturation:.0f} rps): {run.describe()}")
     over = wrk(binary, server.port, mix, args.duration, args.over_connections)
