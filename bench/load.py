@@ -145,6 +145,8 @@ def seed() -> None:
         classrooms = Classroom.objects.filter(teachers__isnull=False, enrolments__isnull=False)
         for classroom in classrooms.distinct().order_by("pk")[:CLASSES]:
             teacher = classroom.teachers.order_by("pk").first()
+            if teacher is None:
+                continue
             note = liaison_note_create(
                 author=teacher,
                 title="Sortie au musée jeudi",
@@ -193,6 +195,7 @@ def mix_plan(seeded: dict[str, Any]) -> list[dict[str, Any]]:
             plan += [
                 {
                     "method": "GET",
+                    "kind": "parent_notes",
                     "path": f"/api/v1/liaison/notes/?child={child}",
                     "headers": headers(family["parent"]),
                 }
@@ -200,6 +203,7 @@ def mix_plan(seeded: dict[str, Any]) -> list[dict[str, Any]]:
             plan += [
                 {
                     "method": "POST",
+                    "kind": "parent_confirm",
                     "path": f"/api/v1/liaison/notes/{family['note']}/confirm/",
                     "headers": {**headers(family["parent"]), "Content-Type": "application/json"},
                     "body": json.dumps({"child": child}),
@@ -209,6 +213,7 @@ def mix_plan(seeded: dict[str, Any]) -> list[dict[str, Any]]:
             plan += [
                 {
                     "method": "GET",
+                    "kind": "pupil_week",
                     "path": f"/api/v1/homework/?child={family['pupil_id']}",
                     "headers": headers(family["pupil"]),
                 }
@@ -227,6 +232,7 @@ def mix_plan(seeded: dict[str, Any]) -> list[dict[str, Any]]:
             plan.append(
                 {
                     "method": "POST",
+                    "kind": "teacher_write",
                     "path": "/api/v1/homework/",
                     "headers": {**headers(family["teacher"]), "Content-Type": "application/json"},
                     "body": json.dumps(body),
@@ -396,17 +402,23 @@ def paced(
     return run, connections * 1000 / run.rps - delay if run.rps else latency_ms
 
 
-def check_plan(server: Server, plan: list[dict[str, Any]]) -> None:
-    """Every distinct request of the plan answers 2xx before anything is measured."""
+def check_plan(server: Server, plan: list[dict[str, Any]]) -> dict[str, float]:
+    """Every distinct request of the plan answers 2xx before anything is measured; returns
+    the median unloaded latency (ms) of each kind, one request at a time."""
     seen: set[tuple[str, str, str]] = set()
+    timings: dict[str, list[float]] = {}
     for entry in plan:
         key = (entry["method"], entry["path"], entry.get("body") or "")
         if key in seen:
             continue
         seen.add(key)
+        started = time.perf_counter()
         status, body = server.call(entry)
+        elapsed = (time.perf_counter() - started) * 1000
         if not 200 <= status < 300:
             raise BenchError(f"{entry['method']} {entry['path']} gave {status}: {body[:300]}")
+        timings.setdefault(entry["kind"], []).append(elapsed)
+    return {kind: round(statistics.median(ms), 1) for kind, ms in sorted(timings.items())}
 
 
 # --------------------------------------------------------------------------- main
@@ -436,7 +448,9 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
     try:
         seeded = set_up(database_url)
         plan = mix_plan(seeded)
-        one_query = [{"method": "GET", "path": "/bench/", "headers": headers()}]
+        one_query = [
+            {"kind": "one_query", "method": "GET", "path": "/bench/", "headers": headers()}
+        ]
         with tempfile.TemporaryDirectory(prefix="ent-bench-load-") as tmp:
             mix_file, one_file = Path(tmp) / "mix.lua", Path(tmp) / "one.lua"
             write_plan(plan, mix_file)
@@ -447,8 +461,10 @@ def measure(args: argparse.Namespace) -> dict[str, Any]:
             server = Server(env, args.workers, Path(tmp) / "uvicorn.log")
             try:
                 server.wait_ready(one_query[0])
-                check_plan(server, plan)
-                return load(args, binary, server, mix_file, one_file, len(plan))
+                unloaded = check_plan(server, plan)
+                log(f"unloaded latency per kind (median ms): {unloaded}")
+                summary = load(args, binary, server, mix_file, one_file, len(plan))
+                return {**summary, "unloaded_ms": unloaded}
             finally:
                 server.stop()
     finally:
