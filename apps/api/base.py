@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -14,12 +16,65 @@ from apps.accounts.permissions import Actor
 from apps.portal.access import request_actor
 
 
+@extend_schema_serializer(component_name="Error")
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class ApiSchema(AutoSchema):
+    """The operations' schema, with the error answers every API class can give.
+
+    They are the same for all classes, so they are written once here rather than on each
+    operation: 401/403 for an anonymous or refused caller (a token of an account with a second
+    factor, a blocked account); 404 wherever an id is read (path, query filter or body), since
+    forbidden and missing answer alike; 400 wherever the caller sends something to check
+    (query or body), with DRF's field → messages object.
+    """
+
+    def _resolve_path_parameters(self, variables: Any) -> list[dict[str, Any]]:
+        # ``<int:…>`` matches digits only: a negative id never reaches the API (Django's HTML
+        # 404), so the schema says what the URL accepts.
+        parameters: list[dict[str, Any]] = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            if parameter["schema"].get("type") == "integer":
+                parameter["schema"] = {**parameter["schema"], "minimum": 0}
+        return parameters
+
+    def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
+        error = self._get_response_for_code(ErrorSerializer, "401", direction=direction)
+        for code, description in (
+            ("401", "Non authentifié, ou jeton refusé."),
+            ("403", "Accès refusé."),
+        ):
+            responses.setdefault(code, {**error, "description": description})
+        sends_body = self.method in ("POST", "PUT", "PATCH")
+        reads_input = sends_body or bool(self._get_parameters())
+        if reads_input:
+            responses.setdefault(
+                "400",
+                {
+                    "description": "Donnée refusée : chaque champ avec ses messages.",
+                    "content": {
+                        "application/json": {
+                            "schema": {"type": "object", "additionalProperties": {}}
+                        }
+                    },
+                },
+            )
+        if reads_input:
+            responses.setdefault("404", {**error, "description": "Introuvable ou hors de portée."})
+        return responses
+
+
 class ActorApi(APIView):
     """Base of the API classes: authenticated (session or token), read through the rules.
 
     Querysets come only from the ``*_visible_to`` selectors of ``apps.schools.selectors``,
     which are built from the Actor; an object outside them answers 404, like a missing one.
     """
+
+    schema = ApiSchema()
 
     def actor(self) -> Actor:
         return request_actor(self.request)
