@@ -12,7 +12,6 @@ No task is defined here: Celery's autodiscovery imports this module and finds no
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
 from typing import Any, Literal, Protocol
 
 from django_tenants.utils import schema_context
@@ -26,7 +25,7 @@ log = logging.getLogger(__name__)
 class Queueable(Protocol):
     name: str | None
 
-    def apply_async(self, args: Sequence[Any] | None = ..., kwargs: Any = ...) -> Any: ...
+    def delay(self, *args: Any, **kwargs: Any) -> Any: ...
 
 
 def in_commune_schema(task: str) -> bool:
@@ -48,12 +47,18 @@ def for_each_live_commune(
     (the class counts, which write a public snapshot and read the commune's schema through
     one schema-qualified query).
     """
+    # Through the outbox: a broker that fails halfway through the night loses no commune's
+    # task (the rest wait in the outbox and go once it answers again). Imported here because
+    # the outbox's model needs the app registry, which modules importing this one may not
+    # have yet.
+    from apps.outbox.queue import queue_task
+
     communes = list(live_communes())
     for commune in communes:
         if run_in == "public":
-            task.apply_async(args=[commune.pk, *args])
+            queue_task(task, commune.pk, *args)
         else:
             with schema_context(commune.schema_name):
-                task.apply_async(args=list(args))
+                queue_task(task, *args)
     log.info("%s queued for %d communes", task.name, len(communes))
     return [commune.schema_name for commune in communes]

@@ -27,8 +27,8 @@ class Recorder:
     def __init__(self) -> None:
         self.queued: list[tuple[str, list[Any]]] = []
 
-    def apply_async(self, args: Any = None, kwargs: Any = None) -> None:
-        self.queued.append((current_schema(), list(args or [])))
+    def delay(self, *args: Any, **kwargs: Any) -> None:
+        self.queued.append((current_schema(), list(args)))
 
 
 def test_live_communes_are_the_served_ones_never_the_template():
