@@ -2,7 +2,8 @@
 ``HomeworkError`` (views answer 404, the API 404 or 400, so a forbidden act looks missing).
 
 Publishing, and changing or cancelling a published session, tells the class's pupils and
-families after commit; what counts as a change for them is decided in
+families after commit, in a Celery task (``apps.homework.tasks``) so the teacher's page does not
+wait for the whole class to be told; what counts as a change for them is decided in
 ``apps.notifications.homework`` (its docstring states the rule), from what the services here
 compare before and after the write.
 """
@@ -10,6 +11,7 @@ compare before and after the write.
 from __future__ import annotations
 
 import datetime
+import uuid
 from typing import Any
 
 from django.db import transaction
@@ -22,15 +24,13 @@ from apps.calendar.selectors import days_off
 from apps.homework import repeats
 from apps.homework.formatting import sanitise
 from apps.homework.models import REPEAT_DAYS, Domain, HomeworkEntry, HomeworkOccurrence, Repeat
-from apps.notifications.homework import (
-    Change,
-    Seen,
-    notify_homework_change,
-    notify_homework_removed,
-    notify_new_homework,
-    session_change,
+from apps.homework.tasks import (
+    deliver_homework_change,
+    deliver_homework_removed,
+    deliver_new_homework,
 )
-from apps.notifications.services import on_commit_in_this_schema
+from apps.notifications.homework import Change, Seen, session_change
+from apps.notifications.services import queue_after_commit
 from apps.schools.models import Classroom
 
 
@@ -130,8 +130,12 @@ def homework_entry_create(
 
 
 def _notify_after_commit(entry: HomeworkEntry) -> None:
-    entry_id = entry.pk
-    on_commit_in_this_schema(lambda: notify_new_homework(entry_id=entry_id))
+    queue_after_commit(deliver_new_homework, entry.pk)
+
+
+def _event(what: str, object_id: int) -> str:
+    # One key per change queued: the task run twice tells once, two changes tell twice.
+    return f"{what}:{object_id}:{uuid.uuid4().hex}"
 
 
 # --- what families see of sessions, compared before and after a change ---------------------
@@ -212,11 +216,14 @@ def _queue_change(
 ) -> None:
     if not entry.is_published or day < timezone.localdate():
         return
-    entry_id = entry.pk
-    on_commit_in_this_schema(
-        lambda: notify_homework_change(
-            entry_id=entry_id, day=day, change=change, domain=domain, several=several
-        )
+    queue_after_commit(
+        deliver_homework_change,
+        entry.pk,
+        day.isoformat(),
+        str(change),
+        domain,
+        several,
+        _event("homework_change", entry.pk),
     )
 
 
@@ -296,16 +303,16 @@ def homework_entry_delete(*, author: User, entry: HomeworkEntry) -> None:
             **_series_fields(entry), overrides=_overrides_from(entry, today), since=today
         )
         upcoming = sorted(seen)
-    classroom_id, domain = entry.classroom_id, entry.domain
+    entry_id, classroom_id, domain = entry.pk, entry.classroom_id, entry.domain
     entry.delete()
     if upcoming:
-        on_commit_in_this_schema(
-            lambda: notify_homework_removed(
-                classroom_id=classroom_id,
-                day=upcoming[0],
-                domain=domain,
-                several=len(upcoming) > 1,
-            )
+        queue_after_commit(
+            deliver_homework_removed,
+            classroom_id,
+            upcoming[0].isoformat(),
+            domain,
+            len(upcoming) > 1,
+            _event("homework_removed", entry_id),
         )
 
 

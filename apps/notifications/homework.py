@@ -15,7 +15,9 @@ from today on and sends one notification naming the first one that changed ("Sé
 du 12/11 modifiées"), and an entry published for the first time gets only the new-entry one.
 Deleting a published entry with sessions still to come is told as their cancellation.
 The services (``apps.homework.services``) compare before and after and queue the delivery
-after commit, so a rolled-back change tells no one.
+after commit, so a rolled-back change tells no one; it runs in a Celery task
+(``apps.homework.tasks``), out of the teacher's request, and tells each person of one event
+once however many times it runs.
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ def _tell_the_class(
     title: str,
     pupil_url: str,
     guardian_url: Callable[[int], str],
+    event: str,
 ) -> list[Notification]:
     """The class's current pupils and their guardians, each with their own link, kept to those
     who may see the class's cahier de textes."""
@@ -88,6 +91,7 @@ def _tell_the_class(
         title=title,
         url=pupil_url,
         may_see=may_see,
+        event=event,
     )
     # Parents land on the notebook of the child concerned.
     by_child: dict[int, list[int]] = defaultdict(list)
@@ -100,6 +104,7 @@ def _tell_the_class(
             title=title,
             url=guardian_url(child_id),
             may_see=may_see,
+            event=event,
         )
     return created
 
@@ -113,9 +118,10 @@ def _published(entry_id: int) -> HomeworkEntry | None:
 
 
 def notify_new_homework(*, entry_id: int) -> list[Notification]:
-    """Once a published entry has work to do: its pupils and their guardians are told."""
+    """Once a published entry has work to do: its pupils and their guardians are told, once
+    per publication (a second run of the same delivery tells no one)."""
     entry = _published(entry_id)
-    if entry is None or not entry.todo:
+    if entry is None or not entry.todo or entry.published_at is None:
         return []
     return _tell_the_class(
         entry.classroom,
@@ -126,6 +132,7 @@ def notify_new_homework(*, entry_id: int) -> list[Notification]:
         ),
         pupil_url=reverse("homework:index"),
         guardian_url=lambda child_id: reverse("homework:child_week", kwargs={"child_id": child_id}),
+        event=f"homework:{entry.pk}:{entry.published_at.timestamp():.6f}",
     )
 
 
@@ -141,30 +148,52 @@ def change_title(
 
 
 def notify_homework_change(
-    *, entry_id: int, day: datetime.date, change: str, domain: str, several: bool = False
+    *,
+    entry_id: int,
+    day: datetime.date,
+    change: str,
+    domain: str,
+    several: bool = False,
+    event: str = "",
 ) -> list[Notification]:
     """A session of a published entry changed in a way families see (decided by the caller with
     ``session_change``): the class's pupils and their guardians are told, with a link to
-    that day. Nothing when the entry is gone or back to draft by delivery time."""
+    that day. Nothing when the entry is gone or back to draft by delivery time. ``event``
+    names this one change (see ``notify``)."""
     entry = _published(entry_id)
     if entry is None:
         return []
-    return _tell_change(entry.classroom, day=day, change=change, domain=domain, several=several)
+    return _tell_change(
+        entry.classroom, day=day, change=change, domain=domain, several=several, event=event
+    )
 
 
 def notify_homework_removed(
-    *, classroom_id: int, day: datetime.date, domain: str, several: bool = False
+    *,
+    classroom_id: int,
+    day: datetime.date,
+    domain: str,
+    several: bool = False,
+    event: str = "",
 ) -> list[Notification]:
     """A published entry was deleted while some of its sessions were still to come: told as
     cancelled (the entry itself is gone, so the caller passes what the message needs)."""
     classroom = Classroom.objects.filter(pk=classroom_id).first()
     if classroom is None:
         return []
-    return _tell_change(classroom, day=day, change=Change.CANCELLED, domain=domain, several=several)
+    return _tell_change(
+        classroom, day=day, change=Change.CANCELLED, domain=domain, several=several, event=event
+    )
 
 
 def _tell_change(
-    classroom: Classroom, *, day: datetime.date, change: str, domain: str, several: bool
+    classroom: Classroom,
+    *,
+    day: datetime.date,
+    change: str,
+    domain: str,
+    several: bool,
+    event: str,
 ) -> list[Notification]:
     iso = day.isoformat()
     return _tell_the_class(
@@ -177,4 +206,5 @@ def _tell_change(
         guardian_url=lambda child_id: reverse(
             "homework:child_day", kwargs={"child_id": child_id, "day": iso}
         ),
+        event=event,
     )

@@ -28,6 +28,10 @@ class Notification(models.Model):
     read_at = models.DateTimeField("lue le", null=True, blank=True)
     # Set when the notification went out in an e-mail digest, so it is never sent twice.
     emailed_at = models.DateTimeField("envoyée par e-mail le", null=True, blank=True)
+    # What the notification tells, e.g. "liaison_note:12": the delivery runs in a Celery task
+    # that a worker crash may run twice, and a person is told of one event once. Empty for
+    # notifications without such a key (each is then its own event).
+    event = models.CharField("événement", max_length=100, blank=True, default="")
 
     class Meta:
         verbose_name = "notification"
@@ -37,6 +41,13 @@ class Notification(models.Model):
                 fields=["recipient", "created_at"],
                 condition=Q(read_at__isnull=True),
                 name="notification_unread",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "event"],
+                condition=~Q(event=""),
+                name="notification_once_per_event",
             ),
         ]
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
+
+from celery import Task
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -22,6 +25,7 @@ from apps.accounts.models import User
 from apps.accounts.permissions import Actor, may_send_external_email
 from apps.accounts.selectors import actors_for, profile_actor
 from apps.notifications.models import Notification, NotificationPreference
+from apps.outbox.queue import queue_task
 from tenants.db import current_schema
 
 log = logging.getLogger(__name__)
@@ -44,6 +48,14 @@ def on_commit_in_this_schema(deliver: Callable[[], object]) -> None:
     transaction.on_commit(run)
 
 
+def queue_after_commit(task: Task, /, *args: Any, **kwargs: Any) -> None:
+    """Queue the delivery task ``task`` once the transaction commits (nothing if it rolls
+    back), in the schema it was queued from, through the outbox (a broker that does not
+    answer keeps it for later): the request that changed something does not wait for
+    everyone concerned to be told."""
+    on_commit_in_this_schema(lambda: queue_task(task, *args, **kwargs))
+
+
 def _active(user: User) -> bool:
     return user.is_active and user.blocked_at is None and user.left_at is None
 
@@ -55,14 +67,23 @@ def notify(
     title: str,
     url: str,
     may_see: Callable[[Actor], bool] | None = None,
+    event: str = "",
 ) -> list[Notification]:
-    """One notification per recipient who is active and (given ``may_see``) may see it."""
+    """One notification per recipient who is active and (given ``may_see``) may see it.
+
+    Given ``event`` (what is told, e.g. ``"liaison_note:12"``), those already told of it are
+    left out: a delivery task run again after a worker crash tells no one twice (and the
+    unique constraint on (recipient, event) stops two runs racing each other)."""
     people = {user.pk: user for user in recipients if _active(user)}
+    if event and people:
+        told = Notification.objects.filter(event=event, recipient_id__in=people)
+        for pk in told.values_list("recipient_id", flat=True):
+            people.pop(pk, None)
     if may_see is not None and people:
         actors = actors_for(people.values())
         people = {pk: user for pk, user in people.items() if may_see(actors[pk])}
     return Notification.objects.bulk_create(
-        Notification(recipient=user, kind=kind, title=title[:200], url=url)
+        Notification(recipient=user, kind=kind, title=title[:200], url=url, event=event[:100])
         for user in people.values()
     )
 
