@@ -2,7 +2,8 @@
 raises ``LiaisonError`` (the views answer 404, so a forbidden act looks like a missing one).
 
 Publications, replies and reminders notify those concerned once the transaction commits
-(``apps.notifications.liaison``); the e-mail digest is the notifications app's.
+(``apps.notifications.liaison``), in Celery tasks (``apps.notifications.tasks``) so the author's
+page does not wait for every family to be told; the e-mail digest is the notifications app's.
 """
 
 from __future__ import annotations
@@ -29,9 +30,12 @@ from apps.liaison.models import (
     Reply,
 )
 from apps.liaison.selectors import reminder_sent_today, waiting_child_ids
-from apps.notifications import liaison as liaison_notifications
-from apps.notifications.models import Kind
-from apps.notifications.services import on_commit_in_this_schema
+from apps.notifications.services import queue_after_commit
+from apps.notifications.tasks import (
+    deliver_liaison_note,
+    deliver_liaison_reminder,
+    deliver_liaison_reply,
+)
 from apps.schools.models import Classroom, Enrolment, School
 
 
@@ -146,7 +150,7 @@ def liaison_note_publish(*, author: User, note: LiaisonNote) -> LiaisonNote:
     )
     note.published_at = timezone.now()
     note.save(update_fields=["published_at"])
-    on_commit_in_this_schema(lambda: liaison_notifications.notify_note_published(note.pk))
+    queue_after_commit(deliver_liaison_note, note.pk)
     return note
 
 
@@ -206,7 +210,7 @@ def liaison_note_reply(*, guardian: User, note: LiaisonNote, text: str) -> Reply
             reply = Reply.objects.create(note=note, guardian=guardian, text=text.strip())
     except IntegrityError as error:
         raise AlreadyReplied("already replied") from error
-    on_commit_in_this_schema(lambda: liaison_notifications.notify_reply_received(reply.pk))
+    queue_after_commit(deliver_liaison_reply, reply.pk)
     return reply
 
 
@@ -238,9 +242,5 @@ def liaison_note_remind(*, author: User, note: LiaisonNote) -> Reminder:
     if not waiting:
         raise NothingToRemind("every child is confirmed")
     reminder = Reminder.objects.create(note=note, sent_by=author, child_ids=waiting)
-    on_commit_in_this_schema(
-        lambda: liaison_notifications.notify_guardians(
-            note=note, child_ids=waiting, kind=Kind.LIAISON_REMINDER
-        )
-    )
+    queue_after_commit(deliver_liaison_reminder, reminder.pk)
     return reminder

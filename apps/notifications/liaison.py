@@ -10,17 +10,18 @@ from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor, can_read_liaison_note, can_write_liaison_note
-from apps.liaison.models import LiaisonNote, Reply
+from apps.liaison.models import LiaisonNote, Reminder, Reply
 from apps.notifications.models import Kind, Notification
 from apps.notifications.services import notify
 from apps.schools.models import Guardianship
 
 
 def notify_guardians(
-    *, note: LiaisonNote, child_ids: Iterable[int], kind: str
+    *, note: LiaisonNote, child_ids: Iterable[int], kind: str, event: str = ""
 ) -> list[Notification]:
     """One notification per guardian of ``child_ids`` who may read the note, pointing at the
-    notebook of (one of) their concerned children."""
+    notebook of (one of) their concerned children; ``event`` names what is told, so that a
+    delivery run again tells no one twice (see ``notify``)."""
     concerned = frozenset(child_ids)
     recipients = frozenset(note.recipients.values_list("child_id", flat=True))
     children_of: dict[int, list[int]] = defaultdict(list)
@@ -51,7 +52,12 @@ def notify_guardians(
         by_url[reverse("liaison:child", kwargs={"child_id": child_id})].append(guardian)
     for url, people in by_url.items():
         created += notify(
-            recipients=people, kind=kind, title=prefix + note.title, url=url, may_see=may_see
+            recipients=people,
+            kind=kind,
+            title=prefix + note.title,
+            url=url,
+            may_see=may_see,
+            event=event,
         )
     return created
 
@@ -64,6 +70,8 @@ def notify_note_published(note_id: int) -> list[Notification]:
         note=note,
         child_ids=note.recipients.values_list("child_id", flat=True),
         kind=Kind.LIAISON_NOTE,
+        # A note is published once: its id names the event.
+        event=f"liaison_note:{note.pk}",
     )
 
 
@@ -80,4 +88,18 @@ def notify_reply_received(reply_id: int) -> list[Notification]:
         may_see=lambda actor: can_write_liaison_note(
             author=actor, school_id=note.school_id, classroom_id=note.classroom_id
         ),
+        event=f"liaison_reply:{reply.pk}",
+    )
+
+
+def notify_reminder_sent(reminder_id: int) -> list[Notification]:
+    """The guardians of the children a reminder was sent for (those still waiting then)."""
+    reminder = Reminder.objects.select_related("note").filter(pk=reminder_id).first()
+    if reminder is None:
+        return []
+    return notify_guardians(
+        note=reminder.note,
+        child_ids=reminder.child_ids,
+        kind=Kind.LIAISON_REMINDER,
+        event=f"liaison_reminder:{reminder.pk}",
     )

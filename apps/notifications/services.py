@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from celery import Task
-
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction

@@ -24,6 +24,10 @@ from apps.notifications.models import Kind, Notification, NotificationPreference
 from apps.notifications.services import digests_send
 from apps.schools.models import GuardianKind, Guardianship
 from tests.homework.conftest import entry
+from tests.notifications.eager import celery_eager  # noqa: F401 (fixture)
+
+# The deliveries are Celery tasks queued after commit: here they run in the test's process.
+pytestmark = pytest.mark.usefixtures("celery_eager")
 
 
 def _notified(world, kind=Kind.HOMEWORK) -> set[str]:

@@ -27,7 +27,11 @@ from apps.liaison.services import (
 from apps.notifications import tasks as notification_tasks
 from apps.notifications.models import Kind, Notification, NotificationPreference
 from tests.liaison.conftest import class_note
+from tests.notifications.eager import celery_eager  # noqa: F401 (fixture)
 from tests.world import add_pupils
+
+# The deliveries are Celery tasks queued after commit: here they run in the test's process.
+pytestmark = pytest.mark.usefixtures("celery_eager")
 
 
 @pytest.fixture(autouse=True)

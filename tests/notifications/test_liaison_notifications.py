@@ -12,7 +12,11 @@ from apps.liaison.services import liaison_note_confirm, liaison_note_remind, lia
 from apps.notifications.models import Kind, Notification
 from apps.notifications.services import notify
 from tests.liaison.conftest import class_note
+from tests.notifications.eager import celery_eager  # noqa: F401 (fixture)
 from tests.world import add_pupils
+
+# The deliveries are Celery tasks queued after commit: here they run in the test's process.
+pytestmark = pytest.mark.usefixtures("celery_eager")
 
 
 def recipients(kind: str) -> set[str]:

@@ -5,20 +5,25 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('notifications', '0002_homework_change_kind'),
+        ("notifications", "0002_homework_change_kind"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='notification',
-            name='event',
-            field=models.CharField(blank=True, default='', max_length=100, verbose_name='événement'),
+            model_name="notification",
+            name="event",
+            field=models.CharField(
+                blank=True, default="", max_length=100, verbose_name="événement"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.UniqueConstraint(condition=models.Q(('event', ''), _negated=True), fields=('recipient', 'event'), name='notification_once_per_event'),
+            model_name="notification",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("event", ""), _negated=True),
+                fields=("recipient", "event"),
+                name="notification_once_per_event",
+            ),
         ),
     ]
