@@ -20,11 +20,18 @@ from apps.homework.services import (
     homework_occurrence_restore,
     homework_occurrence_update,
 )
+from apps.homework.tasks import (
+    deliver_homework_change,
+    deliver_homework_removed,
+    deliver_new_homework,
+)
+from apps.notifications import services as notification_services
 from apps.notifications.models import Kind, Notification, NotificationPreference
 from apps.notifications.services import digests_send
 from apps.schools.models import GuardianKind, Guardianship
 from tests.homework.conftest import entry
 from tests.notifications.eager import celery_eager  # noqa: F401 (fixture)
+from tests.world import add_pupils
 
 # The deliveries are Celery tasks queued after commit: here they run in the test's process.
 pytestmark = pytest.mark.usefixtures("celery_eager")
@@ -467,3 +474,129 @@ def test_deleting_tells_no_one_for_a_draft_a_past_entry_or_a_rollback(
             homework_entry_delete(author=bordeaux["t1"], entry=series)
 
     assert _told(bordeaux) == {}
+
+
+# --- the delivery runs in a Celery task, out of the teacher's request -----------------------
+
+# The teacher's "nouvelle séance" POST, whatever the size of the class: telling the families is
+# the task's work now. Before the task, the request itself told the class after commit:
+# 43 queries for the small class, 218 with 25 more pupils (7 per family).
+NEW_ENTRY_POST_QUERIES = 26
+
+
+@pytest.fixture
+def queued(monkeypatch) -> list[tuple[str, tuple, dict]]:
+    """The tasks queued after commit, recorded and not run (no broker, no eager run)."""
+    calls: list[tuple[str, tuple, dict]] = []
+    monkeypatch.setattr(
+        notification_services,
+        "queue_task",
+        lambda task, *args, **kwargs: calls.append((task.name, args, kwargs)) or True,
+    )
+    return calls
+
+
+@pytest.mark.parametrize("more_pupils", [0, 25])
+def test_the_teachers_post_queues_the_delivery_and_tells_no_one_itself(
+    bordeaux,
+    as_user,
+    queued,
+    django_capture_on_commit_callbacks,
+    django_assert_num_queries,
+    more_pupils,
+):
+    add_pupils(bordeaux, more_pupils)
+    client = as_user(bordeaux, "t1")
+    url = reverse("homework:new", args=[bordeaux.classes["A1"].pk])
+    data = {
+        "domain": "francais",
+        "on": "2026-10-05",
+        "done": "Le son [ou].",
+        "due_on": "2026-10-08",
+        "todo": "Lire p. 12",
+        "repeat": "",
+        "publish": "on",
+    }
+
+    with (
+        django_assert_num_queries(NEW_ENTRY_POST_QUERIES),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        response = client.post(url, data)
+
+    assert response.status_code == 302
+    with schema_context(bordeaux.schema):
+        created = HomeworkEntry.objects.get()
+        assert not Notification.objects.exists()
+    assert queued == [("homework.notify_new_homework", (created.pk,), {})]
+
+    with schema_context(bordeaux.schema):
+        deliver_new_homework(*queued[0][1])
+    assert {"p1", "p2", "par1"} <= _notified(bordeaux)
+
+
+def test_the_new_work_delivery_run_twice_tells_each_person_once(bordeaux, queued):
+    created = entry(bordeaux)
+    with schema_context(bordeaux.schema):
+        first = deliver_new_homework(created.pk)
+        again = deliver_new_homework(created.pk)
+        rows = list(Notification.objects.values_list("recipient_id", "kind"))
+
+    assert first == len(rows) >= 3 and again == 0
+    assert len(set(rows)) == len(rows)
+
+
+def test_an_entry_published_again_after_a_draft_tells_the_class_again(bordeaux, queued):
+    created = entry(bordeaux)
+    with schema_context(bordeaux.schema):
+        first = deliver_new_homework(created.pk)
+        HomeworkEntry.objects.filter(pk=created.pk).update(published_at=timezone.now())
+        second = deliver_new_homework(created.pk)
+
+    assert first == second > 0
+
+
+def test_a_change_delivery_run_twice_tells_once_and_two_changes_tell_twice(
+    bordeaux, queued, django_capture_on_commit_callbacks
+):
+    series = _weekly(bordeaux)
+    second = series.on + datetime.timedelta(weeks=1)
+    with django_capture_on_commit_callbacks(execute=True):
+        _occurrence(bordeaux, "cancel", series, second)
+        _occurrence(bordeaux, "restore", series, second)
+    assert _told(bordeaux) == {}
+    cancel, restore = (args for _name, args, _kwargs in queued)
+    assert cancel[-1] != restore[-1]  # each change is its own event
+
+    with schema_context(bordeaux.schema):
+        deliver_homework_change(*cancel)
+        deliver_homework_change(*cancel)  # a worker died after the first run
+        deliver_homework_change(*restore)
+
+    assert _titles(bordeaux) == {
+        f"CP A1 : séance du {jour_mois(second)} annulée (Français)",
+        f"CP A1 : séance du {jour_mois(second)} rétablie (Français)",
+    }
+    assert [len(items) for items in _told(bordeaux).values()] == [2, 2, 2]
+
+
+def test_a_removal_delivery_run_twice_tells_once(
+    bordeaux, queued, django_capture_on_commit_callbacks
+):
+    series = _weekly(bordeaux)
+    with django_capture_on_commit_callbacks(execute=True), schema_context(bordeaux.schema):
+        homework_entry_delete(author=bordeaux["t1"], entry=series)
+    ((name, args, _kwargs),) = queued
+    assert name == "homework.notify_homework_removed"
+
+    with schema_context(bordeaux.schema):
+        deliver_homework_removed(*args)
+        deliver_homework_removed(*args)
+
+    assert {len(items) for items in _told(bordeaux).values()} == {1}
+
+
+def test_a_delivery_outside_a_communes_schema_does_nothing(bordeaux, queued):
+    created = entry(bordeaux)
+    assert deliver_new_homework(created.pk) == 0  # the test's connection is on public
+    assert _notified(bordeaux) == set()
