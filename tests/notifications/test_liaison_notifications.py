@@ -5,10 +5,13 @@ class A1, par3 p3's in A2, par4 p4's in école B)."""
 from __future__ import annotations
 
 import pytest
+from django.db import IntegrityError, transaction
 from django_tenants.utils import schema_context
 
 from apps.liaison.models import Audience
 from apps.liaison.services import liaison_note_confirm, liaison_note_remind, liaison_note_reply
+from apps.notifications import services as notification_services
+from apps.notifications import tasks
 from apps.notifications.models import Kind, Notification
 from apps.notifications.services import notify
 from tests.liaison.conftest import class_note
@@ -120,3 +123,74 @@ def test_notify_drops_inactive_accounts_and_those_the_rule_excludes(bordeaux, bl
     got = {n.recipient.username for n in created}
     expected = {"bordeaux.par1"} if blocked else {"bordeaux.par1", "bordeaux.par3"}
     assert got == expected
+
+
+# --- delivered by Celery tasks, out of the author's request, once per event -------------------
+
+
+@pytest.fixture
+def queued(monkeypatch) -> list[tuple[str, tuple]]:
+    """The tasks queued after commit, recorded and not run."""
+    calls: list[tuple[str, tuple]] = []
+    monkeypatch.setattr(
+        notification_services,
+        "queue_task",
+        lambda task, *args, **kwargs: calls.append((task.name, args)) or True,
+    )
+    return calls
+
+
+def test_publishing_queues_the_delivery_and_a_second_run_tells_no_one_again(
+    bordeaux, queued, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        note = class_note(bordeaux)
+    with schema_context("bordeaux"):
+        assert not Notification.objects.exists()  # the request told no one itself
+    assert queued == [("notifications.deliver_liaison_note", (note.pk,))]
+
+    with schema_context("bordeaux"):
+        assert tasks.deliver_liaison_note(note.pk) == 1
+        assert tasks.deliver_liaison_note(note.pk) == 0  # run again after a worker crash
+        assert recipients(Kind.LIAISON_NOTE) == {"bordeaux.par1"}
+        assert Notification.objects.count() == 1
+
+
+def test_a_reply_and_a_reminder_delivered_twice_tell_once(
+    bordeaux, queued, django_capture_on_commit_callbacks
+):
+    add_pupils(bordeaux, 1)  # extra0, child of extraparent0, in A1
+    with django_capture_on_commit_callbacks(execute=True):
+        note = class_note(bordeaux)
+    with django_capture_on_commit_callbacks(execute=True), schema_context("bordeaux"):
+        liaison_note_reply(guardian=bordeaux["par1"], note=note, text="Bien reçu.")
+        liaison_note_confirm(guardian=bordeaux["par1"], note=note, child=bordeaux["p1"])
+        liaison_note_remind(author=bordeaux["t1"], note=note)
+    (_note, (reply_name, reply_args), (reminder_name, reminder_args)) = queued
+    assert (reply_name, reminder_name) == (
+        "notifications.deliver_liaison_reply",
+        "notifications.deliver_liaison_reminder",
+    )
+
+    with schema_context("bordeaux"):
+        for _run in range(2):
+            tasks.deliver_liaison_reply(*reply_args)
+            tasks.deliver_liaison_reminder(*reminder_args)
+        assert recipients(Kind.LIAISON_REPLY) == {"bordeaux.t1"}
+        assert recipients(Kind.LIAISON_REMINDER) == {"bordeaux.extraparent0"}
+        assert Notification.objects.filter(kind=Kind.LIAISON_REPLY).count() == 1
+        assert Notification.objects.filter(kind=Kind.LIAISON_REMINDER).count() == 1
+        assert Notification.objects.get(kind=Kind.LIAISON_REMINDER).title == (
+            "Relance, à confirmer : Sortie au musée"
+        )
+
+
+def test_the_database_refuses_a_second_row_for_one_person_and_event(bordeaux):
+    with schema_context("bordeaux"):
+        once = {"recipient": bordeaux["par1"], "kind": Kind.LIAISON_NOTE, "event": "liaison_note:1"}
+        Notification.objects.create(title="Nouveau mot : A", url="/liaison/", **once)
+        # Events without a key are each their own: no constraint between them.
+        Notification.objects.create(recipient=bordeaux["par1"], kind=Kind.HOMEWORK, title="B")
+        Notification.objects.create(recipient=bordeaux["par1"], kind=Kind.HOMEWORK, title="B")
+        with pytest.raises(IntegrityError), transaction.atomic():
+            Notification.objects.create(title="Nouveau mot : A", url="/liaison/", **once)
