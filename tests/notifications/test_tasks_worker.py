@@ -15,6 +15,7 @@ import pytest
 from celery.signals import task_postrun
 from django.conf import settings as django_settings
 from django.core import mail
+from django.db import transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -23,6 +24,7 @@ from apps.liaison import tasks as liaison_tasks
 from apps.liaison.models import Audience, LiaisonNote, NoteRecipient, Reminder
 from apps.notifications import tasks as notification_tasks
 from apps.notifications.models import Kind, Notification, NotificationPreference
+from apps.notifications.services import queue_after_commit
 from apps.schools.models import Classroom, Enrolment, GuardianKind, Guardianship, School, SchoolYear
 from tenants.models import Commune, CommuneStatus
 from tests.world import uai
@@ -211,3 +213,32 @@ def test_one_digest_per_adult_a_day_never_to_a_pupil_nor_outside_live_communes(r
     assert [message.to for message in mail.outbox] == [["pe.adulte@example.org"]]
     assert "Travail pe" in mail.outbox[0].body
     assert emailed == {"pe.adulte"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_delivery_queued_after_commit_runs_on_the_worker_in_the_communes_schema(redis_worker):
+    try:
+        with schema_context("bordeaux"):
+            note_id = plant_a_waiting_note("dl", days_ago=0)
+
+        def publish_in_bordeaux() -> list[str]:
+            # What liaison_note_publish does once its transaction commits.
+            with schema_context("bordeaux"), transaction.atomic():
+                queue_after_commit(notification_tasks.deliver_liaison_note, note_id)
+            return []
+
+        _queued, results = run_on_the_worker(
+            publish_in_bordeaux, "notifications.deliver_liaison_note", 1
+        )
+        with schema_context("bordeaux"):
+            notified = list(
+                Notification.objects.filter(kind=Kind.LIAISON_NOTE).values_list(
+                    "recipient__username", "event"
+                )
+            )
+    finally:
+        with schema_context("bordeaux"):
+            remove_the_waiting_note("dl")
+
+    assert results == [1]
+    assert notified == [("dl.parent-eleve", f"liaison_note:{note_id}")]
