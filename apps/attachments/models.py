@@ -65,7 +65,7 @@ class Attachment(models.Model):
     )
     created_at = models.DateTimeField("ajouté le", auto_now_add=True)
     # Pending only (see the module's docstring); empty once the file belongs to an item.
-    pending_token = models.CharField("empreinte du jeton d'attente", max_length=64, null=True)
+    pending_token = models.CharField("empreinte du jeton d'attente", max_length=64, blank=True)
     pending_form = models.CharField("formulaire en attente", max_length=100, blank=True)
     pending_since = models.DateTimeField("en attente depuis", null=True, db_index=True)
 
@@ -78,22 +78,19 @@ class Attachment(models.Model):
                 condition=Q(
                     homework_entry__isnull=False,
                     liaison_note__isnull=True,
-                    pending_token__isnull=True,
+                    pending_token="",
                     pending_since__isnull=True,
                 )
                 | Q(
                     homework_entry__isnull=True,
                     liaison_note__isnull=False,
-                    pending_token__isnull=True,
+                    pending_token="",
                     pending_since__isnull=True,
                 )
                 | (
-                    Q(
-                        homework_entry__isnull=True,
-                        liaison_note__isnull=True,
-                        pending_token__isnull=False,
-                        pending_since__isnull=False,
-                    )
+                    Q(homework_entry__isnull=True, liaison_note__isnull=True)
+                    & Q(pending_since__isnull=False)
+                    & ~Q(pending_token="")
                     & ~Q(pending_form="")
                 ),
                 name="attachment_belongs_to_one_item_or_is_pending",
@@ -106,7 +103,7 @@ class Attachment(models.Model):
 
     @property
     def is_pending(self) -> bool:
-        return self.pending_token is not None
+        return self.pending_since is not None
 
     @property
     def kind(self) -> str:
