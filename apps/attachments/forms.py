@@ -115,23 +115,23 @@ class AttachmentsForm(forms.Form):
             return False
         asked = set(self.data.getlist("remove_pending"))
         remove = [a.pk for a in self.pending if str(a.pk) in asked]
-        if not self.uploads and not remove:
-            return True
-        token = self.token or new_pending_token()
-        staying = sum(1 for a in self.existing if a.pk not in self.remove_ids)
-        try:
-            self.pending = attachments_keep_pending(
-                user=self.user,
-                pending=Pending(self.form_key, token),
-                add=self.uploads,
-                remove_ids=remove,
-                already=staying,
-            )
-        except AttachmentError as error:
-            self.add_error("attachments", str(error))
-            self.pending = list(pending_rows(self.user, Pending(self.form_key, token)))
-        self.token = token if self.pending else None
-        # The page shown again carries the token (a new one, maybe) in its hidden field.
+        if self.uploads or remove:
+            token = self.token or new_pending_token()
+            staying = sum(1 for a in self.existing if a.pk not in self.remove_ids)
+            try:
+                self.pending = attachments_keep_pending(
+                    user=self.user,
+                    pending=Pending(self.form_key, token),
+                    add=self.uploads,
+                    remove_ids=remove,
+                    already=staying,
+                )
+            except AttachmentError as error:
+                self.add_error("attachments", str(error))
+                self.pending = list(pending_rows(self.user, Pending(self.form_key, token)))
+            self.token = token if self.pending else None
+        # The page shown again carries this user's token (a new one, maybe, or none if the
+        # one sent found nothing of theirs) in its hidden field.
         self.data = self.data.copy()
         self.data["pending_token"] = self.token or ""
         return not self.errors
