@@ -14,7 +14,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.http import Http404
+from django.http import Http404, QueryDict
 
 from apps.accounts.models import User
 from apps.attachments.kinds import ACCEPT_ATTRIBUTE, ACCEPTED_TEXT
@@ -113,7 +113,7 @@ class AttachmentsForm(forms.Form):
         the item may be saved with them."""
         if not self.is_valid():
             return False
-        asked = set(self.data.getlist("remove_pending"))
+        asked = set(_values(self.data, "remove_pending"))
         remove = [a.pk for a in self.pending if str(a.pk) in asked]
         if self.uploads or remove:
             token = self.token or new_pending_token()
@@ -132,9 +132,19 @@ class AttachmentsForm(forms.Form):
             self.token = token if self.pending else None
         # The page shown again carries this user's token (a new one, maybe, or none if the
         # one sent found nothing of theirs) in its hidden field.
-        self.data = self.data.copy()
-        self.data["pending_token"] = self.token or ""
+        data: QueryDict | dict[str, Any] = (
+            self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+        )
+        data["pending_token"] = self.token or ""
+        self.data = data
         return not self.errors
+
+
+def _values(data: Any, name: str) -> list[str]:
+    if isinstance(data, QueryDict):
+        return data.getlist(name)
+    value = data.get(name)
+    return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value or "")]
 
 
 def save_with_files(user: User, files: AttachmentsForm, write: Callable[[], Item]) -> Item | None:

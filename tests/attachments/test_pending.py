@@ -5,7 +5,10 @@ their uploader's alone (download, token); the retention rules delete those left 
 from __future__ import annotations
 
 import datetime
+import io
+import json
 import re
+import zipfile
 
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -13,7 +16,9 @@ from django_tenants.utils import schema_context
 from apps.attachments.models import Attachment
 from apps.homework.models import HomeworkEntry
 from apps.liaison.models import LiaisonNote
+from apps.privacy.export import personal_zip
 from apps.privacy.retention import retention_enforce
+from apps.privacy.selectors import personal_data
 from tests.attachments import files
 from tests.attachments.test_pages import ENTRY, new_entry_url, text
 
@@ -235,3 +240,19 @@ def test_the_retention_rule_deletes_pending_files_older_than_a_day(
         assert deleted["pieces-jointes-en-attente"] == 1
         assert set(Attachment.objects.values_list("pk", flat=True)) == {recent.pk, joined.pk}
     assert sorted(s3.keys()) == sorted([str(recent.file.name), str(joined.file.name)])
+
+
+def test_the_uploaders_export_holds_the_kept_file_but_not_its_token(bordeaux, as_user, s3):
+    token = token_of(refused_with_a_pdf(as_user(bordeaux, "t1"), bordeaux))
+
+    with schema_context("bordeaux"):
+        data = personal_data(bordeaux["t1"])
+        [row] = data.tables["attachments_attachment.uploaded_by_id"]
+        zipped = personal_zip(data, commune_name="Bordeaux")
+
+    assert row["original_name"] == "Fiche son ou.pdf" and row["pending_since"]
+    assert [name for name, _ in data.files] == [f"{row['id']}-Fiche son ou.pdf"]
+    assert token not in json.dumps(data.tables)  # only its digest is kept
+    with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
+        assert not any(token in archive.read(name).decode("latin-1") for name in archive.namelist())
+        assert any(archive.read(name) == files.PDF for name in archive.namelist())
