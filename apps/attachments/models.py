@@ -2,6 +2,13 @@
 the cahier de liaison (two nullable keys and a check constraint, so that each notebook reads
 its own with a plain ``prefetch_related("attachments")``).
 
+Or it is *pending*, and belongs to no item yet: a file chosen in a notebook's form that was
+refused for another field is stored so that it need not be chosen again. It is bound to its
+uploader, to the form (``pending_form``: the kind, the page and its item) and to a random token
+the re-rendered form carries (only its SHA-256 digest is kept, so neither the database nor the
+personal-data export holds the token itself). The next successful save of that form claims it;
+otherwise the retention rules delete it after ``PENDING_HOURS``.
+
 The stored object's key is ``<schema>/<kind>/<yyyy>/<uuid>/<safe name>``: the commune's schema
 name first, as each commune's data lives in its own schema (one commune's files never mix with
 another's, and a commune's files can be listed, copied or purged by prefix, when it leaves the
@@ -23,6 +30,7 @@ from apps.liaison.models import LiaisonNote
 
 KIND_HOMEWORK = "homework"
 KIND_LIAISON = "liaison"
+PENDING_HOURS = 24
 
 
 def attachment_key(instance: Attachment, filename: str) -> str:
@@ -56,6 +64,10 @@ class Attachment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     created_at = models.DateTimeField("ajouté le", auto_now_add=True)
+    # Pending only (see the module's docstring); empty once the file belongs to an item.
+    pending_token = models.CharField("empreinte du jeton d'attente", max_length=64, blank=True)
+    pending_form = models.CharField("formulaire en attente", max_length=100, blank=True)
+    pending_since = models.DateTimeField("en attente depuis", null=True, db_index=True)
 
     class Meta:
         verbose_name = "pièce jointe"
@@ -63,18 +75,44 @@ class Attachment(models.Model):
         ordering = ["created_at", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(homework_entry__isnull=False, liaison_note__isnull=True)
-                | Q(homework_entry__isnull=True, liaison_note__isnull=False),
-                name="attachment_belongs_to_one_item",
+                condition=Q(
+                    homework_entry__isnull=False,
+                    liaison_note__isnull=True,
+                    pending_token="",
+                    pending_since__isnull=True,
+                )
+                | Q(
+                    homework_entry__isnull=True,
+                    liaison_note__isnull=False,
+                    pending_token="",
+                    pending_since__isnull=True,
+                )
+                | (
+                    Q(homework_entry__isnull=True, liaison_note__isnull=True)
+                    & Q(pending_since__isnull=False)
+                    & ~Q(pending_token="")
+                    & ~Q(pending_form="")
+                ),
+                name="attachment_belongs_to_one_item_or_is_pending",
             ),
         ]
+        indexes = [models.Index(fields=["uploaded_by", "pending_token"], name="attachment_pending")]
 
     def __str__(self) -> str:
         return self.original_name
 
     @property
+    def is_pending(self) -> bool:
+        return self.pending_since is not None
+
+    @property
     def kind(self) -> str:
-        return KIND_HOMEWORK if self.homework_entry_id is not None else KIND_LIAISON
+        if self.homework_entry_id is not None:
+            return KIND_HOMEWORK
+        if self.liaison_note_id is not None:
+            return KIND_LIAISON
+        # Pending: the kind of the form it waits in, so that its key needs no change later.
+        return KIND_HOMEWORK if self.pending_form.startswith(KIND_HOMEWORK) else KIND_LIAISON
 
     @property
     def icon(self) -> str:

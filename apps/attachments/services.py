@@ -21,11 +21,13 @@ are deleted (a write that failed stored no object: S3 keeps an object whole or n
 from __future__ import annotations
 
 import contextlib
+import datetime
 import hashlib
 import io
 import logging
 import posixpath
 import re
+import secrets
 import tempfile
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
@@ -38,6 +40,7 @@ from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from PIL import ImageOps, UnidentifiedImageError
 
@@ -45,7 +48,8 @@ from apps.accounts.models import User
 from apps.accounts.permissions import can_edit_homework, can_write_liaison_note
 from apps.accounts.selectors import actor_for
 from apps.attachments import images, isobmff, kinds
-from apps.attachments.models import Attachment
+from apps.attachments.models import KIND_HOMEWORK, KIND_LIAISON, PENDING_HOURS, Attachment
+from apps.attachments.selectors import Pending, pending_digest, pending_rows
 from apps.homework.models import HomeworkEntry
 from apps.liaison.models import LiaisonNote
 
@@ -333,6 +337,10 @@ def _locked_item(
     return note
 
 
+def new_pending_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
 def attachments_change(
     *,
     user: User,
@@ -340,14 +348,19 @@ def attachments_change(
     liaison_note: LiaisonNote | None = None,
     add: Sequence[UploadedFile] = (),
     remove_ids: Iterable[int] = (),
+    claim: Pending | None = None,
 ) -> list[Attachment]:
-    """Remove the item's attachments ``remove_ids`` and join the files ``add`` to it (at most
-    ``MAX_PER_ITEM`` in all); every file is checked before anything is stored. Returns the
-    attachments added."""
+    """Remove the item's attachments ``remove_ids``, join the user's pending files of
+    ``claim`` and the files ``add`` to it (at most ``MAX_PER_ITEM`` in all); every file is
+    checked before anything is stored. Returns the attachments added (claimed ones first)."""
     if (homework_entry is None) == (liaison_note is None):
         raise ValueError("an attachment belongs to exactly one item")
+    if claim is not None and not claim.form.startswith(
+        KIND_HOMEWORK if homework_entry is not None else KIND_LIAISON
+    ):
+        raise ValueError("pending files are claimed by an item of their form's kind")
     remove_ids = set(remove_ids)
-    if not add and not remove_ids:
+    if not add and not remove_ids and claim is None:
         return []
     _check_editor(user, homework_entry, liaison_note)
     with files_atomic():
@@ -356,16 +369,73 @@ def attachments_change(
         removed = list(owned.filter(pk__in=remove_ids))
         if len(removed) != len(remove_ids):
             raise AttachmentNotAllowed("an attachment to remove is not this item's")
-        checked = check_files(add, already=owned.count() - len(removed))
+        claimed = list(pending_rows(user, claim).select_for_update()) if claim else []
+        checked = check_files(add, already=owned.count() - len(removed) + len(claimed))
         try:
             for attachment in removed:
                 attachment.delete()  # the object goes once this commits (signals)
-            return [_store(user, item, file) for file in checked]
+            for attachment in claimed:
+                attachment.homework_entry = homework_entry
+                attachment.liaison_note = liaison_note
+                attachment.pending_token, attachment.pending_form = "", ""
+                attachment.pending_since = None
+                attachment.save(
+                    update_fields=[
+                        "homework_entry",
+                        "liaison_note",
+                        "pending_token",
+                        "pending_form",
+                        "pending_since",
+                    ]
+                )
+            return claimed + [_store(user, item, file) for file in checked]
         finally:
             _close_copies(checked)
 
 
-def _store(user: User, item: HomeworkEntry | LiaisonNote, checked: CheckedFile) -> Attachment:
+def attachments_keep_pending(
+    *,
+    user: User,
+    pending: Pending,
+    add: Sequence[UploadedFile] = (),
+    remove_ids: Iterable[int] = (),
+    already: int = 0,
+) -> list[Attachment]:
+    """Delete the user's pending files ``remove_ids`` of this form, then store the files
+    ``add`` as pending ones, all checked first (``already`` files of the item stay: counted
+    in ``MAX_PER_ITEM`` with the pending ones). A refused file raises ``AttachmentError`` and
+    none of ``add`` is stored; the removals stand. Returns the form's pending files."""
+    rows = pending_rows(user, pending)
+    remove_ids = set(remove_ids)
+    if remove_ids:
+        with files_atomic():
+            for attachment in rows.filter(pk__in=remove_ids):  # ids of others: ignored
+                attachment.delete()
+    if add:
+        checked = check_files(add, already=already + rows.count())
+        try:
+            with files_atomic():
+                for file in checked:
+                    _store(user, None, file, pending=pending)
+        finally:
+            _close_copies(checked)
+    return list(rows.order_by("created_at", "pk"))
+
+
+def pending_purge(now: datetime.datetime) -> int:
+    """Delete the pending files older than ``PENDING_HOURS`` (their objects go once this
+    commits, by the signal of every deleted row). Returns how many rows went."""
+    cutoff = now - datetime.timedelta(hours=PENDING_HOURS)
+    return Attachment.objects.filter(pending_since__lt=cutoff).delete()[0]
+
+
+def _store(
+    user: User,
+    item: HomeworkEntry | LiaisonNote | None,
+    checked: CheckedFile,
+    *,
+    pending: Pending | None = None,
+) -> Attachment:
     attachment = Attachment(
         homework_entry=item if isinstance(item, HomeworkEntry) else None,
         liaison_note=item if isinstance(item, LiaisonNote) else None,
@@ -375,6 +445,10 @@ def _store(user: User, item: HomeworkEntry | LiaisonNote, checked: CheckedFile) 
         sha256=checked.sha256,
         uploaded_by=user,
     )
+    if pending is not None:
+        attachment.pending_token = pending_digest(pending.token)
+        attachment.pending_form = pending.form
+        attachment.pending_since = timezone.now()
     try:
         attachment.file.save(safe_name(checked.name, checked.kind), checked.content, save=False)
     except STORAGE_ERRORS as error:

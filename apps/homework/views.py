@@ -23,7 +23,6 @@ from apps import dates
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor
 from apps.attachments.forms import AttachmentsForm, save_with_files
-from apps.attachments.services import AttachmentError, check_files
 from apps.french import formatting
 from apps.homework import selectors, services
 from apps.homework.forms import EntryForm, OccurrenceForm
@@ -48,30 +47,23 @@ def _query_day(request: HttpRequest, name: str) -> datetime.date:
     return dates.query_date(request.GET.get(name), default=timezone.localdate(), name=name)
 
 
-def _attachments_form(request: HttpRequest, entry: HomeworkEntry | None) -> AttachmentsForm:
+def _attachments_form(
+    request: HttpRequest, user: User, form_key: str, entry: HomeworkEntry | None
+) -> AttachmentsForm:
     return AttachmentsForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
+        user=user,
+        form_key=form_key,
         existing=entry.attachments.all() if entry is not None else (),
     )
 
 
-def _both_valid(form: EntryForm, files: AttachmentsForm, entry: HomeworkEntry | None) -> bool:
-    # Both checked, so that a mistake in the entry does not hide one in the files.
+def _both_valid(form: EntryForm, files: AttachmentsForm) -> bool:
+    # Both checked, so that a mistake in the entry does not hide one in the files; the files
+    # that pass are kept (pending) whatever the entry's fate, and need not be chosen again.
     entry_valid = form.is_valid()
-    files_valid = files.is_valid()
-    if files_valid and not entry_valid and files.uploads:
-        # The entry is refused, so the chosen files are not stored (and must be chosen again):
-        # say now, not after that second try, if one of them would be refused too.
-        kept = (
-            sum(1 for a in entry.attachments.all() if a.pk not in files.remove_ids) if entry else 0
-        )
-        try:
-            for checked in check_files(files.uploads, already=kept):
-                if checked.temporary:
-                    checked.content.close()
-        except AttachmentError as error:
-            files.add_error("attachments", str(error))
+    files_valid = files.keep()
     return entry_valid and files_valid
 
 
@@ -82,19 +74,10 @@ def _entry_form_page(
     entry: HomeworkEntry | None,
     files: AttachmentsForm,
 ) -> HttpResponse:
-    # A browser never sends a file again: after a refused save, those chosen are not kept
-    # (nothing of the entry nor of its files is written), and the page says so by name.
-    dropped = [upload.name for upload in request.FILES.getlist("attachments") if upload.name]
     return render(
         request,
         "homework/entry_form.html",
-        {
-            "form": form,
-            "classroom": classroom,
-            "entry": entry,
-            "attachments_form": files,
-            "dropped_files": dropped,
-        },
+        {"form": form, "classroom": classroom, "entry": entry, "attachments_form": files},
     )
 
 
@@ -252,8 +235,8 @@ def entry_new(request: HttpRequest, classroom_id: int) -> HttpResponse:
         request.POST if request.method == "POST" else None,
         initial={"on": _query_day(request, "jour"), "publish": True},
     )
-    files = _attachments_form(request, None)
-    if request.method == "POST" and _both_valid(form, files, None):
+    files = _attachments_form(request, user, f"homework:new:{classroom.pk}", None)
+    if request.method == "POST" and _both_valid(form, files):
         entry = _save(request, user, form, classroom, None, files)
         if entry is not None:
             messages.success(request, "La séance est enregistrée dans le cahier de textes.")
@@ -281,14 +264,14 @@ def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
         "publish": entry.is_published,
     }
     form = EntryForm(request.POST if request.method == "POST" else None, initial=initial)
-    files = _attachments_form(request, entry)
+    files = _attachments_form(request, user, f"homework:edit:{entry.pk}", entry)
     if request.method == "POST":
         if request.POST.get("delete"):
             services.homework_entry_delete(author=user, entry=entry)
             messages.success(request, "La séance est supprimée.")
             return redirect(_week_url(entry.classroom, entry.on))
         if (
-            _both_valid(form, files, entry)
+            _both_valid(form, files)
             and _save(request, user, form, entry.classroom, entry, files) is not None
         ):
             messages.success(request, "La séance est modifiée.")

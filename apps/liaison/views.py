@@ -116,14 +116,29 @@ class ClassNoteForm(NoteForm):
 
 
 def _attachments_form(
-    request: HttpRequest, note: LiaisonNote | None, *, removable: bool = True
+    request: HttpRequest,
+    user: User,
+    form_key: str,
+    note: LiaisonNote | None,
+    *,
+    removable: bool = True,
 ) -> AttachmentsForm:
     return AttachmentsForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
+        user=user,
+        form_key=form_key,
         existing=note.attachments.all() if note is not None else (),
         removable=removable,
     )
+
+
+def _both_valid(form: forms.Form, files: AttachmentsForm) -> bool:
+    # Both checked; the files that pass are kept (pending) even if the note is refused, so
+    # that they need not be chosen again.
+    note_valid = form.is_valid()
+    files_valid = files.keep()
+    return note_valid and files_valid
 
 
 class ReplyForm(forms.Form):
@@ -202,8 +217,8 @@ def note_new_for_class(request: HttpRequest, classroom_id: int) -> HttpResponse:
     ):
         raise Http404
     form = _class_form(classroom, request.POST if request.method == "POST" else None)
-    files = _attachments_form(request, None)
-    if request.method == "POST" and form.is_valid() and files.is_valid():
+    files = _attachments_form(request, user, f"liaison:class:{classroom.pk}", None)
+    if request.method == "POST" and _both_valid(form, files):
         note = _write(
             user,
             form,
@@ -239,8 +254,8 @@ def note_new_for_school(request: HttpRequest, school_id: int) -> HttpResponse:
     ):
         raise Http404
     form = NoteForm(request.POST if request.method == "POST" else None)
-    files = _attachments_form(request, None)
-    if request.method == "POST" and form.is_valid() and files.is_valid():
+    files = _attachments_form(request, user, f"liaison:school:{school.pk}", None)
+    if request.method == "POST" and _both_valid(form, files):
         note = _write(
             user,
             form,
@@ -304,8 +319,8 @@ def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
     }
     form = NoteForm(request.POST if request.method == "POST" else None, initial=initial)
     # A confirmed note keeps its files; the form then joins files to the correction.
-    files = _attachments_form(request, None if locked else note)
-    if request.method == "POST" and form.is_valid() and files.is_valid():
+    files = _attachments_form(request, user, f"liaison:edit:{note.pk}", None if locked else note)
+    if request.method == "POST" and _both_valid(form, files):
         if locked:
             correction = _write(
                 user,

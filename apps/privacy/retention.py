@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from apps.attachments.services import pending_purge
 from apps.audit.models import AuditEvent
 from apps.notifications.models import Notification
 from apps.schools.models import ImportJob
@@ -95,6 +96,15 @@ RULES: tuple[RetentionRule, ...] = (
         data="Fichiers ONDE déposés pour un import",
         duration="jusqu'à la fin de l'import ; 1 jour au plus",
         enforce=_import_files,
+    ),
+    RetentionRule(
+        key="pieces-jointes-en-attente",
+        data=(
+            "Pièces jointes en attente (choisies dans un formulaire refusé, "
+            "pas encore enregistrées)"
+        ),
+        duration="24 heures",
+        enforce=pending_purge,
     ),
 )
 

@@ -1,7 +1,7 @@
 """The cahier de textes' rich-text editor: what Trix writes survives the sanitiser and nothing
 else does; the form pages bring the vendored editor without any inline script, with a
 per-request nonce for the styles Trix adds; without scripts the textareas take the same HTML;
-errors are told under their field, and files chosen before an error are named as not kept."""
+errors are told under their field, and files chosen before an error are kept."""
 
 from __future__ import annotations
 
@@ -239,7 +239,12 @@ def test_each_mistake_is_told_under_its_field(bordeaux, as_user, data, field, me
         assert not HomeworkEntry.objects.exists()
 
 
-def test_a_file_chosen_before_an_error_is_named_as_not_kept(bordeaux, as_user):
+def test_a_file_chosen_before_an_error_is_kept(bordeaux, as_user, settings, tmp_path):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path
     upload = SimpleUploadedFile("Fiche de lecture.pdf", PDF, content_type="application/pdf")
 
     response = as_user(bordeaux, "t1").post(
@@ -247,15 +252,15 @@ def test_a_file_chosen_before_an_error_is_named_as_not_kept(bordeaux, as_user):
         {"domain": "francais", "on": "", "done": "Le son [ou].", "attachments": [upload]},
     )
 
-    page = re.sub(r"\s+", " ", response.content.decode())
+    page = unescape(re.sub(r"\s+", " ", response.content.decode()))
     assert response.status_code == 200
     assert "Ce champ est obligatoire." in (error_of(page, "on") or "")
-    assert (
-        "Le fichier choisi (Fiche de lecture.pdf) n'est pas enregistré : corrigez les erreurs, "
-        "puis choisissez-le de nouveau avant d'enregistrer." in page
-    )
+    assert "Fichier conservé : " in page and "Fiche de lecture.pdf</a> (" in page
+    assert "sans le choisir de nouveau" in page
     with schema_context(bordeaux.schema):
-        assert not HomeworkEntry.objects.exists() and not Attachment.objects.exists()
+        assert not HomeworkEntry.objects.exists()
+        [kept] = Attachment.objects.all()
+    assert kept.is_pending and kept.original_name == "Fiche de lecture.pdf"
 
 
 def test_without_a_file_no_such_note(bordeaux, as_user):
@@ -263,7 +268,7 @@ def test_without_a_file_no_such_note(bordeaux, as_user):
         new_url(bordeaux), {"domain": "francais", "on": "", "done": "Le son [ou]."}
     )
 
-    assert response.status_code == 200 and 'id="dropped-files"' not in response.content.decode()
+    assert response.status_code == 200 and 'id="kept-files"' not in response.content.decode()
 
 
 def test_a_file_that_would_be_refused_is_told_with_the_entry_s_errors(bordeaux, as_user):
