@@ -43,6 +43,9 @@ class User(AbstractUser):
     # ONDE's "Autorisation photo": None when the school has not recorded an answer.
     photo_consent = models.BooleanField("autorisation photo", null=True, blank=True)
     phone = models.CharField("téléphone", max_length=20, blank=True)
+    # When the person set their e-mail address themselves (a confirmed link, or a removal):
+    # from then on the address is theirs, and an ONDE import no longer overwrites it.
+    email_chosen_at = models.DateTimeField("adresse choisie le", null=True, blank=True)
     # Printed on the login card until the first login; cleared once the account is activated.
     activation_code = models.CharField("code d'activation", max_length=12, blank=True)
     activated_at = models.DateTimeField("activé le", null=True, blank=True)

@@ -516,7 +516,9 @@ class Planner:
         _set(user, changes, "last_name", line.last_name, "nom")
         if line.civility:
             _set(user, changes, "civility", line.civility, "civilité")
-        if line.email and user.email.lower() != line.email:
+        # An address the parent chose themselves (confirmed from "Mon compte") is theirs: the
+        # school's export, often older, does not undo it.
+        if line.email and user.email.lower() != line.email and user.email_chosen_at is None:
             _set(user, changes, "email", line.email, "courriel")
         if line.phone and self.files.has_all_phone_columns:
             _set(user, changes, "phone", line.phone, "téléphone")

@@ -354,3 +354,26 @@ def test_a_dry_run_changes_nothing_and_reports_what_the_import_would_do(school):
     assert tenant_counts() == counts
     assert preview.pupils.counts() == {"created": 0, "updated": 1, "unchanged": 24}
     assert not preview.year_created
+
+
+def test_an_address_the_parent_chose_is_not_overwritten_by_a_later_export(school):
+    data = export(8, 12, seed=4)
+    mother = data.guardians[0]
+    mother.email = "ancienne@example.org"
+    run_import(school, data)
+    with schema_context(SCHEMA):
+        account = User.objects.get(email="ancienne@example.org")
+        # The mother confirmed a new address from "Mon compte" (email_change_confirm).
+        account.email = "choisie@example.org"
+        account.email_chosen_at = datetime.datetime(2026, 11, 2, 8, 0, tzinfo=datetime.UTC)
+        account.save()
+        other = User.objects.filter(profile=Profile.PARENT).exclude(pk=account.pk).first()
+    other_line = next(g for g in data.guardians if g.first_name == other.first_name)
+    other_line.email = "nouvelle.de.l.ecole@example.org"
+
+    run_import(school, data)
+
+    with schema_context(SCHEMA):
+        assert User.objects.get(pk=account.pk).email == "choisie@example.org"
+        # An address nobody chose still follows the school's export.
+        assert User.objects.get(pk=other.pk).email == "nouvelle.de.l.ecole@example.org"

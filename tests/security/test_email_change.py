@@ -119,6 +119,9 @@ def test_the_link_confirms_the_address(tenant_client):
 
     assert confirmed.status_code == 302 and confirmed["Location"] == "/mon-compte/"
     assert _email("p.martin") == NEW
+    with schema_context("bordeaux"):
+        # Chosen by the person: a later ONDE import keeps it (tests/onde/test_import.py).
+        assert User.objects.get(username="p.martin").email_chosen_at is not None
     assert _changes() == [("p.martin", {"adresse": "ajoutée"})]
     assert len(mail.outbox) == 1  # no previous address: no notice
     page = client.get("/mon-compte/").content.decode()

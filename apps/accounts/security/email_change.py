@@ -26,6 +26,7 @@ from typing import Any
 from django.core import signing
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from apps.accounts import tasks
@@ -218,7 +219,8 @@ def email_change_confirm(*, user: User, token: str, request: HttpRequest) -> str
         raise EmailChangeRefused(refusal)
     previous = locked.email
     locked.email = change.email
-    locked.save(update_fields=["email"])
+    locked.email_chosen_at = timezone.now()
+    locked.save(update_fields=["email", "email_chosen_at"])
     user.email = change.email
     record_event(
         action="account.email_changed",
@@ -240,7 +242,8 @@ def email_remove(*, user: User, request: HttpRequest) -> None:
         raise EmailChangeRefused("L'adresse de ce compte ne peut pas être retirée.")
     previous = locked.email
     locked.email = ""
-    locked.save(update_fields=["email"])
+    locked.email_chosen_at = timezone.now()
+    locked.save(update_fields=["email", "email_chosen_at"])
     user.email = ""
     record_event(
         action="account.email_changed",
