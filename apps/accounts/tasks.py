@@ -73,15 +73,21 @@ def lifecycle_all_communes() -> list[str]:
     return for_each_live_commune(account_lifecycle)
 
 
+# How every mail task retries: an SMTP server that is down or refuses for a while gets five
+# more tries, a minute apart and then more (the tasks are idempotent: a mail goes once).
+MAIL_RETRIES: dict[str, Any] = {
+    "autoretry_for": (OSError, smtplib.SMTPException),
+    "retry_backoff": 60,
+    "max_retries": 5,
+}
+
 RESET_MAIL_BODY_TEMPLATE = "accounts/password_reset_email.txt"
 RESET_MAIL_SUBJECT_TEMPLATE = "accounts/password_reset_subject.txt"
 
 
 @app.task(
     name="accounts.send_password_reset",
-    autoretry_for=(OSError, smtplib.SMTPException),
-    retry_backoff=60,
-    max_retries=5,
+    **MAIL_RETRIES,
 )
 def send_password_reset(
     *,
@@ -185,9 +191,7 @@ def _mail_render(
 
 @app.task(
     name="accounts.send_email_change_confirmation",
-    autoretry_for=(OSError, smtplib.SMTPException),
-    retry_backoff=60,
-    max_retries=5,
+    **MAIL_RETRIES,
 )
 def send_email_change_confirmation(
     *,
@@ -235,9 +239,7 @@ def send_email_change_confirmation(
 
 @app.task(
     name="accounts.send_email_change_notice",
-    autoretry_for=(OSError, smtplib.SMTPException),
-    retry_backoff=60,
-    max_retries=5,
+    **MAIL_RETRIES,
 )
 def send_email_change_notice(
     *,

@@ -6,17 +6,16 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.french.formatting import date_courte, euros
 from tenants.billing import selectors, services
+from tenants.billing.models import CommuneBillingProfile, Contract, PriceRevision
 from tenants.billing.permissions import groupement_scope
 from tenants.billing.setup_forms import BillingProfileForm, ContractForm, PriceLineForm
-from tenants.billing.views import _audit, _first_error
+from tenants.billing.views import _audit, _write_or_refuse
 from tenants.models import Commune
 
 
@@ -27,20 +26,21 @@ def contract_create(request: HttpRequest) -> HttpResponse:
     form = ContractForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                contract = services.contract_create(spec=services.ContractSpec(**data))
-                _audit(
-                    request,
-                    "billing.contract_create",
-                    contract.reference,
-                    holder=contract.holder,
-                    notified_on=contract.notified_on,
-                    duration_months=contract.duration_months,
-                )
-        except ValidationError as error:
-            form.add_error(None, _first_error(error))
-        else:
+
+        def write_contract() -> Contract:
+            contract = services.contract_create(spec=services.ContractSpec(**data))
+            _audit(
+                request,
+                "billing.contract_create",
+                contract.reference,
+                holder=contract.holder,
+                notified_on=contract.notified_on,
+                duration_months=contract.duration_months,
+            )
+            return contract
+
+        contract = _write_or_refuse(form, write_contract)
+        if contract is not None:
             messages.success(
                 request,
                 f"Marché {contract.reference} enregistré : il court du "
@@ -61,25 +61,26 @@ def price_line_create(request: HttpRequest) -> HttpResponse:
     groupement_scope(request)
     form = PriceLineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                line = services.price_line_create(
-                    spec=services.PriceLineSpec(**form.cleaned_data)
-                )
-                revision = line.revisions.get()
-                _audit(
-                    request,
-                    "billing.price_line_create",
-                    line.code,
-                    label=line.label,
-                    unit=line.unit,
-                    unit_price_ht=revision.unit_price_ht,
-                    vat_rate=revision.vat_rate,
-                    valid_from=revision.valid_from,
-                )
-        except ValidationError as error:
-            form.add_error(None, _first_error(error))
-        else:
+        data = form.cleaned_data
+
+        def write_line() -> PriceRevision:
+            line = services.price_line_create(spec=services.PriceLineSpec(**data))
+            revision = line.revisions.get()
+            _audit(
+                request,
+                "billing.price_line_create",
+                line.code,
+                label=line.label,
+                unit=line.unit,
+                unit_price_ht=revision.unit_price_ht,
+                vat_rate=revision.vat_rate,
+                valid_from=revision.valid_from,
+            )
+            return revision
+
+        revision = _write_or_refuse(form, write_line)
+        if revision is not None:
+            line = revision.price_line
             messages.success(
                 request,
                 f"Ligne {line.code} ajoutée au bordereau : {euros(revision.unit_price_ht)} HT "
@@ -123,24 +124,25 @@ def billing_profile_edit(request: HttpRequest, commune_id: int) -> HttpResponse:
         request.POST or None, initial=BillingProfileForm.initial_from(profile)
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                saved = services.billing_profile_save(
-                    commune=commune, spec=services.BillingProfileSpec(**form.cleaned_data)
-                )
-                _audit(
-                    request,
-                    "billing.profile_save",
-                    commune.schema_name,
-                    siret=saved.siret,
-                    hosting_price_line=(
-                        saved.hosting_price_line.code if saved.hosting_price_line else None
-                    ),
-                    imputation=f"{saved.hosting_rubrique}/{saved.hosting_nature}",
-                )
-        except ValidationError as error:
-            form.add_error(None, _first_error(error))
-        else:
+        data = form.cleaned_data
+
+        def write_profile() -> CommuneBillingProfile:
+            saved = services.billing_profile_save(
+                commune=commune, spec=services.BillingProfileSpec(**data)
+            )
+            _audit(
+                request,
+                "billing.profile_save",
+                commune.schema_name,
+                siret=saved.siret,
+                hosting_price_line=(
+                    saved.hosting_price_line.code if saved.hosting_price_line else None
+                ),
+                imputation=f"{saved.hosting_rubrique}/{saved.hosting_nature}",
+            )
+            return saved
+
+        if _write_or_refuse(form, write_profile) is not None:
             messages.success(request, f"Données de facturation de {commune.name} enregistrées.")
             return redirect("billing:profiles")
     return render(

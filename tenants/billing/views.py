@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -50,11 +51,14 @@ from tenants.billing.models import (
     InvoiceKind,
     InvoiceStatus,
     PriceLine,
+    PriceRevision,
     PurchaseOrder,
     PurchaseOrderStatus,
 )
 from tenants.billing.permissions import BillingScope, groupement_scope, host_scope
 from tenants.models import Commune
+
+T = TypeVar("T")
 
 # Nine communes billed monthly make about a hundred invoices a year: lists go by pages.
 ROWS_PER_PAGE = 25
@@ -88,6 +92,17 @@ def _plain(value: Any) -> Any:
 
 def _first_error(error: ValidationError) -> str:
     return error.messages[0] if error.messages else "Opération impossible."
+
+
+def _write_or_refuse(form: forms.Form, write: Callable[[], T]) -> T | None:
+    """Run ``write`` (a service and its audit event) in one transaction. A billing rule it
+    breaks becomes the form's one error, and nothing is written (None)."""
+    try:
+        with transaction.atomic():
+            return write()
+    except ValidationError as error:
+        form.add_error(None, _first_error(error))
+        return None
 
 
 # --- home ------------------------------------------------------------------------------------
@@ -207,25 +222,26 @@ def price_schedule(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             line: PriceLine = data["price_line"]
-            try:
-                with transaction.atomic():
-                    revision = services.price_revision_create(
-                        price_line=line,
-                        unit_price_ht=data["unit_price_ht"],
-                        vat_rate=data["vat_rate"],
-                        valid_from=data["valid_from"],
-                    )
-                    _audit(
-                        request,
-                        "billing.price_revision",
-                        line.code,
-                        unit_price_ht=revision.unit_price_ht,
-                        vat_rate=revision.vat_rate,
-                        valid_from=revision.valid_from,
-                    )
-            except ValidationError as error:
-                form.add_error(None, _first_error(error))
-            else:
+
+            def write() -> PriceRevision:
+                revision = services.price_revision_create(
+                    price_line=line,
+                    unit_price_ht=data["unit_price_ht"],
+                    vat_rate=data["vat_rate"],
+                    valid_from=data["valid_from"],
+                )
+                _audit(
+                    request,
+                    "billing.price_revision",
+                    line.code,
+                    unit_price_ht=revision.unit_price_ht,
+                    vat_rate=revision.vat_rate,
+                    valid_from=revision.valid_from,
+                )
+                return revision
+
+            revision = _write_or_refuse(form, write)
+            if revision is not None:
                 messages.success(
                     request,
                     f"Nouveau prix de {line.code} enregistré : "
