@@ -36,6 +36,7 @@ from apps.notifications.tasks import (
     deliver_liaison_reminder,
     deliver_liaison_reply,
 )
+from apps.quiethours.services import QuietHoursError, emergency_override_record
 from apps.schools.models import Classroom, Enrolment, School
 
 
@@ -87,9 +88,11 @@ def liaison_note_create(
     acknowledgement_required: bool = True,
     corrects: LiaisonNote | None = None,
     publish: bool = True,
+    urgent: bool = False,
 ) -> LiaisonNote:
     """A new note (published at once unless ``publish`` is False); ``corrects`` links a
-    correction to the earlier note it replaces."""
+    correction to the earlier note it replaces; ``urgent`` (the direction only) tells the
+    families at once despite quiet hours."""
     if audience == Audience.SCHOOL:
         if school is None:
             raise LiaisonError("a note to the school needs the school")
@@ -126,17 +129,29 @@ def liaison_note_create(
             raise LiaisonError("the chosen pupils must be pupils of the class")
         note.chosen_pupils.set(chosen)
     if publish:
-        note = liaison_note_publish(author=author, note=note)
+        note = liaison_note_publish(author=author, note=note, urgent=urgent)
     return note
 
 
 @transaction.atomic
-def liaison_note_publish(*, author: User, note: LiaisonNote) -> LiaisonNote:
-    """Publish a draft: its recipients (the children it concerns today) are materialised."""
+def liaison_note_publish(*, author: User, note: LiaisonNote, urgent: bool = False) -> LiaisonNote:
+    """Publish a draft: its recipients (the children it concerns today) are materialised.
+    ``urgent``: the families are told at once despite quiet hours (journalled)."""
     note = LiaisonNote.objects.select_for_update().get(pk=note.pk)
     _check_writer(author, note)
     if note.is_published:
         return note
+    if urgent:
+        try:
+            emergency_override_record(
+                actor=actor_for(author),
+                user=author,
+                school_id=note.school_id,
+                target=note.title,
+                details={"liaison_note_id": note.pk},
+            )
+        except QuietHoursError as error:
+            raise LiaisonError("only the direction sends an urgent note") from error
     enrolments = Enrolment.objects.current().filter(year=current_year())
     if note.audience == Audience.SCHOOL:
         enrolments = enrolments.filter(classroom__school_id=note.school_id)
@@ -150,7 +165,7 @@ def liaison_note_publish(*, author: User, note: LiaisonNote) -> LiaisonNote:
     )
     note.published_at = timezone.now()
     note.save(update_fields=["published_at"])
-    queue_after_commit(deliver_liaison_note, note.pk)
+    queue_after_commit(deliver_liaison_note, note.pk, urgent=urgent)
     return note
 
 

@@ -21,7 +21,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.models import User
-from apps.accounts.permissions import Actor, can_administer_commune, can_write_liaison_note
+from apps.accounts.permissions import (
+    Actor,
+    can_administer_commune,
+    can_manage_school,
+    can_write_liaison_note,
+)
 from apps.accounts.selectors import actor_for
 from apps.attachments.forms import AttachmentsForm, Item, save_with_files
 from apps.classes.selectors import classroom_managed_by, classrooms_managed_by
@@ -113,6 +118,21 @@ class ClassNoteForm(NoteForm):
         if chose_none and "pupils" not in self.errors:
             self.add_error("pupils", "Choisissez au moins un élève.")
         return data
+
+
+def _offer_urgent(form: forms.Form, actor: Actor, school_id: int) -> None:
+    """The direction's emergency override (quiet hours, ``apps.quiethours``): only the
+    direction sees the box; the service checks the rule again and journals its use."""
+    if can_manage_school(actor=actor, school_id=school_id):
+        form.fields["urgent"] = forms.BooleanField(
+            label="Urgent : prévenir les familles tout de suite",
+            required=False,
+            help_text=(
+                "Même le soir, le week-end ou pendant les vacances, quand les notifications "
+                "attendent d'habitude le matin du prochain jour d'école. L'envoi est noté "
+                "dans le journal de la commune."
+            ),
+        )
 
 
 def _attachments_form(
@@ -217,6 +237,7 @@ def note_new_for_class(request: HttpRequest, classroom_id: int) -> HttpResponse:
     ):
         raise Http404
     form = _class_form(classroom, request.POST if request.method == "POST" else None)
+    _offer_urgent(form, actor, classroom.school_id)
     files = _attachments_form(request, user, f"liaison:class:{classroom.pk}", None)
     if request.method == "POST" and _both_valid(form, files):
         note = _write(
@@ -231,6 +252,7 @@ def note_new_for_class(request: HttpRequest, classroom_id: int) -> HttpResponse:
                 title=form.cleaned_data["title"],
                 text=form.cleaned_data["text"],
                 acknowledgement_required=form.cleaned_data["acknowledgement_required"],
+                urgent=form.cleaned_data.get("urgent", False),
             ),
         )
         if note is not None:
@@ -254,6 +276,7 @@ def note_new_for_school(request: HttpRequest, school_id: int) -> HttpResponse:
     ):
         raise Http404
     form = NoteForm(request.POST if request.method == "POST" else None)
+    _offer_urgent(form, actor, school.pk)
     files = _attachments_form(request, user, f"liaison:school:{school.pk}", None)
     if request.method == "POST" and _both_valid(form, files):
         note = _write(

@@ -92,6 +92,7 @@ def _tell_the_class(
         url=pupil_url,
         may_see=may_see,
         event=event,
+        school_id=classroom.school_id,
     )
     # Parents land on the notebook of the child concerned.
     by_child: dict[int, list[int]] = defaultdict(list)
@@ -105,6 +106,7 @@ def _tell_the_class(
             url=guardian_url(child_id),
             may_see=may_see,
             event=event,
+            school_id=classroom.school_id,
         )
     return created
 

@@ -17,7 +17,12 @@ from apps.schools.models import Guardianship
 
 
 def notify_guardians(
-    *, note: LiaisonNote, child_ids: Iterable[int], kind: str, event: str = ""
+    *,
+    note: LiaisonNote,
+    child_ids: Iterable[int],
+    kind: str,
+    event: str = "",
+    urgent: bool = False,
 ) -> list[Notification]:
     """One notification per guardian of ``child_ids`` who may read the note, pointing at the
     notebook of (one of) their concerned children; ``event`` names what is told, so that a
@@ -58,11 +63,14 @@ def notify_guardians(
             url=url,
             may_see=may_see,
             event=event,
+            school_id=note.school_id,
+            urgent=urgent,
         )
     return created
 
 
-def notify_note_published(note_id: int) -> list[Notification]:
+def notify_note_published(note_id: int, *, urgent: bool = False) -> list[Notification]:
+    """``urgent``: the direction's emergency override, delivered despite quiet hours."""
     note = LiaisonNote.objects.filter(pk=note_id, published_at__isnull=False).first()
     if note is None:
         return []
@@ -72,6 +80,7 @@ def notify_note_published(note_id: int) -> list[Notification]:
         kind=Kind.LIAISON_NOTE,
         # A note is published once: its id names the event.
         event=f"liaison_note:{note.pk}",
+        urgent=urgent,
     )
 
 
@@ -89,6 +98,7 @@ def notify_reply_received(reply_id: int) -> list[Notification]:
             author=actor, school_id=note.school_id, classroom_id=note.classroom_id
         ),
         event=f"liaison_reply:{reply.pk}",
+        school_id=note.school_id,
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 
 class Kind(models.TextChoices):
@@ -32,6 +33,14 @@ class Notification(models.Model):
     # that a worker crash may run twice, and a person is told of one event once. Empty for
     # notifications without such a key (each is then its own event).
     event = models.CharField("événement", max_length=100, blank=True, default="")
+    # --- quiet hours (apps.quiethours) ---
+    # When the notification is due (``delivery_time`` of its creation under its school's
+    # slots) and when it was delivered: a held one has no ``delivered_at`` and nobody sees
+    # it (feed, badge, digest) until ``release_due`` delivers it, once.
+    deliver_at = models.DateTimeField("à remettre le", default=timezone.now)
+    delivered_at = models.DateTimeField("remise le", null=True, blank=True, default=timezone.now)
+    # Sent at once despite quiet hours by the direction (journalled as quiethours.emergency).
+    urgent = models.BooleanField("urgente", default=False)
 
     class Meta:
         verbose_name = "notification"
@@ -39,8 +48,14 @@ class Notification(models.Model):
         indexes = [
             models.Index(
                 fields=["recipient", "created_at"],
-                condition=Q(read_at__isnull=True),
+                condition=Q(read_at__isnull=True, delivered_at__isnull=False),
                 name="notification_unread",
+            ),
+            # The release task's scan: only the held rows.
+            models.Index(
+                fields=["deliver_at"],
+                condition=Q(delivered_at__isnull=True),
+                name="notification_held",
             ),
         ]
         constraints = [

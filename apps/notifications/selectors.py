@@ -1,4 +1,5 @@
-"""Reads: a person's feed, a page at a time, and unread count (one query each)."""
+"""Reads: a person's feed, a page at a time, and unread count (one query each). A
+notification held by quiet hours (``delivered_at`` empty) is in none of them."""
 
 from __future__ import annotations
 
@@ -14,9 +15,14 @@ FEED_PAGE_SIZE = 20
 BADGE_CAP = 99
 
 
+def delivered() -> QuerySet[Notification]:
+    """The notifications people may see: delivered, not held by quiet hours."""
+    return Notification.objects.filter(delivered_at__isnull=False)
+
+
 def feed_for(user: User) -> QuerySet[Notification]:
     """Newest first; the id breaks ties, so that pages neither repeat nor skip a row."""
-    return Notification.objects.filter(recipient=user).order_by("-created_at", "-id")
+    return delivered().filter(recipient=user).order_by("-created_at", "-id")
 
 
 def feed_page(user: User, number: str | int | None) -> Page:
@@ -26,11 +32,11 @@ def feed_page(user: User, number: str | int | None) -> Page:
 
 
 def unread_count(user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    return delivered().filter(recipient=user, read_at__isnull=True).count()
 
 
 def unread_count_capped(user: User, cap: int = BADGE_CAP) -> int:
     """The unread count up to ``cap + 1`` (more than ``cap`` means "cap+"): one query bounded
     by ``cap``, on the partial index ``notification_unread``."""
-    unread = Notification.objects.filter(recipient=user, read_at__isnull=True).order_by()
+    unread = delivered().filter(recipient=user, read_at__isnull=True).order_by()
     return unread[: cap + 1].count()

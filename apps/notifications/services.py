@@ -7,6 +7,7 @@ points at — the caller states the rule, this module applies it in constant que
 
 from __future__ import annotations
 
+import datetime
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -24,7 +25,11 @@ from apps.accounts.models import User
 from apps.accounts.permissions import Actor, may_send_external_email
 from apps.accounts.selectors import actors_for, profile_actor
 from apps.notifications.models import Notification, NotificationPreference
+from apps.notifications.selectors import delivered
 from apps.outbox.queue import queue_task
+from apps.quiethours import clock
+from apps.quiethours.schedule import delivery_time
+from apps.quiethours.selectors import schedule_for
 from tenants.db import current_schema
 
 log = logging.getLogger(__name__)
@@ -67,12 +72,19 @@ def notify(
     url: str,
     may_see: Callable[[Actor], bool] | None = None,
     event: str = "",
+    school_id: int | None = None,
+    urgent: bool = False,
 ) -> list[Notification]:
     """One notification per recipient who is active and (given ``may_see``) may see it.
 
     Given ``event`` (what is told, e.g. ``"liaison_note:12"``), those already told of it are
     left out: a delivery task run again after a worker crash tells no one twice (and the
-    unique constraint on (recipient, event) stops two runs racing each other)."""
+    unique constraint on (recipient, event) stops two runs racing each other).
+
+    Quiet hours: the notification is delivered when the slots of ``school_id`` (the school
+    concerned; ``None``: the commune's) say, held until then (``release_due``). ``urgent``
+    delivers it at once; the caller has had the override allowed and journalled
+    (``apps.quiethours.services.emergency_override_record``)."""
     people = {user.pk: user for user in recipients if _active(user)}
     if event and people:
         told = Notification.objects.filter(event=event, recipient_id__in=people)
@@ -81,15 +93,63 @@ def notify(
     if may_see is not None and people:
         actors = actors_for(people.values())
         people = {pk: user for pk, user in people.items() if may_see(actors[pk])}
+    if not people:
+        return []
+    now, due = _delivery(school_id, urgent)
     return Notification.objects.bulk_create(
-        Notification(recipient=user, kind=kind, title=title[:200], url=url, event=event[:100])
+        Notification(
+            recipient=user,
+            kind=kind,
+            title=title[:200],
+            url=url,
+            event=event[:100],
+            deliver_at=due,
+            delivered_at=now if due <= now else None,
+            urgent=urgent,
+        )
         for user in people.values()
     )
 
 
+# --- quiet hours ---------------------------------------------------------------------------
+
+
+def _delivery(school_id: int | None, urgent: bool) -> tuple[datetime.datetime, datetime.datetime]:
+    """(now, when the notification is due) under the quiet hours of ``school_id``."""
+    now = clock.now()
+    if urgent or not settings.ENT_QUIET_HOURS:
+        return now, now
+    return now, delivery_time(now, schedule_for(school_id))
+
+
+RELEASE_BATCH = 1000
+
+
+def release_due(now: datetime.datetime) -> list[int]:
+    """Deliver this commune's held notifications due at ``now``; the ids delivered.
+
+    Once: each batch locks its rows and skips those another run holds, and only rows still
+    held are delivered, so two runs racing (or a run repeated) deliver nothing twice."""
+    released: list[int] = []
+    while True:
+        with transaction.atomic():
+            ids = list(
+                Notification.objects.select_for_update(skip_locked=True)
+                .filter(delivered_at__isnull=True, deliver_at__lte=now)
+                .order_by("deliver_at", "id")
+                .values_list("pk", flat=True)[:RELEASE_BATCH]
+            )
+            if not ids:
+                return released
+            Notification.objects.filter(pk__in=ids, delivered_at__isnull=True).update(
+                delivered_at=now
+            )
+        released += ids
+
+
 def notification_mark_read(*, user: User, notification_id: int) -> bool:
     """False when the notification is missing or someone else's (the view answers 404)."""
-    found = Notification.objects.filter(pk=notification_id, recipient=user)
+    found = delivered().filter(pk=notification_id, recipient=user)
     if not found.exists():
         return False
     found.filter(read_at__isnull=True).update(read_at=timezone.now())
@@ -97,9 +157,7 @@ def notification_mark_read(*, user: User, notification_id: int) -> bool:
 
 
 def notifications_mark_all_read(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    return delivered().filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
 def preference_set_email_digest(*, user: User, enabled: bool) -> NotificationPreference:
@@ -141,7 +199,8 @@ def digests_send() -> DigestResult:
             if locked.last_digest_on == today:
                 continue
             pending = list(
-                Notification.objects.select_for_update()
+                delivered()
+                .select_for_update()
                 .filter(recipient=user, emailed_at__isnull=True, read_at__isnull=True)
                 .order_by("created_at", "id")
             )

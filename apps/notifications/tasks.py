@@ -10,12 +10,14 @@ commune's schema the message records, and tell each person once however often th
 
 from __future__ import annotations
 
+import datetime
 import logging
 from dataclasses import asdict
 from typing import Any
 
 from apps.notifications import liaison
-from apps.notifications.services import digests_send
+from apps.notifications.services import digests_send, release_due
+from apps.quiethours import clock
 from config.celery import app
 from tenants.db import current_schema
 from tenants.tasks import for_each_live_commune, in_commune_schema
@@ -37,11 +39,33 @@ def digests_all_communes() -> list[str]:
     return for_each_live_commune(send_digests)
 
 
+# --- quiet hours: held notifications delivered once their slot opens ------------------------
+
+
+@app.task(name="notifications.release_held")
+def release_held(now: str | None = None) -> dict[str, Any]:
+    """This commune's held notifications whose time has come, delivered once. ``now`` (ISO
+    8601) is the beat run's moment, so that a late worker delivers what was due then and no
+    more, and a test's frozen moment reaches a worker in another process."""
+    if not in_commune_schema("release_held"):
+        return {"schema": current_schema(), "skipped": True}
+    moment = datetime.datetime.fromisoformat(now) if now else clock.now()
+    released = release_due(moment)
+    if released:
+        log.info("held notifications delivered: %d", len(released))
+    return {"schema": current_schema(), "released": released}
+
+
+@app.task(name="notifications.release_all_communes")
+def release_all_communes(now: str | None = None) -> list[str]:
+    return for_each_live_commune(release_held, now or clock.now().isoformat())
+
+
 @app.task(name="notifications.deliver_liaison_note")
-def deliver_liaison_note(note_id: int) -> int:
+def deliver_liaison_note(note_id: int, urgent: bool = False) -> int:
     if not in_commune_schema("deliver_liaison_note"):
         return 0
-    return len(liaison.notify_note_published(note_id))
+    return len(liaison.notify_note_published(note_id, urgent=urgent))
 
 
 @app.task(name="notifications.deliver_liaison_reply")

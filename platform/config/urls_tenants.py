@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("apps.classes.urls")),
     path("liaison/", include("apps.liaison.urls")),
     path("notifications/", include("apps.notifications.urls")),
+    path("heures-calmes/", include("apps.quiethours.urls")),
     path("cahier-de-textes/", include("apps.homework.urls")),
     path("pieces-jointes/", include("apps.attachments.urls")),
     path("admin/", admin.site.urls),

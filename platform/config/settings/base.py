@@ -56,6 +56,9 @@ ENT_LIAISON_REMINDER_DAYS = int(env_str("ENT_LIAISON_REMINDER_DAYS", "3"))
 # The school-holiday zone (A, B or C) of every commune of the groupement: the académie de
 # Bordeaux is in zone A. Weekly repeats of the cahier de textes skip that zone's holidays.
 ENT_SCHOOL_ZONE = env_str("ENT_SCHOOL_ZONE", "A").upper()
+# Quiet hours (apps/quiethours): notifications wait outside the school days' slots. Off only
+# where a test needs a clock-independent delivery (config.settings.test).
+ENT_QUIET_HOURS = env_bool("ENT_QUIET_HOURS", True)
 
 SHARED_APPS = [
     # First, so that its migrate/migrate_schemas commands (which also keep the template
@@ -114,6 +117,7 @@ TENANT_APPS = [
     "apps.homework",
     "apps.attachments",
     "apps.privacy",
+    "apps.quiethours",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -341,6 +345,12 @@ CELERY_BEAT_SCHEDULE = {
     "liaison-reminders-daily": {
         "task": "liaison.reminders_all_communes",
         "schedule": crontab(hour=7, minute=5),  # CELERY_TIMEZONE: Europe/Paris
+    },
+    # Held notifications (quiet hours, apps/quiethours) delivered once their slot opens; the
+    # circular's 07:00 falls on a run, a school's 07:10 waits at most five minutes.
+    "notifications-release-held": {
+        "task": "notifications.release_all_communes",
+        "schedule": crontab(minute="*/5"),  # CELERY_TIMEZONE: Europe/Paris
     },
     "notifications-digest-daily": {
         "task": "notifications.digests_all_communes",

@@ -14,3 +14,7 @@ LOGGING["root"]["level"] = "WARNING"  # type: ignore[index]
 # Static files are served from the source folders; STATIC_ROOT (collectstatic) is production's.
 STATIC_ROOT = None  # type: ignore[assignment]
 WHITENOISE_USE_FINDERS = True
+
+# Notifications are delivered at once whatever the hour the suite runs; the quiet-hours tests
+# (tests/quiethours) switch them on with a clock of their own.
+ENT_QUIET_HOURS = False
