@@ -28,7 +28,7 @@ from apps.liaison.services import liaison_note_create
 from apps.notifications import tasks as notification_tasks
 from apps.notifications.models import Notification
 from apps.notifications.selectors import feed_for, unread_count
-from apps.notifications.services import queue_after_commit
+from apps.notifications.services import notify, queue_after_commit
 from apps.quiethours import clock
 from apps.quiethours.models import QuietHours
 from apps.quiethours.schedule import PARIS
@@ -225,3 +225,46 @@ def test_the_directions_emergency_override_delivers_at_once_and_is_journalled(
         event = AuditEvent.objects.get(action="quiethours.emergency")
     assert event.actor_id == director.pk and event.target == "École fermée demain"
     assert event.details["school_id"] == school.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_releases_racing_deliver_each_held_notification_once(quiet_hours, planted, monkeypatch):
+    """Two release runs at the same moment, each on its own connection (as two workers), by
+    small batches so that they interleave: each held row is delivered by exactly one."""
+    import threading
+
+    from django.db import connection
+
+    from apps.notifications import services
+
+    monkeypatch.setattr(services, "RELEASE_BATCH", 7)
+
+    quiet_hours.append(paris(2026, 3, 13, 21, 0))
+    with schema_context("bordeaux"):
+        parent = User.objects.get(username=PARENT)
+        for n in range(120):
+            notify(recipients=[parent], kind="homework", title=f"Travail {n}", url="/")
+        held = set(
+            Notification.objects.filter(delivered_at__isnull=True).values_list("pk", flat=True)
+        )
+    start = threading.Barrier(2)
+    released: list[list[int]] = []
+
+    def run() -> None:
+        try:
+            with schema_context("bordeaux"):
+                start.wait()
+                released.append(services.release_due(paris(2026, 3, 16, 7, 0)))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+
+    assert len(held) == 120 and len(released) == 2
+    first, second = (set(ids) for ids in released)
+    assert first | second == held and not first & second
+    assert sum(len(ids) for ids in released) == 120
