@@ -128,7 +128,7 @@ def _offer_urgent(form: forms.Form, actor: Actor, school_id: int) -> None:
             label="Urgent : prévenir les familles tout de suite",
             required=False,
             help_text=(
-                "Même le soir, le week-end ou pendant les vacances, quand les notifications "
+                "Même le soir, en fin de semaine ou pendant les vacances, quand les notifications "
                 "attendent d'habitude le matin du prochain jour d'école. L'envoi est noté "
                 "dans le journal de la commune."
             ),
