@@ -33,7 +33,7 @@ from apps.schools.models import (
 from provisioning.services import provision_commune
 from tenants.db import use_public_schema
 from tenants.models import Commune
-from tests.browser.conftest import check_accessibility
+from tests.browser.conftest import PAGE_TIMEOUT_MS, check_accessibility
 from tests.world import uai
 
 pytestmark = pytest.mark.browser
@@ -116,7 +116,7 @@ class Journey:
 
     def log_in(self, who: str, login: str) -> Any:
         context = self.browser.new_context(locale="fr-FR", base_url=self.base_url)
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(PAGE_TIMEOUT_MS)
         page = context.new_page()
         page.goto("/connexion/?next=/liaison/")
         self.shoot(page, f"{who}-connexion")
