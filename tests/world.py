@@ -77,7 +77,8 @@ class ClassPlan:
 @dataclass(frozen=True)
 class PersonPlan:
     """``classes``: where a pupil is enrolled, or what a teacher teaches; ``school`` and
-    ``role``: a membership; ``child``: whose guardian a parent is."""
+    ``role``: a membership; ``child``: whose guardian a parent is; ``username``: the login,
+    when a test types it (``<schema>.<name>`` otherwise)."""
 
     name: str
     profile: str
@@ -87,6 +88,7 @@ class PersonPlan:
     school: str | None = None
     role: str | None = None
     child: str | None = None
+    username: str | None = None
 
 
 @dataclass(frozen=True)
@@ -199,10 +201,12 @@ def build_world(
     pupils: Mapping[str, int] | None = None,
     levels: Mapping[str, list[str]] | None = None,
     activation_codes: bool = False,
+    password: str | None = None,
 ) -> World:
     """The world of ``layout`` (the schema's own by default) in ``schema``: its schools,
-    classes (``levels`` overrides some), people, enrolments, guardians, teachers and
-    memberships; then ``extra_pupils`` more pupils in A1 and ``pupils[key]`` in each class."""
+    classes (``levels`` overrides some), people (with ``password``, for a test that logs in
+    through the login form), enrolments, guardians, teachers and memberships; then
+    ``extra_pupils`` more pupils in A1 and ``pupils[key]`` in each class."""
     layout = layout or LAYOUTS[schema]
     levels = levels or {}
     with schema_context(schema):
@@ -226,8 +230,10 @@ def build_world(
             for plan in layout.classes
         }
         for plan in layout.people:
-            username = f"{schema}.{plan.name.lower()}"
+            username = plan.username or f"{schema}.{plan.name.lower()}"
             user = _user(world, username, plan.profile, plan.first, plan.last)
+            if password:
+                user.set_password(password)
             user.save()
             world.people[plan.name] = user
         for plan in layout.people:

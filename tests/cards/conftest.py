@@ -11,15 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from django.conf import settings
 from django.test import Client
-from django_otp.plugins.otp_static.models import StaticDevice
-from django_tenants.utils import schema_context
 
 from apps.accounts.models import User
-from tests.world import CLASS_PAGES, World, build_world
-
-SESSION_BACKEND = next(b for b in settings.AUTHENTICATION_BACKENDS if not b.startswith("axes."))
+from tests.world import CLASS_PAGES, World, build_world, log_in
 
 
 def build_class_world(
@@ -51,17 +46,9 @@ def maternelle_world(db: None) -> World:
 @pytest.fixture
 def login_as(tenant_client: Callable[..., Client]) -> Callable[..., Client]:
     """A client of the commune's subdomain with ``user`` logged in (and, for profiles that
-    must use a second factor, verified)."""
+    must use a second factor, verified): ``log_in`` of tests/world.py, by user."""
 
     def make(user: User, slug: str = "bordeaux") -> Client:
-        client = tenant_client(slug)
-        with schema_context(slug):
-            client.force_login(user, backend=SESSION_BACKEND)
-            if user.requires_two_factor:
-                device = StaticDevice.objects.create(user=user, name="test", confirmed=True)
-                session = client.session
-                session["otp_device_id"] = device.persistent_id
-                session.save()
-        return client
+        return log_in(tenant_client, slug, user)
 
     return make
