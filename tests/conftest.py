@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -32,7 +33,8 @@ from tenants.db import current_schema, use_public_schema
 from tenants.models import Commune, Domain, Groupement, RoutingVersion
 from tenants.routing import host_cache
 from tenants.validators import schema_name_for_slug
-from tests.world import World, build_bordeaux, build_pessac, log_in
+from tests.helpers import pinned_routing_stamp
+from tests.world import World, build_world, log_in
 
 # Property tests (tests/usage) run on shared, loaded machines: no per-example deadline and no
 # "too slow" health check, which measure the machine rather than the code. Another profile
@@ -129,6 +131,36 @@ def host_for(slug: str | None) -> str:
     return f"{slug}.{settings.ENT_BASE_DOMAIN}" if slug else settings.ENT_BASE_DOMAIN
 
 
+# --- query counts that do not depend on the clock (tests/helpers.py) --------------------------
+
+
+@pytest.fixture
+def django_assert_num_queries(
+    django_assert_num_queries: Callable[..., Any],
+) -> Callable[..., Any]:
+    """pytest-django's, with the routing stamp pinned for the block: a request counted after a
+    slow step (a loaded machine) would otherwise include the stamp's re-read or not, depending
+    on the clock (tests/helpers.py, ``count_queries``)."""
+    return _pinned(django_assert_num_queries)
+
+
+@pytest.fixture
+def django_assert_max_num_queries(
+    django_assert_max_num_queries: Callable[..., Any],
+) -> Callable[..., Any]:
+    """pytest-django's, with the routing stamp pinned for the block (as above)."""
+    return _pinned(django_assert_max_num_queries)
+
+
+def _pinned(assert_queries: Callable[..., Any]) -> Callable[..., Any]:
+    @contextmanager
+    def counted(*args: Any, **kwargs: Any) -> Iterator[Any]:
+        with pinned_routing_stamp(), assert_queries(*args, **kwargs) as context:
+            yield context
+
+    return counted
+
+
 @pytest.fixture
 def tenant_client(db: None) -> Callable[..., Client]:
     """``tenant_client("bordeaux")``: Bordeaux's subdomain; ``tenant_client()``: the base domain."""
@@ -146,6 +178,17 @@ def commune(db: None) -> Callable[[str], Commune]:
         return Commune.objects.get(slug=slug)
 
     return get
+
+
+@pytest.fixture
+def eager_tasks() -> Iterator[None]:
+    """Tasks run in-process when queued (the development mode without Redis)."""
+    from config.celery import app
+
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
 
 
 def _forget_celery_queues() -> None:
@@ -202,12 +245,12 @@ def coordinator(db: None) -> User:
 
 @pytest.fixture
 def bordeaux(db: None) -> World:
-    return build_bordeaux()
+    return build_world("bordeaux")
 
 
 @pytest.fixture
 def pessac(db: None) -> World:
-    return build_pessac()
+    return build_world("pessac")
 
 
 @pytest.fixture

@@ -58,6 +58,11 @@ def database_state() -> dict[str, object]:
     return {"schemas": schemas, "rows": counts}
 
 
+def pinned_routing_stamp() -> override_settings:
+    """Inside the block the routing stamp, once read, never expires (see ``count_queries``)."""
+    return override_settings(ENT_ROUTING_STAMP_SECONDS=math.inf)
+
+
 @contextmanager
 def count_queries() -> Iterator[CaptureQueriesContext]:
     """The queries of the block, with the routing stamp pinned for its duration.
@@ -70,10 +75,7 @@ def count_queries() -> Iterator[CaptureQueriesContext]:
     the same on any machine. Read ``len(queries)`` inside the test function, before the next
     request: the capture is a slice of the connection's log.
     """
-    with (
-        override_settings(ENT_ROUTING_STAMP_SECONDS=math.inf),
-        CaptureQueriesContext(connection) as queries,
-    ):
+    with pinned_routing_stamp(), CaptureQueriesContext(connection) as queries:
         yield queries
 
 

@@ -41,7 +41,7 @@ def test_a_task_queued_in_a_commune_runs_and_logs_in_that_schema(redis_worker):
     try:
         with schema_context("pessac"):
             record_schema.delay()
-        assert done.wait(timeout=30), "the worker did not run the task"
+        assert done.wait(timeout=60), "the worker did not run the task"
     finally:
         task_log.removeHandler(handler)
 

@@ -22,50 +22,52 @@ from tests.permissions.test_matrix import EVERYONE, MAY_SEE, database_world
 
 
 @pytest.fixture
-def world(db):
-    with schema_context("bordeaux"):
-        yield database_world()
+def matrix_actors(db):
+    """The communication matrix's Actors, by name (tests/permissions/test_matrix.py)."""
+    return database_world()
 
 
-def test_people_visible_to_is_can_view_person(world):
+def test_people_visible_to_is_can_view_person(matrix_actors):
     with schema_context("bordeaux"):
         for viewer in sorted(EVERYONE):
-            listed = set(people_visible_to(world[viewer]).values_list("pk", flat=True))
+            listed = set(people_visible_to(matrix_actors[viewer]).values_list("pk", flat=True))
             allowed = {
-                world[person].id
+                matrix_actors[person].id
                 for person in EVERYONE
-                if can_view_person(viewer=world[viewer], person=world[person])
+                if can_view_person(viewer=matrix_actors[viewer], person=matrix_actors[person])
             }
             assert listed == allowed, viewer
-            assert listed == {world[person].id for person in MAY_SEE[viewer]}, viewer
+            assert listed == {matrix_actors[person].id for person in MAY_SEE[viewer]}, viewer
 
 
-def test_classrooms_visible_to_is_can_view_classroom(world):
+def test_classrooms_visible_to_is_can_view_classroom(matrix_actors):
     with schema_context("bordeaux"):
         classes = list(Classroom.objects.values_list("pk", "school_id"))
         for viewer in sorted(EVERYONE):
-            listed = set(classrooms_visible_to(world[viewer]).values_list("pk", flat=True))
+            listed = set(classrooms_visible_to(matrix_actors[viewer]).values_list("pk", flat=True))
             allowed = {
                 pk
                 for pk, school_id in classes
-                if can_view_classroom(viewer=world[viewer], classroom_id=pk, school_id=school_id)
+                if can_view_classroom(
+                    viewer=matrix_actors[viewer], classroom_id=pk, school_id=school_id
+                )
             }
             assert listed == allowed, viewer
 
 
-def test_schools_visible_to_is_can_view_school(world):
+def test_schools_visible_to_is_can_view_school(matrix_actors):
     with schema_context("bordeaux"):
         schools = list(School.objects.values_list("pk", flat=True))
         for viewer, school_id in itertools.product(sorted(EVERYONE), schools):
-            listed = schools_visible_to(world[viewer]).filter(pk=school_id).exists()
-            assert listed == can_view_school(viewer=world[viewer], school_id=school_id), (
+            listed = schools_visible_to(matrix_actors[viewer]).filter(pk=school_id).exists()
+            assert listed == can_view_school(viewer=matrix_actors[viewer], school_id=school_id), (
                 viewer,
                 school_id,
             )
 
 
-def test_people_visible_to_is_one_query(world, django_assert_num_queries):
+def test_people_visible_to_is_one_query(matrix_actors, django_assert_num_queries):
     with schema_context("bordeaux"):
-        parent = world["par1"]
+        parent = matrix_actors["par1"]
         with django_assert_num_queries(1):
             list(people_visible_to(parent))

@@ -17,7 +17,7 @@ BORDEAUX_SIRET = "21330063500017"
 
 
 @pytest.fixture
-def bordeaux(db: None) -> Commune:
+def bordeaux_commune(db: None) -> Commune:
     use_public_schema()
     return Commune.objects.get(slug="bordeaux")
 
@@ -31,7 +31,7 @@ SEPTEMBER = {
 
 
 @pytest.fixture
-def pessac(db: None) -> Commune:
+def pessac_commune(db: None) -> Commune:
     use_public_schema()
     return Commune.objects.get(slug="pessac")
 
@@ -50,9 +50,9 @@ def hosting(db: None) -> PriceLine:
 
 
 @pytest.fixture
-def bordeaux_profile(bordeaux: Commune) -> CommuneBillingProfile:
+def bordeaux_profile(bordeaux_commune: Commune) -> CommuneBillingProfile:
     return CommuneBillingProfile.objects.create(
-        commune=bordeaux,
+        commune=bordeaux_commune,
         siret=BORDEAUX_SIRET,
         billing_address="Place Pey-Berland\n33000 Bordeaux",
         chorus_service_code="DSI-ENT",

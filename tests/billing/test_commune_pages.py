@@ -9,9 +9,7 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import Profile, User
@@ -29,6 +27,7 @@ from tenants.billing.services import (
 from tenants.db import use_public_schema
 from tenants.models import Commune
 from tests.billing.conftest import SEPTEMBER, line
+from tests.helpers import count_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -59,21 +58,21 @@ def _invoiced(commune: Commune, price_line: PriceLine, coordinator: User) -> Inv
 def test_the_administrator_sees_their_communes_billing_and_nothing_of_another(
     verified_login: Callable[..., Client],
     coordinator: User,
-    bordeaux: Commune,
-    pessac: Commune,
+    bordeaux_commune: Commune,
+    pessac_commune: Commune,
     hosting: PriceLine,
 ) -> None:
     contract = Contract.objects.create(
         holder="Éditeur SAS", reference="2026-ENT-01", notified_on=datetime.date(2026, 3, 15)
     )
     contract_end_notice(contract=contract, letter_date=datetime.date(2027, 6, 1))
-    own_draft = _order(bordeaux, hosting, quantity="12")
-    own_invoice = _invoiced(bordeaux, hosting, coordinator)
+    own_draft = _order(bordeaux_commune, hosting, quantity="12")
+    own_invoice = _invoiced(bordeaux_commune, hosting, coordinator)
     own_credit = invoice_cancel(
         invoice=own_invoice, issued_on=datetime.date(2026, 10, 5), reason="Doublon"
     )
-    other_order = _order(pessac, hosting)
-    other_invoice = _invoiced(pessac, hosting, coordinator)
+    other_order = _order(pessac_commune, hosting)
+    other_invoice = _invoiced(pessac_commune, hosting, coordinator)
     client = verified_login(_admin("bordeaux"), "bordeaux")
 
     response = client.get("/facturation/")
@@ -107,12 +106,12 @@ def test_the_administrator_sees_their_communes_billing_and_nothing_of_another(
 def test_another_communes_order_or_invoice_is_a_404(
     verified_login: Callable[..., Client],
     coordinator: User,
-    bordeaux: Commune,
-    pessac: Commune,
+    bordeaux_commune: Commune,
+    pessac_commune: Commune,
     hosting: PriceLine,
 ) -> None:
-    own = _invoiced(bordeaux, hosting, coordinator)
-    other = _invoiced(pessac, hosting, coordinator)
+    own = _invoiced(bordeaux_commune, hosting, coordinator)
+    other = _invoiced(pessac_commune, hosting, coordinator)
     client = verified_login(_admin("bordeaux"), "bordeaux")
 
     own_order = client.get(f"/facturation/bons-de-commande/{own.purchase_order_id}/")
@@ -133,11 +132,11 @@ def test_another_communes_order_or_invoice_is_a_404(
 def test_the_administrator_cannot_act_on_orders_or_invoices(
     verified_login: Callable[..., Client],
     coordinator: User,
-    bordeaux: Commune,
+    bordeaux_commune: Commune,
     hosting: PriceLine,
 ) -> None:
-    draft = _order(bordeaux, hosting)
-    invoice = _invoiced(bordeaux, hosting, coordinator)
+    draft = _order(bordeaux_commune, hosting)
+    invoice = _invoiced(bordeaux_commune, hosting, coordinator)
     client = verified_login(_admin("bordeaux"), "bordeaux")
 
     issue = client.post(f"/facturation/bons-de-commande/{draft.pk}/emettre/")
@@ -169,7 +168,7 @@ def test_other_commune_people_get_no_billing_page(
 def _page_queries(client: Client) -> int:
     """The page's queries; the schema switch is left out, as it depends only on what the
     connection ran last (here, the test's own writes in public)."""
-    with CaptureQueriesContext(connection) as queries:
+    with count_queries() as queries:
         response = client.get("/facturation/")
     assert response.status_code == 200
     return sum(not query["sql"].startswith("SET search_path") for query in queries)
@@ -178,35 +177,36 @@ def _page_queries(client: Client) -> int:
 def test_the_billing_page_costs_the_same_with_2_or_10_orders(
     verified_login: Callable[..., Client],
     coordinator: User,
-    bordeaux: Commune,
+    bordeaux_commune: Commune,
     hosting: PriceLine,
 ) -> None:
     training = PriceLine.objects.create(code="FOR-01", label="Formation", unit="training_day")
-    _invoiced(bordeaux, hosting, coordinator)
-    _order(bordeaux, training)
+    _invoiced(bordeaux_commune, hosting, coordinator)
+    _order(bordeaux_commune, training)
     client = verified_login(_admin("bordeaux"), "bordeaux")
     _page_queries(client)  # warm caches (content types, sessions)
     with_2 = _page_queries(client)
     for index in range(8):
         if index % 3 == 0:
-            invoice = _invoiced(bordeaux, hosting, coordinator)
+            invoice = _invoiced(bordeaux_commune, hosting, coordinator)
             if index == 0:
                 invoice_cancel(invoice=invoice, issued_on=datetime.date(2026, 10, 9), reason="x")
         else:
-            _order(bordeaux, training if index % 2 else hosting)
+            _order(bordeaux_commune, training if index % 2 else hosting)
 
     with_10 = _page_queries(client)
 
     use_public_schema()
-    assert PurchaseOrder.objects.filter(commune=bordeaux).count() == 10
+    assert PurchaseOrder.objects.filter(commune=bordeaux_commune).count() == 10
     assert with_10 == with_2
 
 
 def test_the_administrators_invoices_go_by_pages(
-    verified_login: Callable[..., Client], bordeaux: Commune
+    verified_login: Callable[..., Client], bordeaux_commune: Commune
 ) -> None:
     numbers = [
-        invoice_create(commune=bordeaux, lines=[line()], **SEPTEMBER).number for _ in range(27)
+        invoice_create(commune=bordeaux_commune, lines=[line()], **SEPTEMBER).number
+        for _ in range(27)
     ]
     client = verified_login(_admin("bordeaux"), "bordeaux")
 

@@ -11,9 +11,7 @@ from html import unescape
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -43,7 +41,7 @@ from tenants.db import use_public_schema
 from tenants.models import Commune
 from tests.billing.conftest import SEPTEMBER, line
 from tests.conftest import SESSION_BACKEND
-from tests.helpers import database_state
+from tests.helpers import count_queries, database_state
 
 pytestmark = pytest.mark.django_db
 
@@ -94,12 +92,12 @@ def _events(action: str) -> list[AuditEvent]:
 def test_a_verified_coordinator_reaches_every_page_from_the_dashboard_navigation(
     base_login: Callable[[User], Client],
     coordinator: User,
-    bordeaux: Commune,
+    bordeaux_commune: Commune,
     hosting: PriceLine,
 ) -> None:
     _contract()
-    order = _order(bordeaux, hosting)
-    invoice = invoice_create(commune=bordeaux, lines=[line()], **SEPTEMBER)
+    order = _order(bordeaux_commune, hosting)
+    invoice = invoice_create(commune=bordeaux_commune, lines=[line()], **SEPTEMBER)
     client = base_login(coordinator)
 
     dashboard = _text(client.get("/coordination/"))
@@ -119,9 +117,12 @@ def test_a_verified_coordinator_reaches_every_page_from_the_dashboard_navigation
 
 
 def test_an_unverified_coordinator_is_sent_to_the_second_factor_and_changes_nothing(
-    tenant_client: Callable[..., Client], coordinator: User, bordeaux: Commune, hosting: PriceLine
+    tenant_client: Callable[..., Client],
+    coordinator: User,
+    bordeaux_commune: Commune,
+    hosting: PriceLine,
 ) -> None:
-    order = _order(bordeaux, hosting)
+    order = _order(bordeaux_commune, hosting)
     client = tenant_client()
     client.force_login(coordinator, backend=SESSION_BACKEND)
 
@@ -140,12 +141,12 @@ def test_an_unverified_coordinator_is_sent_to_the_second_factor_and_changes_noth
 def test_other_public_users_are_refused_and_commune_hosts_have_no_coordinator_pages(
     base_login: Callable[[User], Client],
     verified_login: Callable[..., Client],
-    bordeaux: Commune,
+    bordeaux_commune: Commune,
     hosting: PriceLine,
 ) -> None:
     use_public_schema()
     staff = User.objects.create_user(username="staff", profile=Profile.STAFF)
-    order = _order(bordeaux, hosting)
+    order = _order(bordeaux_commune, hosting)
     with schema_context("bordeaux"):
         admin = User.objects.create_user(username="admin.b", profile=Profile.COMMUNE_ADMIN)
     staff_client = base_login(staff)
@@ -164,9 +165,12 @@ def test_other_public_users_are_refused_and_commune_hosts_have_no_coordinator_pa
 
 
 def test_a_post_without_its_csrf_token_is_refused(
-    base_login: Callable[[User], Client], coordinator: User, bordeaux: Commune, hosting: PriceLine
+    base_login: Callable[[User], Client],
+    coordinator: User,
+    bordeaux_commune: Commune,
+    hosting: PriceLine,
 ) -> None:
-    order = _order(bordeaux, hosting)
+    order = _order(bordeaux_commune, hosting)
     client = base_login(coordinator)
     client.handler.enforce_csrf_checks = True
 
@@ -312,11 +316,11 @@ def test_the_coordinator_adds_a_revision(
 def test_a_revision_dated_in_a_billed_period_never_rewrites_its_invoice(
     base_login: Callable[[User], Client],
     coordinator: User,
-    bordeaux: Commune,
+    bordeaux_commune: Commune,
     hosting: PriceLine,
 ) -> None:
     invoice = invoice_create_from_order(
-        order=_delivered(bordeaux, hosting, coordinator), **SEPTEMBER
+        order=_delivered(bordeaux_commune, hosting, coordinator), **SEPTEMBER
     )
     lines_before = list(invoice.lines.values_list("unit_price_ht", "amount_ht", "amount_ttc"))
 
@@ -394,7 +398,7 @@ def _order_post(commune: Commune, rows: list[dict[str, str]]) -> dict[str, str]:
 def test_the_coordinator_creates_an_order_of_several_lines(
     base_login: Callable[[User], Client],
     coordinator: User,
-    pessac: Commune,
+    pessac_commune: Commune,
     hosting: PriceLine,
 ) -> None:
     training = PriceLine.objects.create(code="FOR-01", label="Formation", unit="training_day")
@@ -404,13 +408,13 @@ def test_the_coordinator_creates_an_order_of_several_lines(
     ]
 
     response = base_login(coordinator).post(
-        "/facturation/bons-de-commande/nouveau/", _order_post(pessac, rows)
+        "/facturation/bons-de-commande/nouveau/", _order_post(pessac_commune, rows)
     )
 
     order = PurchaseOrder.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/facturation/bons-de-commande/{order.pk}/"
-    assert order.commune == pessac
+    assert order.commune == pessac_commune
     assert order.status == PurchaseOrderStatus.DRAFT
     assert list(order.lines.values_list("price_line__code", "quantity", "rubrique", "nature")) == [
         ("HEB-01", Decimal("40.00"), "020", "6156"),
@@ -441,7 +445,7 @@ def test_the_coordinator_creates_an_order_of_several_lines(
 def test_a_refused_order_shows_the_error_and_creates_nothing(
     base_login: Callable[[User], Client],
     coordinator: User,
-    bordeaux: Commune,
+    bordeaux_commune: Commune,
     hosting: PriceLine,
     rows: list[dict[str, str]],
     message: str,
@@ -450,7 +454,9 @@ def test_a_refused_order_shows_the_error_and_creates_nothing(
     rows = [{"price_line": str(hosting.pk), **row} for row in rows]
     before = database_state()
 
-    response = client.post("/facturation/bons-de-commande/nouveau/", _order_post(bordeaux, rows))
+    response = client.post(
+        "/facturation/bons-de-commande/nouveau/", _order_post(bordeaux_commune, rows)
+    )
 
     assert response.status_code == 400
     assert message in _text(response)
@@ -460,10 +466,10 @@ def test_a_refused_order_shows_the_error_and_creates_nothing(
 def test_an_order_goes_issued_delivered_invoiced_from_its_page(
     base_login: Callable[[User], Client],
     coordinator: User,
-    bordeaux: Commune,
+    bordeaux_commune: Commune,
     hosting: PriceLine,
 ) -> None:
-    order = _order(bordeaux, hosting)
+    order = _order(bordeaux_commune, hosting)
     client = base_login(coordinator)
     page = f"/facturation/bons-de-commande/{order.pk}/"
 
@@ -503,11 +509,11 @@ def test_an_order_goes_issued_delivered_invoiced_from_its_page(
 def test_a_refused_transition_or_invoice_changes_nothing(
     base_login: Callable[[User], Client],
     coordinator: User,
-    bordeaux: Commune,
+    bordeaux_commune: Commune,
     hosting: PriceLine,
 ) -> None:
-    draft = _order(bordeaux, hosting)
-    delivered = _delivered(bordeaux, hosting, coordinator)
+    draft = _order(bordeaux_commune, hosting)
+    delivered = _delivered(bordeaux_commune, hosting, coordinator)
     client = base_login(coordinator)
 
     early = client.post(f"/facturation/bons-de-commande/{draft.pk}/livrer/")
@@ -537,16 +543,16 @@ def test_a_refused_transition_or_invoice_changes_nothing(
 def test_the_orders_list_filters_by_commune_and_status(
     base_login: Callable[[User], Client],
     coordinator: User,
-    bordeaux: Commune,
-    pessac: Commune,
+    bordeaux_commune: Commune,
+    pessac_commune: Commune,
     hosting: PriceLine,
 ) -> None:
-    ours = _order(bordeaux, hosting)
-    theirs = purchase_order_issue(order=_order(pessac, hosting), issued_by=coordinator)
+    ours = _order(bordeaux_commune, hosting)
+    theirs = purchase_order_issue(order=_order(pessac_commune, hosting), issued_by=coordinator)
     client = base_login(coordinator)
 
     everything = _text(client.get("/facturation/bons-de-commande/"))
-    pessac_only = client.get(f"/facturation/bons-de-commande/?commune={pessac.pk}").content
+    pessac_only = client.get(f"/facturation/bons-de-commande/?commune={pessac_commune.pk}").content
     drafts = _text(client.get("/facturation/bons-de-commande/?status=draft"))
 
     for order in (ours, theirs):
@@ -558,7 +564,7 @@ def test_the_orders_list_filters_by_commune_and_status(
 
 
 def _orders_list_queries(client: Client) -> int:
-    with CaptureQueriesContext(connection) as queries:
+    with count_queries() as queries:
         response = client.get("/facturation/bons-de-commande/")
     assert response.status_code == 200
     # The schema switch depends on what the connection ran last, not on the page.
@@ -568,8 +574,8 @@ def _orders_list_queries(client: Client) -> int:
 def test_the_orders_list_costs_the_same_with_2_or_10_orders(
     base_login: Callable[[User], Client],
     coordinator: User,
-    bordeaux: Commune,
-    pessac: Commune,
+    bordeaux_commune: Commune,
+    pessac_commune: Commune,
     hosting: PriceLine,
 ) -> None:
     training = PriceLine.objects.create(code="FOR-01", label="Formation", unit="training_day")
@@ -579,13 +585,13 @@ def test_the_orders_list_costs_the_same_with_2_or_10_orders(
         vat_rate=Decimal("20"),
         valid_from=datetime.date(2026, 1, 1),
     )
-    invoice_create_from_order(order=_delivered(bordeaux, hosting, coordinator), **SEPTEMBER)
-    _order(pessac, training)
+    invoice_create_from_order(order=_delivered(bordeaux_commune, hosting, coordinator), **SEPTEMBER)
+    _order(pessac_commune, training)
     client = base_login(coordinator)
     _orders_list_queries(client)  # warm caches (content types, sessions)
     with_2 = _orders_list_queries(client)
     for index in range(8):
-        commune = pessac if index % 2 else bordeaux
+        commune = pessac_commune if index % 2 else bordeaux_commune
         if index % 4 == 0:
             invoice_create_from_order(order=_delivered(commune, hosting, coordinator), **SEPTEMBER)
         else:
@@ -603,15 +609,15 @@ def test_the_orders_list_costs_the_same_with_2_or_10_orders(
 def test_the_invoices_list_shows_every_commune_with_pdf_links(
     base_login: Callable[[User], Client],
     coordinator: User,
-    bordeaux: Commune,
-    pessac: Commune,
+    bordeaux_commune: Commune,
+    pessac_commune: Commune,
 ) -> None:
-    ours = invoice_create(commune=bordeaux, lines=[line()], **SEPTEMBER)
-    theirs = invoice_create(commune=pessac, lines=[line()], **SEPTEMBER)
+    ours = invoice_create(commune=bordeaux_commune, lines=[line()], **SEPTEMBER)
+    theirs = invoice_create(commune=pessac_commune, lines=[line()], **SEPTEMBER)
     client = base_login(coordinator)
 
     html = _text(client.get("/facturation/factures/"))
-    filtered = _text(client.get(f"/facturation/factures/?commune={pessac.pk}"))
+    filtered = _text(client.get(f"/facturation/factures/?commune={pessac_commune.pk}"))
 
     for invoice in (ours, theirs):
         assert f'href="/facturation/factures/{invoice.number}.pdf"' in html
@@ -624,21 +630,22 @@ def test_the_invoices_list_shows_every_commune_with_pdf_links(
 def test_the_invoices_list_goes_by_pages_and_keeps_its_filter(
     base_login: Callable[[User], Client],
     coordinator: User,
-    bordeaux: Commune,
-    pessac: Commune,
+    bordeaux_commune: Commune,
+    pessac_commune: Commune,
 ) -> None:
     numbers = [
-        invoice_create(commune=bordeaux, lines=[line()], **SEPTEMBER).number for _ in range(30)
+        invoice_create(commune=bordeaux_commune, lines=[line()], **SEPTEMBER).number
+        for _ in range(30)
     ]
-    other = invoice_create(commune=pessac, lines=[line()], **SEPTEMBER).number
+    other = invoice_create(commune=pessac_commune, lines=[line()], **SEPTEMBER).number
     client = base_login(coordinator)
-    base = f"/facturation/factures/?commune={bordeaux.pk}"
+    base = f"/facturation/factures/?commune={bordeaux_commune.pk}"
 
     first, second = (_text(client.get(f"{base}&page={n}")) for n in (1, 2))
-    with CaptureQueriesContext(connection) as queries:
+    with count_queries() as queries:
         assert client.get(f"{base}&page=2").status_code == 200
     page_two_queries = len(queries)
-    with CaptureQueriesContext(connection) as queries:
+    with count_queries() as queries:
         client.get(f"{base}&page=1")
 
     def listed(html: str) -> list[str]:
@@ -649,14 +656,14 @@ def test_the_invoices_list_goes_by_pages_and_keeps_its_filter(
     assert listed(first) + listed(second) == numbers[::-1]
     assert len(listed(first)) == 25
     assert '<nav class="pager" aria-label="Pages des factures">' in first
-    assert f'href="?commune={bordeaux.pk}&page=2" rel="next"' in first
+    assert f'href="?commune={bordeaux_commune.pk}&page=2" rel="next"' in first
     assert len(queries) == page_two_queries
 
 
 def test_the_coordinator_cancels_an_invoice_by_a_credit_note(
-    base_login: Callable[[User], Client], coordinator: User, bordeaux: Commune
+    base_login: Callable[[User], Client], coordinator: User, bordeaux_commune: Commune
 ) -> None:
-    invoice = invoice_create(commune=bordeaux, lines=[line()], **SEPTEMBER)
+    invoice = invoice_create(commune=bordeaux_commune, lines=[line()], **SEPTEMBER)
     client = base_login(coordinator)
     path = f"/facturation/factures/{invoice.number}/annuler/"
 
@@ -684,9 +691,9 @@ def test_the_coordinator_cancels_an_invoice_by_a_credit_note(
 
 
 def test_a_cancellation_without_a_reason_changes_nothing(
-    base_login: Callable[[User], Client], coordinator: User, bordeaux: Commune
+    base_login: Callable[[User], Client], coordinator: User, bordeaux_commune: Commune
 ) -> None:
-    invoice = invoice_create(commune=bordeaux, lines=[line()], **SEPTEMBER)
+    invoice = invoice_create(commune=bordeaux_commune, lines=[line()], **SEPTEMBER)
     client = base_login(coordinator)
     before = database_state()
 

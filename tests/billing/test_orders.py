@@ -32,9 +32,9 @@ def _order(commune: Commune, hosting: PriceLine, nature: str = "6156") -> Purcha
 
 
 def test_an_order_goes_draft_issued_delivered_invoiced(
-    bordeaux: Commune, hosting: PriceLine, coordinator: User
+    bordeaux_commune: Commune, hosting: PriceLine, coordinator: User
 ) -> None:
-    order = _order(bordeaux, hosting)
+    order = _order(bordeaux_commune, hosting)
     assert order.status == PurchaseOrderStatus.DRAFT
 
     order = purchase_order_issue(order=order, issued_by=coordinator)
@@ -61,9 +61,9 @@ def test_an_order_goes_draft_issued_delivered_invoiced(
 
 
 def test_a_draft_order_cannot_be_delivered_or_invoiced(
-    bordeaux: Commune, hosting: PriceLine
+    bordeaux_commune: Commune, hosting: PriceLine
 ) -> None:
-    order = _order(bordeaux, hosting)
+    order = _order(bordeaux_commune, hosting)
 
     with pytest.raises(BillingError):
         purchase_order_deliver(order=order)
@@ -81,17 +81,17 @@ def test_a_draft_order_cannot_be_delivered_or_invoiced(
 
 
 def test_an_issued_order_cannot_be_issued_again(
-    bordeaux: Commune, hosting: PriceLine, coordinator: User
+    bordeaux_commune: Commune, hosting: PriceLine, coordinator: User
 ) -> None:
-    order = purchase_order_issue(order=_order(bordeaux, hosting), issued_by=coordinator)
+    order = purchase_order_issue(order=_order(bordeaux_commune, hosting), issued_by=coordinator)
 
     with pytest.raises(BillingError):
         purchase_order_issue(order=order, issued_by=coordinator)
 
 
-def test_only_a_coordinator_issues_an_order(bordeaux: Commune, hosting: PriceLine) -> None:
+def test_only_a_coordinator_issues_an_order(bordeaux_commune: Commune, hosting: PriceLine) -> None:
     admin = User.objects.create_user(username="admin-b", profile=Profile.COMMUNE_ADMIN)
-    order = _order(bordeaux, hosting)
+    order = _order(bordeaux_commune, hosting)
 
     with pytest.raises(BillingError):
         purchase_order_issue(order=order, issued_by=admin)
@@ -101,16 +101,16 @@ def test_only_a_coordinator_issues_an_order(bordeaux: Commune, hosting: PriceLin
 
 
 def test_an_order_line_needs_an_allowed_nature_article(
-    bordeaux: Commune, hosting: PriceLine
+    bordeaux_commune: Commune, hosting: PriceLine
 ) -> None:
     with pytest.raises(ValidationError):
-        _order(bordeaux, hosting, nature="6064")
+        _order(bordeaux_commune, hosting, nature="6064")
 
     assert not PurchaseOrder.objects.exists()
 
 
 def test_a_price_revision_applies_from_its_date(
-    bordeaux: Commune, hosting: PriceLine, coordinator: User
+    bordeaux_commune: Commune, hosting: PriceLine, coordinator: User
 ) -> None:
     price_revision_create(
         price_line=hosting,
@@ -119,7 +119,7 @@ def test_a_price_revision_applies_from_its_date(
         valid_from=datetime.date(2026, 10, 1),
     )
     order = purchase_order_deliver(
-        order=purchase_order_issue(order=_order(bordeaux, hosting), issued_by=coordinator)
+        order=purchase_order_issue(order=_order(bordeaux_commune, hosting), issued_by=coordinator)
     )
 
     invoice = invoice_create_from_order(

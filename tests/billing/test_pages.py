@@ -53,11 +53,11 @@ def test_the_timeline_is_refused_to_anyone_else(
 def test_a_coordinator_downloads_an_invoice_pdf_and_the_csv(
     base_login: Callable[[User], Client],
     coordinator: User,
-    bordeaux: Commune,
+    bordeaux_commune: Commune,
     bordeaux_profile: CommuneBillingProfile,
 ) -> None:
     invoice = invoice_create(
-        commune=bordeaux,
+        commune=bordeaux_commune,
         lines=[line()],
         period_start=datetime.date(2026, 9, 1),
         period_end=datetime.date(2026, 9, 30),
@@ -85,11 +85,11 @@ def _commune_admin(slug: str) -> User:
 
 def test_a_commune_administrator_gets_their_own_invoices_on_their_host_and_no_other(
     verified_login: Callable[..., Client],
-    bordeaux: Commune,
+    bordeaux_commune: Commune,
     bordeaux_profile: CommuneBillingProfile,
 ) -> None:
     invoice = invoice_create(
-        commune=bordeaux,
+        commune=bordeaux_commune,
         lines=[line()],
         period_start=datetime.date(2026, 9, 1),
         period_end=datetime.date(2026, 9, 30),

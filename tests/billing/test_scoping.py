@@ -24,17 +24,17 @@ pytestmark = pytest.mark.django_db
 BILLING = Path(selectors.__file__).parent
 
 
-def _two_invoices(bordeaux: Commune, pessac: Commune) -> tuple[Invoice, Invoice]:
+def _two_invoices(bordeaux_commune: Commune, pessac_commune: Commune) -> tuple[Invoice, Invoice]:
     return (
-        invoice_create(commune=bordeaux, lines=[line()], **SEPTEMBER),
-        invoice_create(commune=pessac, lines=[line()], **SEPTEMBER),
+        invoice_create(commune=bordeaux_commune, lines=[line()], **SEPTEMBER),
+        invoice_create(commune=pessac_commune, lines=[line()], **SEPTEMBER),
     )
 
 
 def test_a_coordinator_sees_every_communes_invoices(
-    bordeaux: Commune, pessac: Commune, coordinator: User
+    bordeaux_commune: Commune, pessac_commune: Commune, coordinator: User
 ) -> None:
-    ours, theirs = _two_invoices(bordeaux, pessac)
+    ours, theirs = _two_invoices(bordeaux_commune, pessac_commune)
 
     scope = groupement_scope(scope_request(coordinator))
 
@@ -42,12 +42,12 @@ def test_a_coordinator_sees_every_communes_invoices(
 
 
 def test_a_commune_admin_sees_only_their_communes_invoices(
-    bordeaux: Commune, pessac: Commune
+    bordeaux_commune: Commune, pessac_commune: Commune
 ) -> None:
-    ours, theirs = _two_invoices(bordeaux, pessac)
+    ours, theirs = _two_invoices(bordeaux_commune, pessac_commune)
     admin = User(username="admin-b", profile=Profile.COMMUNE_ADMIN)
 
-    scope = commune_scope(scope_request(admin, bordeaux))
+    scope = commune_scope(scope_request(admin, bordeaux_commune))
 
     assert list(selectors.invoice_list(scope=scope)) == [ours]
     assert selectors.invoice_get(scope=scope, number=ours.number) == ours
@@ -57,27 +57,29 @@ def test_a_commune_admin_sees_only_their_communes_invoices(
 
 
 def test_on_a_commune_host_the_coordinator_profile_gets_that_commune_only(
-    bordeaux: Commune, pessac: Commune
+    bordeaux_commune: Commune, pessac_commune: Commune
 ) -> None:
-    ours, _theirs = _two_invoices(bordeaux, pessac)
+    ours, _theirs = _two_invoices(bordeaux_commune, pessac_commune)
     # A commune account with the coordinator profile: the host, not the profile, decides.
     account = User(username="coord-b", profile=Profile.COORDINATOR)
-    request = scope_request(account, bordeaux)
+    request = scope_request(account, bordeaux_commune)
 
     scope = commune_scope(request)
 
-    assert scope.commune_ids == frozenset({bordeaux.pk})
+    assert scope.commune_ids == frozenset({bordeaux_commune.pk})
     assert host_scope(request) == scope
     assert list(selectors.invoice_list(scope=host_scope(request))) == [ours]
     with pytest.raises(Http404):
         groupement_scope(request)
 
 
-def test_the_host_picks_the_scope(bordeaux: Commune, coordinator: User) -> None:
+def test_the_host_picks_the_scope(bordeaux_commune: Commune, coordinator: User) -> None:
     admin = User(username="admin-b", profile=Profile.COMMUNE_ADMIN)
 
     assert host_scope(scope_request(coordinator)).is_groupement_wide
-    assert host_scope(scope_request(admin, bordeaux)).commune_ids == frozenset({bordeaux.pk})
+    assert host_scope(scope_request(admin, bordeaux_commune)).commune_ids == frozenset(
+        {bordeaux_commune.pk}
+    )
     with pytest.raises(Http404):  # no commune page on the base domain
         commune_scope(scope_request(admin))
     with pytest.raises(Http404):  # a commune admin is no coordinator: no groupement page
@@ -85,26 +87,26 @@ def test_the_host_picks_the_scope(bordeaux: Commune, coordinator: User) -> None:
 
 
 @pytest.mark.parametrize("profile", [Profile.TEACHER, Profile.DIRECTOR, Profile.PARENT])
-def test_other_profiles_get_no_billing_scope(bordeaux: Commune, profile: str) -> None:
+def test_other_profiles_get_no_billing_scope(bordeaux_commune: Commune, profile: str) -> None:
     someone = User(username="someone", profile=profile)
     with pytest.raises(PermissionDenied):
-        commune_scope(scope_request(someone, bordeaux))
+        commune_scope(scope_request(someone, bordeaux_commune))
     with pytest.raises(Http404):  # the groupement's pages exist for its coordinators only
         groupement_scope(scope_request(someone))
 
 
 def test_anonymous_users_and_unverified_sessions_get_no_scope(
-    bordeaux: Commune, coordinator: User
+    bordeaux_commune: Commune, coordinator: User
 ) -> None:
     admin = User(username="admin", profile=Profile.COMMUNE_ADMIN)
     with pytest.raises(Http404):
         groupement_scope(scope_request(AnonymousUser()))
     with pytest.raises(PermissionDenied):
-        commune_scope(scope_request(AnonymousUser(), bordeaux))
+        commune_scope(scope_request(AnonymousUser(), bordeaux_commune))
     with pytest.raises(PermissionDenied):
         groupement_scope(scope_request(coordinator, verified=False))
     with pytest.raises(PermissionDenied):
-        commune_scope(scope_request(admin, bordeaux, verified=False))
+        commune_scope(scope_request(admin, bordeaux_commune, verified=False))
 
 
 def _coordinator_profile_on(slug: str) -> User:
@@ -113,9 +115,9 @@ def _coordinator_profile_on(slug: str) -> User:
 
 
 def test_a_coordinator_profile_on_a_commune_host_downloads_no_other_communes_invoice(
-    verified_login: Callable[..., Client], bordeaux: Commune, pessac: Commune
+    verified_login: Callable[..., Client], bordeaux_commune: Commune, pessac_commune: Commune
 ) -> None:
-    ours, theirs = _two_invoices(bordeaux, pessac)
+    ours, theirs = _two_invoices(bordeaux_commune, pessac_commune)
     client = verified_login(_coordinator_profile_on("bordeaux"), "bordeaux")
 
     other_pdf = client.get(f"/facturation/factures/{theirs.number}.pdf")

@@ -137,18 +137,18 @@ def test_a_bad_price_line_changes_nothing(
 def test_the_coordinator_fills_in_a_communes_billing_data(
     base_login: Callable[[User], Client],
     coordinator: User,
-    bordeaux: Commune,
+    bordeaux_commune: Commune,
     hosting: PriceLine,
 ) -> None:
     client = base_login(coordinator)
     dashboard = _text(client.get("/coordination/"))
     assert 'href="/facturation/communes/"' in dashboard
     listing = _text(client.get("/facturation/communes/"))
-    assert f'href="/facturation/communes/{bordeaux.pk}/"' in listing
+    assert f'href="/facturation/communes/{bordeaux_commune.pk}/"' in listing
     assert "À renseigner" in listing
 
     response = client.post(
-        f"/facturation/communes/{bordeaux.pk}/",
+        f"/facturation/communes/{bordeaux_commune.pk}/",
         {
             "siret": "213 300 635 00017",
             "billing_address": "Place Pey-Berland\n33000 Bordeaux",
@@ -160,22 +160,22 @@ def test_the_coordinator_fills_in_a_communes_billing_data(
     )
 
     assert response.status_code == 302
-    profile = CommuneBillingProfile.objects.get(commune=bordeaux)
+    profile = CommuneBillingProfile.objects.get(commune=bordeaux_commune)
     assert profile.siret == BORDEAUX_SIRET
     assert profile.hosting_price_line == hosting
     assert AuditEvent.objects.filter(action="billing.profile_save").count() == 1
     # The form shows what is stored when the coordinator comes back to it.
-    again = _text(client.get(f"/facturation/communes/{bordeaux.pk}/"))
+    again = _text(client.get(f"/facturation/communes/{bordeaux_commune.pk}/"))
     assert BORDEAUX_SIRET in again
 
 
 def test_a_bad_siret_is_refused_with_one_french_error(
-    base_login: Callable[[User], Client], coordinator: User, bordeaux: Commune
+    base_login: Callable[[User], Client], coordinator: User, bordeaux_commune: Commune
 ) -> None:
     client = base_login(coordinator)
     before = database_state()
     response = client.post(
-        f"/facturation/communes/{bordeaux.pk}/",
+        f"/facturation/communes/{bordeaux_commune.pk}/",
         {
             "siret": "21330063500018",
             "billing_address": "Mairie",
@@ -190,7 +190,7 @@ def test_a_bad_siret_is_refused_with_one_french_error(
 
 
 def test_commune_hosts_and_commune_accounts_have_no_set_up_pages(
-    tenant_client: Callable[..., Client], bordeaux: Commune
+    tenant_client: Callable[..., Client], bordeaux_commune: Commune
 ) -> None:
     client = tenant_client("bordeaux")
     for path in ("/facturation/marche/nouveau/", "/facturation/communes/"):
@@ -217,8 +217,10 @@ def test_the_demo_seed_makes_billing_usable_and_is_idempotent(coordinator: User)
         assert profile.hosting_price_line is not None
         profile.full_clean()
     # Every month of the school year so far has a class count, so that November can be billed.
-    bordeaux = Commune.objects.get(slug="bordeaux")
-    dates = set(ClassCountSnapshot.objects.filter(commune=bordeaux).values_list("date", flat=True))
+    bordeaux_commune = Commune.objects.get(slug="bordeaux")
+    dates = set(
+        ClassCountSnapshot.objects.filter(commune=bordeaux_commune).values_list("date", flat=True)
+    )
     assert {datetime.date(2026, m, 1) for m in (9, 10, 11, 12)} | {today} <= dates
 
 

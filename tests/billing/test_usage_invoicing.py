@@ -177,13 +177,13 @@ def _pdf_text(pdf: bytes) -> str:
 def test_the_hosting_line_is_exactly_the_hosting_charge_of_the_month() -> None:
     """10 classes from 30 September, an 11th deployed on 17 October: 10×16 + 11×15 = 325
     class-days out of 31, at 12.35 € → 129.475806… → 129.48 € HT."""
-    bordeaux = _commune("bordeaux")
-    _profile(bordeaux)
-    _snapshot(bordeaux, datetime.date(2026, 9, 30), 10)
-    _snapshot(bordeaux, datetime.date(2026, 10, 1), 10)
-    _snapshot(bordeaux, datetime.date(2026, 10, 17), 11)
+    bordeaux_commune = _commune("bordeaux")
+    _profile(bordeaux_commune)
+    _snapshot(bordeaux_commune, datetime.date(2026, 9, 30), 10)
+    _snapshot(bordeaux_commune, datetime.date(2026, 10, 1), 10)
+    _snapshot(bordeaux_commune, datetime.date(2026, 10, 17), 11)
 
-    invoice = usage_invoice_issue(commune=bordeaux, issued_on=ISSUED_ON, **OCTOBER)
+    invoice = usage_invoice_issue(commune=bordeaux_commune, issued_on=ISSUED_ON, **OCTOBER)
 
     line = invoice.lines.get()
     expected = hosting_charge(
@@ -220,7 +220,7 @@ def test_the_hosting_line_is_exactly_the_hosting_charge_of_the_month() -> None:
 @pytest.mark.django_db
 def test_the_hosting_line_of_the_worked_example_in_the_docs() -> None:
     """docs/billing.md §6: Bordeaux's October 2026 hosting, explained as printed there."""
-    bordeaux = _commune("bordeaux")
+    bordeaux_commune = _commune("bordeaux")
     hosting = PriceLine.objects.create(
         code="HEB-01", label="Hébergement de l'ENT", unit=PriceUnit.CLASS_MONTH
     )
@@ -234,12 +234,12 @@ def test_the_hosting_line_of_the_worked_example_in_the_docs() -> None:
             vat_rate=Decimal("20.00"),
             valid_from=valid_from,
         )
-    _profile(bordeaux, hosting)
-    _snapshot(bordeaux, datetime.date(2026, 9, 30), 1080)
+    _profile(bordeaux_commune, hosting)
+    _snapshot(bordeaux_commune, datetime.date(2026, 9, 30), 1080)
     for day, count in [(1, 1080), (12, 1092), (20, 1105)]:
-        _snapshot(bordeaux, datetime.date(2026, 10, day), count)
+        _snapshot(bordeaux_commune, datetime.date(2026, 10, day), count)
 
-    (line,) = statement_build(commune=bordeaux, **OCTOBER).lines
+    (line,) = statement_build(commune=bordeaux_commune, **OCTOBER).lines
 
     assert line.label == "HEB-01 — Hébergement de l'ENT, octobre 2026 (par classe et par mois)"
     assert (line.quantity, line.unit_price_ht) == (Decimal("1092.77"), Decimal("4.15"))
@@ -261,7 +261,7 @@ def test_the_hosting_line_of_the_worked_example_in_the_docs() -> None:
 def test_a_revision_valid_mid_month_applies_from_the_next_month() -> None:
     """The price of a month is the one in force on its first day: a revision of 16 October
     leaves October at 12.35 € and bills November at 20.00 €."""
-    bordeaux = _commune("bordeaux")
+    bordeaux_commune = _commune("bordeaux")
     hosting = _hosting_line()
     price_revision_create(
         price_line=hosting,
@@ -269,12 +269,12 @@ def test_a_revision_valid_mid_month_applies_from_the_next_month() -> None:
         vat_rate=Decimal("20.00"),
         valid_from=datetime.date(2026, 10, 16),
     )
-    _profile(bordeaux, hosting)
-    _snapshot(bordeaux, datetime.date(2026, 10, 1), 10)
-    _snapshot(bordeaux, datetime.date(2026, 11, 1), 10)
+    _profile(bordeaux_commune, hosting)
+    _snapshot(bordeaux_commune, datetime.date(2026, 10, 1), 10)
+    _snapshot(bordeaux_commune, datetime.date(2026, 11, 1), 10)
 
     invoice = usage_invoice_issue(
-        commune=bordeaux,
+        commune=bordeaux_commune,
         period_start=datetime.date(2026, 10, 1),
         period_end=datetime.date(2026, 11, 30),
         issued_on=datetime.date(2026, 12, 1),
@@ -293,7 +293,7 @@ def test_a_revision_valid_mid_month_applies_from_the_next_month() -> None:
 
 @pytest.mark.django_db
 def test_a_commune_billed_per_school_is_billed_on_its_deployed_schools() -> None:
-    bordeaux = _commune("bordeaux")
+    bordeaux_commune = _commune("bordeaux")
     per_school = PriceLine.objects.create(
         code="HEB-ECO", label="Hébergement", unit=PriceUnit.SCHOOL_MONTH
     )
@@ -303,16 +303,16 @@ def test_a_commune_billed_per_school_is_billed_on_its_deployed_schools() -> None
         vat_rate=Decimal("20.00"),
         valid_from=datetime.date(2026, 1, 1),
     )
-    _profile(bordeaux, per_school)
+    _profile(bordeaux_commune, per_school)
     ClassCountSnapshot.objects.create(
-        commune=bordeaux,
+        commune=bordeaux_commune,
         date=datetime.date(2026, 10, 1),
         primary_classes=40,
         deployed_classes=40,
         deployed_schools=3,
     )
 
-    (line,) = statement_build(commune=bordeaux, **OCTOBER).lines
+    (line,) = statement_build(commune=bordeaux_commune, **OCTOBER).lines
 
     assert line.amount_ht == Decimal("93.00")  # 3 schools × 31 days ÷ 31 × 31.00
     assert "93 écoles-jours ÷ 31 jours = 3 écoles-mois" in line.explanation
@@ -320,7 +320,7 @@ def test_a_commune_billed_per_school_is_billed_on_its_deployed_schools() -> None
 
 @pytest.mark.django_db
 def test_explicit_line_amounts_are_kept_and_ttc_is_their_sum() -> None:
-    bordeaux = _commune("bordeaux")
+    bordeaux_commune = _commune("bordeaux")
     spec: dict[str, Any] = {
         "label": "Quote-part",
         "quantity": Decimal("1"),
@@ -331,7 +331,7 @@ def test_explicit_line_amounts_are_kept_and_ttc_is_their_sum() -> None:
     }
 
     invoice = invoice_create(
-        commune=bordeaux,
+        commune=bordeaux_commune,
         lines=[
             InvoiceLineSpec(**spec, amount_ht=Decimal("10.01"), amount_vat=Decimal("1.99")),
             InvoiceLineSpec(**spec, amount_ht=Decimal("0.05")),  # VAT from the rate: 0.01
@@ -341,7 +341,7 @@ def test_explicit_line_amounts_are_kept_and_ttc_is_their_sum() -> None:
     )
     with pytest.raises(BillingError, match="au centime"):
         invoice_create(
-            commune=bordeaux,
+            commune=bordeaux_commune,
             lines=[InvoiceLineSpec(**spec, amount_ht=Decimal("1.001"))],
             issued_on=ISSUED_ON,
             **OCTOBER,
@@ -523,11 +523,11 @@ def test_after_a_credit_note_the_month_and_its_shares_are_billed_again() -> None
 def test_a_commune_that_cannot_be_billed_gets_one_clear_error_and_nothing_is_written(
     setup: str, message: str
 ) -> None:
-    bordeaux = _commune("bordeaux")
+    bordeaux_commune = _commune("bordeaux")
     if setup != "no_snapshot":
-        _snapshot(bordeaux, datetime.date(2026, 10, 1), 10)
+        _snapshot(bordeaux_commune, datetime.date(2026, 10, 1), 10)
     if setup == "no_price_line":
-        _profile(bordeaux).__class__.objects.filter(commune=bordeaux).update(
+        _profile(bordeaux_commune).__class__.objects.filter(commune=bordeaux_commune).update(
             hosting_price_line=None
         )
     elif setup == "no_price":
@@ -540,14 +540,14 @@ def test_a_commune_that_cannot_be_billed_gets_one_clear_error_and_nothing_is_wri
             vat_rate=Decimal("20.00"),
             valid_from=datetime.date(2026, 10, 2),
         )
-        _profile(bordeaux, later)
+        _profile(bordeaux_commune, later)
     elif setup == "no_snapshot":
-        _profile(bordeaux)
-        _snapshot(bordeaux, datetime.date(2026, 9, 30), 10)  # September only
+        _profile(bordeaux_commune)
+        _snapshot(bordeaux_commune, datetime.date(2026, 9, 30), 10)  # September only
     before = _nothing_written()
 
     with pytest.raises(StatementError) as error:
-        usage_invoice_issue(commune=bordeaux, issued_on=ISSUED_ON, **OCTOBER)
+        usage_invoice_issue(commune=bordeaux_commune, issued_on=ISSUED_ON, **OCTOBER)
 
     assert message in error.value.messages[0]
     assert len(error.value.messages) == 1
@@ -568,7 +568,7 @@ def test_a_month_is_invoiced_only_once_it_is_over() -> None:
 
 @pytest.mark.django_db(transaction=True)
 def test_two_concurrent_runs_for_the_same_commune_month_give_one_invoice() -> None:
-    bordeaux = _world({"bordeaux": 10})["bordeaux"]
+    bordeaux_commune = _world({"bordeaux": 10})["bordeaux"]
     barrier = threading.Barrier(2, timeout=20)
     numbers: list[str] = []
     refusals: list[str] = []
@@ -580,7 +580,7 @@ def test_two_concurrent_runs_for_the_same_commune_month_give_one_invoice() -> No
             use_public_schema()
             barrier.wait()
             numbers.append(
-                usage_invoice_issue(commune=bordeaux, issued_on=ISSUED_ON, **OCTOBER).number
+                usage_invoice_issue(commune=bordeaux_commune, issued_on=ISSUED_ON, **OCTOBER).number
             )
         except AlreadyInvoicedError as refusal:
             refusals.append(refusal.messages[0])
@@ -598,16 +598,16 @@ def test_two_concurrent_runs_for_the_same_commune_month_give_one_invoice() -> No
     assert errors == []
     assert numbers == ["2026-000001"]
     assert len(refusals) == 1 and "déjà facturé" in refusals[0]
-    assert Invoice.objects.filter(commune=bordeaux).count() == 1
+    assert Invoice.objects.filter(commune=bordeaux_commune).count() == 1
     assert InvoiceCounter.objects.get(year=2026).last_number == 1
 
 
 @pytest.mark.django_db
 def test_the_unique_constraint_refuses_a_month_even_without_the_lock() -> None:
     """The profile lock answers first in practice; the constraint is the backstop."""
-    bordeaux = _world({"bordeaux": 10})["bordeaux"]
+    bordeaux_commune = _world({"bordeaux": 10})["bordeaux"]
     other = invoice_create(
-        commune=bordeaux,
+        commune=bordeaux_commune,
         lines=[
             InvoiceLineSpec(
                 label="Saisie manuelle",
@@ -621,13 +621,15 @@ def test_the_unique_constraint_refuses_a_month_even_without_the_lock() -> None:
         issued_on=ISSUED_ON,
         **OCTOBER,
     )
-    UsageBilledMonth.objects.create(commune=bordeaux, month=OCTOBER["period_start"], invoice=other)
+    UsageBilledMonth.objects.create(
+        commune=bordeaux_commune, month=OCTOBER["period_start"], invoice=other
+    )
 
     from django.db import IntegrityError, transaction
 
     with pytest.raises(IntegrityError), transaction.atomic():
         UsageBilledMonth.objects.create(
-            commune=bordeaux, month=OCTOBER["period_start"], invoice=other
+            commune=bordeaux_commune, month=OCTOBER["period_start"], invoice=other
         )
 
 
@@ -778,7 +780,7 @@ def test_the_monthly_task_issues_the_invoices_on_a_real_worker(redis_worker: obj
 
     queued = invoice_month.delay("2026-10", "2026-11-02")
 
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline and Invoice.objects.count() < 3:
         time.sleep(0.2)
     assert queued.id

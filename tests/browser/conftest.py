@@ -20,6 +20,10 @@ CHROMIUM = "/usr/bin/chromium"
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "static" / "vendor" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
+# Each Playwright wait (navigation, a locator, an expectation) returns as soon as its
+# condition holds; this is only how long a loaded machine (several test runs on two cores)
+# may take before a wait counts as a failure.
+PAGE_TIMEOUT_MS = 30_000
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",
@@ -42,6 +46,7 @@ def browser(live_server: Any) -> Iterator[Any]:
     # No skipping for want of a browser: `make test` installs Debian's chromium.
     assert os.path.exists(CHROMIUM), f"{CHROMIUM} not found: install Debian's chromium package"
     from playwright import sync_api
+
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS

@@ -27,7 +27,7 @@ from apps.accounts.models import Profile, User
 from tenants.db import use_public_schema
 from tenants.models import Commune
 from tenants.usage.models import ClassCountSnapshot
-from tests.browser.conftest import check_accessibility
+from tests.browser.conftest import PAGE_TIMEOUT_MS, check_accessibility
 
 pytestmark = pytest.mark.browser
 
@@ -96,7 +96,7 @@ def test_the_coordinator_sets_up_billing_and_invoices_from_the_pages(
         viewport={"width": 1280, "height": 800},
         accept_downloads=True,
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
     page = context.new_page()
     journey = Journey(page, artifacts)
     today = timezone.localdate()

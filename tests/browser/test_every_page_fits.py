@@ -27,7 +27,7 @@ from apps.accounts.models import User
 from provisioning.demo_people import DEMO_PASSWORD, seed_demo
 from provisioning.services import provision_commune
 from tenants.db import use_public_schema
-from tests.browser.conftest import check_accessibility
+from tests.browser.conftest import PAGE_TIMEOUT_MS, check_accessibility
 from tests.journeys.crawl import crawl
 
 pytestmark = pytest.mark.browser
@@ -108,7 +108,7 @@ def _log_in(browser: Any, base_url: str, who: RolePages, size: tuple[int, int]) 
     context = browser.new_context(
         locale="en-US", base_url=base_url, viewport={"width": width, "height": height}
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
     page = context.new_page()
     page.goto("/connexion/")
     page.get_by_label("Identifiant").fill(who.username)

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from django.conf import settings
 
-from tests.browser.conftest import check_accessibility
+from tests.browser.conftest import PAGE_TIMEOUT_MS, check_accessibility
 from tests.browser.test_liaison_journey import PASSWORD, SLUG, school_world  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -39,7 +39,7 @@ def _context(browser: Any, live_server: Any, **options: Any) -> Any:
         viewport={"width": 1024, "height": 900},
         **options,
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
     return context
 
 

@@ -8,7 +8,6 @@ of its own, whose schema is dropped afterwards, instead of the session's shared 
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,24 +16,14 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.db import connection
-from django_tenants.utils import schema_context
 
-from apps.accounts.models import Profile, User
-from apps.schools.models import (
-    Classroom,
-    Enrolment,
-    GuardianKind,
-    Guardianship,
-    School,
-    SchoolMembership,
-    SchoolRole,
-    SchoolYear,
-)
+from apps.accounts.models import Profile
+from apps.schools.models import SchoolRole
 from provisioning.services import provision_commune
 from tenants.db import use_public_schema
 from tenants.models import Commune
-from tests.browser.conftest import check_accessibility
-from tests.world import uai
+from tests.browser.conftest import PAGE_TIMEOUT_MS, check_accessibility
+from tests.world import ClassPlan, Layout, PersonPlan, SchoolPlan, build_world, uai
 
 pytestmark = pytest.mark.browser
 
@@ -43,54 +32,49 @@ PASSWORD = "Navigateur-2026-essai"
 NOTE_TITLE = "Sortie au jardin botanique"
 
 
+# One school: class CP (teacher Théo, pupil Paul and his parent) and class CE1 (pupil Pierre
+# and his parent), with the logins the journeys type.
+PARC = Layout(
+    schools=(SchoolPlan("P", uai("0330901"), "École du Parc", "elementaire", "active"),),
+    classes=(
+        ClassPlan("CP", "P", "CP Lilas", ("CP",)),
+        ClassPlan("CE1", "P", "CE1 Tilleuls", ("CE1",)),
+    ),
+    people=(
+        PersonPlan(
+            "teacher",
+            Profile.TEACHER,
+            "Théo",
+            "Maître",
+            ("CP",),
+            "P",
+            SchoolRole.TEACHER,
+            username="theo.maitre",
+        ),
+        PersonPlan("paul", Profile.PUPIL, "Paul", "Un", ("CP",), username="paul.un"),
+        PersonPlan("pierre", Profile.PUPIL, "Pierre", "Trois", ("CE1",), username="pierre.trois"),
+        PersonPlan("pascale", Profile.PARENT, "Pascale", "Un", child="paul", username="pascale.un"),
+        PersonPlan(
+            "patrick", Profile.PARENT, "Patrick", "Trois", child="pierre", username="patrick.trois"
+        ),
+    ),
+)
+
+
 @pytest.fixture
 def school_world(transactional_db: None) -> Iterator[dict[str, str]]:
-    """A commune with one school: class CP (teacher, pupil Paul and his parent) and class CE1
-    (pupil Pierre and his parent). Yields the logins; drops the commune's schema afterwards."""
+    """A commune of its own with the ``PARC`` world (tests/world.py's builder). Yields the
+    logins; drops the commune's schema afterwards."""
     commune = provision_commune(
         name="Navigateur", insee="33996", slug=SLUG, status="active"
     ).commune
     try:
-        with schema_context(commune.schema_name):
-            year = SchoolYear.objects.create(
-                label="2026-2027",
-                starts_on=datetime.date(2026, 9, 1),
-                ends_on=datetime.date(2027, 7, 3),
-                is_current=True,
-            )
-            school = School.objects.create(
-                uai=uai("0330901"),
-                name="École du Parc",
-                kind="elementaire",
-                deployment_status="active",
-            )
-            cp = Classroom.objects.create(school=school, year=year, name="CP Lilas", levels=["CP"])
-            ce1 = Classroom.objects.create(
-                school=school, year=year, name="CE1 Tilleuls", levels=["CE1"]
-            )
-
-            def person(login: str, profile: str, first: str, last: str) -> User:
-                user = User(username=login, first_name=first, last_name=last, profile=profile)
-                user.set_password(PASSWORD)
-                user.save()
-                return user
-
-            teacher = person("theo.maitre", Profile.TEACHER, "Théo", "Maître")
-            paul = person("paul.un", Profile.PUPIL, "Paul", "Un")
-            pierre = person("pierre.trois", Profile.PUPIL, "Pierre", "Trois")
-            pascale = person("pascale.un", Profile.PARENT, "Pascale", "Un")
-            patrick = person("patrick.trois", Profile.PARENT, "Patrick", "Trois")
-            Enrolment.objects.create(pupil=paul, classroom=cp, year=year)
-            Enrolment.objects.create(pupil=pierre, classroom=ce1, year=year)
-            Guardianship.objects.create(guardian=pascale, child=paul, kind=GuardianKind.LEGAL_1)
-            Guardianship.objects.create(guardian=patrick, child=pierre, kind=GuardianKind.LEGAL_1)
-            cp.teachers.add(teacher)
-            SchoolMembership.objects.create(user=teacher, school=school, role=SchoolRole.TEACHER)
+        world = build_world(commune.schema_name, layout=PARC, password=PASSWORD)
         yield {
-            "teacher": "theo.maitre",
-            "parent": "pascale.un",
-            "other_parent": "patrick.trois",
-            "class": "CP Lilas",
+            "teacher": world["teacher"].username,
+            "parent": world["pascale"].username,
+            "other_parent": world["patrick"].username,
+            "class": world.classes["CP"].name,
             "child": "Paul Un",
         }
     finally:
@@ -116,7 +100,7 @@ class Journey:
 
     def log_in(self, who: str, login: str) -> Any:
         context = self.browser.new_context(locale="fr-FR", base_url=self.base_url)
-        context.set_default_timeout(15_000)
+        context.set_default_timeout(PAGE_TIMEOUT_MS)
         page = context.new_page()
         page.goto("/connexion/?next=/liaison/")
         self.shoot(page, f"{who}-connexion")

@@ -22,7 +22,7 @@ from apps.accounts.models import User
 from apps.homework.services import homework_entry_create, homework_occurrence_cancel
 from apps.schools.models import Classroom
 from tenants.validators import schema_name_for_slug
-from tests.browser.conftest import check_accessibility
+from tests.browser.conftest import PAGE_TIMEOUT_MS, check_accessibility
 from tests.browser.test_liaison_journey import PASSWORD, SLUG, school_world  # noqa: F401
 
 pytestmark = pytest.mark.browser
@@ -77,7 +77,7 @@ def test_the_pupil_reads_a_large_icon_led_week_and_day(
         base_url=f"http://{SLUG}.{settings.ENT_BASE_DOMAIN}:{port}",
         viewport={"width": 1024, "height": 900},
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
     page = context.new_page()
     page.goto("/connexion/?next=/cahier-de-textes/")
     page.get_by_label("Identifiant").fill(notebook["pupil"])
@@ -121,7 +121,7 @@ def test_the_teacher_changes_one_session_of_a_series_and_the_badge_leads_to_the_
     context = browser.new_context(
         locale="fr-FR", base_url=f"http://{SLUG}.{settings.ENT_BASE_DOMAIN}:{port}"
     )
-    context.set_default_timeout(15_000)
+    context.set_default_timeout(PAGE_TIMEOUT_MS)
     page = context.new_page()
     page.goto("/connexion/?next=/cahier-de-textes/")
     page.get_by_label("Identifiant").fill("theo.maitre")

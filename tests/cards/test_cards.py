@@ -18,7 +18,7 @@ from apps.accounts.selectors import actor_for
 from apps.audit.models import AuditEvent
 from apps.qrlogin.models import QrLoginToken
 from tenants.models import Commune
-from tests.cards.conftest import build_world
+from tests.cards.conftest import build_class_world
 
 
 def pdf_text(content: bytes) -> tuple[str, int]:
@@ -39,7 +39,7 @@ def post_cards(client, classroom, **fields):
 
 
 def test_the_pdf_holds_the_logins_and_codes_of_the_class_and_nothing_of_another(world, login_as):
-    response = post_cards(login_as(world["t1"]), world.a1)
+    response = post_cards(login_as(world["t1"]), world.classes["A1"])
 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -60,9 +60,9 @@ def test_the_pdf_holds_the_logins_and_codes_of_the_class_and_nothing_of_another(
 
 def test_eight_cards_a_page(db, login_as):
     with schema_context("bordeaux"):
-        world = build_world(a1_pupils=17)
+        world = build_class_world(a1_pupils=17)
 
-    response = post_cards(login_as(world["t1"]), world.a1)
+    response = post_cards(login_as(world["t1"]), world.classes["A1"])
 
     text, pages = pdf_text(response.content)
     assert pages == 3
@@ -70,7 +70,7 @@ def test_eight_cards_a_page(db, login_as):
 
 
 def test_parents_cards_name_their_children(world, login_as):
-    response = post_cards(login_as(world["t1"]), world.a1, audience="parents")
+    response = post_cards(login_as(world["t1"]), world.classes["A1"], audience="parents")
 
     assert response["Content-Disposition"] == 'attachment; filename="cartes-a1-parents.pdf"'
     text, _pages = pdf_text(response.content)
@@ -92,12 +92,12 @@ def test_activated_accounts_get_no_card_unless_codes_are_reissued(world, login_a
         done.save()
     client = login_as(world["t1"])
 
-    text, _pages = pdf_text(post_cards(client, world.a1).content)
+    text, _pages = pdf_text(post_cards(client, world.classes["A1"]).content)
     assert third.username in text
     assert first.username not in text and second.username not in text
     assert users([third])[0].activation_code == third.activation_code  # printed, not replaced
 
-    text, _pages = pdf_text(post_cards(client, world.a1, reissue="on").content)
+    text, _pages = pdf_text(post_cards(client, world.classes["A1"], reissue="on").content)
     after = users([first, second, third])
     for pupil in after:
         assert pupil.username in text and pupil.activation_code in text
@@ -106,7 +106,7 @@ def test_activated_accounts_get_no_card_unless_codes_are_reissued(world, login_a
     with schema_context("bordeaux"):
         event = AuditEvent.objects.filter(action="cards.printed").latest("at")
     assert event.details == {
-        "classroom": world.a1.pk,
+        "classroom": world.classes["A1"].pk,
         "audience": "pupils",
         "format": "pdf",
         "reissue": True,
@@ -123,7 +123,7 @@ def test_when_everyone_is_activated_the_page_says_so_instead_of_an_empty_pdf(wor
         )
     client = login_as(world["t1"])
 
-    response = post_cards(client, world.a1)
+    response = post_cards(client, world.classes["A1"])
 
     assert response.status_code == 302
     page = client.get(response["Location"]).content.decode()
@@ -136,7 +136,9 @@ def test_blocked_and_departed_accounts_get_no_card(world, login_as):
         User.objects.filter(pk=first.pk).update(blocked_at=timezone.now())
         User.objects.filter(pk=second.pk).update(left_at=timezone.now(), is_active=False)
 
-    text, _pages = pdf_text(post_cards(login_as(world["t1"]), world.a1, reissue="on").content)
+    text, _pages = pdf_text(
+        post_cards(login_as(world["t1"]), world.classes["A1"], reissue="on").content
+    )
 
     assert first.username not in text and second.username not in text
 
@@ -145,7 +147,7 @@ def test_the_csv_export_opens_in_excel(world, login_as):
     with schema_context("bordeaux"):
         User.objects.filter(pk=world.pupils["A1"][0].pk).update(last_name="=HYPERLINK()")
 
-    response = post_cards(login_as(world["t1"]), world.a1, file_format="csv")
+    response = post_cards(login_as(world["t1"]), world.classes["A1"], file_format="csv")
 
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
@@ -165,7 +167,7 @@ def test_the_csv_export_opens_in_excel(world, login_as):
 def test_a_teacher_of_another_class_gets_404_and_nothing_changes(world, login_as):
     before = {p.pk: p.activation_code for p in users(world.pupils["A1"])}
 
-    response = post_cards(login_as(world["t2"]), world.a1, reissue="on")
+    response = post_cards(login_as(world["t2"]), world.classes["A1"], reissue="on")
 
     assert response.status_code == 404
     assert {p.pk: p.activation_code for p in users(world.pupils["A1"])} == before
@@ -174,13 +176,13 @@ def test_a_teacher_of_another_class_gets_404_and_nothing_changes(world, login_as
 
 
 def test_the_director_and_the_administrator_print_cards_of_any_class_of_theirs(world, login_as):
-    assert post_cards(login_as(world["dA"]), world.a2).status_code == 200
-    assert post_cards(login_as(world["adm"]), world.b1).status_code == 200
-    assert post_cards(login_as(world["dA"]), world.b1).status_code == 404
+    assert post_cards(login_as(world["dA"]), world.classes["A2"]).status_code == 200
+    assert post_cards(login_as(world["adm"]), world.classes["B1"]).status_code == 200
+    assert post_cards(login_as(world["dA"]), world.classes["B1"]).status_code == 404
 
 
 def test_cards_cannot_be_fetched_with_get(world, login_as):
-    response = login_as(world["t1"]).get(f"/classes/{world.a1.pk}/cartes/")
+    response = login_as(world["t1"]).get(f"/classes/{world.classes['A1'].pk}/cartes/")
 
     assert response.status_code == 405
 
@@ -193,7 +195,7 @@ def test_adult_and_elementaire_cards_carry_the_first_login_link(world, login_as)
             actor=actor_for(teacher),
             issued_by=teacher,
             commune=commune,
-            classroom=world.a1,
+            classroom=world.classes["A1"],
             audience=Audience.PUPILS,
             reissue=False,
             qr_login=True,
@@ -216,8 +218,8 @@ def test_maternelle_cards_carry_each_pupils_qr_login_link(maternelle_world, logi
     world = maternelle_world
     client = login_as(world["t1"])
 
-    first = post_cards(client, world.a1)
-    again = post_cards(client, world.a1)
+    first = post_cards(client, world.classes["A1"])
+    again = post_cards(client, world.classes["A1"])
 
     assert first.status_code == 200
     # Every pupil got a token with the first print; the second prints nobody.
@@ -231,7 +233,7 @@ def test_maternelle_cards_carry_each_pupils_qr_login_link(maternelle_world, logi
     text, _pages = pdf_text(first.content)
     assert "Scanner pour se connecter" in text
     # The CSV export of a maternelle class lists the codes and never touches the tokens.
-    exported = post_cards(client, world.a1, file_format="csv")
+    exported = post_cards(client, world.classes["A1"], file_format="csv")
     assert exported.status_code == 200
     with schema_context("bordeaux"):
         assert QrLoginToken.objects.count() == 3
@@ -246,7 +248,7 @@ def test_maternelle_card_links_log_the_pupil_in(maternelle_world, tenant_client)
             actor=actor_for(teacher),
             issued_by=teacher,
             commune=commune,
-            classroom=world.a1,
+            classroom=world.classes["A1"],
             audience=Audience.PUPILS,
             reissue=False,
             qr_login=True,

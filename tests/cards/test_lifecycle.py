@@ -28,7 +28,7 @@ from apps.schools.models import (
     SchoolYear,
 )
 from tenants.models import Commune, CommuneStatus
-from tests.cards.conftest import SchoolWorld, make_user
+from tests.world import World, add_person
 
 AFTER_YEAR_END = datetime.date(2027, 7, 10)
 NOON = datetime.datetime(2027, 7, 10, 12, 0, tzinfo=datetime.UTC)
@@ -84,7 +84,7 @@ def reload(*people: User) -> list[User | None]:
 
 
 def test_leavers_without_a_next_year_enrolment_are_deactivated_with_lone_parents(world):
-    w: SchoolWorld = world
+    w: World = world
     staying, leaving, left = w.pupils["A1"]
     moving_up = w.pupils["A2"][0]
     with schema_context("bordeaux"):
@@ -92,7 +92,9 @@ def test_leavers_without_a_next_year_enrolment_are_deactivated_with_lone_parents
         set_status(leaving, EnrolmentStatus.LEAVING)
         set_status(left, EnrolmentStatus.LEFT)
         set_status(moving_up, EnrolmentStatus.LEAVING)
-        cm1 = Classroom.objects.create(school=w.school_a, year=later, name="CE2", levels=["CE2"])
+        cm1 = Classroom.objects.create(
+            school=w.schools["A"], year=later, name="CE2", levels=["CE2"]
+        )
         Enrolment.objects.create(pupil=moving_up, classroom=cm1, year=later)
         # The parent of `left` also has `staying` at school: they keep their access.
         Guardianship.objects.create(
@@ -126,11 +128,11 @@ def test_nothing_is_deactivated_before_the_year_ends(world):
         assert not User.objects.filter(left_at__isnull=False).exists()
 
 
-def make_leaver(world: SchoolWorld, name: str, left_at: datetime.datetime) -> tuple[User, User]:
-    pupil = make_user(f"{name}.eleve", Profile.PUPIL)
-    parent = make_user(f"{name}.parent", Profile.PARENT)
+def make_leaver(world: World, name: str, left_at: datetime.datetime) -> tuple[User, User]:
+    pupil = add_person(world, f"{name}.eleve", Profile.PUPIL)
+    parent = add_person(world, f"{name}.parent", Profile.PARENT)
     Enrolment.objects.create(
-        pupil=pupil, classroom=world.a1, year=world.year, status=EnrolmentStatus.LEFT
+        pupil=pupil, classroom=world.classes["A1"], year=world.year, status=EnrolmentStatus.LEFT
     )
     Guardianship.objects.create(guardian=parent, child=pupil, kind=GuardianKind.LEGAL_1)
     User.objects.filter(pk=pupil.pk).update(left_at=left_at, is_active=False)
@@ -150,7 +152,7 @@ def test_the_purge_deletes_accounts_past_retention_and_their_guardianships(world
             left_at=now - datetime.timedelta(days=400), is_active=False
         )
         # A parent still active whose only child is purged is deactivated, not deleted.
-        lone_parent = make_user("seul.parent", Profile.PARENT)
+        lone_parent = add_person(world, "seul.parent", Profile.PARENT)
         Guardianship.objects.create(guardian=lone_parent, child=old_pupil, kind="legal2")
 
         result = leavers_purge(now=now)

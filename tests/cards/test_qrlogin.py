@@ -32,9 +32,9 @@ def _no_failures_counted() -> Iterator[None]:
 
 def issue(world, pupil: User) -> str:
     with schema_context("bordeaux"):
-        return services.qr_tokens_issue(classroom=world.a1, pupils=[pupil], actor=world["t1"])[
-            pupil.pk
-        ]
+        return services.qr_tokens_issue(
+            classroom=world.classes["A1"], pupils=[pupil], actor=world["t1"]
+        )[pupil.pk]
 
 
 def logged_in_user_id(client) -> int | None:
@@ -95,7 +95,7 @@ def test_a_revoked_token_is_refused_at_once(maternelle_world, tenant_client, log
     token = issue(world, pupil)
 
     revoked = login_as(world["t1"]).post(
-        f"/classes/{world.a1.pk}/comptes/{pupil.pk}/qr/revoquer/", CONFIRMED
+        f"/classes/{world.classes['A1'].pk}/comptes/{pupil.pk}/qr/revoquer/", CONFIRMED
     )
     assert revoked.status_code == 302
 
@@ -113,7 +113,7 @@ def test_a_new_qr_code_replaces_the_old_one(maternelle_world, tenant_client, log
     old = issue(world, pupil)
 
     response = login_as(world["t1"]).post(
-        f"/classes/{world.a1.pk}/comptes/{pupil.pk}/qr/nouveau/", CONFIRMED
+        f"/classes/{world.classes['A1'].pk}/comptes/{pupil.pk}/qr/nouveau/", CONFIRMED
     )
 
     assert response.status_code == 200
@@ -148,8 +148,8 @@ def test_a_token_is_refused_when_the_pupil_may_not_log_in_by_qr(
         elif state == "not_enrolled":
             Enrolment.objects.filter(pupil=pupil).update(status=EnrolmentStatus.LEFT)
         else:
-            world.a1.levels = ["GS", "CP"]
-            world.a1.save()
+            world.classes["A1"].levels = ["GS", "CP"]
+            world.classes["A1"].save()
     client = tenant_client("bordeaux")
 
     assert_refused(client.get(f"/qr/{token}/"))
@@ -158,14 +158,16 @@ def test_a_token_is_refused_when_the_pupil_may_not_log_in_by_qr(
 
 def test_tokens_are_only_issued_for_maternelle_classes(world):
     with schema_context("bordeaux"), pytest.raises(services.QrLoginRefused):
-        services.qr_tokens_issue(classroom=world.a1, pupils=world.pupils["A1"], actor=None)
+        services.qr_tokens_issue(
+            classroom=world.classes["A1"], pupils=world.pupils["A1"], actor=None
+        )
 
 
 def test_qr_pages_of_an_elementaire_class_are_404(world, login_as):
     pupil = world.pupils["A1"][0]
 
     response = login_as(world["t1"]).post(
-        f"/classes/{world.a1.pk}/comptes/{pupil.pk}/qr/nouveau/", CONFIRMED
+        f"/classes/{world.classes['A1'].pk}/comptes/{pupil.pk}/qr/nouveau/", CONFIRMED
     )
 
     assert response.status_code == 404
@@ -179,7 +181,7 @@ def test_a_teacher_of_another_class_cannot_revoke(maternelle_world, login_as, te
     token = issue(world, pupil)
 
     response = login_as(world["t2"]).post(
-        f"/classes/{world.a1.pk}/comptes/{pupil.pk}/qr/revoquer/", CONFIRMED
+        f"/classes/{world.classes['A1'].pk}/comptes/{pupil.pk}/qr/revoquer/", CONFIRMED
     )
 
     assert response.status_code == 404

@@ -28,7 +28,7 @@ def free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def wait_for(what: str, check: Callable[[], T | None], *, seconds: float = 20.0) -> T:
+def wait_for(what: str, check: Callable[[], T | None], *, seconds: float = 60.0) -> T:
     """``check()``'s first truthy value, polled until ``seconds`` have passed (then fails)."""
     deadline = time.monotonic() + seconds
     while True:
@@ -84,12 +84,12 @@ class RedisServer:
             start_new_session=True,
         )
         self.started.append(self.process)
-        wait_for(f"redis on port {self.port}", lambda: _answers(self.port), seconds=10)
+        wait_for(f"redis on port {self.port}", lambda: _answers(self.port), seconds=30)
 
     def stop(self) -> None:
         if self.process is not None:
             stop_process(self.process, kill=True)
-        wait_for("redis stopped", lambda: not _answers(self.port), seconds=10)
+        wait_for("redis stopped", lambda: not _answers(self.port), seconds=30)
 
 
 @pytest.fixture

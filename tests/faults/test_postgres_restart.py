@@ -116,7 +116,7 @@ def cluster(db: None) -> Iterator[Cluster]:
 
 
 @pytest.fixture
-def server(cluster: Cluster) -> Iterator[int]:
+def server_port(cluster: Cluster) -> Iterator[int]:
     port = free_port()
     env = {
         **os.environ,
@@ -140,7 +140,7 @@ def server(cluster: Cluster) -> Iterator[int]:
         start_new_session=True,
     )
     try:
-        wait_for("the server to answer", lambda: _get(port, "/connexion/")[0] == 200, seconds=40)
+        wait_for("the server to answer", lambda: _get(port, "/connexion/")[0] == 200, seconds=90)
         yield port
     finally:
         stop_process(process)
@@ -159,13 +159,13 @@ def _get(port: int, path: str) -> tuple[int, dict[str, str], str]:
         connection.close()
 
 
-def test_requests_get_503_while_postgres_is_down_and_200_once_it_is_back(cluster, server):
-    assert _get(server, "/connexion/")[0] == 200
+def test_requests_get_503_while_postgres_is_down_and_200_once_it_is_back(cluster, server_port):
+    assert _get(server_port, "/connexion/")[0] == 200
 
     cluster.stop()
 
     for _ in range(5):
-        status, headers, body = _get(server, "/connexion/")
+        status, headers, body = _get(server_port, "/connexion/")
         assert status == 503, body[:3000]
         assert headers["retry-after"].isdigit()
         # In French: this module's page, or the pool's (config/overload.py) when the request
@@ -174,9 +174,9 @@ def test_requests_get_503_while_postgres_is_down_and_200_once_it_is_back(cluster
 
     cluster.start()
 
-    wait_for("200 again", lambda: _get(server, "/connexion/")[0] == 200, seconds=20)
+    wait_for("200 again", lambda: _get(server_port, "/connexion/")[0] == 200, seconds=60)
     # No broken connection kept: every request after the first success succeeds.
-    assert [_get(server, "/connexion/")[0] for _ in range(5)] == [200] * 5
+    assert [_get(server_port, "/connexion/")[0] for _ in range(5)] == [200] * 5
 
 
 def test_a_database_error_in_the_middle_of_a_request_is_a_503_not_a_500(

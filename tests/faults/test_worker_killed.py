@@ -88,7 +88,7 @@ def test_a_task_whose_worker_is_killed_runs_again_and_completes_once(
     )
     first = start_worker()
     wait_for(
-        "the first worker to start the task", lambda: counters.get(f"{key}:started"), seconds=30
+        "the first worker to start the task", lambda: counters.get(f"{key}:started"), seconds=60
     )
 
     if killed == "worker":
@@ -103,12 +103,12 @@ def test_a_task_whose_worker_is_killed_runs_again_and_completes_once(
         assert counters.get(f"{key}:completed") is None
         flag.touch()
 
-    wait_for("the task to complete", lambda: counters.get(f"{key}:completed"), seconds=40)
+    wait_for("the task to complete", lambda: counters.get(f"{key}:completed"), seconds=90)
     # Acknowledged once done: nothing left to deliver, nothing run a third time.
     wait_for(
         "the broker to hold no message",
         lambda: counters.llen(queue) == 0 and counters.hlen("unacked") == 0,
-        seconds=10,
+        seconds=30,
     )
     assert int(counters.get(f"{key}:started") or 0) == 2
     assert int(counters.get(f"{key}:completed") or 0) == 1

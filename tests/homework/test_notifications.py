@@ -485,7 +485,7 @@ NEW_ENTRY_POST_QUERIES = 26
 
 
 @pytest.fixture
-def queued(monkeypatch) -> list[tuple[str, tuple, dict]]:
+def queued_task_calls(monkeypatch) -> list[tuple[str, tuple, dict]]:
     """The tasks queued after commit, recorded and not run (no broker, no eager run)."""
     calls: list[tuple[str, tuple, dict]] = []
     monkeypatch.setattr(
@@ -500,7 +500,7 @@ def queued(monkeypatch) -> list[tuple[str, tuple, dict]]:
 def test_the_teachers_post_queues_the_delivery_and_tells_no_one_itself(
     bordeaux,
     as_user,
-    queued,
+    queued_task_calls,
     django_capture_on_commit_callbacks,
     django_assert_num_queries,
     more_pupils,
@@ -528,14 +528,14 @@ def test_the_teachers_post_queues_the_delivery_and_tells_no_one_itself(
     with schema_context(bordeaux.schema):
         created = HomeworkEntry.objects.get()
         assert not Notification.objects.exists()
-    assert queued == [("homework.notify_new_homework", (created.pk,), {})]
+    assert queued_task_calls == [("homework.notify_new_homework", (created.pk,), {})]
 
     with schema_context(bordeaux.schema):
-        deliver_new_homework(*queued[0][1])
+        deliver_new_homework(*queued_task_calls[0][1])
     assert {"p1", "p2", "par1"} <= _notified(bordeaux)
 
 
-def test_the_new_work_delivery_run_twice_tells_each_person_once(bordeaux, queued):
+def test_the_new_work_delivery_run_twice_tells_each_person_once(bordeaux, queued_task_calls):
     created = entry(bordeaux)
     with schema_context(bordeaux.schema):
         first = deliver_new_homework(created.pk)
@@ -546,7 +546,7 @@ def test_the_new_work_delivery_run_twice_tells_each_person_once(bordeaux, queued
     assert len(set(rows)) == len(rows)
 
 
-def test_an_entry_published_again_after_a_draft_tells_the_class_again(bordeaux, queued):
+def test_an_entry_published_again_after_a_draft_tells_the_class_again(bordeaux, queued_task_calls):
     created = entry(bordeaux)
     with schema_context(bordeaux.schema):
         first = deliver_new_homework(created.pk)
@@ -557,7 +557,7 @@ def test_an_entry_published_again_after_a_draft_tells_the_class_again(bordeaux, 
 
 
 def test_a_change_delivery_run_twice_tells_once_and_two_changes_tell_twice(
-    bordeaux, queued, django_capture_on_commit_callbacks
+    bordeaux, queued_task_calls, django_capture_on_commit_callbacks
 ):
     series = _weekly(bordeaux)
     second = series.on + datetime.timedelta(weeks=1)
@@ -565,7 +565,7 @@ def test_a_change_delivery_run_twice_tells_once_and_two_changes_tell_twice(
         _occurrence(bordeaux, "cancel", series, second)
         _occurrence(bordeaux, "restore", series, second)
     assert _told(bordeaux) == {}
-    cancel, restore = (args for _name, args, _kwargs in queued)
+    cancel, restore = (args for _name, args, _kwargs in queued_task_calls)
     assert cancel[-1] != restore[-1]  # each change is its own event
 
     with schema_context(bordeaux.schema):
@@ -581,12 +581,12 @@ def test_a_change_delivery_run_twice_tells_once_and_two_changes_tell_twice(
 
 
 def test_a_removal_delivery_run_twice_tells_once(
-    bordeaux, queued, django_capture_on_commit_callbacks
+    bordeaux, queued_task_calls, django_capture_on_commit_callbacks
 ):
     series = _weekly(bordeaux)
     with django_capture_on_commit_callbacks(execute=True), schema_context(bordeaux.schema):
         homework_entry_delete(author=bordeaux["t1"], entry=series)
-    ((name, args, _kwargs),) = queued
+    ((name, args, _kwargs),) = queued_task_calls
     assert name == "homework.notify_homework_removed"
 
     with schema_context(bordeaux.schema):
@@ -596,7 +596,7 @@ def test_a_removal_delivery_run_twice_tells_once(
     assert {len(items) for items in _told(bordeaux).values()} == {1}
 
 
-def test_a_delivery_outside_a_communes_schema_does_nothing(bordeaux, queued):
+def test_a_delivery_outside_a_communes_schema_does_nothing(bordeaux, queued_task_calls):
     created = entry(bordeaux)
     assert deliver_new_homework(created.pk) == 0  # the test's connection is on public
     assert _notified(bordeaux) == set()

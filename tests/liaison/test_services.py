@@ -25,7 +25,7 @@ from apps.liaison.services import (
 )
 from apps.schools.models import GuardianKind, Guardianship
 from tests.liaison.conftest import class_note
-from tests.world import _person
+from tests.world import add_person
 
 
 def recipients(note: LiaisonNote) -> set[int]:
@@ -113,7 +113,7 @@ def test_a_parent_cannot_confirm_or_reply_for_a_child_that_is_not_theirs(bordeau
 
 def test_a_parent_without_parental_authority_cannot_confirm(bordeaux, note):
     with schema_context("bordeaux"):
-        other = _person(bordeaux, "par1b", "parent", "Paulin", "Un")
+        other = add_person(bordeaux, "par1b", "parent", "Paulin", "Un")
         Guardianship.objects.create(
             guardian=other,
             child=bordeaux["p1"],

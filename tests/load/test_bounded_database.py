@@ -158,7 +158,7 @@ class Server:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[Callable[..., Server]]:
+def start_server(tmp_path: Path) -> Iterator[Callable[..., Server]]:
     started: list[Server] = []
 
     def start(*, workers: int = WORKERS, **environment: str) -> Server:
@@ -279,11 +279,11 @@ def _assert_own_school(slug: str, answer: Answer) -> None:
         assert (name in answer.body) == (other == slug), (slug, other)
 
 
-def test_a_burst_gets_200_or_503_and_postgresql_stays_bounded(schools, server):
+def test_a_burst_gets_200_or_503_and_postgresql_stays_bounded(schools, start_server):
     counter = ConnectionCount()
     try:
         before = counter.now()
-        running = server(ENT_DB_POOL_MAX_IDLE="1")
+        running = start_server(ENT_DB_POOL_MAX_IDLE="1")
         pool_max = settings.ENT_DB_POOL_MAX
         options = cast(dict[str, dict[str, int]], settings.DATABASES["default"]["OPTIONS"])
         pool_options = options["pool"]
@@ -314,8 +314,8 @@ def test_a_burst_gets_200_or_503_and_postgresql_stays_bounded(schools, server):
         counter.close()
 
 
-def test_two_communes_alternating_through_a_pool_of_one_see_their_own(schools, server):
-    running = server(workers=1, ENT_DB_POOL_MAX="1", ENT_DB_POOL_MIN="1")
+def test_two_communes_alternating_through_a_pool_of_one_see_their_own(schools, start_server):
+    running = start_server(workers=1, ENT_DB_POOL_MAX="1", ENT_DB_POOL_MIN="1")
 
     for slug in ["bordeaux", "pessac", "bordeaux", "pessac", "pessac", "bordeaux"]:
         answer = get(running.port, slug)

@@ -129,7 +129,7 @@ def test_notify_drops_inactive_accounts_and_those_the_rule_excludes(bordeaux, bl
 
 
 @pytest.fixture
-def queued(monkeypatch) -> list[tuple[str, tuple]]:
+def queued_tasks(monkeypatch) -> list[tuple[str, tuple]]:
     """The tasks queued after commit, recorded and not run."""
     calls: list[tuple[str, tuple]] = []
     monkeypatch.setattr(
@@ -141,13 +141,13 @@ def queued(monkeypatch) -> list[tuple[str, tuple]]:
 
 
 def test_publishing_queues_the_delivery_and_a_second_run_tells_no_one_again(
-    bordeaux, queued, django_capture_on_commit_callbacks
+    bordeaux, queued_tasks, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         note = class_note(bordeaux)
     with schema_context("bordeaux"):
         assert not Notification.objects.exists()  # the request told no one itself
-    assert queued == [("notifications.deliver_liaison_note", (note.pk,))]
+    assert queued_tasks == [("notifications.deliver_liaison_note", (note.pk,))]
 
     with schema_context("bordeaux"):
         assert tasks.deliver_liaison_note(note.pk) == 1
@@ -157,7 +157,7 @@ def test_publishing_queues_the_delivery_and_a_second_run_tells_no_one_again(
 
 
 def test_a_reply_and_a_reminder_delivered_twice_tell_once(
-    bordeaux, queued, django_capture_on_commit_callbacks
+    bordeaux, queued_tasks, django_capture_on_commit_callbacks
 ):
     add_pupils(bordeaux, 1)  # extra0, child of extraparent0, in A1
     with django_capture_on_commit_callbacks(execute=True):
@@ -166,7 +166,7 @@ def test_a_reply_and_a_reminder_delivered_twice_tell_once(
         liaison_note_reply(guardian=bordeaux["par1"], note=note, text="Bien reçu.")
         liaison_note_confirm(guardian=bordeaux["par1"], note=note, child=bordeaux["p1"])
         liaison_note_remind(author=bordeaux["t1"], note=note)
-    (_note, (reply_name, reply_args), (reminder_name, reminder_args)) = queued
+    (_note, (reply_name, reply_args), (reminder_name, reminder_args)) = queued_tasks
     assert (reply_name, reminder_name) == (
         "notifications.deliver_liaison_reply",
         "notifications.deliver_liaison_reminder",

@@ -13,7 +13,6 @@ from django_tenants.utils import schema_context
 from apps.accounts.models import Profile, User
 from apps.audit.models import AuditEvent
 from apps.schools.models import Enrolment, EnrolmentStatus, ImportJob, ImportJobStatus, School
-from config.celery import app
 from provisioning.onde.progress import JobProgress
 from provisioning.onde.tasks import import_onde_job
 from provisioning.services import provision_commune
@@ -31,15 +30,6 @@ from tests.onde.helpers import (
 )
 
 INDEX = "/administration/imports/"
-
-
-@pytest.fixture
-def eager_tasks() -> Iterator[None]:
-    """Tasks run in-process when queued (the development mode without Redis)."""
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
 
 
 @pytest.fixture

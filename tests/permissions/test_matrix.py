@@ -1,10 +1,10 @@
 """The communication rules, for every ordered pair of people in a small commune.
 
-The world: school A (classes A1 — where pupils may write to one another — and A2) and
-school B (class B1). Pupils p1, p2 in A1, p3 in A2, p4 in B1; parents par1 (of p1), par3
-(of p3), par4 (of p4, without parental authority); teachers t1 (A1), t2 (A2), t4 (B1);
-directors dA, dB; sA, an ATSEM of school A; adm, the commune administrator; tX, a blocked
-teacher of school A.
+The world (tests/world.py's Bordeaux, with ``add_matrix_cast``): school A (classes A1 —
+where pupils may write to one another — and A2) and school B (class B1); school C has no
+class. Pupils p1, p2 in A1, p3 in A2, p4 in B1; parents par1 (of p1), par3 (of p3), par4
+(of p4, without parental authority); teachers t1 (A1), t2 (A2), t4 (B1); directors dA, dB;
+sA, an ATSEM of school A; adm, the commune administrator; tX, a blocked teacher of school A.
 
 The same table is checked twice: on hand-built Actors (the rules alone), and on Actors the
 selectors compute from a real commune schema (rules + relations).
@@ -12,11 +12,9 @@ selectors compute from a real commune schema (rules + relations).
 
 from __future__ import annotations
 
-import datetime
 import itertools
 
 import pytest
-from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import Profile, User
@@ -29,16 +27,7 @@ from apps.accounts.permissions import (
     may_send_external_email,
 )
 from apps.accounts.selectors import actors_for
-from apps.schools.models import (
-    Classroom,
-    Enrolment,
-    GuardianKind,
-    Guardianship,
-    School,
-    SchoolMembership,
-    SchoolRole,
-    SchoolYear,
-)
+from tests.world import add_matrix_cast, build_world
 
 SCHOOL_A = {"p1", "p2", "p3", "par1", "par3", "t1", "t2", "dA", "sA"}
 SCHOOL_B = {"p4", "par4", "t4", "dB"}
@@ -151,70 +140,14 @@ def hand_built_world() -> dict[str, Actor]:
 
 
 def database_world() -> dict[str, Actor]:
-    """The same commune, written to Bordeaux's schema; Actors come from the selectors."""
-    year = SchoolYear.objects.create(
-        label="2026-2027",
-        starts_on=datetime.date(2026, 9, 1),
-        ends_on=datetime.date(2027, 7, 3),
-        is_current=True,
-    )
-    school_a = School.objects.create(uai="0330001X", name="École A", kind="primaire")
-    school_b = School.objects.create(uai="0750654D", name="École B", kind="primaire")
-    a1 = Classroom.objects.create(
-        school=school_a, year=year, name="A1", levels=["CP"], pupils_may_message_each_other=True
-    )
-    a2 = Classroom.objects.create(school=school_a, year=year, name="A2", levels=["CE1"])
-    b1 = Classroom.objects.create(school=school_b, year=year, name="B1", levels=["CM1"])
-    profiles = {
-        "p1": Profile.PUPIL,
-        "p2": Profile.PUPIL,
-        "p3": Profile.PUPIL,
-        "p4": Profile.PUPIL,
-        "par1": Profile.PARENT,
-        "par3": Profile.PARENT,
-        "par4": Profile.PARENT,
-        "t1": Profile.TEACHER,
-        "t2": Profile.TEACHER,
-        "t4": Profile.TEACHER,
-        "tX": Profile.TEACHER,
-        "dA": Profile.DIRECTOR,
-        "dB": Profile.DIRECTOR,
-        "sA": Profile.STAFF,
-        "adm": Profile.COMMUNE_ADMIN,
-    }
-    users = {
-        name: User.objects.create(username=f"matrix.{name.lower()}", profile=profile)
-        for name, profile in profiles.items()
-    }
-    users["tX"].blocked_at = timezone.now()
-    users["tX"].save()
-    for pupil, classroom in (("p1", a1), ("p2", a1), ("p3", a2), ("p4", b1)):
-        Enrolment.objects.create(pupil=users[pupil], classroom=classroom, year=year)
-    for parent, child, authority in (
-        ("par1", "p1", True),
-        ("par3", "p3", True),
-        ("par4", "p4", False),
-    ):
-        Guardianship.objects.create(
-            guardian=users[parent],
-            child=users[child],
-            kind=GuardianKind.LEGAL_1,
-            parental_authority=authority,
-        )
-    for teacher, classroom in (("t1", a1), ("t2", a2), ("t4", b1)):
-        classroom.teachers.add(users[teacher])
-    for name, school, role in (
-        ("t1", school_a, SchoolRole.TEACHER),
-        ("t2", school_a, SchoolRole.TEACHER),
-        ("tX", school_a, SchoolRole.TEACHER),
-        ("t4", school_b, SchoolRole.TEACHER),
-        ("dA", school_a, SchoolRole.DIRECTOR),
-        ("dB", school_b, SchoolRole.DIRECTOR),
-        ("sA", school_a, SchoolRole.STAFF),
-    ):
-        SchoolMembership.objects.create(user=users[name], school=school, role=role)
-    by_id = actors_for(users.values())
-    return {name: by_id[user.pk] for name, user in users.items()}
+    """The same commune: the Bordeaux test world (tests/world.py) with the matrix's people,
+    written to Bordeaux's schema; Actors come from the selectors."""
+    world = build_world("bordeaux")
+    add_matrix_cast(world)
+    with schema_context("bordeaux"):
+        users = User.objects.in_bulk([user.pk for user in world.people.values()])
+        by_id = actors_for(users.values())
+    return {name: by_id[user.pk] for name, user in world.people.items()}
 
 
 def check_matrix(world: dict[str, Actor]) -> None:

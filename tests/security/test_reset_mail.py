@@ -31,7 +31,7 @@ class Queued:
 
 
 @pytest.fixture
-def queued(monkeypatch: pytest.MonkeyPatch) -> Queued:
+def reset_mails(monkeypatch: pytest.MonkeyPatch) -> Queued:
     stub = Queued()
     monkeypatch.setattr(password_reset, "send_password_reset", stub)
     return stub
@@ -44,7 +44,7 @@ def _ask(client, email: str):
     return response, [q["sql"] for q in queries.captured_queries]
 
 
-def test_the_answer_is_the_same_for_a_known_and_an_unknown_address(tenant_client, queued):
+def test_the_answer_is_the_same_for_a_known_and_an_unknown_address(tenant_client, reset_mails):
     make_user("bordeaux", "m.durand", email=KNOWN)
 
     known, known_sql = _ask(tenant_client("bordeaux"), KNOWN)
@@ -59,18 +59,18 @@ def test_the_answer_is_the_same_for_a_known_and_an_unknown_address(tenant_client
     assert not any("accounts_user" in sql for sql in known_sql)
     assert mail.outbox == []
     # Both requests are handed to the task the same way.
-    assert [sorted(call) for call in queued.calls] == [sorted(queued.calls[0])] * 2
-    assert [call["email"] for call in queued.calls] == [KNOWN, UNKNOWN]
-    assert {call["schema_name"] for call in queued.calls} == {"bordeaux"}
-    assert queued.calls[0]["request_id"] != queued.calls[1]["request_id"]
+    assert [sorted(call) for call in reset_mails.calls] == [sorted(reset_mails.calls[0])] * 2
+    assert [call["email"] for call in reset_mails.calls] == [KNOWN, UNKNOWN]
+    assert {call["schema_name"] for call in reset_mails.calls} == {"bordeaux"}
+    assert reset_mails.calls[0]["request_id"] != reset_mails.calls[1]["request_id"]
 
 
-def test_the_task_mails_the_link_for_a_known_address_only(tenant_client, queued):
+def test_the_task_mails_the_link_for_a_known_address_only(tenant_client, reset_mails):
     make_user("bordeaux", "m.durand", email=KNOWN)
     client = tenant_client("bordeaux")
     client.post("/mot-de-passe-oublie/", {"email": KNOWN})
     client.post("/mot-de-passe-oublie/", {"email": UNKNOWN})
-    known_call, unknown_call = queued.calls
+    known_call, unknown_call = reset_mails.calls
 
     assert tasks.send_password_reset(**unknown_call) == 0
     assert mail.outbox == []
@@ -86,10 +86,10 @@ def test_the_task_mails_the_link_for_a_known_address_only(tenant_client, queued)
     assert client.get(link.group(1), follow=True).status_code == 200
 
 
-def test_the_task_is_idempotent(tenant_client, queued):
+def test_the_task_is_idempotent(tenant_client, reset_mails):
     make_user("bordeaux", "m.durand", email=KNOWN)
     tenant_client("bordeaux").post("/mot-de-passe-oublie/", {"email": KNOWN})
-    (call,) = queued.calls
+    (call,) = reset_mails.calls
 
     assert tasks.send_password_reset(**call) == 1
     assert tasks.send_password_reset(**call) == 0  # delivered twice: mailed once
@@ -97,10 +97,10 @@ def test_the_task_is_idempotent(tenant_client, queued):
     assert len(mail.outbox) == 1
 
 
-def test_a_failed_send_is_sent_by_the_retry(tenant_client, queued, monkeypatch):
+def test_a_failed_send_is_sent_by_the_retry(tenant_client, reset_mails, monkeypatch):
     make_user("bordeaux", "m.durand", email=KNOWN)
     tenant_client("bordeaux").post("/mot-de-passe-oublie/", {"email": KNOWN})
-    (call,) = queued.calls
+    (call,) = reset_mails.calls
     real_send_mail = tasks.send_mail
 
     def smtp_down(*args: Any, **kwargs: Any) -> int:
@@ -145,7 +145,7 @@ def test_a_coordinator_resets_on_the_base_domain(tenant_client):
 # --- rate limits -----------------------------------------------------------------------------
 
 
-def test_one_e_mail_address_is_asked_for_three_times_an_hour(tenant_client, queued):
+def test_one_e_mail_address_is_asked_for_three_times_an_hour(tenant_client, reset_mails):
     make_user("bordeaux", "m.durand", email=KNOWN)
     answers = [
         tenant_client("bordeaux", REMOTE_ADDR=f"198.51.100.{i}").post(
@@ -157,13 +157,13 @@ def test_one_e_mail_address_is_asked_for_three_times_an_hour(tenant_client, queu
     assert [a.status_code for a in answers] == [302, 302, 302, 429]
     assert answers[-1]["Retry-After"] == "3595"
     assert "Trop de demandes de nouveau mot de passe" in answers[-1].content.decode()
-    assert len(queued.calls) == 3
+    assert len(reset_mails.calls) == 3
     # Another address is still served.
     other = tenant_client("bordeaux", REMOTE_ADDR="198.51.100.1")
     assert other.post("/mot-de-passe-oublie/", {"email": UNKNOWN}).status_code == 302
 
 
-def test_an_unknown_e_mail_address_is_limited_the_same_way(tenant_client, queued):
+def test_an_unknown_e_mail_address_is_limited_the_same_way(tenant_client, reset_mails):
     answers = [
         tenant_client("bordeaux", REMOTE_ADDR=f"198.51.100.{i}").post(
             "/mot-de-passe-oublie/", {"email": UNKNOWN}
@@ -174,7 +174,7 @@ def test_an_unknown_e_mail_address_is_limited_the_same_way(tenant_client, queued
     assert [a.status_code for a in answers] == [302, 302, 302, 429]
 
 
-def test_one_address_asks_for_thirty_resets_an_hour(tenant_client, queued):
+def test_one_address_asks_for_thirty_resets_an_hour(tenant_client, reset_mails):
     client = tenant_client("bordeaux", REMOTE_ADDR="203.0.113.10")
 
     answers = [
@@ -183,6 +183,6 @@ def test_one_address_asks_for_thirty_resets_an_hour(tenant_client, queued):
     ]
 
     assert [a.status_code for a in answers] == [302] * 30 + [429]
-    assert len(queued.calls) == 30
+    assert len(reset_mails.calls) == 30
     # Showing the form is not limited.
     assert client.get("/mot-de-passe-oublie/").status_code == 200

@@ -2,28 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import Profile, User
 from apps.navigation.registry import Host, entries_for
 from apps.schools.models import Enrolment, ImportJob, ImportJobStatus
-from config.celery import app
 from provisioning.onde import import_for_school
 from tests.onde.helpers import export, sources
 
 INDEX = "/administration/imports/"
-
-
-@pytest.fixture
-def eager_tasks() -> Iterator[None]:
-    previous = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = previous
 
 
 def run_import(school, data) -> None:

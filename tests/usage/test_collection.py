@@ -165,7 +165,7 @@ def test_the_nightly_task_fans_out_to_live_communes_on_a_real_worker(redis_worke
 
     queued = collect_class_counts.delay(DAY.isoformat())
 
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         slugs = set(
             ClassCountSnapshot.objects.filter(date=DAY).values_list("commune__slug", flat=True)
