@@ -6,14 +6,15 @@ from typing import Any
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema_serializer
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.accounts.context import Caller, caller
+from apps.accounts.models import User
 from apps.accounts.permissions import Actor
-from apps.portal.access import request_actor
 
 
 @extend_schema_serializer(component_name="Error")
@@ -70,14 +71,35 @@ class ApiSchema(AutoSchema):
 class ActorApi(APIView):
     """Base of the API classes: authenticated (session or token), read through the rules.
 
+    ``initial`` (run by DRF before any handler) refuses, whatever a subclass declares, an
+    anonymous caller (401) and an account that may no longer act (403: blocked, departed),
+    and resolves the caller's Actor there, once: a handler reads it with ``self.actor()``.
+    A subclass may not replace ``initial`` (its class statement fails), so it cannot skip
+    the check by loosening ``permission_classes`` or ``authentication_classes`` either.
+
     Querysets come only from the ``*_visible_to`` selectors of ``apps.schools.selectors``,
     which are built from the Actor; an object outside them answers 404, like a missing one.
     """
 
     schema = ApiSchema()
+    caller: Caller
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "initial" in cls.__dict__:
+            raise TypeError(f"{cls.__name__} may not replace ActorApi.initial (the caller check)")
+
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        super().initial(request, *args, **kwargs)
+        if not isinstance(request.user, User) or not request.user.is_authenticated:
+            raise exceptions.NotAuthenticated()
+        me = caller(request)
+        if not me.actor.active:
+            raise exceptions.PermissionDenied("Compte inactif.")
+        self.caller = me
 
     def actor(self) -> Actor:
-        return request_actor(self.request)
+        return self.caller.actor
 
 
 class PersonPagination(PageNumberPagination):

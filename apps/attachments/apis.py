@@ -12,6 +12,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.accounts.context import found_or_404
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor
 from apps.api.base import ActorApi
@@ -22,7 +23,6 @@ from apps.homework.models import HomeworkEntry
 from apps.homework.selectors import entry_for_editor
 from apps.liaison.models import LiaisonNote
 from apps.liaison.selectors import note_managed_by
-from apps.portal.access import found_or_404
 
 
 @extend_schema_serializer(component_name="Attachment")

@@ -6,7 +6,6 @@ drafts only for those who may edit the class's cahier de textes.
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
@@ -14,12 +13,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps import dates
-from apps.accounts.models import User
+from apps.accounts.context import found_or_404
 from apps.api.base import ActorApi
 from apps.attachments.apis import AttachmentOutputSerializer
 from apps.homework import selectors, services
 from apps.homework.models import Domain, Repeat
-from apps.portal.access import found_or_404
 
 
 @extend_schema_serializer(component_name="HomeworkOccurrence")
@@ -112,11 +110,8 @@ class HomeworkWeekApi(ActorApi):
         actor = self.actor()
         data = dict(payload.validated_data)
         classroom = found_or_404(selectors.classroom_for_editor(actor, data.pop("classroom")))
-        user = request.user
-        if not isinstance(user, User):
-            raise Http404
         try:
-            entry = services.homework_entry_create(author=user, classroom=classroom, **data)
+            entry = services.homework_entry_create(author=actor, classroom=classroom, **data)
         except services.HomeworkError as error:
             raise serializers.ValidationError({"detail": str(error)}) from error
         occurrence = selectors.Occurrence(entry=entry, on=entry.on, due_on=entry.due_on)

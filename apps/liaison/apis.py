@@ -14,6 +14,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.accounts.context import found_or_404
 from apps.accounts.models import User
 from apps.api.base import ActorApi
 from apps.attachments.apis import AttachmentOutputSerializer
@@ -21,7 +22,6 @@ from apps.classes.selectors import classroom_managed_by
 from apps.liaison import services
 from apps.liaison.models import Audience, LiaisonNote
 from apps.liaison.selectors import note_for_family, notes_for_child, notes_written_for
-from apps.portal.access import found_or_404
 from apps.schools.models import School
 
 

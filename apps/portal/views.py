@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.accounts.cards.links import first_login_address, first_login_url
 from apps.accounts.cards.qr import qr_svg
+from apps.accounts.context import found_or_404, request_actor
 from apps.accounts.lifecycle import account_is_usable
 from apps.accounts.models import Profile, User
 from apps.accounts.permissions import Actor, can_administer_commune, can_manage_account
@@ -28,7 +29,6 @@ from apps.accounts.services import (
 )
 from apps.navigation.menus import ScopedLink, menu_for, scoped_links
 from apps.navigation.registry import todos_for
-from apps.portal.access import found_or_404, request_actor
 from apps.portal.forms import AdultAccountForm, AssignmentForm
 from apps.portal.selectors import (
     COMMUNE_PROFILES,
