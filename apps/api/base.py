@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
+from django.http import HttpRequest, HttpResponse
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import exceptions, serializers
@@ -100,6 +102,45 @@ class ActorApi(APIView):
 
     def actor(self) -> Actor:
         return self.caller.actor
+
+
+def by_method(**operations: type[ActorApi]) -> Callable[..., HttpResponse]:
+    """One URL served by one API class per operation: ``by_method(get=ListApi, post=CreateApi)``.
+
+    Each class keeps to one operation (its serializers, its service), and the URL, its name
+    and the OpenAPI document stay those of a single path: ``split_operations`` (a
+    drf-spectacular preprocessing hook, ``SPECTACULAR_SETTINGS``) gives the schema generator
+    each method's own class. Any other method (HEAD aside, which is GET's) goes to the first
+    class, which checks the caller as always and then answers DRF's 405.
+    """
+    views = {method.upper(): api.as_view() for method, api in operations.items()}
+    first = next(iter(views.values()))
+    served = {**views, "HEAD": views["GET"]} if "GET" in views else views
+
+    def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response: HttpResponse = served.get(request.method or "", first)(request, *args, **kwargs)
+        return response
+
+    # What the schema generator enumerates: an API view class with the path's methods (never
+    # served: ``split_operations`` replaces it by each method's class).
+    enumerated = type(
+        "ByMethod", (APIView,), {name.lower(): lambda self, request: None for name in views}
+    )
+    view.cls = enumerated  # type: ignore[attr-defined]
+    view.initkwargs = {}  # type: ignore[attr-defined]
+    view.operations = views  # type: ignore[attr-defined]
+    view.csrf_exempt = True  # type: ignore[attr-defined] # DRF's own session check applies
+    return view
+
+
+def split_operations(endpoints: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """drf-spectacular preprocessing hook: a ``by_method`` path's operations, each with the
+    class that serves it."""
+    split = []
+    for path, path_regex, method, callback in endpoints:
+        operations = getattr(callback, "operations", None)
+        split.append((path, path_regex, method, operations[method] if operations else callback))
+    return split
 
 
 class PersonPagination(PageNumberPagination):

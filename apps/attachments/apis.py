@@ -13,7 +13,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.accounts.context import found_or_404
-from apps.accounts.models import User
 from apps.accounts.permissions import Actor
 from apps.api.base import ActorApi
 from apps.attachments.models import Attachment
@@ -53,13 +52,6 @@ def _item_for_editor(
     return None, found_or_404(note_managed_by(actor, liaison_note or 0))
 
 
-def _user(request: Request) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise Http404
-    return user
-
-
 class AttachmentCreateApi(ActorApi):
     parser_classes = [MultiPartParser]
 
@@ -96,7 +88,7 @@ class AttachmentCreateApi(ActorApi):
         )
         try:
             added = attachments_change(
-                user=_user(request), homework_entry=entry, liaison_note=note, add=data["files"]
+                user=self.caller.user, homework_entry=entry, liaison_note=note, add=data["files"]
             )
         except AttachmentNotAllowed as error:
             raise Http404 from error
@@ -123,7 +115,7 @@ class AttachmentDetailApi(ActorApi):
         )
         try:
             attachments_change(
-                user=_user(request),
+                user=self.caller.user,
                 homework_entry=entry,
                 liaison_note=note,
                 remove_ids=[attachment.pk],

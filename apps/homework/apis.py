@@ -1,4 +1,5 @@
-"""``/api/v1/homework/``: a class's or a child's cahier de textes for a week, and a new entry.
+"""``/api/v1/homework/``: a class's or a child's cahier de textes for a week (GET,
+``HomeworkWeekApi``), and a new entry (POST, ``HomeworkCreateApi``).
 
 Same rules as the pages: a class or child out of reach answers 404 like a missing one;
 drafts only for those who may edit the class's cahier de textes.
@@ -57,18 +58,6 @@ class HomeworkWeekApi(ActorApi):
                 raise serializers.ValidationError("Indiquez soit classroom, soit child.")
             return attrs
 
-    @extend_schema_serializer(component_name="HomeworkEntryInput")
-    class InputSerializer(serializers.Serializer):
-        classroom = serializers.IntegerField()
-        domain = serializers.ChoiceField(choices=Domain.choices)
-        on = dates.DateSerializerField()
-        done = serializers.CharField(required=False, allow_blank=True, default="")
-        due_on = dates.DateSerializerField(required=False, allow_null=True, default=None)
-        todo = serializers.CharField(required=False, allow_blank=True, default="")
-        repeat = serializers.ChoiceField(choices=Repeat.choices, required=False, default="")
-        repeat_until = dates.DateSerializerField(required=False, allow_null=True, default=None)
-        publish = serializers.BooleanField(required=False, default=True)
-
     @extend_schema(
         operation_id="homework_list",
         summary="Cahier de textes d'une semaine",
@@ -95,6 +84,20 @@ class HomeworkWeekApi(ActorApi):
         return Response(
             OccurrenceOutputSerializer(occurrences, many=True, context={"request": request}).data
         )
+
+
+class HomeworkCreateApi(ActorApi):
+    @extend_schema_serializer(component_name="HomeworkEntryInput")
+    class InputSerializer(serializers.Serializer):
+        classroom = serializers.IntegerField()
+        domain = serializers.ChoiceField(choices=Domain.choices)
+        on = dates.DateSerializerField()
+        done = serializers.CharField(required=False, allow_blank=True, default="")
+        due_on = dates.DateSerializerField(required=False, allow_null=True, default=None)
+        todo = serializers.CharField(required=False, allow_blank=True, default="")
+        repeat = serializers.ChoiceField(choices=Repeat.choices, required=False, default="")
+        repeat_until = dates.DateSerializerField(required=False, allow_null=True, default=None)
+        publish = serializers.BooleanField(required=False, default=True)
 
     @extend_schema(
         operation_id="homework_create",

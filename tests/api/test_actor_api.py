@@ -75,3 +75,19 @@ def test_an_active_account_reaches_the_handler_with_its_actor(bordeaux):
 
     assert response.status_code == 200
     assert OpenDoorApi.handled == [bordeaux["t1"].pk]
+
+
+def test_a_path_split_by_method_serves_each_method_with_its_own_class(bordeaux, as_user):
+    from django.urls import resolve
+
+    from apps.homework.apis import HomeworkCreateApi, HomeworkWeekApi
+
+    operations = resolve("/api/v1/homework/").func.operations
+    client = as_user(bordeaux, "t1")
+
+    assert {method: view.cls for method, view in operations.items()} == {
+        "GET": HomeworkWeekApi,
+        "POST": HomeworkCreateApi,
+    }
+    assert client.put("/api/v1/homework/", {}).status_code == 405
+    assert client.get("/api/v1/homework/").status_code == 400  # neither class nor child
