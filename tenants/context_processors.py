@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from django.http import HttpRequest
 
-from tenants.hosts import absolute_url, commune_host, groupement_host
+from tenants.hosts import absolute_url, commune_host, groupement_host, request_commune
 
 
 def commune(request: HttpRequest) -> dict[str, object]:
     return {
-        "commune": getattr(request, "commune", None),
+        "commune": request_commune(request),
         # What a commune's address looks like, for the 404 page's hint.
         "example_commune_host": commune_host("bordeaux"),
         # The groupement's own site, with the port the visitor used (the 404 page links it).

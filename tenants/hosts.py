@@ -8,9 +8,14 @@ Inside a request, links to another host keep the scheme and port the visitor use
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.exceptions import DisallowedHost
 from django.http import HttpRequest
+
+if TYPE_CHECKING:
+    from tenants.models import Commune
 
 
 def groupement_host() -> str:
@@ -36,3 +41,18 @@ def absolute_url(host: str, path: str = "/", request: HttpRequest | None = None)
             # An IPv6 literal without a port ("[::1]") has colons but no port after "]".
             port = port if colon and port.isdigit() else ""
     return f"{scheme}://{host}{':' + port if port else ''}{path}"
+
+
+def request_commune(request: HttpRequest) -> Commune | None:
+    """The commune whose host the request came on, None on the groupement's base domain.
+
+    ``tenants.middleware.CommuneRoutingMiddleware`` sets it on every routed request; a request
+    it did not route (a test's RequestFactory, the health check) has none. The one reading of
+    it: views, permissions and templates ask here (or ``apps.accounts.context.Caller``)."""
+    commune: Commune | None = getattr(request, "commune", None)
+    return commune
+
+
+def on_groupement_host(request: HttpRequest) -> bool:
+    """Whether the request came on the groupement's base domain (no commune's host)."""
+    return request_commune(request) is None

@@ -13,14 +13,21 @@ from django_tenants.utils import get_public_schema_name
 
 from apps.accounts.models import Profile, User
 from tenants.db import current_schema
+from tenants.hosts import on_groupement_host
 
 
 def is_coordinator(user: User | AnonymousUser | None) -> bool:
-    """Whether ``user`` has the coordinator profile (the second factor is checked apart)."""
+    """Whether ``user`` is a coordinator of the groupement (the second factor is checked apart).
+
+    The answer is the schema's as much as the profile's: the groupement's accounts live in the
+    public schema, so the coordinator profile held by an account of a commune's schema (asked
+    while that schema is the connection's) makes no coordinator.
+    """
     return bool(
         user is not None
         and user.is_authenticated
         and getattr(user, "profile", None) == Profile.COORDINATOR
+        and current_schema() == get_public_schema_name()
     )
 
 
@@ -31,8 +38,7 @@ def coordinator_required(request: HttpRequest) -> None:
     commune's host (``CommuneRoutingMiddleware`` sets ``request.commune``) the groupement's
     pages do not exist, whoever asks.
     """
-    on_commune_host = getattr(request, "commune", None) is not None
-    if on_commune_host or current_schema() != get_public_schema_name():
+    if not on_groupement_host(request) or current_schema() != get_public_schema_name():
         raise Http404("Page introuvable.")
     if not is_coordinator(request.user):
         raise Http404("Page introuvable.")

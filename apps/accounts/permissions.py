@@ -43,11 +43,14 @@ class Actor:
       where the parent holds parental authority).
     * ``peer_messaging_class_ids``: for a pupil, their classes whose teacher lets pupils
       write to one another.
+    * ``display_name``: the name a service writes beside what the person authors (so that a
+      service handed the Actor needs no ``User`` for it).
     """
 
     id: int
     profile: str
     active: bool = True
+    display_name: str = ""
     class_ids: frozenset[int] = field(default_factory=frozenset)
     school_ids: frozenset[int] = field(default_factory=frozenset)
     directed_school_ids: frozenset[int] = field(default_factory=frozenset)

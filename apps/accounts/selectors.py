@@ -99,6 +99,7 @@ def actors_for(users: Iterable[User]) -> dict[int, Actor]:
             id=user.pk,
             profile=user.profile,
             active=user.is_active and user.blocked_at is None and user.left_at is None,
+            display_name=user.display_name,
             class_ids=frozenset(class_ids[user.pk]),
             school_ids=frozenset(school_ids[user.pk]),
             directed_school_ids=frozenset(directed[user.pk]),
@@ -112,7 +113,18 @@ def actors_for(users: Iterable[User]) -> dict[int, Actor]:
     }
 
 
+# Where ``apps.accounts.context.Caller`` leaves the Actor it read on the request's own User
+# instance (loaded for that request, and gone with it).
+REQUEST_ACTOR_ATTRIBUTE = "_ent_request_actor"
+
+
 def actor_for(user: User) -> Actor:
+    """The Actor of ``user``. For the account of the request being served, the caller's
+    Actor, read once for the request: a service still handed that ``User`` (rather than the
+    Actor) does not read the same relations again."""
+    bound: Actor | None = getattr(user, REQUEST_ACTOR_ATTRIBUTE, None)
+    if bound is not None:
+        return bound
     return actors_for([user])[user.pk]
 
 
@@ -125,4 +137,5 @@ def profile_actor(user: User) -> Actor:
         id=user.pk,
         profile=user.profile,
         active=user.is_active and user.blocked_at is None and user.left_at is None,
+        display_name=user.display_name,
     )

@@ -13,9 +13,9 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.accounts.context import found_or_404
 from apps.accounts.models import Profile
 from apps.api.base import ActorApi, ClassroomRefSerializer, page_serializer, paginated
-from apps.portal.access import found_or_404
 from apps.schools.selectors import (
     classes_of_person,
     classroom_visible_to,

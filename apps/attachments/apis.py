@@ -12,7 +12,7 @@ from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.accounts.models import User
+from apps.accounts.context import found_or_404
 from apps.accounts.permissions import Actor
 from apps.api.base import ActorApi
 from apps.attachments.models import Attachment
@@ -22,7 +22,6 @@ from apps.homework.models import HomeworkEntry
 from apps.homework.selectors import entry_for_editor
 from apps.liaison.models import LiaisonNote
 from apps.liaison.selectors import note_managed_by
-from apps.portal.access import found_or_404
 
 
 @extend_schema_serializer(component_name="Attachment")
@@ -51,13 +50,6 @@ def _item_for_editor(
     if homework_entry is not None:
         return found_or_404(entry_for_editor(actor, homework_entry)), None
     return None, found_or_404(note_managed_by(actor, liaison_note or 0))
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise Http404
-    return user
 
 
 class AttachmentCreateApi(ActorApi):
@@ -96,7 +88,7 @@ class AttachmentCreateApi(ActorApi):
         )
         try:
             added = attachments_change(
-                user=_user(request), homework_entry=entry, liaison_note=note, add=data["files"]
+                user=self.caller.user, homework_entry=entry, liaison_note=note, add=data["files"]
             )
         except AttachmentNotAllowed as error:
             raise Http404 from error
@@ -123,7 +115,7 @@ class AttachmentDetailApi(ActorApi):
         )
         try:
             attachments_change(
-                user=_user(request),
+                user=self.caller.user,
                 homework_entry=entry,
                 liaison_note=note,
                 remove_ids=[attachment.pk],

@@ -28,11 +28,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from storages.backends.s3 import S3Storage
 
+from apps.accounts.context import request_actor
 from apps.accounts.models import User
 from apps.attachments.models import Attachment
 from apps.attachments.selectors import attachment_for_viewer
 from apps.attachments.services import STORAGE_ERRORS
-from apps.portal.access import request_actor
 
 logger = logging.getLogger(__name__)
 

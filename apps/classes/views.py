@@ -11,27 +11,18 @@ from dataclasses import dataclass
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.accounts.cards.issue import (
-    Audience,
-    LoginCard,
-    Recipient,
-    account_login_card,
-    account_recipient,
-    classroom_login_cards,
-)
-from apps.accounts.cards.pdf import login_cards_pdf
-from apps.accounts.cards.spreadsheet import login_codes_csv
+from apps.accounts.cards.issue import Audience, Recipient, account_recipient
+from apps.accounts.context import caller, commune_or_404
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor, can_manage_account
 from apps.accounts.security import services as security
 from apps.accounts.selectors import actor_for, current_year
+from apps.classes import services
 from apps.classes.selectors import (
     classroom_managed_by,
     classroom_members,
@@ -41,25 +32,10 @@ from apps.classes.selectors import (
 )
 from apps.qrlogin.services import qr_token_revoke
 from apps.schools.models import Classroom
-from tenants.models import Commune
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise Http404
-    return user
-
-
-def _commune(request: HttpRequest) -> Commune:
-    commune = getattr(request, "commune", None)
-    if commune is None:
-        raise Http404
-    return commune
 
 
 def _classroom_or_404(request: HttpRequest, classroom_id: int) -> tuple[Actor, Classroom]:
-    actor = actor_for(_user(request))
+    actor = caller(request).actor
     classroom = classroom_managed_by(actor, classroom_id)
     if classroom is None:
         raise Http404
@@ -92,18 +68,10 @@ def _still_here_or_404(account: ManagedAccount) -> None:
         raise Http404
 
 
-def _attachment(content: bytes, *, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+def _download(file: services.CardsFile) -> HttpResponse:
+    response = HttpResponse(file.content, content_type=file.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{file.filename}"'
     return response
-
-
-def _cards_pdf(
-    request: HttpRequest, classroom: Classroom, cards: list[LoginCard], name: str
-) -> HttpResponse:
-    title = f"Cartes de connexion — {classroom.name} — {classroom.school.name}"
-    pdf = login_cards_pdf(cards=cards, commune=_commune(request), title=title)
-    return _attachment(pdf, content_type="application/pdf", filename=f"{name}.pdf")
 
 
 # --- pages ------------------------------------------------------------------------------------
@@ -112,7 +80,7 @@ def _cards_pdf(
 @login_required
 @require_GET
 def classroom_list(request: HttpRequest) -> HttpResponse:
-    actor = actor_for(_user(request))
+    actor = caller(request).actor
     if actor.is_pupil and actor.active and actor.class_ids:
         # "Ma classe": a pupil has one class this year.
         return redirect("classes:detail", classroom_id=min(actor.class_ids))
@@ -129,7 +97,7 @@ def classroom_list(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def classroom_detail(request: HttpRequest, classroom_id: int) -> HttpResponse:
-    actor = actor_for(_user(request))
+    actor = caller(request).actor
     classroom = classroom_managed_by(actor, classroom_id)
     if classroom is None:
         # A colleague's class, or a pupil's own: who is in it, without the accounts.
@@ -171,38 +139,25 @@ def classroom_cards(request: HttpRequest, classroom_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choisissez pour qui imprimer les cartes et sous quelle forme.")
         return redirect("classes:detail", classroom_id=classroom.pk)
-    audience = Audience(form.cleaned_data["audience"])
-    file_format = form.cleaned_data["file_format"]
-    with transaction.atomic():
-        batch = classroom_login_cards(
-            actor=actor,
-            issued_by=_user(request),
-            commune=_commune(request),
-            classroom=classroom,
-            audience=audience,
-            reissue=form.cleaned_data["reissue"],
-            qr_login=file_format == "pdf",
-            file_format=file_format,
-            request=request,
+    printed = services.classroom_cards_print(
+        actor=actor,
+        issued_by=caller(request).user,
+        commune=commune_or_404(request),
+        classroom=classroom,
+        audience=Audience(form.cleaned_data["audience"]),
+        reissue=form.cleaned_data["reissue"],
+        file_format=form.cleaned_data["file_format"],
+        request=request,
+    )
+    if printed is None:
+        messages.info(
+            request,
+            "Aucune carte : tous les comptes sont déjà activés. Cochez « Nouveaux codes » "
+            "pour réimprimer des cartes (les anciens codes et mots de passe ne "
+            "fonctionneront plus).",
         )
-        if not batch.cards:
-            messages.info(
-                request,
-                "Aucune carte : tous les comptes sont déjà activés. Cochez « Nouveaux codes » "
-                "pour réimprimer des cartes (les anciens codes et mots de passe ne "
-                "fonctionneront plus).",
-            )
-            return redirect("classes:detail", classroom_id=classroom.pk)
-        who = "eleves" if audience == Audience.PUPILS else "parents"
-        name = f"{slugify(classroom.name) or 'classe'}-{who}"
-        if file_format == "csv":
-            return _attachment(
-                login_codes_csv(batch.cards),
-                content_type="text/csv; charset=utf-8",
-                filename=f"codes-{name}.csv",
-            )
-        # Rendered inside the transaction: if it fails, no code or token was replaced.
-        return _cards_pdf(request, classroom, batch.cards, f"cartes-{name}")
+        return redirect("classes:detail", classroom_id=classroom.pk)
+    return _download(printed)
 
 
 # --- one account ------------------------------------------------------------------------------
@@ -260,18 +215,16 @@ def account_new_code(request: HttpRequest, classroom_id: int, user_id: int) -> H
 def _new_card_pdf(request: HttpRequest, account: ManagedAccount, *, new_code: bool) -> HttpResponse:
     """One new login card for one account: a new activation code, or a new QR login link."""
     _still_here_or_404(account)
-    with transaction.atomic():
-        card = account_login_card(
-            issued_by=_user(request),
-            commune=_commune(request),
+    return _download(
+        services.account_card_print(
+            issued_by=caller(request).user,
+            commune=commune_or_404(request),
             classroom=account.classroom,
             recipient=account.recipient,
             new_code=new_code,
             request=request,
         )
-        return _cards_pdf(
-            request, account.classroom, [card], f"carte-{slugify(account.user.username)}"
-        )
+    )
 
 
 @login_required
@@ -293,7 +246,7 @@ def account_block(request: HttpRequest, classroom_id: int, user_id: int) -> Http
     )
     if asked:
         return asked
-    security.account_block(actor=_user(request), user=account.user, request=request)
+    security.account_block(actor=caller(request).user, user=account.user, request=request)
     messages.success(request, f"Le compte de {account.user.display_name} est bloqué.")
     return redirect("classes:detail", classroom_id=account.classroom.pk)
 
@@ -302,7 +255,7 @@ def account_block(request: HttpRequest, classroom_id: int, user_id: int) -> Http
 @require_POST
 def account_unblock(request: HttpRequest, classroom_id: int, user_id: int) -> HttpResponse:
     account = _account_or_404(request, classroom_id, user_id)
-    security.account_unblock(actor=_user(request), user=account.user, request=request)
+    security.account_unblock(actor=caller(request).user, user=account.user, request=request)
     messages.success(request, f"Le compte de {account.user.display_name} est débloqué.")
     return redirect("classes:detail", classroom_id=account.classroom.pk)
 
@@ -358,7 +311,7 @@ def qr_token_revoke_view(request: HttpRequest, classroom_id: int, user_id: int) 
     )
     if asked:
         return asked
-    if qr_token_revoke(actor=_user(request), pupil=account.user, request=request):
+    if qr_token_revoke(actor=caller(request).user, pupil=account.user, request=request):
         messages.success(request, f"Le QR code de {account.user.display_name} ne fonctionne plus.")
     else:
         messages.info(request, f"{account.user.display_name} n'avait pas de QR code actif.")

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
-from apps.homework.apis import HomeworkWeekApi
+from apps.api.base import by_method
+from apps.homework.apis import HomeworkCreateApi, HomeworkWeekApi
 
-urlpatterns = [path("", HomeworkWeekApi.as_view(), name="homework")]
+urlpatterns = [path("", by_method(get=HomeworkWeekApi, post=HomeworkCreateApi), name="homework")]

@@ -1,4 +1,5 @@
-"""``/api/v1/homework/``: a class's or a child's cahier de textes for a week, and a new entry.
+"""``/api/v1/homework/``: a class's or a child's cahier de textes for a week (GET,
+``HomeworkWeekApi``), and a new entry (POST, ``HomeworkCreateApi``).
 
 Same rules as the pages: a class or child out of reach answers 404 like a missing one;
 drafts only for those who may edit the class's cahier de textes.
@@ -6,7 +7,6 @@ drafts only for those who may edit the class's cahier de textes.
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema, extend_schema_serializer
 from rest_framework import serializers, status
@@ -14,12 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps import dates
-from apps.accounts.models import User
+from apps.accounts.context import found_or_404
 from apps.api.base import ActorApi
 from apps.attachments.apis import AttachmentOutputSerializer
 from apps.homework import selectors, services
 from apps.homework.models import Domain, Repeat
-from apps.portal.access import found_or_404
 
 
 @extend_schema_serializer(component_name="HomeworkOccurrence")
@@ -59,18 +58,6 @@ class HomeworkWeekApi(ActorApi):
                 raise serializers.ValidationError("Indiquez soit classroom, soit child.")
             return attrs
 
-    @extend_schema_serializer(component_name="HomeworkEntryInput")
-    class InputSerializer(serializers.Serializer):
-        classroom = serializers.IntegerField()
-        domain = serializers.ChoiceField(choices=Domain.choices)
-        on = dates.DateSerializerField()
-        done = serializers.CharField(required=False, allow_blank=True, default="")
-        due_on = dates.DateSerializerField(required=False, allow_null=True, default=None)
-        todo = serializers.CharField(required=False, allow_blank=True, default="")
-        repeat = serializers.ChoiceField(choices=Repeat.choices, required=False, default="")
-        repeat_until = dates.DateSerializerField(required=False, allow_null=True, default=None)
-        publish = serializers.BooleanField(required=False, default=True)
-
     @extend_schema(
         operation_id="homework_list",
         summary="Cahier de textes d'une semaine",
@@ -98,6 +85,20 @@ class HomeworkWeekApi(ActorApi):
             OccurrenceOutputSerializer(occurrences, many=True, context={"request": request}).data
         )
 
+
+class HomeworkCreateApi(ActorApi):
+    @extend_schema_serializer(component_name="HomeworkEntryInput")
+    class InputSerializer(serializers.Serializer):
+        classroom = serializers.IntegerField()
+        domain = serializers.ChoiceField(choices=Domain.choices)
+        on = dates.DateSerializerField()
+        done = serializers.CharField(required=False, allow_blank=True, default="")
+        due_on = dates.DateSerializerField(required=False, allow_null=True, default=None)
+        todo = serializers.CharField(required=False, allow_blank=True, default="")
+        repeat = serializers.ChoiceField(choices=Repeat.choices, required=False, default="")
+        repeat_until = dates.DateSerializerField(required=False, allow_null=True, default=None)
+        publish = serializers.BooleanField(required=False, default=True)
+
     @extend_schema(
         operation_id="homework_create",
         summary="Nouvelle séance",
@@ -112,11 +113,8 @@ class HomeworkWeekApi(ActorApi):
         actor = self.actor()
         data = dict(payload.validated_data)
         classroom = found_or_404(selectors.classroom_for_editor(actor, data.pop("classroom")))
-        user = request.user
-        if not isinstance(user, User):
-            raise Http404
         try:
-            entry = services.homework_entry_create(author=user, classroom=classroom, **data)
+            entry = services.homework_entry_create(author=actor, classroom=classroom, **data)
         except services.HomeworkError as error:
             raise serializers.ValidationError({"detail": str(error)}) from error
         occurrence = selectors.Occurrence(entry=entry, on=entry.on, due_on=entry.due_on)

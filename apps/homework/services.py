@@ -6,6 +6,10 @@ families after commit, in a Celery task (``apps.homework.tasks``) so the teacher
 wait for the whole class to be told; what counts as a change for them is decided in
 ``apps.notifications.homework`` (its docstring states the rule), from what the services here
 compare before and after the write.
+
+Each service takes the author's ``Actor`` (a view hands the caller's, from
+``apps.accounts.context``): the rule is checked on it, and its id and name are what is written,
+so a service never reads the person's relations again.
 """
 
 from __future__ import annotations
@@ -17,9 +21,7 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from apps.accounts.models import User
-from apps.accounts.permissions import can_edit_homework
-from apps.accounts.selectors import actor_for
+from apps.accounts.permissions import Actor, can_edit_homework
 from apps.calendar.selectors import days_off
 from apps.homework import repeats
 from apps.homework.formatting import sanitise
@@ -38,9 +40,9 @@ class HomeworkError(Exception):
     """The act is not allowed, or the entry is not coherent."""
 
 
-def _check_editor(author: User, classroom: Classroom) -> None:
+def _check_editor(author: Actor, classroom: Classroom) -> None:
     if not can_edit_homework(
-        author=actor_for(author), classroom_id=classroom.pk, school_id=classroom.school_id
+        author=author, classroom_id=classroom.pk, school_id=classroom.school_id
     ):
         raise HomeworkError("not allowed to edit this class's cahier de textes")
 
@@ -95,7 +97,7 @@ def _fields(
 @transaction.atomic
 def homework_entry_create(
     *,
-    author: User,
+    author: Actor,
     classroom: Classroom,
     domain: str,
     on: datetime.date,
@@ -119,7 +121,7 @@ def homework_entry_create(
     )
     entry = HomeworkEntry.objects.create(
         classroom=classroom,
-        author=author,
+        author_id=author.id,
         author_name=author.display_name,
         published_at=timezone.now() if publish else None,
         **fields,
@@ -230,7 +232,7 @@ def _queue_change(
 @transaction.atomic
 def homework_entry_update(
     *,
-    author: User,
+    author: Actor,
     entry: HomeworkEntry,
     domain: str,
     on: datetime.date,
@@ -292,7 +294,7 @@ def homework_entry_update(
 
 
 @transaction.atomic
-def homework_entry_delete(*, author: User, entry: HomeworkEntry) -> None:
+def homework_entry_delete(*, author: Actor, entry: HomeworkEntry) -> None:
     """Delete an entry and all its sessions. Families who could see sessions still to come
     are told they are cancelled (after commit), as when they are cancelled one by one."""
     _check_editor(author, entry.classroom)
@@ -341,7 +343,7 @@ def _refresh_last_day(entry: HomeworkEntry) -> None:
     entry.save(update_fields=["last_day", "updated_at"])
 
 
-def _check_occurrence(author: User, entry: HomeworkEntry, on: datetime.date) -> None:
+def _check_occurrence(author: Actor, entry: HomeworkEntry, on: datetime.date) -> None:
     _check_editor(author, entry.classroom)
     if not entry.repeat or not repeats.is_session_day(entry, on, days_off()):
         raise HomeworkError("no such occurrence of a repeated entry")
@@ -350,7 +352,7 @@ def _check_occurrence(author: User, entry: HomeworkEntry, on: datetime.date) -> 
 @transaction.atomic
 def homework_occurrence_update(
     *,
-    author: User,
+    author: Actor,
     entry: HomeworkEntry,
     on: datetime.date,
     domain: str,
@@ -371,7 +373,7 @@ def homework_occurrence_update(
         entry, on, HomeworkOccurrence.objects.filter(entry=entry, on=on).first()
     )
     override, _created = HomeworkOccurrence.objects.update_or_create(
-        entry=entry, on=on, defaults={**replacement, "cancelled": False, "author": author}
+        entry=entry, on=on, defaults={**replacement, "cancelled": False, "author_id": author.id}
     )
     _refresh_last_day(entry)
     _tell_families_after_commit(
@@ -386,7 +388,7 @@ def homework_occurrence_update(
 
 @transaction.atomic
 def homework_occurrence_cancel(
-    *, author: User, entry: HomeworkEntry, on: datetime.date
+    *, author: Actor, entry: HomeworkEntry, on: datetime.date
 ) -> HomeworkOccurrence:
     """Cancel the occurrence of ``entry`` on ``on`` alone: pupils and parents no longer see it.
     What it said (the series' or its own change) is kept, so restoring it is one step."""
@@ -404,7 +406,7 @@ def homework_occurrence_cancel(
             due_on=on + lag if lag is not None else None,
         )
     override.cancelled = True
-    override.author = author
+    override.author_id = author.id
     override.save()
     _refresh_last_day(entry)
     _tell_families_after_commit(entry, day=on, before=before, after=None, domain=override.domain)
@@ -412,7 +414,7 @@ def homework_occurrence_cancel(
 
 
 @transaction.atomic
-def homework_occurrence_restore(*, author: User, entry: HomeworkEntry, on: datetime.date) -> None:
+def homework_occurrence_restore(*, author: Actor, entry: HomeworkEntry, on: datetime.date) -> None:
     """The occurrence on ``on`` says again what the series says (change or cancel undone)."""
     _check_occurrence(author, entry, on)
     override = HomeworkOccurrence.objects.filter(entry=entry, on=on).first()

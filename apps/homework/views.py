@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps import dates
+from apps.accounts.context import Caller, active_caller
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor
 from apps.attachments.forms import AttachmentsForm, save_with_files
@@ -27,19 +28,8 @@ from apps.french import formatting
 from apps.homework import selectors, services
 from apps.homework.forms import EntryForm, OccurrenceForm
 from apps.homework.models import HomeworkEntry
-from apps.portal.access import request_actor
 from apps.schools.models import Classroom
 from apps.schools.selectors import children_of
-
-
-def _actor(request: HttpRequest) -> tuple[User, Actor]:
-    user = request.user
-    if not isinstance(user, User):
-        raise Http404
-    actor = request_actor(request)
-    if not actor.active:
-        raise Http404
-    return user, actor
 
 
 def _query_day(request: HttpRequest, name: str) -> datetime.date:
@@ -82,8 +72,7 @@ def _entry_form_page(
 
 
 def _save(
-    request: HttpRequest,
-    user: User,
+    me: Caller,
     form: EntryForm,
     classroom: Classroom,
     entry: HomeworkEntry | None,
@@ -92,14 +81,16 @@ def _save(
     try:
         # One transaction for the entry and its files: a refused file leaves neither.
         return save_with_files(
-            user,
+            me.user,
             files,
             lambda: (
                 services.homework_entry_create(
-                    author=user, classroom=classroom, **form.cleaned_data
+                    author=me.actor, classroom=classroom, **form.cleaned_data
                 )
                 if entry is None
-                else services.homework_entry_update(author=user, entry=entry, **form.cleaned_data)
+                else services.homework_entry_update(
+                    author=me.actor, entry=entry, **form.cleaned_data
+                )
             ),
         )
     except services.HomeworkError:
@@ -151,7 +142,7 @@ def _page(
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    _user, actor = _actor(request)
+    actor = active_caller(request).actor
     if actor.is_pupil:
         classroom = selectors.classroom_of_pupil(actor, actor.id)
         if classroom is None:
@@ -182,7 +173,7 @@ def _class_or_404(actor: Actor, classroom_id: int) -> Classroom:
 @login_required
 @require_GET
 def class_week(request: HttpRequest, classroom_id: int) -> HttpResponse:
-    _user, actor = _actor(request)
+    actor = active_caller(request).actor
     return _page(request, actor, _class_or_404(actor, classroom_id), day=None)
 
 
@@ -190,12 +181,12 @@ def class_week(request: HttpRequest, classroom_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def class_day(request: HttpRequest, classroom_id: int, day: str) -> HttpResponse:
-    _user, actor = _actor(request)
+    actor = active_caller(request).actor
     return _page(request, actor, _class_or_404(actor, classroom_id), day=dates.path_date(day))
 
 
 def _child_page(request: HttpRequest, child_id: int, day: datetime.date | None) -> HttpResponse:
-    _user, actor = _actor(request)
+    actor = active_caller(request).actor
     if not actor.is_parent:
         raise Http404
     classroom = selectors.classroom_of_pupil(actor, child_id)
@@ -227,7 +218,8 @@ def child_day(request: HttpRequest, child_id: int, day: str) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_new(request: HttpRequest, classroom_id: int) -> HttpResponse:
-    user, actor = _actor(request)
+    me = active_caller(request)
+    user, actor = me.user, me.actor
     classroom = selectors.classroom_for_editor(actor, classroom_id)
     if classroom is None:
         raise Http404
@@ -237,7 +229,7 @@ def entry_new(request: HttpRequest, classroom_id: int) -> HttpResponse:
     )
     files = _attachments_form(request, user, f"homework:new:{classroom.pk}", None)
     if request.method == "POST" and _both_valid(form, files):
-        entry = _save(request, user, form, classroom, None, files)
+        entry = _save(me, form, classroom, None, files)
         if entry is not None:
             messages.success(request, "La séance est enregistrée dans le cahier de textes.")
             _tell_skipped(request, entry)
@@ -249,7 +241,8 @@ def entry_new(request: HttpRequest, classroom_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
-    user, actor = _actor(request)
+    me = active_caller(request)
+    user, actor = me.user, me.actor
     entry = selectors.entry_for_editor(actor, entry_id)
     if entry is None:
         raise Http404
@@ -267,13 +260,10 @@ def entry_edit(request: HttpRequest, entry_id: int) -> HttpResponse:
     files = _attachments_form(request, user, f"homework:edit:{entry.pk}", entry)
     if request.method == "POST":
         if request.POST.get("delete"):
-            services.homework_entry_delete(author=user, entry=entry)
+            services.homework_entry_delete(author=actor, entry=entry)
             messages.success(request, "La séance est supprimée.")
             return redirect(_week_url(entry.classroom, entry.on))
-        if (
-            _both_valid(form, files)
-            and _save(request, user, form, entry.classroom, entry, files) is not None
-        ):
+        if _both_valid(form, files) and _save(me, form, entry.classroom, entry, files) is not None:
             messages.success(request, "La séance est modifiée.")
             _tell_skipped(request, entry)
             return redirect(_week_url(entry.classroom, entry.on))
@@ -319,13 +309,13 @@ class ScopeForm(forms.Form):
 
 def _occurrence_or_404(
     request: HttpRequest, entry_id: int, day: str
-) -> tuple[User, HomeworkEntry, datetime.date]:
-    user, actor = _actor(request)
+) -> tuple[Actor, HomeworkEntry, datetime.date]:
+    actor = active_caller(request).actor
     entry = selectors.entry_for_editor(actor, entry_id)
     on = dates.path_date(day)
     if entry is None or not entry.repeat or not selectors.is_session_day(entry, on):
         raise Http404
-    return user, entry, on
+    return actor, entry, on
 
 
 @never_cache
@@ -333,7 +323,7 @@ def _occurrence_or_404(
 @require_GET
 def occurrence_scope(request: HttpRequest, entry_id: int, day: str) -> HttpResponse:
     """Editing a repeated entry from one of its days: this day alone, or the whole series."""
-    _user, entry, on = _occurrence_or_404(request, entry_id, day)
+    _actor, entry, on = _occurrence_or_404(request, entry_id, day)
     form = ScopeForm(request.GET if "portee" in request.GET else None)
     if form.is_valid():
         if form.cleaned_data["portee"] == SCOPE_SERIES:
@@ -350,7 +340,7 @@ def occurrence_scope(request: HttpRequest, entry_id: int, day: str) -> HttpRespo
 @login_required
 @require_http_methods(["GET", "POST"])
 def occurrence_edit(request: HttpRequest, entry_id: int, day: str) -> HttpResponse:
-    user, entry, on = _occurrence_or_404(request, entry_id, day)
+    actor, entry, on = _occurrence_or_404(request, entry_id, day)
     override = selectors.override_for(entry, on)
     if override is not None:
         initial = {
@@ -373,11 +363,11 @@ def occurrence_edit(request: HttpRequest, entry_id: int, day: str) -> HttpRespon
     week = _week_url(entry.classroom, on)
     if request.method == "POST":
         if request.POST.get("cancel"):
-            services.homework_occurrence_cancel(author=user, entry=entry, on=on)
+            services.homework_occurrence_cancel(author=actor, entry=entry, on=on)
             messages.success(request, f"La séance du {formatting.date_courte(on)} est annulée.")
             return redirect(week)
         if request.POST.get("restore"):
-            services.homework_occurrence_restore(author=user, entry=entry, on=on)
+            services.homework_occurrence_restore(author=actor, entry=entry, on=on)
             messages.success(
                 request, f"La séance du {formatting.date_courte(on)} suit de nouveau la série."
             )
@@ -385,7 +375,7 @@ def occurrence_edit(request: HttpRequest, entry_id: int, day: str) -> HttpRespon
         if form.is_valid():
             try:
                 services.homework_occurrence_update(
-                    author=user, entry=entry, on=on, **form.cleaned_data
+                    author=actor, entry=entry, on=on, **form.cleaned_data
                 )
             except services.HomeworkError:
                 form.add_error(

@@ -2,10 +2,20 @@
 
 from django.urls import path
 
-from apps.liaison.apis import LiaisonNoteConfirmApi, LiaisonNoteListApi, LiaisonNoteReplyApi
+from apps.api.base import by_method
+from apps.liaison.apis import (
+    LiaisonNoteConfirmApi,
+    LiaisonNoteCreateApi,
+    LiaisonNoteListApi,
+    LiaisonNoteReplyApi,
+)
 
 urlpatterns = [
-    path("notes/", LiaisonNoteListApi.as_view(), name="liaison-note-list"),
+    path(
+        "notes/",
+        by_method(get=LiaisonNoteListApi, post=LiaisonNoteCreateApi),
+        name="liaison-note-list",
+    ),
     path(
         "notes/<int:note_id>/confirm/", LiaisonNoteConfirmApi.as_view(), name="liaison-note-confirm"
     ),

@@ -14,6 +14,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from apps.accounts.context import found_or_404
 from apps.accounts.models import User
 from apps.api.base import ActorApi
 from apps.attachments.apis import AttachmentOutputSerializer
@@ -21,15 +22,7 @@ from apps.classes.selectors import classroom_managed_by
 from apps.liaison import services
 from apps.liaison.models import Audience, LiaisonNote
 from apps.liaison.selectors import note_for_family, notes_for_child, notes_written_for
-from apps.portal.access import found_or_404
 from apps.schools.models import School
-
-
-def _user(request: Request) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise Http404
-    return user
 
 
 @extend_schema_serializer(component_name="LiaisonNote")
@@ -81,16 +74,6 @@ class LiaisonNoteListApi(ActorApi):
             required=False, help_text="Un enfant du parent (ou l'élève lui-même)"
         )
 
-    @extend_schema_serializer(component_name="LiaisonNoteCreate")
-    class InputSerializer(serializers.Serializer):
-        audience = serializers.ChoiceField(choices=Audience.choices)
-        classroom = serializers.IntegerField(required=False)
-        school = serializers.IntegerField(required=False)
-        pupils = serializers.ListField(child=serializers.IntegerField(), required=False)
-        title = serializers.CharField(max_length=200)
-        text = serializers.CharField()
-        acknowledgement_required = serializers.BooleanField(default=True)
-
     @extend_schema(
         operation_id="liaison_notes_list",
         summary="Mots du cahier de liaison",
@@ -128,6 +111,18 @@ class LiaisonNoteListApi(ActorApi):
             NoteOutputSerializer(page, many=True, context={"request": request}).data
         )
 
+
+class LiaisonNoteCreateApi(ActorApi):
+    @extend_schema_serializer(component_name="LiaisonNoteCreate")
+    class InputSerializer(serializers.Serializer):
+        audience = serializers.ChoiceField(choices=Audience.choices)
+        classroom = serializers.IntegerField(required=False)
+        school = serializers.IntegerField(required=False)
+        pupils = serializers.ListField(child=serializers.IntegerField(), required=False)
+        title = serializers.CharField(max_length=200)
+        text = serializers.CharField()
+        acknowledgement_required = serializers.BooleanField(default=True)
+
     @extend_schema(
         operation_id="liaison_notes_create",
         summary="Publier un mot",
@@ -141,7 +136,7 @@ class LiaisonNoteListApi(ActorApi):
         data.is_valid(raise_exception=True)
         actor = self.actor()
         values = data.validated_data
-        user = _user(request)
+        user = self.caller.user
         classroom = school = None
         if values["audience"] == Audience.SCHOOL:
             school = found_or_404(School.objects.filter(pk=values.get("school")).first())
@@ -205,7 +200,7 @@ class LiaisonNoteConfirmApi(ActorApi):
         child_id = data.validated_data["child"]
         note = _family_note(self, note_id, child_id)
         child = found_or_404(User.objects.filter(pk=child_id).first())
-        user = _user(request)
+        user = self.caller.user
         try:
             acknowledgement = services.liaison_note_confirm(guardian=user, note=note, child=child)
         except services.LiaisonError as error:
@@ -237,7 +232,7 @@ class LiaisonNoteReplyApi(ActorApi):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         note = _family_note(self, note_id, None)
-        user = _user(request)
+        user = self.caller.user
         try:
             reply = services.liaison_note_reply(
                 guardian=user, note=note, text=data.validated_data["text"]

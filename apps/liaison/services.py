@@ -169,6 +169,36 @@ def liaison_note_publish(*, author: User, note: LiaisonNote, urgent: bool = Fals
     return note
 
 
+def liaison_note_is_confirmed(note: LiaisonNote) -> bool:
+    """Has a family confirmed the note? Then it no longer changes: a correction replaces it."""
+    return note.acknowledgements.exists()
+
+
+@transaction.atomic
+def liaison_note_correct(
+    *,
+    author: User,
+    note: LiaisonNote,
+    title: str,
+    text: str,
+    acknowledgement_required: bool = True,
+) -> LiaisonNote:
+    """The correction of a note families have confirmed: a new published note, linked to it,
+    for the same people (its school, class, audience and chosen pupils), which they confirm
+    again. The confirmed note itself stays as it was read."""
+    return liaison_note_create(
+        author=author,
+        classroom=note.classroom,
+        school=note.school,
+        audience=note.audience,
+        pupil_ids=list(note.chosen_pupils.values_list("pk", flat=True)),
+        corrects=note,
+        title=title,
+        text=text,
+        acknowledgement_required=acknowledgement_required,
+    )
+
+
 @transaction.atomic
 def liaison_note_update(
     *,

@@ -20,6 +20,7 @@ from django.utils.formats import date_format
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from apps.accounts.context import active_caller, caller, commune_or_404
 from apps.accounts.models import User
 from apps.accounts.permissions import (
     Actor,
@@ -27,7 +28,6 @@ from apps.accounts.permissions import (
     can_manage_school,
     can_write_liaison_note,
 )
-from apps.accounts.selectors import actor_for
 from apps.attachments.forms import AttachmentsForm, Item, save_with_files
 from apps.classes.selectors import classroom_managed_by, classrooms_managed_by
 from apps.french.ordering import name_order
@@ -47,22 +47,6 @@ from apps.liaison.selectors import (
 )
 from apps.schools.models import Classroom, Enrolment, School
 from apps.schools.selectors import children_of
-from tenants.models import Commune
-
-
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise Http404
-    return user
-
-
-def _actor(request: HttpRequest) -> tuple[User, Actor]:
-    user = _user(request)
-    actor = actor_for(user)
-    if not actor.active:
-        raise Http404
-    return user, actor
 
 
 def _managed_note_or_404(actor: Actor, note_id: int) -> LiaisonNote:
@@ -189,7 +173,7 @@ def _write(
 @login_required
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    _user_, actor = _actor(request)
+    actor = active_caller(request).actor
     if actor.is_school_staff:
         return render(
             request,
@@ -230,7 +214,8 @@ def _class_form(classroom: Classroom, data: object = None) -> ClassNoteForm:
 @login_required
 @require_http_methods(["GET", "POST"])
 def note_new_for_class(request: HttpRequest, classroom_id: int) -> HttpResponse:
-    user, actor = _actor(request)
+    me = active_caller(request)
+    user, actor = me.user, me.actor
     classroom = classroom_managed_by(actor, classroom_id)
     if classroom is None or not can_write_liaison_note(
         author=actor, school_id=classroom.school_id, classroom_id=classroom.pk
@@ -269,7 +254,8 @@ def note_new_for_class(request: HttpRequest, classroom_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def note_new_for_school(request: HttpRequest, school_id: int) -> HttpResponse:
-    user, actor = _actor(request)
+    me = active_caller(request)
+    user, actor = me.user, me.actor
     school = School.objects.filter(pk=school_id).first()
     if school is None or not can_write_liaison_note(
         author=actor, school_id=school.pk, classroom_id=None
@@ -306,7 +292,7 @@ def note_new_for_school(request: HttpRequest, school_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def note_status_page(request: HttpRequest, note_id: int) -> HttpResponse:
-    _user_, actor = _actor(request)
+    actor = active_caller(request).actor
     note = _managed_note_or_404(actor, note_id)
     rows = note_status(note)
     confirmed = sum(1 for row in rows if row.confirmed_at is not None)
@@ -332,9 +318,10 @@ def note_status_page(request: HttpRequest, note_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
     """Edit a note no one has confirmed; once confirmed, the same form publishes a correction."""
-    user, actor = _actor(request)
+    me = active_caller(request)
+    user, actor = me.user, me.actor
     note = _managed_note_or_404(actor, note_id)
-    locked = note.acknowledgements.exists()
+    locked = services.liaison_note_is_confirmed(note)
     initial = {
         "title": note.title,
         "text": note.text,
@@ -349,15 +336,7 @@ def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
                 user,
                 form,
                 files,
-                lambda: services.liaison_note_create(
-                    author=user,
-                    classroom=note.classroom,
-                    school=note.school,
-                    audience=note.audience,
-                    pupil_ids=note.chosen_pupils.values_list("pk", flat=True),
-                    corrects=note,
-                    **form.cleaned_data,
-                ),
+                lambda: services.liaison_note_correct(author=user, note=note, **form.cleaned_data),
             )
             if correction is not None:
                 messages.success(request, "La correction est publiée.")
@@ -392,7 +371,8 @@ def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def note_remind(request: HttpRequest, note_id: int) -> HttpResponse:
-    user, actor = _actor(request)
+    me = active_caller(request)
+    user, actor = me.user, me.actor
     note = _managed_note_or_404(actor, note_id)
     try:
         reminder = services.liaison_note_remind(author=user, note=note)
@@ -429,10 +409,10 @@ def already_reminded_text(last: Reminder) -> str:
 @login_required
 @require_GET
 def note_slips(request: HttpRequest, note_id: int) -> HttpResponse:
-    _user_, actor = _actor(request)
+    actor = active_caller(request).actor
     note = _managed_note_or_404(actor, note_id)
-    commune = getattr(request, "commune", None)
-    if commune is None or not isinstance(commune, Commune) or not note.is_published:
+    commune = commune_or_404(request)
+    if not note.is_published:
         raise Http404
     response = HttpResponse(note_slips_pdf(note=note, commune=commune), "application/pdf")
     response["Content-Disposition"] = f'attachment; filename="cahier-de-liaison-{note.pk}.pdf"'
@@ -446,7 +426,8 @@ def note_slips(request: HttpRequest, note_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def child_notes(request: HttpRequest, child_id: int) -> HttpResponse:
-    user, actor = _actor(request)
+    me = active_caller(request)
+    user, actor = me.user, me.actor
     if not actor.is_parent or child_id not in actor.child_ids:
         raise Http404
     children = children_of(actor, with_class=False)
@@ -472,7 +453,7 @@ def child_notes(request: HttpRequest, child_id: int) -> HttpResponse:
 
 
 def _family_note_or_404(request: HttpRequest, child_id: int, note_id: int) -> LiaisonNote:
-    _user_, actor = _actor(request)
+    actor = active_caller(request).actor
     found = note_for_family(actor, note_id)
     if (
         found is None
@@ -492,7 +473,7 @@ def note_confirm(request: HttpRequest, child_id: int, note_id: int) -> HttpRespo
     if child is None:
         raise Http404
     try:
-        services.liaison_note_confirm(guardian=_user(request), note=note, child=child)
+        services.liaison_note_confirm(guardian=caller(request).user, note=note, child=child)
     except services.LiaisonError as error:
         raise Http404 from error
     messages.success(request, f"Prise de connaissance enregistrée pour « {note.title} ».")
@@ -509,7 +490,7 @@ def note_reply(request: HttpRequest, child_id: int, note_id: int) -> HttpRespons
         return redirect("liaison:child", child_id=child_id)
     try:
         services.liaison_note_reply(
-            guardian=_user(request), note=note, text=form.cleaned_data["text"]
+            guardian=caller(request).user, note=note, text=form.cleaned_data["text"]
         )
     except services.AlreadyReplied:
         # A second click (or a second tab): the first answer stands and is shown.
@@ -535,7 +516,7 @@ class PolicyForm(forms.ModelForm):
 @require_http_methods(["GET", "POST"])
 def policy(request: HttpRequest) -> HttpResponse:
     """The commune administrator sets when families are reminded automatically."""
-    _user_obj, actor = _actor(request)
+    actor = active_caller(request).actor
     if not can_administer_commune(actor=actor):
         raise Http404
     current = LiaisonPolicy.objects.filter(pk=1).first() or LiaisonPolicy(pk=1)

@@ -10,6 +10,7 @@ from django.utils.functional import SimpleLazyObject
 
 from apps.accounts.security.two_factor import is_verified
 from apps.navigation.registry import Host, MenuEntry, entries_for
+from tenants.hosts import on_groupement_host
 
 
 @dataclass(frozen=True)
@@ -24,7 +25,7 @@ class MenuLink:
 
 
 def request_host(request: HttpRequest) -> Host:
-    return Host.COMMUNE if getattr(request, "commune", None) is not None else Host.GROUPEMENT
+    return Host.GROUPEMENT if on_groupement_host(request) else Host.COMMUNE
 
 
 def menu_for(request: HttpRequest) -> list[MenuLink]:

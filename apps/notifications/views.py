@@ -12,7 +12,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.accounts.models import User
+from apps.accounts.context import caller
 from apps.accounts.permissions import may_send_external_email
 from apps.accounts.selectors import profile_actor
 from apps.notifications import services
@@ -20,18 +20,11 @@ from apps.notifications.models import Notification, NotificationPreference
 from apps.notifications.selectors import feed_page, unread_count
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    if not isinstance(user, User):
-        raise Http404
-    return user
-
-
 @never_cache
 @login_required
 @require_GET
 def feed(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = caller(request).user
     preference = NotificationPreference.objects.filter(user=user).first()
     page = feed_page(user, request.GET.get("page"))
     return render(
@@ -49,7 +42,7 @@ def feed(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_POST
 def open_notification(request: HttpRequest, notification_id: int) -> HttpResponse:
-    user = _user(request)
+    user = caller(request).user
     if not services.notification_mark_read(user=user, notification_id=notification_id):
         raise Http404
     url = Notification.objects.get(pk=notification_id).url
@@ -61,7 +54,7 @@ def open_notification(request: HttpRequest, notification_id: int) -> HttpRespons
 @login_required
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
-    services.notifications_mark_all_read(user=_user(request))
+    services.notifications_mark_all_read(user=caller(request).user)
     return redirect("notifications:feed")
 
 
@@ -70,7 +63,7 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
 def email_digest(request: HttpRequest) -> HttpResponse:
     try:
         services.preference_set_email_digest(
-            user=_user(request), enabled=request.POST.get("email_digest") == "on"
+            user=caller(request).user, enabled=request.POST.get("email_digest") == "on"
         )
     except services.NotificationError as error:
         raise Http404 from error

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.accounts.cards.links import first_login_address, first_login_url
 from apps.accounts.cards.qr import qr_svg
+from apps.accounts.context import caller, commune_or_404, found_or_404, request_actor
 from apps.accounts.lifecycle import account_is_usable
 from apps.accounts.models import Profile, User
 from apps.accounts.permissions import Actor, can_administer_commune, can_manage_account
@@ -28,7 +29,6 @@ from apps.accounts.services import (
 )
 from apps.navigation.menus import ScopedLink, menu_for, scoped_links
 from apps.navigation.registry import todos_for
-from apps.portal.access import found_or_404, request_actor
 from apps.portal.forms import AdultAccountForm, AssignmentForm
 from apps.portal.selectors import (
     COMMUNE_PROFILES,
@@ -40,7 +40,6 @@ from apps.portal.selectors import (
 )
 from apps.schools.models import Classroom, School, SchoolMembership, SchoolRole
 from apps.schools.selectors import children_of, deployed_schools, own_classes, own_schools
-from tenants.models import Commune
 
 ACCOUNTS_PER_PAGE = 50
 
@@ -148,18 +147,10 @@ CONFIRMED = "confirmer"
 
 def _administrator(request: HttpRequest) -> tuple[User, Actor]:
     """The commune administrator behind the request; anyone else gets the 404 of a missing page."""
-    actor = request_actor(request)
-    user = request.user
-    if not can_administer_commune(actor=actor) or not isinstance(user, User):
+    me = caller(request)
+    if not can_administer_commune(actor=me.actor):
         raise Http404
-    return user, actor
-
-
-def _commune(request: HttpRequest) -> Commune:
-    commune = getattr(request, "commune", None)
-    if commune is None:
-        raise Http404
-    return commune
+    return me.user, me.actor
 
 
 def _manages(actor: Actor, user: User) -> bool:
@@ -255,7 +246,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
 
 def _credentials_page(request: HttpRequest, user: User, code: str, *, new: bool) -> HttpResponse:
     """The login and activation code, shown once (never cached), with a card to print."""
-    url = first_login_url(_commune(request), user.username)
+    url = first_login_url(commune_or_404(request), user.username)
     return render(
         request,
         "portal/account_code.html",
@@ -263,7 +254,7 @@ def _credentials_page(request: HttpRequest, user: User, code: str, *, new: bool)
             "account": user,
             "code": code,
             "first_login_url": url,
-            "first_login_address": first_login_address(_commune(request)),
+            "first_login_address": first_login_address(commune_or_404(request)),
             "qr": qr_svg(url, label=f"QR code de la première connexion de {user.display_name}"),
             "new": new,
         },

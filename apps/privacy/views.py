@@ -12,13 +12,14 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from apps.accounts.context import request_actor
 from apps.accounts.models import User
 from apps.accounts.permissions import can_erase_person, can_export_personal_data
 from apps.accounts.selectors import actor_for
-from apps.portal.access import request_actor
 from apps.privacy import services
 from apps.privacy.export import personal_zip
 from apps.privacy.selectors import personal_data
+from tenants.hosts import request_commune
 
 
 def _summary(user: User) -> list[tuple[str, int]]:
@@ -41,7 +42,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
         person = next((p for p in people if p.pk == person_id), None)
         if person is None or not can_export_personal_data(actor=actor, person_id=person.pk):
             raise Http404
-        commune = getattr(request, "commune", None)
+        commune = request_commune(request)
         archive = personal_zip(
             personal_data(person), commune_name=commune.name if commune else "ENT Groupement"
         )

@@ -17,18 +17,15 @@ task updates from outside the import's transaction.
 from __future__ import annotations
 
 from django import forms
-from django.db import transaction
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
-from django_tenants.utils import schema_context
 
+from apps.accounts.context import caller, commune_or_404
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor, can_administer_commune, can_manage_school
-from apps.outbox.queue import queue_task
-from apps.portal.access import request_actor
 from apps.schools.models import (
     Classroom,
     EnrolmentStatus,
@@ -37,12 +34,12 @@ from apps.schools.models import (
     School,
     SchoolYear,
 )
+from apps.schools.services import import_job_create
 from provisioning.onde.csvfile import SourceFile
 from provisioning.onde.plan import LEAVERS_SHARE, Planner
 from provisioning.onde.progress import NullProgress
 from provisioning.onde.report import OndeImportError
 from provisioning.onde.service import read_onde
-from tenants.db import current_schema
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 LEAVERS_PERCENT = round(100 * LEAVERS_SHARE)
@@ -54,10 +51,9 @@ MOVED_SHOWN = 5
 def _importer(request: HttpRequest) -> tuple[User, Actor, QuerySet[School]]:
     """Who imports, and into which schools: all of them for the commune administrator, the
     schools they direct for a director; 404 for anyone else (a director of no school too)."""
-    user = request.user
-    if getattr(request, "commune", None) is None or not isinstance(user, User):
-        raise Http404
-    actor = request_actor(request)
+    commune_or_404(request)
+    me = caller(request)
+    user, actor = me.user, me.actor
     if can_administer_commune(actor=actor):
         return user, actor, School.objects.order_by("name")
     directed = [
@@ -196,7 +192,14 @@ def import_index(request: HttpRequest) -> HttpResponse:
                 "départ, ou l'administrateur de la commune faire cet import.",
             )
         else:
-            job = _queue_import(user, form)
+            job = import_job_create(
+                actor=actor,
+                school=form.cleaned_data["school"],
+                pupils=form.cleaned_data["pupils"],
+                guardians=form.cleaned_data["guardians"],
+                dry_run=form.cleaned_data["dry_run"],
+                confirm_leavers=bool(form.cleaned_data["confirm_leavers"]),
+            )
             return redirect("school_imports:status", job_id=job.pk)
     jobs = (
         ImportJob.objects.filter(school__in=schools)
@@ -228,36 +231,6 @@ def _moved_from_elsewhere(form: OndeImportForm) -> list[str]:
     pupils.seek(0)
     guardians.seek(0)
     return names
-
-
-def _queue_job(schema: str, job_id: int, confirm: bool) -> None:
-    from provisioning.onde.tasks import import_onde_job
-
-    # In the job's schema (the connection may have moved on since the commit): the task runs
-    # there. A broker outage keeps the task in the outbox, sent once the broker is back.
-    with schema_context(schema):
-        queue_task(import_onde_job, job_id, confirm_leavers=confirm)
-
-
-def _queue_import(admin: User, form: OndeImportForm) -> ImportJob:
-    pupils = form.cleaned_data["pupils"]
-    guardians = form.cleaned_data["guardians"]
-    schema = current_schema()
-    with transaction.atomic():
-        job = ImportJob.objects.create(
-            school=form.cleaned_data["school"],
-            requested_by=admin,
-            requested_by_name=admin.display_name,
-            dry_run=form.cleaned_data["dry_run"],
-            pupils_filename=pupils.name[:255],
-            guardians_filename=guardians.name[:255],
-            pupils_data=pupils.read(),
-            guardians_data=guardians.read(),
-        )
-        job_id = job.pk
-        confirm = bool(form.cleaned_data["confirm_leavers"])
-        transaction.on_commit(lambda: _queue_job(schema, job_id, confirm))
-    return job
 
 
 @require_GET

@@ -11,8 +11,8 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from apps.accounts.context import found_or_404, request_actor
 from apps.accounts.permissions import Actor, can_administer_commune
-from apps.portal.access import found_or_404, request_actor
 from apps.schools.models import School
 from apps.schools.selectors import (
     classroom_listing,

@@ -5,9 +5,9 @@ what says which schema the account belongs to. There is one constructor per kind
 
 * ``groupement_scope``, base domain only: every commune, for the public schema's verified
   coordinators;
-* ``commune_scope``, a commune's subdomain only: that commune and no other, whatever the
-  account's profile (a commune account given the coordinator profile is still a commune
-  account, and sees no other commune's billing);
+* ``commune_scope``, a commune's subdomain only: that commune and no other, for its
+  administrator (a commune account given the coordinator profile is still a commune account,
+  and no coordinator: the profile belongs to the public schema, so it reads no billing);
 * ``host_scope`` picks between the two by the host alone, for pages both audiences share.
 
 A view never chooses by the profile, so it cannot pick the wider scope by mistake.
@@ -22,6 +22,7 @@ from django.http import Http404, HttpRequest
 
 from apps.accounts.models import Profile
 from apps.accounts.security.two_factor import is_verified
+from tenants.hosts import request_commune
 from tenants.models import Commune
 from tenants.permissions import coordinator_required
 
@@ -43,15 +44,15 @@ class BillingScope:
 
 _TOKEN = object()
 
-# The profiles that read a commune's billing on its own host (read-only for both).
-_COMMUNE_BILLING_PROFILES = frozenset({Profile.COMMUNE_ADMIN, Profile.COORDINATOR})
+# The profiles that read a commune's billing on its own host (read-only). Not the coordinator:
+# that profile is the public schema's, and in a commune's schema it is nobody's.
+_COMMUNE_BILLING_PROFILES = frozenset({Profile.COMMUNE_ADMIN})
 
 
 def _host_commune(request: HttpRequest) -> Commune | None:
     """The commune whose subdomain the request came on (``CommuneRoutingMiddleware``); None on
     the base domain."""
-    commune: Commune | None = getattr(request, "commune", None)
-    return commune
+    return request_commune(request)
 
 
 def _require_second_factor(request: HttpRequest) -> None:

@@ -9,6 +9,7 @@ import pytest
 from django_tenants.utils import schema_context
 from PIL import Image
 
+from apps.accounts.selectors import actor_for
 from apps.attachments import kinds
 from apps.attachments.models import Attachment
 from apps.attachments.services import (
@@ -197,7 +198,7 @@ def test_deleting_an_entry_deletes_its_objects_once_committed(
             user=bordeaux["t1"], homework_entry=math, add=[files.upload("a.pdf", files.PDF)]
         )
         with django_capture_on_commit_callbacks(execute=True):
-            homework_entry_delete(author=bordeaux["t1"], entry=math)
+            homework_entry_delete(author=actor_for(bordeaux["t1"]), entry=math)
         assert Attachment.objects.count() == 0
     assert stored_files(media) == []
 

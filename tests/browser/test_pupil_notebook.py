@@ -19,6 +19,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import User
+from apps.accounts.selectors import actor_for
 from apps.homework.services import homework_entry_create, homework_occurrence_cancel
 from apps.schools.models import Classroom
 from tenants.validators import schema_name_for_slug
@@ -34,7 +35,7 @@ def notebook(school_world: dict[str, str]) -> dict[str, str]:  # noqa: F811
     this week, and the pupil's login (built before Chromium starts, see tests/browser)."""
     monday = timezone.localdate() - datetime.timedelta(days=timezone.localdate().weekday())
     with schema_context(schema_name_for_slug(SLUG)):
-        teacher = User.objects.get(username=school_world["teacher"])
+        teacher = actor_for(User.objects.get(username=school_world["teacher"]))
         cp = Classroom.objects.get(name=school_world["class"])
         homework_entry_create(
             author=teacher,

@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django_tenants.utils import schema_context
 
+from apps.accounts.selectors import actor_for
 from apps.calendar.calendar_file import SHIPPED, read_calendar
 from apps.calendar.models import DayOff
 from apps.calendar.services import calendar_import
@@ -31,7 +32,7 @@ def calendar(db: None, settings) -> None:
 def weekly(world: World, *, on: datetime.date = MONDAY, **kwargs) -> HomeworkEntry:
     with schema_context(world.schema):
         return homework_entry_create(
-            author=world["t1"],
+            author=actor_for(world["t1"]),
             classroom=world.classes["A1"],
             domain=kwargs.pop("domain", "musique"),
             on=on,

@@ -113,7 +113,9 @@ def test_a_skipped_session_cannot_be_changed_or_cancelled_alone(bordeaux, calend
     assert client.get(f"/cahier-de-textes/seances/{series.pk}/le/2026-10-19/").status_code == 404
     assert client.get(f"/cahier-de-textes/seances/{series.pk}/le/2026-11-02/").status_code == 200
     with schema_context(bordeaux.schema), pytest.raises(HomeworkError):
-        homework_occurrence_cancel(author=bordeaux["t1"], entry=series, on=D(2026, 10, 19))
+        homework_occurrence_cancel(
+            author=actor_for(bordeaux["t1"]), entry=series, on=D(2026, 10, 19)
+        )
 
 
 def test_the_form_says_how_many_repetitions_are_skipped_and_why(bordeaux, calendar, as_user):

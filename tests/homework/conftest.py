@@ -7,6 +7,7 @@ import datetime
 import pytest
 from django_tenants.utils import schema_context
 
+from apps.accounts.selectors import actor_for
 from apps.calendar.models import DayOff
 from apps.homework.models import HomeworkEntry
 from apps.homework.services import homework_entry_create
@@ -26,7 +27,7 @@ def school_every_day(db) -> None:
 def entry(world: World, *, author: str = "t1", classroom: str = "A1", **kwargs) -> HomeworkEntry:
     with schema_context(world.schema):
         return homework_entry_create(
-            author=world[author],
+            author=actor_for(world[author]),
             classroom=world.classes[classroom],
             domain=kwargs.pop("domain", "mathematiques"),
             on=kwargs.pop("on", MONDAY),

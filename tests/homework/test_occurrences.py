@@ -10,6 +10,7 @@ import re
 import pytest
 from django_tenants.utils import schema_context
 
+from apps.accounts.selectors import actor_for
 from apps.homework.models import HomeworkEntry, HomeworkOccurrence
 from apps.homework.services import (
     HomeworkError,
@@ -49,7 +50,7 @@ def weekly(world: World, **kwargs) -> HomeworkEntry:
 def change(world: World, series: HomeworkEntry, on: datetime.date = NEXT_MONDAY, **kwargs):
     with schema_context(world.schema):
         return homework_occurrence_update(
-            author=world[kwargs.pop("author", "t1")],
+            author=actor_for(world[kwargs.pop("author", "t1")]),
             entry=series,
             on=on,
             domain=kwargs.pop("domain", "musique"),
@@ -61,7 +62,7 @@ def change(world: World, series: HomeworkEntry, on: datetime.date = NEXT_MONDAY,
 
 def cancel(world: World, series: HomeworkEntry, on: datetime.date = NEXT_MONDAY):
     with schema_context(world.schema):
-        return homework_occurrence_cancel(author=world["t1"], entry=series, on=on)
+        return homework_occurrence_cancel(author=actor_for(world["t1"]), entry=series, on=on)
 
 
 def week(client, world: World, day: datetime.date) -> str:
@@ -109,7 +110,7 @@ def test_restoring_an_occurrence_follows_the_series_again(bordeaux, as_user):
     series = weekly(bordeaux)
     change(bordeaux, series)
     with schema_context("bordeaux"):
-        homework_occurrence_restore(author=bordeaux["t1"], entry=series, on=NEXT_MONDAY)
+        homework_occurrence_restore(author=actor_for(bordeaux["t1"]), entry=series, on=NEXT_MONDAY)
         assert not HomeworkOccurrence.objects.exists()
 
     page = week(as_user(bordeaux, "p1"), bordeaux, NEXT_MONDAY)
@@ -257,7 +258,7 @@ def test_others_cannot_change_or_cancel_an_occurrence(bordeaux, as_user, who):
             (MONDAY, "<p>Chorale.</p>", False)
         ]
     with schema_context("bordeaux"), pytest.raises(HomeworkError):
-        homework_occurrence_cancel(author=bordeaux[who], entry=series, on=NEXT_MONDAY)
+        homework_occurrence_cancel(author=actor_for(bordeaux[who]), entry=series, on=NEXT_MONDAY)
 
 
 def test_only_real_occurrences_of_repeated_entries_can_be_changed(bordeaux, math, as_user):
@@ -274,7 +275,7 @@ def test_only_real_occurrences_of_repeated_entries_can_be_changed(bordeaux, math
     ):
         assert client.get(url).status_code == 404, url
     with schema_context("bordeaux"), pytest.raises(HomeworkError):
-        homework_occurrence_cancel(author=bordeaux["t1"], entry=math, on=MONDAY)
+        homework_occurrence_cancel(author=actor_for(bordeaux["t1"]), entry=math, on=MONDAY)
     with schema_context("bordeaux"):
         assert not HomeworkOccurrence.objects.exists()
 

@@ -36,6 +36,7 @@ from apps.audit.services import record_event
 from apps.outbox.queue import queue_task
 from apps.schools.models import Guardianship
 from tenants.db import current_schema
+from tenants.hosts import request_commune
 
 log = logging.getLogger("ent.security")
 
@@ -93,7 +94,7 @@ def may_remove_address(user: User) -> bool:
 
 
 def service_name_for(request: HttpRequest) -> str:
-    commune = getattr(request, "commune", None)
+    commune = request_commune(request)
     return f"ENT {commune.name}" if commune is not None else "ENT Groupement"
 
 

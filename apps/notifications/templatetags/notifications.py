@@ -9,6 +9,7 @@ from django import template
 
 from apps.accounts.models import User
 from apps.notifications.selectors import BADGE_CAP, unread_count_capped
+from tenants.hosts import request_commune
 
 register = template.Library()
 
@@ -18,7 +19,7 @@ def notifications_badge(context: Any) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
     # Notifications live in the communes' schemas: nothing on the base domain.
-    if not isinstance(user, User) or getattr(request, "commune", None) is None:
+    if not isinstance(user, User) or request_commune(request) is None:
         return {"show": False, "unread": 0}
     unread = unread_count_capped(user)
     return {"show": True, "unread": unread, "more": unread > BADGE_CAP, "cap": BADGE_CAP}

@@ -15,6 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from apps.accounts.models import User
 from apps.accounts.permissions import can_enrol_two_factor
 from apps.accounts.security import two_factor
+from apps.accounts.security.email_change import service_name_for
 from apps.accounts.security.forms import EnrolmentCodeForm, SecondFactorForm
 from apps.accounts.security.views.common import (
     count_failed_login,
@@ -53,8 +54,7 @@ def two_factor_enrol(request: HttpRequest) -> HttpResponse:
             two_factor.keep_fresh_backup_codes(request, codes)
             return HttpResponseRedirect(with_next(reverse("accounts:backup_codes"), next_url))
         form.reject()
-    commune = getattr(request, "commune", None)
-    issuer = f"ENT {commune.name}" if commune is not None else "ENT Groupement"
+    issuer = service_name_for(request)
     uri = two_factor.provisioning_uri(device, issuer=issuer)
     return render(
         request,
