@@ -210,9 +210,9 @@ def adult_create(
     and an activation code; the login is allocated like the imports do (``prenom.nom``, then
     ``prenom.nom2``…). Raises AccountError, and writes nothing, when the input is refused."""
     # Imported here: the imports build their accounts with this module, and importing
-    # ``provisioning.onde`` runs its package, which imports them.
-    from provisioning.onde.names import UsernameAllocator, username_base, usernames_taken
-    from provisioning.onde.service import lock_commune_accounts
+    # ``apps.schools.onde`` runs its package, which imports them.
+    from apps.schools.onde.names import UsernameAllocator, username_base, usernames_taken
+    from apps.schools.onde.service import lock_commune_accounts
 
     if profile not in ADULT_ROLES:
         raise AccountError("Choisissez le profil : enseignant, directeur ou personnel.")

@@ -37,11 +37,11 @@ from apps.schools.models import (
     School,
     SchoolYear,
 )
-from provisioning.onde.csvfile import SourceFile
-from provisioning.onde.plan import LEAVERS_SHARE, Planner
-from provisioning.onde.progress import NullProgress
-from provisioning.onde.report import OndeImportError
-from provisioning.onde.service import read_onde
+from apps.schools.onde.csvfile import SourceFile
+from apps.schools.onde.plan import LEAVERS_SHARE, Planner
+from apps.schools.onde.progress import NullProgress
+from apps.schools.onde.report import OndeImportError
+from apps.schools.onde.service import read_onde
 from tenants.db import current_schema
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -231,7 +231,7 @@ def _moved_from_elsewhere(form: OndeImportForm) -> list[str]:
 
 
 def _queue_job(schema: str, job_id: int, confirm: bool) -> None:
-    from provisioning.onde.tasks import import_onde_job
+    from apps.schools.tasks import import_onde_job
 
     # In the job's schema (the connection may have moved on since the commit): the task runs
     # there. A broker outage keeps the task in the outbox, sent once the broker is back.

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 
 from apps.accounts.models import User
 from apps.audit.services import record_event
-from apps.schools.models import School
+from apps.schools.errors import SchoolDataError
+from apps.schools.models import DeploymentStatus, School, SchoolKind
+from apps.schools.validators import normalise_uai, validate_uai
+
+log = logging.getLogger(__name__)
 
 # What the administrator edits; the logo has its own upload path (school site branding).
 SCHOOL_FIELDS = (
@@ -22,6 +28,7 @@ SCHOOL_FIELDS = (
     "primary_colour",
     "secondary_colour",
 )
+SCHOOL_NAME_MAX = 200
 
 
 @transaction.atomic
@@ -57,4 +64,54 @@ def school_update(*, actor: User, school: School, **fields: Any) -> School:
         target=f"{school.uai} {school.name}",
         details={"school_id": school.pk, "changes": changes},
     )
+    return school
+
+
+def school_add(
+    *,
+    commune_name: str,
+    uai: str,
+    name: str,
+    kind: str,
+    status: str = DeploymentStatus.NOT_DEPLOYED,
+) -> School:
+    """Add a school to the commune whose schema is active (the operator's ``add_school``).
+    Bad input or a duplicate UAI raises SchoolDataError and changes nothing."""
+    uai = normalise_uai(uai)
+    name = " ".join((name or "").split())
+    try:
+        validate_uai(uai)
+    except ValidationError as exc:
+        raise SchoolDataError(str(exc.messages[0])) from exc
+    if not name:
+        raise SchoolDataError("Le nom de l'école est vide.")
+    if len(name) > SCHOOL_NAME_MAX:
+        raise SchoolDataError(f"Le nom de l'école dépasse {SCHOOL_NAME_MAX} caractères.")
+    if kind not in SchoolKind.values:
+        raise SchoolDataError(
+            f"Type d'école inconnu : « {kind} » (attendu : {', '.join(SchoolKind.values)})."
+        )
+    if status not in DeploymentStatus.values:
+        raise SchoolDataError(
+            f"Statut inconnu : « {status} » (attendu : {', '.join(DeploymentStatus.values)})."
+        )
+    existing = School.objects.filter(uai=uai).first()
+    if existing is not None:
+        raise SchoolDataError(
+            f"L'école {uai} existe déjà dans la commune {commune_name} "
+            f"(« {existing.name} ») : rien n'a changé."
+        )
+    try:
+        with transaction.atomic():
+            school = School.objects.create(uai=uai, name=name, kind=kind, deployment_status=status)
+            record_event(
+                action="school.added",
+                target=f"{uai} {name}",
+                details={"uai": uai, "kind": kind, "status": status},
+            )
+    except IntegrityError as exc:  # the same UAI was added concurrently
+        raise SchoolDataError(
+            f"L'école {uai} vient d'être ajoutée par ailleurs : rien n'a changé."
+        ) from exc
+    log.info("school %s added", uai)
     return school

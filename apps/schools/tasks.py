@@ -51,12 +51,12 @@ def import_onde_job(job_id: int, confirm_leavers: bool = False) -> str:
 
 def _run_job(job_id: int, confirm_leavers: bool) -> str:
     from apps.accounts.models import User
+    from apps.schools.errors import SchoolDataError
     from apps.schools.models import ImportJob, ImportJobStatus
-    from provisioning.onde.csvfile import SourceFile
-    from provisioning.onde.progress import JobProgress
-    from provisioning.onde.report import OndeImportError
-    from provisioning.onde.service import import_for_school
-    from provisioning.services import ProvisioningError
+    from apps.schools.onde.csvfile import SourceFile
+    from apps.schools.onde.progress import JobProgress
+    from apps.schools.onde.report import OndeImportError
+    from apps.schools.onde.service import import_for_school
 
     job = ImportJob.objects.select_related("school").filter(pk=job_id).first()
     # RUNNING under our lock: the run that set it died (see above).
@@ -81,7 +81,7 @@ def _run_job(job_id: int, confirm_leavers: bool) -> str:
         job.status = ImportJobStatus.FAILED
         job.errors = [issue.as_dict() for issue in exc.issues]
         job.summary = {"message": str(exc)}
-    except ProvisioningError as exc:
+    except SchoolDataError as exc:
         job.status = ImportJobStatus.FAILED
         job.errors = [{"file": "", "line": None, "message": str(exc)}]
         job.summary = {"message": str(exc)}
