@@ -18,15 +18,13 @@ from apps.notifications import liaison
 from apps.notifications.services import digests_send
 from config.celery import app
 from tenants.db import current_schema
-from tenants.tasks import for_each_live_commune, in_commune_schema
+from tenants.tasks import commune_task, for_each_live_commune
 
 log = logging.getLogger(__name__)
 
 
-@app.task(name="notifications.send_digests")
+@commune_task("notifications.send_digests")
 def send_digests() -> dict[str, Any]:
-    if not in_commune_schema("send_digests"):
-        return {"schema": current_schema(), "skipped": True}
     result = digests_send()
     log.info("digests sent: %d (%d notifications)", result.sent, result.notifications)
     return {"schema": current_schema(), **asdict(result)}
@@ -37,22 +35,16 @@ def digests_all_communes() -> list[str]:
     return for_each_live_commune(send_digests)
 
 
-@app.task(name="notifications.deliver_liaison_note")
+@commune_task("notifications.deliver_liaison_note", skipped=0)
 def deliver_liaison_note(note_id: int) -> int:
-    if not in_commune_schema("deliver_liaison_note"):
-        return 0
     return len(liaison.notify_note_published(note_id))
 
 
-@app.task(name="notifications.deliver_liaison_reply")
+@commune_task("notifications.deliver_liaison_reply", skipped=0)
 def deliver_liaison_reply(reply_id: int) -> int:
-    if not in_commune_schema("deliver_liaison_reply"):
-        return 0
     return len(liaison.notify_reply_received(reply_id))
 
 
-@app.task(name="notifications.deliver_liaison_reminder")
+@commune_task("notifications.deliver_liaison_reminder", skipped=0)
 def deliver_liaison_reminder(reminder_id: int) -> int:
-    if not in_commune_schema("deliver_liaison_reminder"):
-        return 0
     return len(liaison.notify_reminder_sent(reminder_id))
