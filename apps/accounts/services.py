@@ -122,9 +122,7 @@ def commune_admin_create(
 # and the role each holds in the schools it is given: one person, one profile, so the role
 # follows the profile (a director's membership is what makes them direct the school).
 ADULT_ROLES: dict[str, str] = {
-    Profile.TEACHER: SchoolRole.TEACHER,
-    Profile.DIRECTOR: SchoolRole.DIRECTOR,
-    Profile.STAFF: SchoolRole.STAFF,
+    profile: SchoolRole(profile) for profile in (Profile.TEACHER, Profile.DIRECTOR, Profile.STAFF)
 }
 # Those who may teach classes (Classroom.teachers gives the rights of the class's teacher:
 # an ATSEM or périscolaire staff member is in the school, not a class's teacher).

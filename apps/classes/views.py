@@ -19,7 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.cards.issue import (
-    Audience,
+    CardHolders,
     LoginCard,
     Recipient,
     account_login_card,
@@ -156,7 +156,7 @@ def classroom_detail(request: HttpRequest, classroom_id: int) -> HttpResponse:
 
 
 class CardsForm(forms.Form):
-    audience = forms.ChoiceField(choices=[(a.value, a.value) for a in Audience])
+    audience = forms.ChoiceField(choices=[(a.value, a.value) for a in CardHolders])
     reissue = forms.BooleanField(required=False)
     file_format = forms.ChoiceField(choices=[("pdf", "PDF"), ("csv", "CSV")])
 
@@ -171,7 +171,7 @@ def classroom_cards(request: HttpRequest, classroom_id: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, "Choisissez pour qui imprimer les cartes et sous quelle forme.")
         return redirect("classes:detail", classroom_id=classroom.pk)
-    audience = Audience(form.cleaned_data["audience"])
+    holders = CardHolders(form.cleaned_data["audience"])
     file_format = form.cleaned_data["file_format"]
     with transaction.atomic():
         batch = classroom_login_cards(
@@ -179,7 +179,7 @@ def classroom_cards(request: HttpRequest, classroom_id: int) -> HttpResponse:
             issued_by=_user(request),
             commune=_commune(request),
             classroom=classroom,
-            audience=audience,
+            holders=holders,
             reissue=form.cleaned_data["reissue"],
             qr_login=file_format == "pdf",
             file_format=file_format,
@@ -193,7 +193,7 @@ def classroom_cards(request: HttpRequest, classroom_id: int) -> HttpResponse:
                 "fonctionneront plus).",
             )
             return redirect("classes:detail", classroom_id=classroom.pk)
-        who = "eleves" if audience == Audience.PUPILS else "parents"
+        who = "eleves" if holders == CardHolders.PUPILS else "parents"
         name = f"{slugify(classroom.name) or 'classe'}-{who}"
         if file_format == "csv":
             return _attachment(

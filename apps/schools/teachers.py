@@ -23,6 +23,9 @@ from django.db import transaction
 from django.db.models.functions import Lower
 
 from apps.accounts.models import Profile, User
+
+# Accounts a teacher line may be (an existing director stays a director).
+from apps.accounts.permissions import STAFF_PROFILES
 from apps.accounts.services import account_build, accounts_bulk_create
 from apps.audit.services import record_event
 from apps.schools.models import (
@@ -75,8 +78,6 @@ TEACHER_COLUMNS = (
     Column("uai", "UAI", ("Code UAI", "UAI école", "École"), required=True),
     Column("classes", "classes", ("Classe", "Classes enseignées", "Libellé classe")),
 )
-# Accounts a teacher line may be: an existing director stays a director.
-STAFF_PROFILES = (Profile.TEACHER, Profile.DIRECTOR, Profile.STAFF)
 
 
 @dataclass
