@@ -8,11 +8,11 @@ DATABASE_URL, dropped and created again on every run), it:
 
 1. runs ``migrate_schemas``, provisions the commune ``bordeaux`` and creates its current
    school year (the first import of a year creates it otherwise, in three more queries);
-2. for each of ``--runs`` rounds, adds a school (``provisioning.schools.school_add``, what
+2. for each of ``--runs`` rounds, adds a school (``provisioning.operations.school_add``, what
    ``manage.py add_school`` calls), generates a fresh ONDE pair of ``--pupils`` pupils and
    ``--guardians`` guardians with ``tests/onde/generator.py`` (Windows-1252, CRLF, as ONDE
    writes them), writes both files to a temporary folder and times
-   ``provisioning.onde.onde_import`` (what ``manage.py import_onde`` calls: read the files,
+   ``provisioning.operations.onde_import`` (what ``manage.py import_onde`` calls: read the files,
    check, plan, write in one transaction), counting its queries. Every round imports into a
    commune that already holds the previous rounds' accounts, as a real commune would;
 3. then, on the last school: a dry run, and a re-import of the same files (nothing to change);
@@ -98,8 +98,9 @@ def _bench(url: str, args: argparse.Namespace) -> dict[str, object]:
     from django_tenants.utils import schema_context
 
     from apps.accounts.models import User
-    from provisioning.onde import SourceFile, onde_import
-    from provisioning.schools import current_school_year, school_add, school_year_bounds
+    from apps.schools.onde import SourceFile
+    from apps.schools.years import current_school_year, school_year_bounds
+    from provisioning.operations import onde_import, school_add
     from provisioning.services import provision_commune
     from tests.onde.generator import generate
 

@@ -56,8 +56,8 @@ from apps.schools.models import (
     SchoolYear,
 )
 from apps.schools.validators import uai_check_letter
-from provisioning.services import absolute_url, commune_domain
-from tenants.hosts import groupement_host
+from tenants.hosts import absolute_url, groupement_host
+from tenants.hosts import commune_host as commune_domain
 from tenants.models import Commune
 
 DEMO_PASSWORD = "demo-ent-2026"  # noqa: S105 - the documented password of the demo accounts

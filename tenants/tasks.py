@@ -1,21 +1,27 @@
-"""Fanning a task out to every live commune, and the guard of per-commune tasks.
+"""How a task finds its schema: declaring a per-commune task, and fanning one out.
 
-A nightly beat task runs in the public schema and queues one task per live commune
-(``for_each_live_commune``), inside that commune's ``schema_context``: tenant-schemas-celery
-records the schema with the message and the worker runs the task there. The template schema
-has no ``Commune`` row, so it is never visited; a per-commune task still checks where it
-runs (``in_commune_schema``) and does nothing outside a commune's schema.
+There is one way (``docs/architecture.md``, "How a request and a task find their schema"): a
+task runs in the schema that was active when it was queued, which tenant-schemas-celery
+writes into the message's header; every task is queued through ``apps.outbox.queue``
+(``queue_task``, ``queue_task_after_commit``), which makes sure that schema is the intended
+one. A per-commune task is declared with ``commune_task``, which applies the one guard (not
+the public schema, not the template) before its body runs. A nightly beat task runs in the
+public schema and queues its per-commune task once per live commune
+(``for_each_live_commune``).
 
 No task is defined here: Celery's autodiscovery imports this module and finds none.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
+from collections.abc import Callable
 from typing import Any, Literal, Protocol
 
 from django_tenants.utils import schema_context
 
+from config.celery import app
 from tenants.db import current_schema
 from tenants.selectors import is_commune_schema, live_communes
 
@@ -35,6 +41,35 @@ def in_commune_schema(task: str) -> bool:
         log.error("%s called outside a commune's schema: skipped", task)
         return False
     return True
+
+
+class _Skipped:
+    """What a guarded task returns by default outside a commune: ``{"schema", "skipped"}``."""
+
+
+SKIPPED_DICT = _Skipped()
+
+
+def commune_task(
+    name: str, *, skipped: Any = SKIPPED_DICT, **options: Any
+) -> Callable[[Callable[..., Any]], Any]:
+    """Declare the Celery task ``name`` that runs in one commune's schema (the schema it was
+    queued in). Outside a commune's schema (public, the template) its body does not run: the
+    error is logged and the task returns ``skipped`` (by default ``{"schema": …, "skipped":
+    True}``). ``options`` go to ``app.task`` (retries…)."""
+
+    def declare(run: Callable[..., Any]) -> Any:
+        @functools.wraps(run)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            if not in_commune_schema(name):
+                if isinstance(skipped, _Skipped):
+                    return {"schema": current_schema(), "skipped": True}
+                return skipped
+            return run(*args, **kwargs)
+
+        return app.task(name=name, **options)(guarded)
+
+    return declare
 
 
 def for_each_live_commune(

@@ -122,9 +122,7 @@ def commune_admin_create(
 # and the role each holds in the schools it is given: one person, one profile, so the role
 # follows the profile (a director's membership is what makes them direct the school).
 ADULT_ROLES: dict[str, str] = {
-    Profile.TEACHER: SchoolRole.TEACHER,
-    Profile.DIRECTOR: SchoolRole.DIRECTOR,
-    Profile.STAFF: SchoolRole.STAFF,
+    profile: SchoolRole(profile) for profile in (Profile.TEACHER, Profile.DIRECTOR, Profile.STAFF)
 }
 # Those who may teach classes (Classroom.teachers gives the rights of the class's teacher:
 # an ATSEM or périscolaire staff member is in the school, not a class's teacher).
@@ -210,9 +208,9 @@ def adult_create(
     and an activation code; the login is allocated like the imports do (``prenom.nom``, then
     ``prenom.nom2``…). Raises AccountError, and writes nothing, when the input is refused."""
     # Imported here: the imports build their accounts with this module, and importing
-    # ``provisioning.onde`` runs its package, which imports them.
-    from provisioning.onde.names import UsernameAllocator, username_base, usernames_taken
-    from provisioning.onde.service import lock_commune_accounts
+    # ``apps.schools.onde`` runs its package, which imports them.
+    from apps.schools.onde.names import UsernameAllocator, username_base, usernames_taken
+    from apps.schools.onde.service import lock_commune_accounts
 
     if profile not in ADULT_ROLES:
         raise AccountError("Choisissez le profil : enseignant, directeur ou personnel.")

@@ -32,26 +32,22 @@ from apps.accounts import lifecycle
 from apps.accounts.security.forms import AdultPasswordResetForm
 from config.celery import app
 from tenants.db import current_schema
-from tenants.tasks import for_each_live_commune, in_commune_schema
+from tenants.tasks import commune_task, for_each_live_commune
 
 log = logging.getLogger(__name__)
 
 
-@app.task(name="accounts.deactivate_leavers")
+@commune_task("accounts.deactivate_leavers")
 def deactivate_leavers() -> dict[str, Any]:
     """This commune's pupils who left at the end of the school year lose their access."""
-    if not in_commune_schema("deactivate_leavers"):
-        return {"schema": current_schema(), "skipped": True}
     result = lifecycle.leavers_deactivate()
     log.info("leavers deactivated: %d pupils, %d parents", result.pupils, result.parents)
     return {"schema": current_schema(), **asdict(result)}
 
 
-@app.task(name="accounts.purge_leavers")
+@commune_task("accounts.purge_leavers")
 def purge_leavers() -> dict[str, Any]:
     """This commune's accounts that left more than ENT_LEAVER_RETENTION_DAYS ago are deleted."""
-    if not in_commune_schema("purge_leavers"):
-        return {"schema": current_schema(), "skipped": True}
     result = lifecycle.leavers_purge()
     log.info("leavers purged: %d accounts", result.accounts)
     return {"schema": current_schema(), **asdict(result)}
@@ -59,7 +55,8 @@ def purge_leavers() -> dict[str, Any]:
 
 @app.task(name="accounts.account_lifecycle")
 def account_lifecycle() -> dict[str, Any]:
-    """Both steps for one commune, in order (queued by the nightly fan-out)."""
+    """Both steps for one commune, in order (queued by the nightly fan-out); each step is a
+    guarded commune task, which says for itself that it was skipped."""
     return {
         "schema": current_schema(),
         "deactivated": deactivate_leavers(),

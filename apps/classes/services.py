@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from apps.accounts.cards.issue import (
-    Audience,
+    CardHolders,
     LoginCard,
     Recipient,
     account_login_card,
@@ -57,7 +57,7 @@ def classroom_cards_print(
     issued_by: User,
     commune: Commune,
     classroom: Classroom,
-    audience: Audience,
+    holders: CardHolders,
     reissue: bool,
     file_format: str,
     request: Any = None,
@@ -70,7 +70,7 @@ def classroom_cards_print(
         issued_by=issued_by,
         commune=commune,
         classroom=classroom,
-        audience=audience,
+        holders=holders,
         reissue=reissue,
         qr_login=file_format == PDF,
         file_format=file_format,
@@ -78,7 +78,7 @@ def classroom_cards_print(
     )
     if not batch.cards:
         return None
-    who = "eleves" if audience == Audience.PUPILS else "parents"
+    who = "eleves" if holders == CardHolders.PUPILS else "parents"
     name = f"{slugify(classroom.name) or 'classe'}-{who}"
     if file_format == CSV:
         return CardsFile(

@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.accounts.cards.issue import Audience, Recipient, account_recipient
+from apps.accounts.cards.issue import CardHolders, Recipient, account_recipient
 from apps.accounts.context import caller, commune_or_404
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor, can_manage_account
@@ -124,7 +124,7 @@ def classroom_detail(request: HttpRequest, classroom_id: int) -> HttpResponse:
 
 
 class CardsForm(forms.Form):
-    audience = forms.ChoiceField(choices=[(a.value, a.value) for a in Audience])
+    audience = forms.ChoiceField(choices=[(a.value, a.value) for a in CardHolders])
     reissue = forms.BooleanField(required=False)
     file_format = forms.ChoiceField(choices=[("pdf", "PDF"), ("csv", "CSV")])
 
@@ -144,7 +144,7 @@ def classroom_cards(request: HttpRequest, classroom_id: int) -> HttpResponse:
         issued_by=caller(request).user,
         commune=commune_or_404(request),
         classroom=classroom,
-        audience=Audience(form.cleaned_data["audience"]),
+        holders=CardHolders(form.cleaned_data["audience"]),
         reissue=form.cleaned_data["reissue"],
         file_format=form.cleaned_data["file_format"],
         request=request,

@@ -21,25 +21,20 @@ from apps.notifications.homework import (
     notify_homework_removed,
     notify_new_homework,
 )
-from config.celery import app
-from tenants.tasks import in_commune_schema
+from tenants.tasks import commune_task
 
 
-@app.task(name="homework.notify_new_homework")
+@commune_task("homework.notify_new_homework", skipped=0)
 def deliver_new_homework(entry_id: int) -> int:
     """The new-work notifications of one published entry; how many were written."""
-    if not in_commune_schema("deliver_new_homework"):
-        return 0
     return len(notify_new_homework(entry_id=entry_id))
 
 
-@app.task(name="homework.notify_homework_change")
+@commune_task("homework.notify_homework_change", skipped=0)
 def deliver_homework_change(
     entry_id: int, day: str, change: str, domain: str, several: bool, event: str
 ) -> int:
     """One change of a published entry's sessions (``event`` names it); how many were told."""
-    if not in_commune_schema("deliver_homework_change"):
-        return 0
     return len(
         notify_homework_change(
             entry_id=entry_id,
@@ -52,13 +47,11 @@ def deliver_homework_change(
     )
 
 
-@app.task(name="homework.notify_homework_removed")
+@commune_task("homework.notify_homework_removed", skipped=0)
 def deliver_homework_removed(
     classroom_id: int, day: str, domain: str, several: bool, event: str
 ) -> int:
     """A deleted entry's sessions still to come, told as cancelled; how many were told."""
-    if not in_commune_schema("deliver_homework_removed"):
-        return 0
     return len(
         notify_homework_removed(
             classroom_id=classroom_id,

@@ -25,7 +25,7 @@ from apps.notifications.liaison import notify_guardians
 from apps.notifications.models import Kind
 from config.celery import app
 from tenants.db import current_schema
-from tenants.tasks import for_each_live_commune, in_commune_schema
+from tenants.tasks import commune_task, for_each_live_commune
 
 log = logging.getLogger(__name__)
 
@@ -70,10 +70,8 @@ def reminder_days() -> int:
     return settings.ENT_LIAISON_REMINDER_DAYS if days is None else int(days)
 
 
-@app.task(name="liaison.send_reminders")
+@commune_task("liaison.send_reminders")
 def send_reminders() -> dict[str, Any]:
-    if not in_commune_schema("send_reminders"):
-        return {"schema": current_schema(), "skipped": True}
     days = reminder_days()
     if days == 0:
         return {"schema": current_schema(), "notes": [], "off": True}

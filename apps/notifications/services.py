@@ -11,53 +11,28 @@ import datetime
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
-from celery import Task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django_tenants.utils import schema_context
 
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor, may_send_external_email
 from apps.accounts.selectors import actors_for, profile_actor
 from apps.notifications.models import Notification, NotificationPreference
 from apps.notifications.selectors import delivered
-from apps.outbox.queue import queue_task
+from apps.outbox.queue import queue_after_commit as queue_after_commit  # for the notebooks
 from apps.quiethours import clock
 from apps.quiethours.schedule import delivery_time
 from apps.quiethours.selectors import schedule_for
-from tenants.db import current_schema
 
 log = logging.getLogger(__name__)
 
 
 class NotificationError(Exception):
     """The act is not allowed."""
-
-
-def on_commit_in_this_schema(deliver: Callable[[], object]) -> None:
-    """Run ``deliver`` once the transaction commits, in the schema it was queued from (the
-    connection may have moved to another schema by then, e.g. at the end of a
-    ``schema_context``)."""
-    schema = current_schema()
-
-    def run() -> None:
-        with schema_context(schema):
-            deliver()
-
-    transaction.on_commit(run)
-
-
-def queue_after_commit(task: Task, /, *args: Any, **kwargs: Any) -> None:
-    """Queue the delivery task ``task`` once the transaction commits (nothing if it rolls
-    back), in the schema it was queued from, through the outbox (a broker that does not
-    answer keeps it for later): the request that changed something does not wait for
-    everyone concerned to be told."""
-    on_commit_in_this_schema(lambda: queue_task(task, *args, **kwargs))
 
 
 def _active(user: User) -> bool:

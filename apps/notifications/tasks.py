@@ -20,15 +20,13 @@ from apps.notifications.services import digests_send, release_due
 from apps.quiethours import clock
 from config.celery import app
 from tenants.db import current_schema
-from tenants.tasks import for_each_live_commune, in_commune_schema
+from tenants.tasks import commune_task, for_each_live_commune
 
 log = logging.getLogger(__name__)
 
 
-@app.task(name="notifications.send_digests")
+@commune_task("notifications.send_digests")
 def send_digests() -> dict[str, Any]:
-    if not in_commune_schema("send_digests"):
-        return {"schema": current_schema(), "skipped": True}
     result = digests_send()
     log.info("digests sent: %d (%d notifications)", result.sent, result.notifications)
     return {"schema": current_schema(), **asdict(result)}
@@ -42,13 +40,11 @@ def digests_all_communes() -> list[str]:
 # --- quiet hours: held notifications delivered once their slot opens ------------------------
 
 
-@app.task(name="notifications.release_held")
+@commune_task("notifications.release_held")
 def release_held(now: str | None = None) -> dict[str, Any]:
     """This commune's held notifications whose time has come, delivered once. ``now`` (ISO
     8601) is the beat run's moment, so that a late worker delivers what was due then and no
     more, and a test's frozen moment reaches a worker in another process."""
-    if not in_commune_schema("release_held"):
-        return {"schema": current_schema(), "skipped": True}
     moment = datetime.datetime.fromisoformat(now) if now else clock.now()
     released = release_due(moment)
     if released:
@@ -61,22 +57,16 @@ def release_all_communes(now: str | None = None) -> list[str]:
     return for_each_live_commune(release_held, now or clock.now().isoformat())
 
 
-@app.task(name="notifications.deliver_liaison_note")
+@commune_task("notifications.deliver_liaison_note", skipped=0)
 def deliver_liaison_note(note_id: int, urgent: bool = False) -> int:
-    if not in_commune_schema("deliver_liaison_note"):
-        return 0
     return len(liaison.notify_note_published(note_id, urgent=urgent))
 
 
-@app.task(name="notifications.deliver_liaison_reply")
+@commune_task("notifications.deliver_liaison_reply", skipped=0)
 def deliver_liaison_reply(reply_id: int) -> int:
-    if not in_commune_schema("deliver_liaison_reply"):
-        return 0
     return len(liaison.notify_reply_received(reply_id))
 
 
-@app.task(name="notifications.deliver_liaison_reminder")
+@commune_task("notifications.deliver_liaison_reminder", skipped=0)
 def deliver_liaison_reminder(reminder_id: int) -> int:
-    if not in_commune_schema("deliver_liaison_reminder"):
-        return 0
     return len(liaison.notify_reminder_sent(reminder_id))

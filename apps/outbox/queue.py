@@ -1,5 +1,13 @@
 """Queueing a Celery task so that a broker outage loses nothing: ``queue_task``.
 
+Every task is queued here, and this is where its schema is decided: a task runs in the
+schema that is active when it is sent (tenant-schemas-celery writes it into the message's
+header). ``queue_task`` sends from the caller's schema; ``queue_after_commit`` takes the
+caller's schema now and sends from it once the transaction commits (the connection may have
+moved to another schema by then, e.g. at the end of a ``schema_context``); the outbox's
+flush sends each row from the schema it was kept with. No task is told its schema any other
+way (``docs/architecture.md``).
+
 ``queue_task(task, *args, **kwargs)`` is ``task.delay(*args, **kwargs)`` when the broker
 answers. When it does not (Redis down or restarting), the task is written to the outbox
 table instead (``OutboxTask``, in the caller's transaction: if that rolls back, what the task
@@ -18,6 +26,7 @@ from typing import Any
 
 from celery import Task
 from django.db import transaction
+from django_tenants.utils import schema_context
 from kombu.exceptions import OperationalError as BrokerOperationalError
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
@@ -50,6 +59,19 @@ def queue_task(task: Task, /, *args: Any, **kwargs: Any) -> bool:
     return True
 
 
+def queue_after_commit(task: Task, /, *args: Any, **kwargs: Any) -> None:
+    """Queue ``task`` once the transaction commits (nothing if it rolls back), in the schema
+    active now, through the outbox: the request that changed something does not wait for the
+    task, and a task never runs before what it is about is committed."""
+    schema = current_schema()
+    transaction.on_commit(lambda: _queue_in(schema, task, args, kwargs))
+
+
+def _queue_in(schema: str, task: Task, args: Any, kwargs: dict[str, Any]) -> bool:
+    with schema_context(schema):
+        return queue_task(task, *args, **kwargs)
+
+
 def outbox_flush(*, limit: int = FLUSH_BATCH) -> int:
     """Send the outbox's tasks, oldest first; the number sent. Two runs at once share the
     rows (each locked while it is sent, the other run skips it)."""
@@ -66,9 +88,8 @@ def outbox_flush(*, limit: int = FLUSH_BATCH) -> int:
                 log.error("outbox: no task named %s (row %s kept)", row.task, row.pk)
                 continue
             try:
-                task.apply_async(
-                    args=row.args, kwargs=row.kwargs, headers={"_schema_name": row.schema_name}
-                )
+                with schema_context(row.schema_name):
+                    task.delay(*row.args, **row.kwargs)
             except BROKER_DOWN as error:
                 row.attempts += 1
                 row.last_error = str(error)[:1000]

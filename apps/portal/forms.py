@@ -11,9 +11,9 @@ from apps.accounts.services import ADULT_ROLES
 from apps.schools.models import Classroom, School
 
 PROFILE_LABELS: dict[str, str] = {
-    Profile.TEACHER: "Enseignant",
-    Profile.DIRECTOR: "Directeur d'école",
-    Profile.STAFF: "Personnel (ATSEM, périscolaire…)",
+    **{profile: Profile(profile).label for profile in ADULT_ROLES},
+    # Who "staff" are, said on the form that creates them.
+    Profile.STAFF: f"{Profile.STAFF.label} (ATSEM, périscolaire…)",
 }
 
 

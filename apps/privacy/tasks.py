@@ -7,19 +7,16 @@ import logging
 from apps.privacy.retention import retention_enforce
 from config.celery import app
 from tenants.db import current_schema
-from tenants.tasks import for_each_live_commune, in_commune_schema
+from tenants.tasks import commune_task, for_each_live_commune
 
 log = logging.getLogger(__name__)
 
 
-@app.task(name="privacy.enforce_retention")
+@commune_task("privacy.enforce_retention")
 def enforce_retention() -> dict[str, object]:
-    schema = current_schema()
-    if not in_commune_schema("enforce_retention"):
-        return {"schema": schema, "skipped": True}
     deleted = retention_enforce()
     log.info("retention: %s", deleted)
-    return {"schema": schema, **deleted}
+    return {"schema": current_schema(), **deleted}
 
 
 @app.task(name="privacy.enforce_retention_all_communes")

@@ -34,12 +34,12 @@ from apps.schools.models import (
     School,
     SchoolYear,
 )
+from apps.schools.onde.csvfile import SourceFile
+from apps.schools.onde.plan import LEAVERS_SHARE, Planner
+from apps.schools.onde.progress import NullProgress
+from apps.schools.onde.report import OndeImportError
+from apps.schools.onde.service import read_onde
 from apps.schools.services import import_job_create
-from provisioning.onde.csvfile import SourceFile
-from provisioning.onde.plan import LEAVERS_SHARE, Planner
-from provisioning.onde.progress import NullProgress
-from provisioning.onde.report import OndeImportError
-from provisioning.onde.service import read_onde
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 LEAVERS_PERCENT = round(100 * LEAVERS_SHARE)

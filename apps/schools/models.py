@@ -11,6 +11,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 
+from apps.accounts.models import Profile
 from apps.schools.validators import validate_hex_colour, validate_uai
 
 
@@ -225,9 +226,13 @@ class Guardianship(models.Model):
 
 
 class SchoolRole(models.TextChoices):
-    DIRECTOR = "director", "Direction"
-    TEACHER = "teacher", "Enseignant"
-    STAFF = "staff", "Personnel"
+    """The role of an adult in a school: one of the staff profiles, with the profile's own
+    value (one person, one profile, and the role follows it: ``apps.accounts.services``'
+    ``ADULT_ROLES``); the labels say what the person is in that school."""
+
+    DIRECTOR = Profile.DIRECTOR.value, "Direction"
+    TEACHER = Profile.TEACHER.value, Profile.TEACHER.label
+    STAFF = Profile.STAFF.value, Profile.STAFF.label
 
 
 class SchoolMembership(models.Model):

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
-from django_tenants.utils import schema_context
+from django.db import IntegrityError, transaction
 
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor, can_administer_commune, can_manage_school
 from apps.audit.services import record_event
-from apps.outbox.queue import queue_task
-from apps.schools.models import ImportJob, School
-from tenants.db import current_schema
+from apps.outbox.queue import queue_after_commit
+from apps.schools.errors import SchoolDataError
+from apps.schools.models import DeploymentStatus, ImportJob, School, SchoolKind
+from apps.schools.validators import normalise_uai, validate_uai
+
+log = logging.getLogger(__name__)
 
 # What the administrator edits; the logo has its own upload path (school site branding).
 SCHOOL_FIELDS = (
@@ -27,6 +31,7 @@ SCHOOL_FIELDS = (
     "primary_colour",
     "secondary_colour",
 )
+SCHOOL_NAME_MAX = 200
 
 
 @transaction.atomic
@@ -65,20 +70,61 @@ def school_update(*, actor: User, school: School, **fields: Any) -> School:
     return school
 
 
+def school_add(
+    *,
+    commune_name: str,
+    uai: str,
+    name: str,
+    kind: str,
+    status: str = DeploymentStatus.NOT_DEPLOYED,
+) -> School:
+    """Add a school to the commune whose schema is active (the operator's ``add_school``).
+    Bad input or a duplicate UAI raises SchoolDataError and changes nothing."""
+    uai = normalise_uai(uai)
+    name = " ".join((name or "").split())
+    try:
+        validate_uai(uai)
+    except ValidationError as exc:
+        raise SchoolDataError(str(exc.messages[0])) from exc
+    if not name:
+        raise SchoolDataError("Le nom de l'école est vide.")
+    if len(name) > SCHOOL_NAME_MAX:
+        raise SchoolDataError(f"Le nom de l'école dépasse {SCHOOL_NAME_MAX} caractères.")
+    if kind not in SchoolKind.values:
+        raise SchoolDataError(
+            f"Type d'école inconnu : « {kind} » (attendu : {', '.join(SchoolKind.values)})."
+        )
+    if status not in DeploymentStatus.values:
+        raise SchoolDataError(
+            f"Statut inconnu : « {status} » (attendu : {', '.join(DeploymentStatus.values)})."
+        )
+    existing = School.objects.filter(uai=uai).first()
+    if existing is not None:
+        raise SchoolDataError(
+            f"L'école {uai} existe déjà dans la commune {commune_name} "
+            f"(« {existing.name} ») : rien n'a changé."
+        )
+    try:
+        with transaction.atomic():
+            school = School.objects.create(uai=uai, name=name, kind=kind, deployment_status=status)
+            record_event(
+                action="school.added",
+                target=f"{uai} {name}",
+                details={"uai": uai, "kind": kind, "status": status},
+            )
+    except IntegrityError as exc:  # the same UAI was added concurrently
+        raise SchoolDataError(
+            f"L'école {uai} vient d'être ajoutée par ailleurs : rien n'a changé."
+        ) from exc
+    log.info("school %s added", uai)
+    return school
+
+
 # --- ONDE imports ---------------------------------------------------------------------------
 
 
 class ImportNotAllowed(Exception):
     """The caller may not import into this school."""
-
-
-def _queue_import_job(schema: str, job_id: int, confirm: bool) -> None:
-    from provisioning.onde.tasks import import_onde_job
-
-    # In the job's schema (the connection may have moved on since the commit): the task runs
-    # there. A broker outage keeps the task in the outbox, sent once the broker is back.
-    with schema_context(schema):
-        queue_task(import_onde_job, job_id, confirm_leavers=confirm)
 
 
 @transaction.atomic
@@ -108,6 +154,8 @@ def import_job_create(
         pupils_data=pupils.read(),
         guardians_data=guardians.read(),
     )
-    schema, job_id = current_schema(), job.pk
-    transaction.on_commit(lambda: _queue_import_job(schema, job_id, confirm_leavers))
+    from apps.schools.tasks import import_onde_job  # the task module imports this one
+
+    # A broker outage keeps the task in the outbox, sent once the broker is back.
+    queue_after_commit(import_onde_job, job.pk, confirm_leavers=confirm_leavers)
     return job

@@ -12,6 +12,11 @@ UAI_LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 HEX_COLOUR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
+def normalise_uai(uai: str) -> str:
+    """A UAI as typed (spaces, lower case) in the form it is stored."""
+    return (uai or "").strip().upper()
+
+
 def uai_check_letter(digits: str) -> str:
     return UAI_LETTERS[int(digits) % 23]
 

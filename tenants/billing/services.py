@@ -1,4 +1,8 @@
-"""Writes: the contract's notice, prices, purchase orders, invoices and credit notes."""
+"""Writes: the contract's notice, prices, purchase orders, invoices and credit notes.
+
+A write asked for from a page takes ``by`` (``tenants.audited.Requester``) and records its
+audit event in its own transaction; the page only parses the form and renders the outcome.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.french import formatting
+from tenants.audited import Requester, audit
 from tenants.billing.models import (
     CommuneBillingProfile,
     Contract,
@@ -47,7 +52,9 @@ class BillingError(ValidationError):
 
 
 @transaction.atomic
-def contract_end_notice(*, contract: Contract, letter_date: datetime.date) -> Contract:
+def contract_end_notice(
+    *, contract: Contract, letter_date: datetime.date, by: Requester | None = None
+) -> Contract:
     """Record the registered letter ending the contract; it ends ``notice_months`` later,
     and never after its own natural end."""
     if contract.status == ContractStatus.ENDED:
@@ -60,6 +67,13 @@ def contract_end_notice(*, contract: Contract, letter_date: datetime.date) -> Co
     )
     contract.status = ContractStatus.NOTICE_GIVEN
     contract.save(update_fields=["notice_letter_date", "effective_end_date", "status"])
+    audit(
+        by,
+        "billing.contract_notice",
+        contract.reference,
+        letter_date=contract.notice_letter_date,
+        effective_end_date=contract.effective_end_date,
+    )
     return contract
 
 
@@ -73,7 +87,7 @@ class ContractSpec:
 
 
 @transaction.atomic
-def contract_create(*, spec: ContractSpec) -> Contract:
+def contract_create(*, spec: ContractSpec, by: Requester | None = None) -> Contract:
     """Record a newly notified contract.
 
     The groupement runs on one contract at a time: a new one may only start once the
@@ -108,6 +122,14 @@ def contract_create(*, spec: ContractSpec) -> Contract:
     )
     contract.full_clean()
     contract.save()
+    audit(
+        by,
+        "billing.contract_create",
+        contract.reference,
+        holder=contract.holder,
+        notified_on=contract.notified_on,
+        duration_months=contract.duration_months,
+    )
     return contract
 
 
@@ -116,7 +138,12 @@ def contract_create(*, spec: ContractSpec) -> Contract:
 
 @transaction.atomic
 def price_revision_create(
-    *, price_line: PriceLine, unit_price_ht: Decimal, vat_rate: Decimal, valid_from: datetime.date
+    *,
+    price_line: PriceLine,
+    unit_price_ht: Decimal,
+    vat_rate: Decimal,
+    valid_from: datetime.date,
+    by: Requester | None = None,
 ) -> PriceRevision:
     revision = PriceRevision(
         price_line=price_line,
@@ -126,6 +153,14 @@ def price_revision_create(
     )
     revision.full_clean()
     revision.save()
+    audit(
+        by,
+        "billing.price_revision",
+        price_line.code,
+        unit_price_ht=revision.unit_price_ht,
+        vat_rate=revision.vat_rate,
+        valid_from=revision.valid_from,
+    )
     return revision
 
 
@@ -140,7 +175,7 @@ class PriceLineSpec:
 
 
 @transaction.atomic
-def price_line_create(*, spec: PriceLineSpec) -> PriceLine:
+def price_line_create(*, spec: PriceLineSpec, by: Requester | None = None) -> PriceLine:
     """A new line of the price schedule with its first price: a line without a price could
     be chosen on an order and then not be invoiced."""
     code = spec.code.strip().upper()
@@ -151,11 +186,21 @@ def price_line_create(*, spec: PriceLineSpec) -> PriceLine:
     line = PriceLine(code=code, label=spec.label.strip(), unit=spec.unit)
     line.full_clean()
     line.save()
-    price_revision_create(
+    revision = price_revision_create(
         price_line=line,
         unit_price_ht=spec.unit_price_ht,
         vat_rate=spec.vat_rate,
         valid_from=spec.valid_from,
+    )
+    audit(
+        by,
+        "billing.price_line_create",
+        line.code,
+        label=line.label,
+        unit=line.unit,
+        unit_price_ht=revision.unit_price_ht,
+        vat_rate=revision.vat_rate,
+        valid_from=revision.valid_from,
     )
     return line
 
@@ -201,7 +246,9 @@ def _move_order(order: PurchaseOrder, to: PurchaseOrderStatus) -> None:
 
 
 @transaction.atomic
-def purchase_order_create(*, commune: Commune, lines: Sequence[OrderLineSpec]) -> PurchaseOrder:
+def purchase_order_create(
+    *, commune: Commune, lines: Sequence[OrderLineSpec], by: Requester | None = None
+) -> PurchaseOrder:
     if not lines:
         raise BillingError("Un bon de commande compte au moins une ligne.")
     order = PurchaseOrder.objects.create(commune=commune)
@@ -215,6 +262,13 @@ def purchase_order_create(*, commune: Commune, lines: Sequence[OrderLineSpec]) -
         )
         line.full_clean()
         line.save()
+    audit(
+        by,
+        "billing.order_created",
+        f"bon de commande n° {order.pk}",
+        commune=commune.slug,
+        lines=len(lines),
+    )
     return order
 
 
@@ -223,7 +277,9 @@ def _locked(order: PurchaseOrder) -> PurchaseOrder:
 
 
 @transaction.atomic
-def purchase_order_issue(*, order: PurchaseOrder, issued_by: User) -> PurchaseOrder:
+def purchase_order_issue(
+    *, order: PurchaseOrder, issued_by: User, by: Requester | None = None
+) -> PurchaseOrder:
     if not is_coordinator(issued_by):
         raise BillingError("Seul un coordinateur du groupement émet un bon de commande.")
     order = _locked(order)
@@ -232,15 +288,19 @@ def purchase_order_issue(*, order: PurchaseOrder, issued_by: User) -> PurchaseOr
     order.issued_by_name = issued_by.display_name
     order.issued_at = timezone.now()
     order.save(update_fields=["status", "issued_by", "issued_by_name", "issued_at"])
+    audit(by, "billing.order_issued", f"bon de commande n° {order.pk}", commune=order.commune.slug)
     return order
 
 
 @transaction.atomic
-def purchase_order_deliver(*, order: PurchaseOrder) -> PurchaseOrder:
+def purchase_order_deliver(*, order: PurchaseOrder, by: Requester | None = None) -> PurchaseOrder:
     order = _locked(order)
     _move_order(order, PurchaseOrderStatus.DELIVERED)
     order.delivered_at = timezone.now()
     order.save(update_fields=["status", "delivered_at"])
+    audit(
+        by, "billing.order_delivered", f"bon de commande n° {order.pk}", commune=order.commune.slug
+    )
     return order
 
 
@@ -389,6 +449,7 @@ def invoice_create_from_order(
     period_start: datetime.date,
     period_end: datetime.date,
     issued_on: datetime.date,
+    by: Requester | None = None,
 ) -> Invoice:
     """Bill a delivered order at the prices in force on ``issued_on``, copied onto the lines."""
     order = _locked(order)
@@ -417,11 +478,21 @@ def invoice_create_from_order(
         purchase_order=order,
     )
     order.save(update_fields=["status"])
+    audit(
+        by,
+        "billing.order_invoiced",
+        f"bon de commande n° {order.pk}",
+        commune=order.commune.slug,
+        invoice=invoice.number,
+        total_ttc=invoice.total_ttc,
+    )
     return invoice
 
 
 @transaction.atomic
-def invoice_cancel(*, invoice: Invoice, issued_on: datetime.date, reason: str) -> Invoice:
+def invoice_cancel(
+    *, invoice: Invoice, issued_on: datetime.date, reason: str, by: Requester | None = None
+) -> Invoice:
     """Cancel an invoice by a credit note of the opposite amounts; returns the credit note.
 
     The credit note repeats each line with its amounts negated (not recomputed), so a usage
@@ -469,6 +540,14 @@ def invoice_cancel(*, invoice: Invoice, issued_on: datetime.date, reason: str) -
     SharedCost.objects.filter(
         status=SharedCostStatus.INVOICED, shares__invoice_lines__invoice=invoice
     ).update(status=SharedCostStatus.SPLIT)
+    audit(
+        by,
+        "billing.invoice_cancelled",
+        invoice.number,
+        commune=invoice.commune.slug,
+        credit_note=credit_note.number,
+        reason=credit_note.reason,
+    )
     return credit_note
 
 
@@ -486,7 +565,9 @@ class BillingProfileSpec:
 
 
 @transaction.atomic
-def billing_profile_save(*, commune: Commune, spec: BillingProfileSpec) -> CommuneBillingProfile:
+def billing_profile_save(
+    *, commune: Commune, spec: BillingProfileSpec, by: Requester | None = None
+) -> CommuneBillingProfile:
     """Create or update what Chorus Pro needs to route a commune's invoices. Issued invoices
     keep the data they were issued with: only the next ones use the new values."""
     line = spec.hosting_price_line
@@ -506,4 +587,12 @@ def billing_profile_save(*, commune: Commune, spec: BillingProfileSpec) -> Commu
     profile.hosting_nature = spec.hosting_nature
     profile.full_clean()
     profile.save()
+    audit(
+        by,
+        "billing.profile_save",
+        commune.schema_name,
+        siret=profile.siret,
+        hosting_price_line=line.code if line else None,
+        imputation=f"{profile.hosting_rubrique}/{profile.hosting_nature}",
+    )
     return profile

@@ -1,6 +1,6 @@
 """The coordinator's set-up pages (base domain): record the contract, add lines to the price
 schedule, fill in each commune's billing data. Without them no order line could be chosen
-and no invoice issued; each write calls one service and is audited with it."""
+and no invoice issued; each write calls one service, which audits it."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
 from apps.french.formatting import date_courte, euros
+from tenants.audited import Requester
 from tenants.billing import selectors, services
-from tenants.billing.models import CommuneBillingProfile, Contract, PriceRevision
 from tenants.billing.permissions import groupement_scope
 from tenants.billing.setup_forms import BillingProfileForm, ContractForm, PriceLineForm
-from tenants.billing.views import _audit, _write_or_refuse
+from tenants.billing.views import _write_or_refuse
 from tenants.models import Commune
 
 
@@ -25,21 +25,10 @@ def contract_create(request: HttpRequest) -> HttpResponse:
     groupement_scope(request)
     form = ContractForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-
-        def write_contract() -> Contract:
-            contract = services.contract_create(spec=services.ContractSpec(**data))
-            _audit(
-                request,
-                "billing.contract_create",
-                contract.reference,
-                holder=contract.holder,
-                notified_on=contract.notified_on,
-                duration_months=contract.duration_months,
-            )
-            return contract
-
-        contract = _write_or_refuse(form, write_contract)
+        spec = services.ContractSpec(**form.cleaned_data)
+        contract = _write_or_refuse(
+            form, lambda: services.contract_create(spec=spec, by=Requester.of(request))
+        )
         if contract is not None:
             messages.success(
                 request,
@@ -61,26 +50,12 @@ def price_line_create(request: HttpRequest) -> HttpResponse:
     groupement_scope(request)
     form = PriceLineForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-
-        def write_line() -> PriceRevision:
-            line = services.price_line_create(spec=services.PriceLineSpec(**data))
+        spec = services.PriceLineSpec(**form.cleaned_data)
+        line = _write_or_refuse(
+            form, lambda: services.price_line_create(spec=spec, by=Requester.of(request))
+        )
+        if line is not None:
             revision = line.revisions.get()
-            _audit(
-                request,
-                "billing.price_line_create",
-                line.code,
-                label=line.label,
-                unit=line.unit,
-                unit_price_ht=revision.unit_price_ht,
-                vat_rate=revision.vat_rate,
-                valid_from=revision.valid_from,
-            )
-            return revision
-
-        revision = _write_or_refuse(form, write_line)
-        if revision is not None:
-            line = revision.price_line
             messages.success(
                 request,
                 f"Ligne {line.code} ajoutée au bordereau : {euros(revision.unit_price_ht)} HT "
@@ -124,25 +99,14 @@ def billing_profile_edit(request: HttpRequest, commune_id: int) -> HttpResponse:
         request.POST or None, initial=BillingProfileForm.initial_from(profile)
     )
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-
-        def write_profile() -> CommuneBillingProfile:
-            saved = services.billing_profile_save(
-                commune=commune, spec=services.BillingProfileSpec(**data)
-            )
-            _audit(
-                request,
-                "billing.profile_save",
-                commune.schema_name,
-                siret=saved.siret,
-                hosting_price_line=(
-                    saved.hosting_price_line.code if saved.hosting_price_line else None
-                ),
-                imputation=f"{saved.hosting_rubrique}/{saved.hosting_nature}",
-            )
-            return saved
-
-        if _write_or_refuse(form, write_profile) is not None:
+        spec = services.BillingProfileSpec(**form.cleaned_data)
+        saved = _write_or_refuse(
+            form,
+            lambda: services.billing_profile_save(
+                commune=commune, spec=spec, by=Requester.of(request)
+            ),
+        )
+        if saved is not None:
             messages.success(request, f"Données de facturation de {commune.name} enregistrées.")
             return redirect("billing:profiles")
     return render(

@@ -13,7 +13,6 @@ from collections.abc import Mapping
 from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -22,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.models import User
 from apps.accounts.security import two_factor
-from apps.audit.services import record_event
+from tenants.audited import Requester
 from tenants.billing import invoicing
 from tenants.billing.models import SharedCost
 from tenants.billing.permissions import BillingScope, groupement_scope
@@ -63,22 +62,11 @@ def usage_statements(request: HttpRequest) -> HttpResponse:
     rows, error = None, None
     if request.method == "POST":
         try:
-            rows = invoicing.usage_invoices_issue_month(month=month, issued_on=issued_on)
+            rows = invoicing.usage_invoices_issue_month(
+                month=month, issued_on=issued_on, by=Requester.of(request)
+            )
         except BillingError as refusal:
             error = refusal.messages[0]
-        else:
-            # Each commune's invoice commits on its own: the event lists what was issued.
-            record_event(
-                action="billing.usage_month_issued",
-                actor=request.user,
-                target=f"{month:%Y-%m}",
-                details={
-                    "issued_on": issued_on.isoformat(),
-                    "invoices": [row.invoice.number for row in rows if row.invoice],
-                    "refused": [row.commune.slug for row in rows if row.outcome == "error"],
-                },
-                request=request,
-            )
     outcomes = invoicing.month_statements(scope=scope, month=month)
     return render(
         request,
@@ -123,17 +111,9 @@ def shared_costs(request: HttpRequest) -> HttpResponse:
             request, scope, form, "Vérifiez le formulaire ci-dessous.", status=400
         )
     try:
-        with transaction.atomic():
-            cost = invoicing.shared_cost_create(
-                created_by=cast(User, request.user), **form.cleaned_data
-            )
-            record_event(
-                action="billing.shared_cost_created",
-                actor=request.user,
-                target=cost.label,
-                details={"shared_cost": cost.pk},
-                request=request,
-            )
+        invoicing.shared_cost_create(
+            created_by=cast(User, request.user), by=Requester.of(request), **form.cleaned_data
+        )
     except BillingError as refusal:
         return _shared_costs_page(request, scope, form, refusal.messages[0], status=400)
     return HttpResponseRedirect(reverse("billing:shared_costs"))
@@ -148,15 +128,7 @@ def shared_cost_split(request: HttpRequest, pk: int) -> HttpResponse:
     except SharedCost.DoesNotExist:
         raise Http404("Coût partagé introuvable.") from None
     try:
-        with transaction.atomic():
-            shares = invoicing.shared_cost_split(shared_cost=cost)
-            record_event(
-                action="billing.shared_cost_split",
-                actor=request.user,
-                target=cost.label,
-                details={"shared_cost": cost.pk, "communes": len(shares)},
-                request=request,
-            )
+        invoicing.shared_cost_split(shared_cost=cost, by=Requester.of(request))
     except BillingError as refusal:
         return _shared_costs_page(request, scope, SharedCostForm(), refusal.messages[0], 400)
     return HttpResponseRedirect(f"{reverse('billing:shared_costs')}#cout-{cost.pk}")

@@ -9,30 +9,29 @@ Two audiences share these URLs (included under ``facturation/`` on both kinds of
 * a commune administrator, on their commune's subdomain: their commune's contract timeline,
   prices, orders and invoices, read-only. Another commune's order or invoice is a 404.
 
-Writes call one service each, and record an audit event in the same transaction (the
-public schema's audit log, where coordinators' logins are recorded too).
+Writes call one service each, which records the audit event in its own transaction (the
+public schema's audit log, where coordinators' logins are recorded too): a page parses the
+form, calls the service with ``by=Requester.of(request)`` and renders the outcome.
 """
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from apps.accounts.models import User
-from apps.audit.services import record_event
 from apps.french import formatting
+from tenants.audited import Requester
 from tenants.billing import selectors, services
 from tenants.billing.exports import invoice_pdf, invoices_csv
 from tenants.billing.forms import (
@@ -71,35 +70,15 @@ def _coordinator(request: HttpRequest) -> User:
     return user
 
 
-def _audit(request: HttpRequest, action: str, target: str, **details: Any) -> None:
-    record_event(
-        action=action,
-        actor=request.user,
-        target=target,
-        details={key: _plain(value) for key, value in details.items()},
-        request=request,
-    )
-
-
-def _plain(value: Any) -> Any:
-    """A JSON-friendly value for the audit log's details (dates, decimals as text)."""
-    if isinstance(value, int | str | bool) or value is None:
-        return value
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value)
-
-
 def _first_error(error: ValidationError) -> str:
     return error.messages[0] if error.messages else "Opération impossible."
 
 
 def _write_or_refuse(form: forms.Form, write: Callable[[], T]) -> T | None:
-    """Run ``write`` (a service and its audit event) in one transaction. A billing rule it
-    breaks becomes the form's one error, and nothing is written (None)."""
+    """Call ``write`` (one service, audited in its own transaction). A billing rule it breaks
+    becomes the form's one error, and nothing is written (None)."""
     try:
-        with transaction.atomic():
-            return write()
+        return write()
     except ValidationError as error:
         form.add_error(None, _first_error(error))
         return None
@@ -184,21 +163,16 @@ def contract_notice(request: HttpRequest, contract_id: int) -> HttpResponse:
         )
     form = ContractNoticeForm(request.POST, contract=contract, prefix=f"marche-{contract.pk}")
     if form.is_valid():
-        try:
-            with transaction.atomic():
-                contract = services.contract_end_notice(
-                    contract=contract, letter_date=form.cleaned_data["letter_date"]
-                )
-                _audit(
-                    request,
-                    "billing.contract_notice",
-                    contract.reference,
-                    letter_date=contract.notice_letter_date,
-                    effective_end_date=contract.effective_end_date,
-                )
-        except ValidationError as error:
-            form.add_error(None, _first_error(error))
-        else:
+        noticed = _write_or_refuse(
+            form,
+            lambda: services.contract_end_notice(
+                contract=contract,
+                letter_date=form.cleaned_data["letter_date"],
+                by=Requester.of(request),
+            ),
+        )
+        if noticed is not None:
+            contract = noticed
             messages.success(
                 request,
                 f"Résiliation enregistrée : le marché {contract.reference} prend fin le "
@@ -223,24 +197,16 @@ def price_schedule(request: HttpRequest) -> HttpResponse:
             data = form.cleaned_data
             line: PriceLine = data["price_line"]
 
-            def write() -> PriceRevision:
-                revision = services.price_revision_create(
+            revision: PriceRevision | None = _write_or_refuse(
+                form,
+                lambda: services.price_revision_create(
                     price_line=line,
                     unit_price_ht=data["unit_price_ht"],
                     vat_rate=data["vat_rate"],
                     valid_from=data["valid_from"],
-                )
-                _audit(
-                    request,
-                    "billing.price_revision",
-                    line.code,
-                    unit_price_ht=revision.unit_price_ht,
-                    vat_rate=revision.vat_rate,
-                    valid_from=revision.valid_from,
-                )
-                return revision
-
-            revision = _write_or_refuse(form, write)
+                    by=Requester.of(request),
+                ),
+            )
             if revision is not None:
                 messages.success(
                     request,
@@ -306,19 +272,13 @@ def order_create(request: HttpRequest) -> HttpResponse:
                 if data
             ]
             commune: Commune = form.cleaned_data["commune"]
-            try:
-                with transaction.atomic():
-                    order = services.purchase_order_create(commune=commune, lines=specs)
-                    _audit(
-                        request,
-                        "billing.order_created",
-                        f"bon de commande n° {order.pk}",
-                        commune=commune.slug,
-                        lines=len(specs),
-                    )
-            except ValidationError as error:
-                form.add_error(None, _first_error(error))
-            else:
+            order = _write_or_refuse(
+                form,
+                lambda: services.purchase_order_create(
+                    commune=commune, lines=specs, by=Requester.of(request)
+                ),
+            )
+            if order is not None:
                 messages.success(request, f"Bon de commande n° {order.pk} créé (brouillon).")
                 return redirect("billing:order_detail", order_id=order.pk)
     return render(
@@ -376,16 +336,13 @@ def _order_step(
     order_id: int,
     *,
     move: Callable[[PurchaseOrder], PurchaseOrder],
-    action: str,
     done: str,
 ) -> HttpResponse:
-    """One step of an order's life (issue, deliver), audited in the same transaction."""
+    """One step of an order's life (issue, deliver): ``move`` calls the audited service."""
     scope = groupement_scope(request)
     order = _order_of_scope(scope, order_id)
     try:
-        with transaction.atomic():
-            order = move(order)
-            _audit(request, action, f"bon de commande n° {order.pk}", commune=order.commune.slug)
+        order = move(order)
     except ValidationError as error:
         return _order_page(
             request, scope, _order_of_scope(scope, order_id), error=_first_error(error), status=400
@@ -401,9 +358,8 @@ def order_issue(request: HttpRequest, order_id: int) -> HttpResponse:
         request,
         order_id,
         move=lambda order: services.purchase_order_issue(
-            order=order, issued_by=_coordinator(request)
+            order=order, issued_by=_coordinator(request), by=Requester.of(request)
         ),
-        action="billing.order_issued",
         done="émis",
     )
 
@@ -414,8 +370,9 @@ def order_deliver(request: HttpRequest, order_id: int) -> HttpResponse:
     return _order_step(
         request,
         order_id,
-        move=lambda order: services.purchase_order_deliver(order=order),
-        action="billing.order_delivered",
+        move=lambda order: services.purchase_order_deliver(
+            order=order, by=Requester.of(request)
+        ),
         done="marqué comme livré",
     )
 
@@ -428,25 +385,17 @@ def order_invoice(request: HttpRequest, order_id: int) -> HttpResponse:
     form = OrderInvoiceForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            with transaction.atomic():
-                invoice = services.invoice_create_from_order(
-                    order=order,
-                    period_start=data["period_start"],
-                    period_end=data["period_end"],
-                    issued_on=data["issued_on"],
-                )
-                _audit(
-                    request,
-                    "billing.order_invoiced",
-                    f"bon de commande n° {order.pk}",
-                    commune=order.commune.slug,
-                    invoice=invoice.number,
-                    total_ttc=invoice.total_ttc,
-                )
-        except ValidationError as error:
-            form.add_error(None, _first_error(error))
-        else:
+        invoice = _write_or_refuse(
+            form,
+            lambda: services.invoice_create_from_order(
+                order=order,
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                issued_on=data["issued_on"],
+                by=Requester.of(request),
+            ),
+        )
+        if invoice is not None:
             messages.success(
                 request,
                 f"Facture {invoice.number} émise pour le bon de commande n° {order.pk} "
@@ -499,24 +448,16 @@ def invoice_cancel(request: HttpRequest, number: str) -> HttpResponse:
     elif invoice.status == InvoiceStatus.CANCELLED:
         refusal = "Cette facture est déjà annulée."
     elif request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                credit_note = services.invoice_cancel(
-                    invoice=invoice,
-                    issued_on=form.cleaned_data["issued_on"],
-                    reason=form.cleaned_data["reason"],
-                )
-                _audit(
-                    request,
-                    "billing.invoice_cancelled",
-                    invoice.number,
-                    commune=invoice.commune.slug,
-                    credit_note=credit_note.number,
-                    reason=credit_note.reason,
-                )
-        except ValidationError as error:
-            form.add_error(None, _first_error(error))
-        else:
+        credit_note = _write_or_refuse(
+            form,
+            lambda: services.invoice_cancel(
+                invoice=invoice,
+                issued_on=form.cleaned_data["issued_on"],
+                reason=form.cleaned_data["reason"],
+                by=Requester.of(request),
+            ),
+        )
+        if credit_note is not None:
             messages.success(
                 request, f"Facture {invoice.number} annulée par l'avoir {credit_note.number}."
             )

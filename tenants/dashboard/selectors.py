@@ -338,7 +338,7 @@ def snapshot_get(*, scope: DashboardScope, slug: str, on: datetime.date) -> Clas
         commune = commune_get(scope=scope, slug=slug)
     except Commune.DoesNotExist:
         raise ClassCountSnapshot.DoesNotExist(slug) from None
-    return ClassCountSnapshot.objects.get(commune=commune, date=on)
+    return ClassCountSnapshot.objects.select_related("commune").get(commune=commune, date=on)
 
 
 def correction_trail(

@@ -10,16 +10,15 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
-from apps.audit.services import record_event
 from apps.audit.views import journal_context
 from apps.french import formatting
+from tenants.audited import Requester
 from tenants.dashboard import selectors
 from tenants.dashboard.charts import deployment_chart
 from tenants.dashboard.exports import communes_csv, cost_sharing_csv, megabytes
@@ -182,27 +181,15 @@ def _correct(
 ) -> HttpResponse:
     data = form.cleaned_data
     user = request.user
-    with transaction.atomic():
-        correction = class_count_correct(
-            snapshot=snapshot,
-            field=data["field"],
-            new_value=data["new_value"],
-            reason=data["reason"],
-            corrected_by_id=user.pk,
-            corrected_by_name=getattr(user, "display_name", "") or user.get_username(),
-        )
-        record_event(
-            action="usage.class_count_corrected",
-            actor=user,
-            target=f"{slug} {snapshot.date:%Y-%m-%d}",
-            details={
-                "field": correction.field,
-                "old_value": correction.old_value,
-                "new_value": correction.new_value,
-                "reason": correction.reason,
-            },
-            request=request,
-        )
+    correction = class_count_correct(
+        snapshot=snapshot,
+        field=data["field"],
+        new_value=data["new_value"],
+        reason=data["reason"],
+        corrected_by_id=user.pk,
+        corrected_by_name=getattr(user, "display_name", "") or user.get_username(),
+        by=Requester.of(request),
+    )
     messages.success(
         request,
         f"Relevé du {formatting.date_courte(snapshot.date)} corrigé : {form.field_label().lower()} "

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from apps.schools.counts import school_counts
+from tenants.audited import Requester, audit
 from tenants.models import Commune
 from tenants.selectors import is_live_commune, live_communes
 from tenants.usage.models import COUNT_FIELDS, ClassCountCorrection, ClassCountSnapshot
@@ -112,8 +113,10 @@ def class_count_correct(
     reason: str,
     corrected_by_id: int | None,
     corrected_by_name: str,
+    by: Requester | None = None,
 ) -> ClassCountCorrection:
-    """The coordinator sets one figure of a snapshot, with a reason kept in the audit trail."""
+    """The coordinator sets one figure of a snapshot, with a reason kept in the audit trail
+    (and, given ``by``, in the public schema's audit log)."""
     if field not in COUNT_FIELDS:
         raise ValueError(f"unknown figure {field!r}; expected one of {', '.join(COUNT_FIELDS)}")
     if new_value < 0:
@@ -134,4 +137,13 @@ def class_count_correct(
         corrected_by_name=corrected_by_name,
     )
     setattr(snapshot, field, new_value)
+    audit(
+        by,
+        "usage.class_count_corrected",
+        f"{snapshot.commune.slug} {snapshot.date:%Y-%m-%d}",
+        field=correction.field,
+        old_value=correction.old_value,
+        new_value=correction.new_value,
+        reason=correction.reason,
+    )
     return correction

@@ -10,7 +10,7 @@ import pypdf
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from apps.accounts.cards.issue import Audience, classroom_login_cards
+from apps.accounts.cards.issue import CardHolders, classroom_login_cards
 from apps.accounts.cards.qr import qr_svg
 from apps.accounts.lifecycle import ACTIVATION_ALPHABET
 from apps.accounts.models import User
@@ -196,7 +196,7 @@ def test_adult_and_elementaire_cards_carry_the_first_login_link(world, login_as)
             issued_by=teacher,
             commune=commune,
             classroom=world.classes["A1"],
-            audience=Audience.PUPILS,
+            holders=CardHolders.PUPILS,
             reissue=False,
             qr_login=True,
             file_format="pdf",
@@ -249,7 +249,7 @@ def test_maternelle_card_links_log_the_pupil_in(maternelle_world, tenant_client)
             issued_by=teacher,
             commune=commune,
             classroom=world.classes["A1"],
-            audience=Audience.PUPILS,
+            holders=CardHolders.PUPILS,
             reissue=False,
             qr_login=True,
             file_format="pdf",

@@ -13,7 +13,7 @@ from django.conf import settings
 from django_tenants.utils import schema_context
 
 from apps.schools.models import ImportJob, ImportJobStatus
-from provisioning.onde.tasks import import_onde_job
+from apps.schools.tasks import import_onde_job
 
 
 def _job(bordeaux, status: str) -> ImportJob:

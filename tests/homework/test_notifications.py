@@ -26,9 +26,9 @@ from apps.homework.tasks import (
     deliver_homework_removed,
     deliver_new_homework,
 )
-from apps.notifications import services as notification_services
 from apps.notifications.models import Kind, Notification, NotificationPreference
 from apps.notifications.services import digests_send
+from apps.outbox import queue as outbox_queue
 from apps.schools.models import GuardianKind, Guardianship
 from tests.homework.conftest import entry
 from tests.notifications.eager import celery_eager  # noqa: F401 (fixture)
@@ -491,7 +491,7 @@ def queued_task_calls(monkeypatch) -> list[tuple[str, tuple, dict]]:
     """The tasks queued after commit, recorded and not run (no broker, no eager run)."""
     calls: list[tuple[str, tuple, dict]] = []
     monkeypatch.setattr(
-        notification_services,
+        outbox_queue,
         "queue_task",
         lambda task, *args, **kwargs: calls.append((task.name, args, kwargs)) or True,
     )

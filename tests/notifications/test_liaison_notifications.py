@@ -10,10 +10,10 @@ from django_tenants.utils import schema_context
 
 from apps.liaison.models import Audience
 from apps.liaison.services import liaison_note_confirm, liaison_note_remind, liaison_note_reply
-from apps.notifications import services as notification_services
 from apps.notifications import tasks
 from apps.notifications.models import Kind, Notification
 from apps.notifications.services import notify
+from apps.outbox import queue as outbox_queue
 from tests.liaison.conftest import class_note
 from tests.notifications.eager import celery_eager  # noqa: F401 (fixture)
 from tests.world import add_pupils
@@ -133,7 +133,7 @@ def queued_tasks(monkeypatch) -> list[tuple[str, tuple]]:
     """The tasks queued after commit, recorded and not run."""
     calls: list[tuple[str, tuple]] = []
     monkeypatch.setattr(
-        notification_services,
+        outbox_queue,
         "queue_task",
         lambda task, *args, **kwargs: calls.append((task.name, args)) or True,
     )

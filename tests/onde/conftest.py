@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from apps.schools.models import School
-from provisioning.schools import school_add
+from provisioning.operations import school_add
 from tests.onde.helpers import OTHER_UAI, SCHEMA, SCHOOL_UAI
 
 

@@ -17,9 +17,9 @@ from apps.schools.models import (
     SchoolMembership,
     SchoolYear,
 )
+from apps.schools.onde import ImportReport, SourceFile, import_for_school
 from apps.schools.validators import uai_check_letter
-from provisioning.onde import ImportReport, SourceFile, import_for_school
-from provisioning.schools import school_year_bounds
+from apps.schools.years import school_year_bounds
 from tests.onde.generator import OndeExport, generate
 from tests.world import log_in
 

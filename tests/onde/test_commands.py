@@ -19,8 +19,8 @@ from apps.schools.models import (
     SchoolMembership,
     SchoolRole,
 )
-from provisioning.onde import OndeImportError, SourceFile
-from provisioning.teachers import teachers_import
+from apps.schools.onde import OndeImportError, SourceFile
+from provisioning.operations import teachers_import
 from tests.helpers import database_state
 from tests.onde.generator import encode, render
 from tests.onde.helpers import SCHEMA, SCHOOL_UAI, export, run_import, tenant_counts, uai

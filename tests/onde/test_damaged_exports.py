@@ -37,12 +37,12 @@ from apps.schools.models import (
     SchoolMembership,
     SchoolYear,
 )
-from provisioning.onde import ImportReport, OndeImportError, SourceFile, import_for_school
-from provisioning.onde.csvfile import Issue, _ends_inside_quotes
-from provisioning.onde.linking import link_guardians
-from provisioning.onde.names import match_key
-from provisioning.onde.parsing import parse_files
-from provisioning.onde.report import LeaversNotConfirmed
+from apps.schools.onde import ImportReport, OndeImportError, SourceFile, import_for_school
+from apps.schools.onde.csvfile import Issue, _ends_inside_quotes
+from apps.schools.onde.linking import link_guardians
+from apps.schools.onde.names import match_key
+from apps.schools.onde.parsing import parse_files
+from apps.schools.onde.report import LeaversNotConfirmed
 from tests.onde.generator import GUARDIAN_HEADER, PUPIL_HEADER, OndeExport, encode, render
 from tests.onde.helpers import SCHEMA, export, run_import
 

@@ -20,7 +20,7 @@ from apps.schools.models import (
     Guardianship,
     SchoolYear,
 )
-from provisioning.onde import OndeImportError
+from apps.schools.onde import OndeImportError
 from tests.helpers import database_state
 from tests.onde.generator import PUPIL_HEADER, Guardian, encode, render
 from tests.onde.helpers import SCHEMA, export, run_import, tenant_counts

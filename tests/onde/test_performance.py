@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from apps.schools.models import School
-from provisioning.onde import import_for_school
-from provisioning.schools import school_add
+from apps.schools.onde import import_for_school
+from provisioning.operations import school_add
 from tests.onde.helpers import SCHOOL_UAI, export, sources
 
 

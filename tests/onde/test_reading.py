@@ -10,10 +10,10 @@ import datetime
 
 import pytest
 
-from provisioning.onde.csvfile import SourceFile
-from provisioning.onde.levels import parse_level
-from provisioning.onde.linking import link_guardians
-from provisioning.onde.parsing import parse_files
+from apps.schools.onde.csvfile import SourceFile
+from apps.schools.onde.levels import parse_level
+from apps.schools.onde.linking import link_guardians
+from apps.schools.onde.parsing import parse_files
 from tests.onde.generator import GUARDIAN_HEADER, PUPIL_HEADER, Guardian, encode, render
 from tests.onde.helpers import export
 

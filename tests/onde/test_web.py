@@ -13,8 +13,8 @@ from django_tenants.utils import schema_context
 from apps.accounts.models import Profile, User
 from apps.audit.models import AuditEvent
 from apps.schools.models import Enrolment, EnrolmentStatus, ImportJob, ImportJobStatus, School
-from provisioning.onde.progress import JobProgress
-from provisioning.onde.tasks import import_onde_job
+from apps.schools.onde.progress import JobProgress
+from apps.schools.tasks import import_onde_job
 from provisioning.services import provision_commune
 from tenants.db import use_public_schema
 from tenants.models import Commune

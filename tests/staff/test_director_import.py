@@ -8,7 +8,7 @@ from django_tenants.utils import schema_context
 from apps.accounts.models import Profile, User
 from apps.navigation.registry import Host, entries_for
 from apps.schools.models import Enrolment, ImportJob, ImportJobStatus
-from provisioning.onde import import_for_school
+from apps.schools.onde import import_for_school
 from tests.onde.helpers import export, sources
 
 INDEX = "/administration/imports/"

@@ -34,7 +34,10 @@ from apps.schools.models import Classroom, Enrolment, Guardianship, current_enro
 from tenants.models import Commune
 
 
-class Audience(StrEnum):
+class CardHolders(StrEnum):
+    """Whose login cards a class's batch is: its pupils, or their parents (not an audience of
+    a publication: ``apps.liaison``'s ``Audience`` is that)."""
+
     PUPILS = "pupils"
     PARENTS = "parents"
 
@@ -78,7 +81,7 @@ def _name_key(user: User) -> tuple[tuple[str, str], tuple[str, str], str]:
     return person_key(user)
 
 
-def class_recipients(*, classroom: Classroom, audience: Audience) -> list[Recipient]:
+def class_recipients(*, classroom: Classroom, holders: CardHolders) -> list[Recipient]:
     """Everyone of the class who may get a card, before any rule about activation. Two queries."""
     pupils = list(
         User.objects.filter(
@@ -87,7 +90,7 @@ def class_recipients(*, classroom: Classroom, audience: Audience) -> list[Recipi
             enrolments__classroom=classroom,
         )
     )
-    if audience == Audience.PUPILS:
+    if holders == CardHolders.PUPILS:
         people = [Recipient(user=pupil) for pupil in pupils]
     else:
         by_id = {pupil.pk: pupil for pupil in pupils}
@@ -175,7 +178,7 @@ def classroom_login_cards(
     issued_by: User,
     commune: Commune,
     classroom: Classroom,
-    audience: Audience,
+    holders: CardHolders,
     reissue: bool,
     qr_login: bool,
     file_format: str,
@@ -186,8 +189,8 @@ def classroom_login_cards(
     ``qr_login`` is for printed cards: a spreadsheet cannot carry the QR codes, so exporting
     codes never replaces a maternelle pupil's QR token.
     """
-    qr_login = qr_login and audience == Audience.PUPILS and classroom.is_maternelle
-    recipients = manageable(actor, class_recipients(classroom=classroom, audience=audience))
+    qr_login = qr_login and holders == CardHolders.PUPILS and classroom.is_maternelle
+    recipients = manageable(actor, class_recipients(classroom=classroom, holders=holders))
     live_tokens: set[int] = set()
     if qr_login:
         live_tokens = set(
@@ -214,7 +217,7 @@ def classroom_login_cards(
         target=f"{classroom.name} ({classroom.school.name})",
         details={
             "classroom": classroom.pk,
-            "audience": str(audience),
+            "audience": str(holders),  # the key the journal has always had
             "format": file_format,
             "reissue": reissue,
             "cards": len(batch.cards),

@@ -6,7 +6,8 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
-from provisioning.services import absolute_url, commune_domain
+from tenants.hosts import absolute_url
+from tenants.hosts import commune_host as commune_domain
 from tenants.models import Commune
 
 # The first-login page (apps.accounts.security): login + activation code → own password.

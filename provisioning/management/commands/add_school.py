@@ -6,8 +6,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from apps.schools.errors import SchoolDataError
 from apps.schools.models import DeploymentStatus, SchoolKind
-from provisioning.schools import school_add
+from provisioning.operations import school_add
 from provisioning.services import ProvisioningError
 
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
                 kind=options["kind"],
                 status=options["status"],
             )
-        except ProvisioningError as exc:
+        except (ProvisioningError, SchoolDataError) as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(
             self.style.SUCCESS(

@@ -8,9 +8,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 
-from provisioning.onde import ImportReport, OndeImportError, SourceFile, onde_import
-from provisioning.onde.plan import LEAVERS_SHARE
-from provisioning.onde.progress import RichProgress
+from apps.schools.errors import SchoolDataError
+from apps.schools.onde import ImportReport, OndeImportError, SourceFile
+from apps.schools.onde.plan import LEAVERS_SHARE
+from apps.schools.onde.progress import RichProgress
+from provisioning.operations import onde_import
 from provisioning.services import ProvisioningError
 
 SHOWN_NAMES = 2000
@@ -61,7 +63,7 @@ class Command(BaseCommand):
             for issue in exc.issues:
                 err.print(str(issue), markup=False)
             raise CommandError(str(exc)) from exc
-        except ProvisioningError as exc:
+        except (ProvisioningError, SchoolDataError) as exc:
             raise CommandError(str(exc)) from exc
         self._print(report)
 

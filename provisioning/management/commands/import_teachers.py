@@ -7,10 +7,11 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from rich.console import Console
 
+from apps.schools.errors import SchoolDataError
+from apps.schools.onde import OndeImportError
 from provisioning.management.commands.import_onde import read_source
-from provisioning.onde import OndeImportError
+from provisioning.operations import teachers_import
 from provisioning.services import ProvisioningError
-from provisioning.teachers import teachers_import
 
 
 class Command(BaseCommand):
@@ -34,7 +35,7 @@ class Command(BaseCommand):
             for issue in exc.issues:
                 err.print(str(issue), markup=False)
             raise CommandError(str(exc)) from exc
-        except ProvisioningError as exc:
+        except (ProvisioningError, SchoolDataError) as exc:
             raise CommandError(str(exc)) from exc
         prefix = "[simulation] " if report.dry_run else ""
         counts = report.teachers.counts()

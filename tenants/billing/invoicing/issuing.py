@@ -11,6 +11,7 @@ from typing import Literal
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 
+from tenants.audited import Requester, audit
 from tenants.billing.invoicing.statements import (
     AlreadyInvoicedError,
     Statement,
@@ -149,6 +150,7 @@ def usage_invoices_issue_month(
     dry_run: bool = False,
     on_start: Callable[[int], None] | None = None,
     on_row: Callable[[BatchRow], None] | None = None,
+    by: Requester | None = None,
 ) -> list[BatchRow]:
     """The invoice of every commune to bill for ``month`` (``communes_to_bill``: the live
     ones, and the suspended or archived ones still owing hosting or a share), one
@@ -156,7 +158,8 @@ def usage_invoices_issue_month(
 
     A commune already billed for the month is skipped; a commune that cannot be billed is
     reported and left without invoice (its number is not burnt); the others go on.
-    ``dry_run`` builds the statements and writes nothing.
+    ``dry_run`` builds the statements and writes nothing. Given ``by``, one audit event
+    lists what was issued and refused (each commune's invoice commits on its own).
     """
     month = month.replace(day=1)
     period_end = month_last_day(month)
@@ -182,6 +185,14 @@ def usage_invoices_issue_month(
         rows.append(row)
         if on_row is not None:
             on_row(row)
+    audit(
+        by,
+        "billing.usage_month_issued",
+        f"{month:%Y-%m}",
+        issued_on=issued_on,
+        invoices=[row.invoice.number for row in rows if row.invoice],
+        refused=[row.commune.slug for row in rows if row.outcome == "error"],
+    )
     return rows
 
 

@@ -10,6 +10,7 @@ from django.db.models import Prefetch
 from django.utils import timezone
 
 from apps.accounts.models import User
+from tenants.audited import Requester, audit
 from tenants.billing.invoicing.statements import communes_in_order, day_fr
 from tenants.billing.models import (
     PriceLine,
@@ -47,6 +48,7 @@ def shared_cost_create(
     vat_rate: Decimal | None = None,
     price_line: PriceLine | None = None,
     quantity: Decimal | None = None,
+    by: Requester | None = None,
 ) -> SharedCost:
     """A draft shared cost: a typed amount and VAT rate (percent), or a quantity of a price
     line at the price in force on the reference date."""
@@ -84,11 +86,14 @@ def shared_cost_create(
         raise BillingError("La période couverte commence après sa fin.")
     cost.full_clean()
     cost.save()
+    audit(by, "billing.shared_cost_created", cost.label, shared_cost=cost.pk)
     return cost
 
 
 @transaction.atomic
-def shared_cost_split(*, shared_cost: SharedCost) -> list[SharedCostShare]:
+def shared_cost_split(
+    *, shared_cost: SharedCost, by: Requester | None = None
+) -> list[SharedCostShare]:
     """Split a draft shared cost among the communes counted on its reference date.
 
     Every live commune must have a snapshot that day (a missing one would silently shift
@@ -141,6 +146,7 @@ def shared_cost_split(*, shared_cost: SharedCost) -> list[SharedCostShare]:
     cost.split_at = timezone.now()
     cost.save(update_fields=["status", "split_at"])
     shared_cost.status, shared_cost.split_at = cost.status, cost.split_at
+    audit(by, "billing.shared_cost_split", cost.label, shared_cost=cost.pk, communes=len(shares))
     return shares
 
 

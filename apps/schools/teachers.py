@@ -21,9 +21,11 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
-from django_tenants.utils import schema_context
 
 from apps.accounts.models import Profile, User
+
+# Accounts a teacher line may be (an existing director stays a director).
+from apps.accounts.permissions import STAFF_PROFILES
 from apps.accounts.services import account_build, accounts_bulk_create
 from apps.audit.services import record_event
 from apps.schools.models import (
@@ -33,7 +35,7 @@ from apps.schools.models import (
     SchoolRole,
     SchoolYear,
 )
-from provisioning.onde.csvfile import (
+from apps.schools.onde.csvfile import (
     Column,
     FileProblem,
     Issue,
@@ -42,25 +44,25 @@ from provisioning.onde.csvfile import (
     read_table,
     resolve_columns,
 )
-from provisioning.onde.levels import levels_in_name
-from provisioning.onde.names import (
+from apps.schools.onde.levels import levels_in_name
+from apps.schools.onde.names import (
     UsernameAllocator,
     clean_text,
     match_key,
     username_base,
     usernames_taken,
 )
-from provisioning.onde.parsing import CLASS_NAME_MAX, EMAIL_MAX, NAME_MAX, class_key
-from provisioning.onde.plan import class_setup_for
-from provisioning.onde.report import OndeImportError, Outcome
-from provisioning.onde.service import lock_commune_accounts
-from provisioning.schools import (
-    commune_by_slug,
+from apps.schools.onde.parsing import CLASS_NAME_MAX, EMAIL_MAX, NAME_MAX, class_key
+from apps.schools.onde.plan import class_setup_for
+from apps.schools.onde.report import OndeImportError, Outcome
+from apps.schools.onde.service import lock_commune_accounts
+from apps.schools.validators import normalise_uai
+from apps.schools.years import (
     current_school_year,
     ensure_current_school_year,
-    normalise_uai,
     school_year_label_for_today,
 )
+from tenants.db import current_schema
 
 log = logging.getLogger(__name__)
 
@@ -76,8 +78,6 @@ TEACHER_COLUMNS = (
     Column("uai", "UAI", ("Code UAI", "UAI école", "École"), required=True),
     Column("classes", "classes", ("Classe", "Classes enseignées", "Libellé classe")),
 )
-# Accounts a teacher line may be: an existing director stays a director.
-STAFF_PROFILES = (Profile.TEACHER, Profile.DIRECTOR, Profile.STAFF)
 
 
 @dataclass
@@ -352,33 +352,30 @@ class _TeacherPlan:
             )
 
 
-def teachers_import(
-    *, commune_slug: str, source: SourceFile, dry_run: bool = False
-) -> TeacherImportReport:
-    """Create or update the teachers a CSV file lists, in one transaction (see module doc)."""
-    commune = commune_by_slug(commune_slug)
+def teachers_import(*, source: SourceFile, dry_run: bool = False) -> TeacherImportReport:
+    """Create or update the teachers a CSV file lists, in the commune whose schema is active,
+    in one transaction (see module doc)."""
     parsed = parse_teachers(source)
     teachers = parsed.teachers
-    with schema_context(commune.schema_name):
-        issues = parsed.issues + unknown_schools(parsed, source.name)
-        if issues:
-            raise OndeImportError(issues)
-        if dry_run:
-            year = current_school_year(create=False)
-            label = year.label if year is not None else school_year_label_for_today()
-            plan = _TeacherPlan(teachers, year, label)
-            plan.build()
-            plan.report.dry_run = True
-            return plan.report
-        with transaction.atomic():
-            lock_commune_accounts()
-            year, _ = ensure_current_school_year()
-            plan = _TeacherPlan(teachers, year, year.label)
-            plan.build()
-            plan.apply(year)
-            if plan.report.changed_anything:
-                record_event(
-                    action="import.teachers", target=source.name, details=plan.report.summary()
-                )
-    log.info("teachers import into %s: %s", commune.slug, plan.report.summary())
+    issues = parsed.issues + unknown_schools(parsed, source.name)
+    if issues:
+        raise OndeImportError(issues)
+    if dry_run:
+        year = current_school_year(create=False)
+        label = year.label if year is not None else school_year_label_for_today()
+        plan = _TeacherPlan(teachers, year, label)
+        plan.build()
+        plan.report.dry_run = True
+        return plan.report
+    with transaction.atomic():
+        lock_commune_accounts()
+        year, _ = ensure_current_school_year()
+        plan = _TeacherPlan(teachers, year, year.label)
+        plan.build()
+        plan.apply(year)
+        if plan.report.changed_anything:
+            record_event(
+                action="import.teachers", target=source.name, details=plan.report.summary()
+            )
+    log.info("teachers import into %s: %s", current_schema(), plan.report.summary())
     return plan.report

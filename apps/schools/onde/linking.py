@@ -11,9 +11,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from provisioning.onde.csvfile import Issue
-from provisioning.onde.names import match_key
-from provisioning.onde.parsing import (
+from apps.schools.onde.csvfile import Issue
+from apps.schools.onde.names import match_key
+from apps.schools.onde.parsing import (
     ChildRef,
     GuardianLine,
     OndeFiles,

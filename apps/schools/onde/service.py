@@ -8,25 +8,23 @@ from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
-from django_tenants.utils import schema_context
 
 from apps.audit.services import record_event
+from apps.schools.errors import SchoolDataError
 from apps.schools.models import School, SchoolYear
-from provisioning.onde.apply import apply_plan
-from provisioning.onde.csvfile import Issue, SourceFile
-from provisioning.onde.linking import Family, link_guardians
-from provisioning.onde.parsing import OndeFiles, parse_files
-from provisioning.onde.plan import LEAVERS_SHARE, Plan, Planner
-from provisioning.onde.progress import NullProgress, ProgressReporter
-from provisioning.onde.report import ImportReport, LeaversNotConfirmed, OndeImportError
-from provisioning.schools import (
-    commune_by_slug,
+from apps.schools.onde.apply import apply_plan
+from apps.schools.onde.csvfile import Issue, SourceFile
+from apps.schools.onde.linking import Family, link_guardians
+from apps.schools.onde.parsing import OndeFiles, parse_files
+from apps.schools.onde.plan import LEAVERS_SHARE, Plan, Planner
+from apps.schools.onde.progress import NullProgress, ProgressReporter
+from apps.schools.onde.report import ImportReport, LeaversNotConfirmed, OndeImportError
+from apps.schools.validators import normalise_uai
+from apps.schools.years import (
     current_school_year,
     ensure_current_school_year,
-    normalise_uai,
     school_year_label_for_today,
 )
-from provisioning.services import ProvisioningError
 from tenants.db import current_schema
 
 log = logging.getLogger(__name__)
@@ -158,35 +156,12 @@ def import_for_school(
 
 
 def school_by_uai(uai: str, *, commune_name: str) -> School:
+    """The school of the active schema with this UAI, for the operator's commands."""
     uai = normalise_uai(uai)
     school = School.objects.filter(uai=uai).first()
     if school is None:
-        raise ProvisioningError(
+        raise SchoolDataError(
             f"Aucune école {uai} dans la commune {commune_name} "
             "(ajoutez-la d'abord : manage.py add_school)."
         )
     return school
-
-
-def onde_import(
-    *,
-    commune_slug: str,
-    school_uai: str,
-    pupils: SourceFile,
-    guardians: SourceFile,
-    dry_run: bool = False,
-    confirm_leavers: bool = False,
-    progress: ProgressReporter | None = None,
-) -> ImportReport:
-    """The operator's entry point (``manage.py import_onde``): commune and school by name."""
-    commune = commune_by_slug(commune_slug)
-    with schema_context(commune.schema_name):
-        school = school_by_uai(school_uai, commune_name=commune.name)
-        return import_for_school(
-            school=school,
-            pupils=pupils,
-            guardians=guardians,
-            dry_run=dry_run,
-            confirm_leavers=confirm_leavers,
-            progress=progress,
-        )

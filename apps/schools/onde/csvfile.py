@@ -19,7 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 
-from provisioning.onde.names import ascii_fold
+from apps.schools.onde.names import ascii_fold
 
 UTF8_BOM = b"\xef\xbb\xbf"
 DELIMITER = ";"

@@ -30,7 +30,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
 from apps.accounts.models import Civility
-from provisioning.onde.csvfile import (
+from apps.schools.onde.csvfile import (
     Column,
     FileProblem,
     Issue,
@@ -42,8 +42,8 @@ from provisioning.onde.csvfile import (
     read_table,
     resolve_columns,
 )
-from provisioning.onde.levels import parse_level
-from provisioning.onde.names import clean_text, match_key
+from apps.schools.onde.levels import parse_level
+from apps.schools.onde.names import clean_text, match_key
 
 NAME_MAX = 150
 CLASS_NAME_MAX = 120

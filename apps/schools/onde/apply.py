@@ -21,8 +21,8 @@ from apps.schools.models import (
     Guardianship,
     SchoolYear,
 )
-from provisioning.onde.plan import Plan
-from provisioning.onde.progress import ProgressReporter
+from apps.schools.onde.plan import Plan
+from apps.schools.onde.progress import ProgressReporter
 
 USER_FIELDS = [
     "first_name",

@@ -1,7 +1,7 @@
 """The ONDE import started from the web, as a Celery task.
 
-tenant-schemas-celery runs the task in the schema of the commune that queued it; the task
-takes the job's id, never a model instance. Progress goes to the job row through a
+The task runs in the schema of the commune that queued it (``tenants.tasks.commune_task``);
+it takes the job's id, never a model instance. Progress goes to the job row through a
 connection of its own (``JobProgress``), so the status page can follow it while the
 import's transaction is still open.
 """
@@ -16,8 +16,8 @@ from contextlib import contextmanager
 from django.db import connection
 from django.utils import timezone
 
-from config.celery import app
 from tenants.db import current_schema
+from tenants.tasks import commune_task
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,7 @@ def _job_lock(job_id: int) -> Iterator[bool]:
                 cursor.execute("SELECT pg_advisory_unlock(%s, %s)", key)
 
 
-@app.task(name=TASK_NAME)
+@commune_task(TASK_NAME, skipped="skipped")
 def import_onde_job(job_id: int, confirm_leavers: bool = False) -> str:
     with _job_lock(job_id) as held:
         if not held:
@@ -51,12 +51,12 @@ def import_onde_job(job_id: int, confirm_leavers: bool = False) -> str:
 
 def _run_job(job_id: int, confirm_leavers: bool) -> str:
     from apps.accounts.models import User
+    from apps.schools.errors import SchoolDataError
     from apps.schools.models import ImportJob, ImportJobStatus
-    from provisioning.onde.csvfile import SourceFile
-    from provisioning.onde.progress import JobProgress
-    from provisioning.onde.report import OndeImportError
-    from provisioning.onde.service import import_for_school
-    from provisioning.services import ProvisioningError
+    from apps.schools.onde.csvfile import SourceFile
+    from apps.schools.onde.progress import JobProgress
+    from apps.schools.onde.report import OndeImportError
+    from apps.schools.onde.service import import_for_school
 
     job = ImportJob.objects.select_related("school").filter(pk=job_id).first()
     # RUNNING under our lock: the run that set it died (see above).
@@ -81,7 +81,7 @@ def _run_job(job_id: int, confirm_leavers: bool) -> str:
         job.status = ImportJobStatus.FAILED
         job.errors = [issue.as_dict() for issue in exc.issues]
         job.summary = {"message": str(exc)}
-    except ProvisioningError as exc:
+    except SchoolDataError as exc:
         job.status = ImportJobStatus.FAILED
         job.errors = [{"file": "", "line": None, "message": str(exc)}]
         job.summary = {"message": str(exc)}

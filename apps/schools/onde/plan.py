@@ -4,7 +4,7 @@ Everything the import needs from the database is read here, in a fixed number of
 whatever the size of the files (the school's classes of the year, the candidate pupils and
 their enrolments, the guardians by e-mail and the existing links of the pupils, the logins
 that new ones could collide with). A dry run stops after the plan; a real import writes it
-(``provisioning.onde.apply``) in the same transaction.
+(``apps.schools.onde.apply``) in the same transaction.
 
 Who is who:
 
@@ -35,17 +35,17 @@ from apps.schools.models import (
     School,
     SchoolYear,
 )
-from provisioning.onde.csvfile import Issue
-from provisioning.onde.levels import sorted_levels
-from provisioning.onde.linking import Family
-from provisioning.onde.names import (
+from apps.schools.onde.csvfile import Issue
+from apps.schools.onde.levels import sorted_levels
+from apps.schools.onde.linking import Family
+from apps.schools.onde.names import (
     UsernameAllocator,
     match_key,
     username_base,
     usernames_taken,
 )
-from provisioning.onde.parsing import OndeFiles, PupilLine, class_key
-from provisioning.onde.report import ImportReport
+from apps.schools.onde.parsing import OndeFiles, PupilLine, class_key
+from apps.schools.onde.report import ImportReport
 
 LINK_ORDER = (GuardianKind.LEGAL_1, GuardianKind.LEGAL_2)
 # Pupils missing from an export are marked as leaving (and purged later). When more than

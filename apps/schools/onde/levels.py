@@ -7,7 +7,7 @@ depending on the export; both, and the usual variants, are understood.
 from __future__ import annotations
 
 from apps.schools.models import Level
-from provisioning.onde.csvfile import header_key
+from apps.schools.onde.csvfile import header_key
 
 _SPELLINGS: dict[Level, tuple[str, ...]] = {
     Level.TPS: (

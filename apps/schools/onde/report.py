@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from provisioning.onde.csvfile import Issue
-from provisioning.services import ProvisioningError
+from apps.schools.errors import SchoolDataError
+from apps.schools.onde.csvfile import Issue
 
 
-class OndeImportError(ProvisioningError):
+class OndeImportError(SchoolDataError):
     """The files have errors: nothing was imported. ``issues`` lists every one of them."""
 
     def __init__(self, issues: list[Issue]) -> None:

@@ -8,12 +8,13 @@ writes it in one transaction with a fixed number of queries.
 
 Modules: ``csvfile`` (encodings, headers), ``parsing`` (lines → records), ``linking``
 (guardians → pupils), ``plan`` (against the database), ``apply`` (bulk writes), ``service``
-(the entry points), ``progress``, ``report``, ``tasks`` (the web import's Celery task).
+(the entry point), ``progress``, ``report``; the web import's Celery task is
+``apps.schools.tasks``, the operator's command ``provisioning.operations.onde_import``.
 """
 
-from provisioning.onde.csvfile import Issue, SourceFile
-from provisioning.onde.report import ImportReport, OndeImportError
-from provisioning.onde.service import import_for_school, onde_import
+from apps.schools.onde.csvfile import Issue, SourceFile
+from apps.schools.onde.report import ImportReport, OndeImportError
+from apps.schools.onde.service import import_for_school
 
 __all__ = [
     "ImportReport",
@@ -21,5 +22,4 @@ __all__ = [
     "OndeImportError",
     "SourceFile",
     "import_for_school",
-    "onde_import",
 ]
