@@ -293,3 +293,15 @@ def verified_login(tenant_client: Callable[..., Client]) -> Callable[..., Client
 def base_login(verified_login: Callable[..., Client]) -> Callable[[Any], Client]:
     """A base-domain client logged in as ``user`` (a coordinator), second factor verified."""
     return lambda user: verified_login(user)
+
+
+@pytest.fixture
+def media(settings: Any, tmp_path: Any) -> Any:
+    """Files on the filesystem storage (the development default), in this test's own
+    folder."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path

@@ -11,9 +11,9 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.accounts.context import caller
 from apps.accounts.models import Profile, User
 from apps.accounts.permissions import Actor, can_administer_commune, can_manage_school
-from apps.portal.access import request_actor
 from apps.quiethours import services
 from apps.quiethours.forms import SlotsForm
 from apps.quiethours.models import QuietHours
@@ -22,11 +22,8 @@ from apps.schools.models import School
 
 
 def _caller(request: HttpRequest) -> tuple[User, Actor]:
-    actor = request_actor(request)
-    user = request.user
-    if not isinstance(user, User):  # request_actor answered 404 already
-        raise Http404
-    return user, actor
+    found = caller(request)
+    return found.user, found.actor
 
 
 def _schools(actor: Actor) -> list[School]:

@@ -74,12 +74,3 @@ def s3(s3_endpoint: str, settings: Any) -> Bucket:
     return bucket
 
 
-@pytest.fixture
-def media(settings: Any, tmp_path: Any) -> Any:
-    """The filesystem default (development), in this test's own folder."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path

@@ -10,7 +10,7 @@ from django_tenants.utils import schema_context
 
 from apps.attachments.models import Attachment
 from apps.homework.models import HomeworkEntry
-from apps.notifications import services as notification_services
+from apps.outbox import queue as outbox_queue
 from tests.attachments import files
 from tests.helpers import count_queries
 
@@ -43,20 +43,9 @@ ENTRY = {
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    """The filesystem storage, in this test's own folder."""
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
-@pytest.fixture
 def no_broker(monkeypatch):
     # The families are told by a Celery task queued after commit: not this request's cost.
-    monkeypatch.setattr(notification_services, "queue_task", lambda *args, **kwargs: True)
+    monkeypatch.setattr(outbox_queue, "queue_task", lambda *args, **kwargs: True)
 
 
 def _statements(queries) -> list[str]:
