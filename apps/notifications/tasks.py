@@ -2,11 +2,8 @@
 ``send_digests`` in every live commune's schema; the template schema has no Commune row and
 the per-commune task refuses to run outside a commune's schema.
 
-The cahier de liaison's notifications (a note published, a reply, a reminder) are delivered
-by the ``deliver_liaison_*`` tasks, queued after commit by ``apps.liaison.services`` so the
-author's request does not wait for every family to be told. They take ids, run in the
-commune's schema the message records, and tell each person once however often they run
-(``apps.notifications.services.notify``'s ``event``)."""
+The features deliver their own notifications in their own tasks (``apps.liaison.tasks``,
+``apps.homework.tasks``), through ``apps.notifications.services.notify``."""
 
 from __future__ import annotations
 
@@ -14,7 +11,6 @@ import logging
 from dataclasses import asdict
 from typing import Any
 
-from apps.notifications import liaison
 from apps.notifications.services import digests_send
 from config.celery import app
 from tenants.db import current_schema
@@ -35,24 +31,3 @@ def send_digests() -> dict[str, Any]:
 @app.task(name="notifications.digests_all_communes")
 def digests_all_communes() -> list[str]:
     return for_each_live_commune(send_digests)
-
-
-@app.task(name="notifications.deliver_liaison_note")
-def deliver_liaison_note(note_id: int) -> int:
-    if not in_commune_schema("deliver_liaison_note"):
-        return 0
-    return len(liaison.notify_note_published(note_id))
-
-
-@app.task(name="notifications.deliver_liaison_reply")
-def deliver_liaison_reply(reply_id: int) -> int:
-    if not in_commune_schema("deliver_liaison_reply"):
-        return 0
-    return len(liaison.notify_reply_received(reply_id))
-
-
-@app.task(name="notifications.deliver_liaison_reminder")
-def deliver_liaison_reminder(reminder_id: int) -> int:
-    if not in_commune_schema("deliver_liaison_reminder"):
-        return 0
-    return len(liaison.notify_reminder_sent(reminder_id))

@@ -42,6 +42,7 @@ def browser(live_server: Any) -> Iterator[Any]:
     # No skipping for want of a browser: `make test` installs Debian's chromium.
     assert os.path.exists(CHROMIUM), f"{CHROMIUM} not found: install Debian's chromium package"
     from playwright import sync_api
+
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
