@@ -15,9 +15,7 @@ from config.settings.env import database_from_url, env_bool
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _import_production(
-    *statements: str, **environment: str
-) -> subprocess.CompletedProcess[str]:
+def _import_production(*statements: str, **environment: str) -> subprocess.CompletedProcess[str]:
     unset = {"SECRET_KEY", "DJANGO_DEBUG", "EMAIL_BACKEND", "ENT_HSTS_SECONDS"}
     env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(environment)

@@ -1,8 +1,11 @@
-"""Attachments in the API: the shape listed by the notebooks' APIs (with each download URL),
-and ``/api/v1/attachments/`` to join files to an item or remove one, through the same
-services and rules as the forms."""
+"""Attachments in the API: the shape listed by the features' APIs (with each download URL),
+and ``/api/v1/attachments/`` to join files to a publication or remove one, through the same
+services and rules as the forms. A publication is named by its feature's own id, in the field
+its kind registered (``homework_entry``, ``liaison_note``…: ``apps.publications.registry``)."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from django.http import Http404
 from django.urls import reverse
@@ -18,10 +21,8 @@ from apps.api.base import ActorApi
 from apps.attachments.models import Attachment
 from apps.attachments.selectors import attachment_for_viewer
 from apps.attachments.services import AttachmentError, AttachmentNotAllowed, attachments_change
-from apps.homework.models import HomeworkEntry
-from apps.homework.selectors import entry_for_editor
-from apps.liaison.models import LiaisonNote
-from apps.liaison.selectors import note_managed_by
+from apps.publications.models import Publication
+from apps.publications.registry import PublicationKind, kind_of, kinds
 
 
 @extend_schema_serializer(component_name="Attachment")
@@ -43,13 +44,16 @@ class AttachmentOutputSerializer(serializers.Serializer):
         return request.build_absolute_uri(path) if request is not None else path
 
 
-def _item_for_editor(
-    actor: Actor, *, homework_entry: int | None, liaison_note: int | None
-) -> tuple[HomeworkEntry | None, LiaisonNote | None]:
-    """The entry or the note (the other is None), if ``actor`` may edit it; else 404."""
-    if homework_entry is not None:
-        return found_or_404(entry_for_editor(actor, homework_entry)), None
-    return None, found_or_404(note_managed_by(actor, liaison_note or 0))
+def _named_kinds() -> list[PublicationKind]:
+    return [kind for kind in kinds() if kind.api_field]
+
+
+def _for_editor(actor: Actor, publication_id: int | None) -> Publication:
+    """The publication, if ``actor`` may change its files; else 404."""
+    publication = Publication.objects.filter(pk=publication_id).first() if publication_id else None
+    if publication is None or not kind_of(publication.kind).editable(actor, publication.pk):
+        raise Http404
+    return publication
 
 
 class AttachmentCreateApi(ActorApi):
@@ -57,22 +61,31 @@ class AttachmentCreateApi(ActorApi):
 
     @extend_schema_serializer(component_name="AttachmentUpload")
     class InputSerializer(serializers.Serializer):
-        homework_entry = serializers.IntegerField(required=False, help_text="Une séance")
-        liaison_note = serializers.IntegerField(required=False, help_text="Ou un mot")
         files = serializers.ListField(child=serializers.FileField(), min_length=1)
 
-        def validate(self, attrs: dict) -> dict:
-            if ("homework_entry" in attrs) == ("liaison_note" in attrs):
-                raise serializers.ValidationError(
-                    "Indiquez soit homework_entry, soit liaison_note."
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            # One optional id field per registered kind, in the feature's own ids.
+            for kind in _named_kinds():
+                self.fields[kind.api_field] = serializers.IntegerField(
+                    required=False, help_text=kind.label
                 )
+
+        def validate(self, attrs: dict) -> dict:
+            named = [kind for kind in _named_kinds() if kind.api_field in attrs]
+            if len(named) != 1:
+                fields = ", soit ".join(kind.api_field for kind in _named_kinds())
+                raise serializers.ValidationError(f"Indiquez soit {fields}.")
+            kind = named[0]
+            attrs["publication"] = kind.from_feature_id(attrs[kind.api_field])
             return attrs
 
     @extend_schema(
         operation_id="attachments_create",
         summary="Joindre des fichiers",
-        description="Pour qui peut modifier la séance ou le mot (un mot déjà confirmé par une "
-        "famille ne change plus). Types reconnus par leur contenu ; taille et nombre limités. "
+        description="Pour qui peut modifier la publication nommée (une séance, un mot… ; un mot "
+        "déjà confirmé par une famille ne change plus). Types reconnus par leur contenu ; "
+        "taille et nombre limités. "
         "Un fichier refusé : 400 et rien n'est enregistré. Hors de portée : 404.",
         request={"multipart/form-data": InputSerializer},
         responses={201: AttachmentOutputSerializer(many=True)},
@@ -81,14 +94,10 @@ class AttachmentCreateApi(ActorApi):
         payload = self.InputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        entry, note = _item_for_editor(
-            self.actor(),
-            homework_entry=data.get("homework_entry"),
-            liaison_note=data.get("liaison_note"),
-        )
+        publication = _for_editor(self.actor(), data["publication"])
         try:
             added = attachments_change(
-                user=self.caller.user, homework_entry=entry, liaison_note=note, add=data["files"]
+                user=self.caller.user, publication=publication, add=data["files"]
             )
         except AttachmentNotAllowed as error:
             raise Http404 from error
@@ -108,17 +117,10 @@ class AttachmentDetailApi(ActorApi):
     )
     def delete(self, request: Request, attachment_id: int) -> Response:
         attachment = found_or_404(attachment_for_viewer(self.actor(), attachment_id))
-        entry, note = _item_for_editor(
-            self.actor(),
-            homework_entry=attachment.homework_entry_id,
-            liaison_note=attachment.liaison_note_id,
-        )
+        publication = _for_editor(self.actor(), attachment.publication_id)
         try:
             attachments_change(
-                user=self.caller.user,
-                homework_entry=entry,
-                liaison_note=note,
-                remove_ids=[attachment.pk],
+                user=self.caller.user, publication=publication, remove_ids=[attachment.pk]
             )
         except AttachmentNotAllowed as error:
             raise Http404 from error

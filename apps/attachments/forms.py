@@ -5,12 +5,13 @@ that the notebook's cleaned data still maps onto its services' arguments.
 A browser never sends a file again, so ``keep`` stores the chosen files *pending* as soon as
 they pass their checks: a form refused for another field shows them as kept (each with a
 box to remove it) and carries their token in a hidden field, and its next successful save
-joins them to the item (``save_with_files``) without choosing them again."""
+joins them to the item (``save_with_files``, over the service ``attachments_save_with``)
+without choosing them again."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
@@ -24,17 +25,15 @@ from apps.attachments.services import (
     MAX_PER_ITEM,
     AttachmentError,
     AttachmentNotAllowed,
-    attachments_change,
+    Item,
     attachments_keep_pending,
-    files_atomic,
+    attachments_save_with,
     max_bytes,
     new_pending_token,
     size_text,
 )
-from apps.homework.models import HomeworkEntry
-from apps.liaison.models import LiaisonNote
 
-Item = TypeVar("Item", HomeworkEntry, LiaisonNote)
+__all__ = ["AttachmentsForm", "Item", "save_with_files"]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -148,23 +147,15 @@ def _values(data: Any, name: str) -> list[str]:
 
 
 def save_with_files(user: User, files: AttachmentsForm, write: Callable[[], Item]) -> Item | None:
-    """``write`` the entry or note and change its files in one transaction: the files kept
-    by ``files.keep()`` (only the user's own, of this form) are joined to it, the ticked ones
-    removed. A refused change leaves neither (``files`` then carries the reason, the kept
-    files stay kept, and None is returned). Someone who may not change the item's files gets
-    a 404, as for an item they cannot see."""
+    """``write`` the item and change its files in one transaction (``attachments_save_with``):
+    the files kept by ``files.keep()`` are joined to it, the ticked ones removed. A refused
+    change leaves neither (``files`` then carries the reason, the kept files stay kept, and
+    None is returned). Someone who may not change the item's files gets a 404, as for an
+    item they cannot see."""
     try:
-        with files_atomic():
-            item = write()
-            if isinstance(item, HomeworkEntry):
-                attachments_change(
-                    user=user, homework_entry=item, remove_ids=files.remove_ids, claim=files.claim
-                )
-            else:
-                attachments_change(
-                    user=user, liaison_note=item, remove_ids=files.remove_ids, claim=files.claim
-                )
-            return item
+        return attachments_save_with(
+            user=user, write=write, remove_ids=files.remove_ids, claim=files.claim
+        )
     except AttachmentError as error:
         files.add_error("attachments", str(error))
         return None

@@ -1,15 +1,18 @@
-"""An ``Attachment`` belongs to exactly one item: an entry of the cahier de textes or a note of
-the cahier de liaison (two nullable keys and a check constraint, so that each notebook reads
-its own with a plain ``prefetch_related("attachments")``).
+"""An ``Attachment`` belongs to exactly one publication (``apps.publications``): an entry of the
+cahier de textes, a note of the cahier de liaison, whatever a feature publishes — one key, and
+a feature reads its own files with ``select_related("publication")`` and
+``prefetch_related("publication__attachments")``. Who may see or change them is the
+publication's kind's rule (``apps.publications.registry``), never this app's.
 
-Or it is *pending*, and belongs to no item yet: a file chosen in a notebook's form that was
+Or it is *pending*, and belongs to no publication yet: a file chosen in a notebook's form that was
 refused for another field is stored so that it need not be chosen again. It is bound to its
 uploader, to the form (``pending_form``: the kind, the page and its item) and to a random token
 the re-rendered form carries (only its SHA-256 digest is kept, so neither the database nor the
 personal-data export holds the token itself). The next successful save of that form claims it;
 otherwise the retention rules delete it after ``PENDING_HOURS``.
 
-The stored object's key is ``<schema>/<kind>/<yyyy>/<uuid>/<safe name>``: the commune's schema
+The stored object's key is ``<schema>/<kind>/<yyyy>/<uuid>/<safe name>`` (``kind``: the short
+name its publication's kind registered, "homework", "liaison"…): the commune's schema
 name first, as each commune's data lives in its own schema (one commune's files never mix with
 another's, and a commune's files can be listed, copied or purged by prefix, when it leaves the
 groupement for instance), and never the user's raw file name.
@@ -25,11 +28,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from apps.attachments.kinds import FAMILY_ICONS, KINDS
-from apps.homework.models import HomeworkEntry
-from apps.liaison.models import LiaisonNote
+from apps.publications.models import Publication
+from apps.publications.registry import kind_of
 
-KIND_HOMEWORK = "homework"
-KIND_LIAISON = "liaison"
 PENDING_HOURS = 24
 
 
@@ -41,15 +42,8 @@ def attachment_key(instance: Attachment, filename: str) -> str:
 
 
 class Attachment(models.Model):
-    homework_entry = models.ForeignKey(
-        HomeworkEntry,
-        on_delete=models.CASCADE,
-        null=True,
-        blank=True,
-        related_name="attachments",
-    )
-    liaison_note = models.ForeignKey(
-        LiaisonNote,
+    publication = models.ForeignKey(
+        Publication,
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -76,24 +70,17 @@ class Attachment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(
-                    homework_entry__isnull=False,
-                    liaison_note__isnull=True,
-                    pending_token="",
-                    pending_since__isnull=True,
-                )
-                | Q(
-                    homework_entry__isnull=True,
-                    liaison_note__isnull=False,
+                    publication__isnull=False,
                     pending_token="",
                     pending_since__isnull=True,
                 )
                 | (
-                    Q(homework_entry__isnull=True, liaison_note__isnull=True)
+                    Q(publication__isnull=True)
                     & Q(pending_since__isnull=False)
                     & ~Q(pending_token="")
                     & ~Q(pending_form="")
                 ),
-                name="attachment_belongs_to_one_item_or_is_pending",
+                name="attachment_belongs_to_a_publication_or_is_pending",
             ),
         ]
         indexes = [models.Index(fields=["uploaded_by", "pending_token"], name="attachment_pending")]
@@ -107,12 +94,12 @@ class Attachment(models.Model):
 
     @property
     def kind(self) -> str:
-        if self.homework_entry_id is not None:
-            return KIND_HOMEWORK
-        if self.liaison_note_id is not None:
-            return KIND_LIAISON
-        # Pending: the kind of the form it waits in, so that its key needs no change later.
-        return KIND_HOMEWORK if self.pending_form.startswith(KIND_HOMEWORK) else KIND_LIAISON
+        """The short name of its publication's kind; pending, the first part of its form's
+        key (``homework:edit:12``), which names the same kind, so its key needs no change
+        once it is claimed."""
+        if self.publication_id is not None:
+            return kind_of(self.publication.kind).short  # type: ignore[union-attr]
+        return self.pending_form.split(":", 1)[0]
 
     @property
     def icon(self) -> str:

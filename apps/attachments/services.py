@@ -1,4 +1,6 @@
-"""Writes of attachments: checking an upload, joining files to an item, removing them.
+"""Writes of attachments: checking an upload, joining files to a publication, removing them.
+Who may change a publication's files, and whether they still may change, is the rule its kind
+registered (``apps.publications.registry``): this module names no feature.
 
 Every file is checked before anything is stored: its kind from its content (``kinds.sniff``),
 its size (``ENT_ATTACHMENT_MAX_BYTES``), and the number per item (``MAX_PER_ITEM``). Photos are
@@ -30,9 +32,10 @@ import re
 import secrets
 import tempfile
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
@@ -45,13 +48,12 @@ from django.utils.text import slugify
 from PIL import ImageOps, UnidentifiedImageError
 
 from apps.accounts.models import User
-from apps.accounts.permissions import can_edit_homework, can_write_liaison_note
 from apps.accounts.selectors import actor_for
 from apps.attachments import images, isobmff, kinds
-from apps.attachments.models import KIND_HOMEWORK, KIND_LIAISON, PENDING_HOURS, Attachment
+from apps.attachments.models import PENDING_HOURS, Attachment
 from apps.attachments.selectors import Pending, pending_digest, pending_rows
-from apps.homework.models import HomeworkEntry
-from apps.liaison.models import LiaisonNote
+from apps.publications.models import Publication
+from apps.publications.registry import kind_of
 
 logger = logging.getLogger(__name__)
 
@@ -302,39 +304,19 @@ def delete_object_after_commit(name: str) -> None:
 # --- joining and removing ---------------------------------------------------------------------
 
 
-def _check_editor(
-    user: User, homework_entry: HomeworkEntry | None, liaison_note: LiaisonNote | None
-) -> None:
-    actor = actor_for(user)
-    if homework_entry is not None:
-        classroom = homework_entry.classroom
-        allowed = can_edit_homework(
-            author=actor, classroom_id=classroom.pk, school_id=classroom.school_id
-        )
-    elif liaison_note is not None:
-        allowed = can_write_liaison_note(
-            author=actor, school_id=liaison_note.school_id, classroom_id=liaison_note.classroom_id
-        )
-    else:
-        allowed = False
-    if not allowed:
-        raise AttachmentNotAllowed("not allowed to change this item's attachments")
+def _check_editor(user: User, publication: Publication) -> None:
+    if not kind_of(publication.kind).editable(actor_for(user), publication.pk):
+        raise AttachmentNotAllowed("not allowed to change this publication's attachments")
 
 
-def _locked_item(
-    homework_entry: HomeworkEntry | None, liaison_note: LiaisonNote | None
-) -> HomeworkEntry | LiaisonNote:
-    """The item, its row locked so that two uploads cannot pass the count together."""
-    if homework_entry is not None:
-        return HomeworkEntry.objects.select_for_update().get(pk=homework_entry.pk)
-    assert liaison_note is not None  # noqa: S101 - _check_editor refused neither
-    note = LiaisonNote.objects.select_for_update().get(pk=liaison_note.pk)
-    if note.acknowledgements.exists():
-        raise AttachmentError(
-            "Des familles ont déjà confirmé ce mot : ses pièces jointes ne changent plus. "
-            "Publiez une correction."
-        )
-    return note
+def _locked_publication(publication: Publication) -> Publication:
+    """The publication, its row locked so that two uploads cannot pass the count together;
+    ``AttachmentError`` if its kind says its files no longer change."""
+    locked = Publication.objects.select_for_update().get(pk=publication.pk)
+    reason = kind_of(locked.kind).locked(locked.pk)
+    if reason is not None:
+        raise AttachmentError(reason)
+    return locked
 
 
 def new_pending_token() -> str:
@@ -344,53 +326,74 @@ def new_pending_token() -> str:
 def attachments_change(
     *,
     user: User,
-    homework_entry: HomeworkEntry | None = None,
-    liaison_note: LiaisonNote | None = None,
+    publication: Publication,
     add: Sequence[UploadedFile] = (),
     remove_ids: Iterable[int] = (),
     claim: Pending | None = None,
 ) -> list[Attachment]:
-    """Remove the item's attachments ``remove_ids``, join the user's pending files of
+    """Remove the publication's attachments ``remove_ids``, join the user's pending files of
     ``claim`` and the files ``add`` to it (at most ``MAX_PER_ITEM`` in all); every file is
     checked before anything is stored. Returns the attachments added (claimed ones first)."""
-    if (homework_entry is None) == (liaison_note is None):
-        raise ValueError("an attachment belongs to exactly one item")
-    if claim is not None and not claim.form.startswith(
-        KIND_HOMEWORK if homework_entry is not None else KIND_LIAISON
-    ):
-        raise ValueError("pending files are claimed by an item of their form's kind")
+    if claim is not None and claim.form.split(":", 1)[0] != kind_of(publication.kind).short:
+        raise ValueError("pending files are claimed by a publication of their form's kind")
     remove_ids = set(remove_ids)
     if not add and not remove_ids and claim is None:
         return []
-    _check_editor(user, homework_entry, liaison_note)
+    _check_editor(user, publication)
     with files_atomic():
-        item = _locked_item(homework_entry, liaison_note)
-        owned = Attachment.objects.filter(homework_entry=homework_entry, liaison_note=liaison_note)
+        locked = _locked_publication(publication)
+        owned = Attachment.objects.filter(publication=locked)
         removed = list(owned.filter(pk__in=remove_ids))
         if len(removed) != len(remove_ids):
-            raise AttachmentNotAllowed("an attachment to remove is not this item's")
+            raise AttachmentNotAllowed("an attachment to remove is not this publication's")
         claimed = list(pending_rows(user, claim).select_for_update()) if claim else []
         checked = check_files(add, already=owned.count() - len(removed) + len(claimed))
         try:
             for attachment in removed:
                 attachment.delete()  # the object goes once this commits (signals)
             for attachment in claimed:
-                attachment.homework_entry = homework_entry
-                attachment.liaison_note = liaison_note
+                attachment.publication = locked
                 attachment.pending_token, attachment.pending_form = "", ""
                 attachment.pending_since = None
                 attachment.save(
-                    update_fields=[
-                        "homework_entry",
-                        "liaison_note",
-                        "pending_token",
-                        "pending_form",
-                        "pending_since",
-                    ]
+                    update_fields=["publication", "pending_token", "pending_form", "pending_since"]
                 )
-            return claimed + [_store(user, item, file) for file in checked]
+            return claimed + [_store(user, locked, file) for file in checked]
         finally:
             _close_copies(checked)
+
+
+class Published(Protocol):
+    """A feature's row that has its publication (an entry, a note…)."""
+
+    @property
+    def publication(self) -> Publication: ...
+
+
+Item = TypeVar("Item", bound=Published)
+
+
+def attachments_save_with(
+    *,
+    user: User,
+    write: Callable[[], Item],
+    remove_ids: Iterable[int] = (),
+    claim: Pending | None = None,
+) -> Item:
+    """``write`` a feature's row (its own service) and change its publication's files in one
+    transaction: the pending files of ``claim`` (only the user's own, of that form) are joined
+    to it, ``remove_ids`` removed. A refused change leaves neither: ``AttachmentError`` (the
+    sentence to show; the pending files stay pending) or ``AttachmentNotAllowed``."""
+    remove_ids = list(remove_ids)
+    if not remove_ids and claim is None:
+        # No file to store or delete: the feature's service is its own transaction.
+        return write()
+    with files_atomic():
+        item = write()
+        attachments_change(
+            user=user, publication=item.publication, remove_ids=remove_ids, claim=claim
+        )
+        return item
 
 
 def attachments_keep_pending(
@@ -431,14 +434,13 @@ def pending_purge(now: datetime.datetime) -> int:
 
 def _store(
     user: User,
-    item: HomeworkEntry | LiaisonNote | None,
+    publication: Publication | None,
     checked: CheckedFile,
     *,
     pending: Pending | None = None,
 ) -> Attachment:
     attachment = Attachment(
-        homework_entry=item if isinstance(item, HomeworkEntry) else None,
-        liaison_note=item if isinstance(item, LiaisonNote) else None,
+        publication=publication,
         original_name=checked.name,
         size=checked.size,
         content_type=checked.kind.content_type,

@@ -9,3 +9,10 @@ class HomeworkConfig(AppConfig):
     name = "apps.homework"
     label = "homework"
     verbose_name = "Cahier de textes"
+
+    def ready(self) -> None:
+        # What it publishes and who hears of it, for the shared services that name no feature.
+        from apps.homework import notifications, publications
+
+        publications.register_kind()
+        notifications.register_kinds()

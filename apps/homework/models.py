@@ -8,17 +8,20 @@ the entry changes every occurrence at once. One occurrence may be changed or can
 by a ``HomeworkOccurrence`` (an override for that day), which editing the whole series leaves
 in place. ``last_day`` (the last day any occurrence, overrides included, touches) is kept by the
 services so that a week's entries are found with one indexed query.
-Attachments are not there yet.
+Its author, state and dates are mirrored by its ``publication`` (``apps.publications``), the
+row its attachments and notifications point to.
 """
 
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from apps.publications.models import Publication
 from apps.schools.models import Classroom
 
 
@@ -62,6 +65,11 @@ REPEAT_DAYS = {Repeat.WEEKLY: 7, Repeat.FORTNIGHTLY: 14}
 
 
 class HomeworkEntry(models.Model):
+    # The owner row of its files and notifications; ``published_at`` below stays the entry's
+    # own (every read of the notebook filters on it), kept equal to the publication's.
+    publication = models.OneToOneField(
+        Publication, on_delete=models.CASCADE, related_name="homework_entry"
+    )
     classroom = models.ForeignKey(
         Classroom, on_delete=models.PROTECT, related_name="homework_entries"
     )
@@ -110,6 +118,12 @@ class HomeworkEntry(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def attachments(self) -> Any:  # the publication's related manager of Attachment rows
+        """Its publication's files (read them with ``select_related("publication")`` and
+        ``prefetch_related("publication__attachments")``)."""
+        return self.publication.attachments
 
     @property
     def icon(self) -> str:

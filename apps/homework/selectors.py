@@ -121,7 +121,11 @@ def may_edit(actor: Actor, classroom: Classroom) -> bool:
 
 
 def entry_for_editor(actor: Actor, entry_id: int) -> HomeworkEntry | None:
-    entry = HomeworkEntry.objects.select_related("classroom__school").filter(pk=entry_id).first()
+    entry = (
+        HomeworkEntry.objects.select_related("classroom__school", "publication")
+        .filter(pk=entry_id)
+        .first()
+    )
     if entry is None or not may_edit(actor, entry.classroom):
         return None
     return entry
@@ -163,7 +167,11 @@ def entries_touching(
     )
     if not drafts:
         entries = entries.filter(published_at__isnull=False)
-    return entries.order_by("on", "domain", "id").prefetch_related("attachments")
+    return (
+        entries.order_by("on", "domain", "id")
+        .select_related("publication")
+        .prefetch_related("publication__attachments")
+    )
 
 
 def override_for(entry: HomeworkEntry, day: datetime.date) -> HomeworkOccurrence | None:

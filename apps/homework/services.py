@@ -4,7 +4,7 @@
 Publishing, and changing or cancelling a published session, tells the class's pupils and
 families after commit, in a Celery task (``apps.homework.tasks``) so the teacher's page does not
 wait for the whole class to be told; what counts as a change for them is decided in
-``apps.notifications.homework`` (its docstring states the rule), from what the services here
+``apps.homework.notifications`` (its docstring states the rule), from what the services here
 compare before and after the write.
 
 Each service takes the author's ``Actor`` (a view hands the caller's, from
@@ -26,13 +26,16 @@ from apps.calendar.selectors import days_off
 from apps.homework import repeats
 from apps.homework.formatting import sanitise
 from apps.homework.models import REPEAT_DAYS, Domain, HomeworkEntry, HomeworkOccurrence, Repeat
+from apps.homework.notifications import Change, Seen, session_change
+from apps.homework.publications import ENTRY
 from apps.homework.tasks import (
     deliver_homework_change,
     deliver_homework_removed,
     deliver_new_homework,
 )
-from apps.notifications.homework import Change, Seen, session_change
-from apps.notifications.services import queue_after_commit
+from apps.outbox.queue import queue_after_commit
+from apps.publications.models import Publication
+from apps.publications.services import publication_create, publication_revised
 from apps.schools.models import Classroom
 
 
@@ -119,11 +122,15 @@ def homework_entry_create(
         repeat=repeat,
         repeat_until=repeat_until,
     )
+    publication = publication_create(
+        kind=ENTRY, author_id=author.id, published_at=timezone.now() if publish else None
+    )
     entry = HomeworkEntry.objects.create(
+        publication=publication,
         classroom=classroom,
         author_id=author.id,
         author_name=author.display_name,
-        published_at=timezone.now() if publish else None,
+        published_at=publication.published_at,
         **fields,
     )
     if publish:
@@ -272,6 +279,7 @@ def homework_entry_update(
     elif not publish:
         entry.published_at = None
     entry.save()
+    publication_revised(entry.publication, published_at=entry.published_at)
     if newly_published:
         _notify_after_commit(entry)
     elif tell:
@@ -306,7 +314,8 @@ def homework_entry_delete(*, author: Actor, entry: HomeworkEntry) -> None:
         )
         upcoming = sorted(seen)
     entry_id, classroom_id, domain = entry.pk, entry.classroom_id, entry.domain
-    entry.delete()
+    # The publication goes, and with it the entry (and its sessions) and its files.
+    Publication.objects.filter(pk=entry.publication_id).delete()
     if upcoming:
         queue_after_commit(
             deliver_homework_removed,

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime
 
-from apps.notifications.homework import (
+from apps.homework.notifications import (
     notify_homework_change,
     notify_homework_removed,
     notify_new_homework,

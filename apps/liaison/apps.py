@@ -8,3 +8,10 @@ class LiaisonConfig(AppConfig):
     name = "apps.liaison"
     label = "liaison"
     verbose_name = "Cahier de liaison"
+
+    def ready(self) -> None:
+        # What it publishes and who hears of it, for the shared services that name no feature.
+        from apps.liaison import notifications, publications
+
+        publications.register_kind()
+        notifications.register_kinds()

@@ -8,11 +8,14 @@ confirmed a note it is never edited again: a correction is a new note that ``cor
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 
+from apps.publications.models import Publication
 from apps.schools.models import Classroom, School
 
 
@@ -23,6 +26,12 @@ class Audience(models.TextChoices):
 
 
 class LiaisonNote(models.Model):
+    # The owner row of its files and notifications; ``published_at`` below stays the note's
+    # own (every read of the notebook filters and orders on it), kept equal to the
+    # publication's.
+    publication = models.OneToOneField(
+        Publication, on_delete=models.CASCADE, related_name="liaison_note"
+    )
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="liaison_notes")
     # Empty for a note to the whole school.
     classroom = models.ForeignKey(
@@ -75,6 +84,12 @@ class LiaisonNote(models.Model):
     @property
     def is_published(self) -> bool:
         return self.published_at is not None
+
+    @property
+    def attachments(self) -> Any:  # the publication's related manager of Attachment rows
+        """Its publication's files (read them with ``select_related("publication")`` and
+        ``prefetch_related("publication__attachments")``)."""
+        return self.publication.attachments
 
 
 class NoteRecipient(models.Model):

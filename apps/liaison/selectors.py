@@ -32,12 +32,12 @@ def notes_written_for(actor: Actor) -> QuerySet[LiaisonNote]:
         LiaisonNote.objects.filter(
             Q(classroom_id__in=actor.taught_class_ids) | Q(school_id__in=actor.directed_school_ids)
         )
-        .select_related("classroom", "school")
+        .select_related("classroom", "school", "publication")
         .annotate(
             recipient_count=Count("recipients", distinct=True),
             acknowledgement_count=Count("acknowledgements", distinct=True),
         )
-        .prefetch_related("attachments")
+        .prefetch_related("publication__attachments")
     )
 
 
@@ -45,7 +45,7 @@ def note_managed_by(actor: Actor, note_id: int) -> LiaisonNote | None:
     """The note, with ``correction_id`` (its latest correction's id, or None)."""
     latest_correction = LiaisonNote.objects.filter(corrects=OuterRef("pk")).order_by("-id")
     note = (
-        LiaisonNote.objects.select_related("classroom", "school")
+        LiaisonNote.objects.select_related("classroom", "school", "publication")
         .annotate(correction_id=Subquery(latest_correction.values("pk")[:1]))
         .filter(pk=note_id)
         .first()
@@ -148,7 +148,7 @@ def notes_for_child(actor: Actor, child_id: int) -> QuerySet[LiaisonNote]:
         return LiaisonNote.objects.none()
     return (
         LiaisonNote.objects.filter(published_at__isnull=False, recipients__child_id=child_id)
-        .select_related("corrects")
+        .select_related("corrects", "publication")
         .annotate(
             confirmed_at=Subquery(
                 Acknowledgement.objects.filter(note=OuterRef("pk"), child_id=child_id).values("at")[
@@ -158,7 +158,7 @@ def notes_for_child(actor: Actor, child_id: int) -> QuerySet[LiaisonNote]:
             read=Exists(NoteRead.objects.filter(note=OuterRef("pk"), guardian_id=actor.id)),
             replied=Exists(Reply.objects.filter(note=OuterRef("pk"), guardian_id=actor.id)),
         )
-        .prefetch_related("attachments")
+        .prefetch_related("publication__attachments")
         .order_by("-published_at", "-id")
     )
 

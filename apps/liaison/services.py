@@ -2,7 +2,7 @@
 raises ``LiaisonError`` (the views answer 404, so a forbidden act looks like a missing one).
 
 Publications, replies and reminders notify those concerned once the transaction commits
-(``apps.notifications.liaison``), in Celery tasks (``apps.notifications.tasks``) so the author's
+(``apps.liaison.notifications``), in Celery tasks (``apps.liaison.tasks``) so the author's
 page does not wait for every family to be told; the e-mail digest is the notifications app's.
 """
 
@@ -29,12 +29,18 @@ from apps.liaison.models import (
     Reminder,
     Reply,
 )
+from apps.liaison.publications import NOTE
 from apps.liaison.selectors import reminder_sent_today, waiting_child_ids
-from apps.notifications.services import queue_after_commit
-from apps.notifications.tasks import (
+from apps.liaison.tasks import (
     deliver_liaison_note,
     deliver_liaison_reminder,
     deliver_liaison_reply,
+)
+from apps.outbox.queue import queue_after_commit
+from apps.publications.services import (
+    publication_create,
+    publication_edited,
+    publication_publish,
 )
 from apps.quiethours.services import QuietHoursError, emergency_override_record
 from apps.schools.models import Classroom, Enrolment, School
@@ -117,6 +123,7 @@ def liaison_note_create(
     _check_writer(author, note)
     if corrects is not None and (corrects.school_id != note.school_id or not corrects.is_published):
         raise LiaisonError("a correction belongs to the same school as the published note")
+    note.publication = publication_create(kind=NOTE, author_id=author.pk)
     note.save()
     if audience == Audience.PUPILS:
         chosen = set(pupil_ids)
@@ -137,7 +144,7 @@ def liaison_note_create(
 def liaison_note_publish(*, author: User, note: LiaisonNote, urgent: bool = False) -> LiaisonNote:
     """Publish a draft: its recipients (the children it concerns today) are materialised.
     ``urgent``: the families are told at once despite quiet hours (journalled)."""
-    note = LiaisonNote.objects.select_for_update().get(pk=note.pk)
+    note = LiaisonNote.objects.select_for_update().select_related("publication").get(pk=note.pk)
     _check_writer(author, note)
     if note.is_published:
         return note
@@ -165,6 +172,7 @@ def liaison_note_publish(*, author: User, note: LiaisonNote, urgent: bool = Fals
     )
     note.published_at = timezone.now()
     note.save(update_fields=["published_at"])
+    publication_publish(note.publication, at=note.published_at)
     queue_after_commit(deliver_liaison_note, note.pk, urgent=urgent)
     return note
 
@@ -220,6 +228,7 @@ def liaison_note_update(
     if acknowledgement_required is not None:
         note.acknowledgement_required = acknowledgement_required
     note.save(update_fields=["title", "text", "acknowledgement_required"])
+    publication_edited(note.publication)
     return note
 
 

@@ -7,6 +7,14 @@ days, to the guardians of the children not confirmed yet; a note reminded today 
 automatically) is never reminded again that day, and a note replaced by a correction is not
 reminded (its correction is). The delay is one setting for the groupement
 for now (a per-commune value would be a model of its own).
+
+The notifications of the cahier de liaison (a note published, a reply, a reminder) are
+delivered by the ``deliver_liaison_*`` tasks, queued after commit by ``apps.liaison.services``
+so the author's request does not wait for every family to be told. They take ids, run in the
+commune's schema the message records, and tell each person once however often they run
+(``apps.notifications.services.notify``'s ``event``). Their names keep the ``notifications.``
+prefix they were queued with before they moved here: messages already in the outbox or the
+broker still find them.
 """
 
 from __future__ import annotations
@@ -19,10 +27,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from apps.liaison import notifications
 from apps.liaison.models import LiaisonNote, LiaisonPolicy, Reminder
 from apps.liaison.selectors import start_of_today, waiting_child_ids
-from apps.notifications.liaison import notify_guardians
-from apps.notifications.models import Kind
 from config.celery import app
 from tenants.db import current_schema
 from tenants.tasks import commune_task, for_each_live_commune
@@ -59,7 +66,9 @@ def reminders_due(*, days: int) -> list[int]:
             if not waiting:
                 continue
             Reminder.objects.create(note=note, sent_by=None, child_ids=waiting)
-            notify_guardians(note=note, child_ids=waiting, kind=Kind.LIAISON_REMINDER)
+            notifications.notify_guardians(
+                note=note, child_ids=waiting, kind=notifications.LIAISON_REMINDER
+            )
         reminded.append(note_id)
     return reminded
 
@@ -83,3 +92,19 @@ def send_reminders() -> dict[str, Any]:
 @app.task(name="liaison.reminders_all_communes")
 def reminders_all_communes() -> list[str]:
     return for_each_live_commune(send_reminders)
+
+
+@commune_task("notifications.deliver_liaison_note", skipped=0)
+def deliver_liaison_note(note_id: int, urgent: bool = False) -> int:
+    """``urgent``: the direction's emergency override, told at once despite quiet hours."""
+    return len(notifications.notify_note_published(note_id, urgent=urgent))
+
+
+@commune_task("notifications.deliver_liaison_reply", skipped=0)
+def deliver_liaison_reply(reply_id: int) -> int:
+    return len(notifications.notify_reply_received(reply_id))
+
+
+@commune_task("notifications.deliver_liaison_reminder", skipped=0)
+def deliver_liaison_reminder(reminder_id: int) -> int:
+    return len(notifications.notify_reminder_sent(reminder_id))

@@ -8,20 +8,16 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-
-class Kind(models.TextChoices):
-    LIAISON_NOTE = "liaison_note", "Nouveau mot du cahier de liaison"
-    LIAISON_REMINDER = "liaison_reminder", "Mot à confirmer (relance)"
-    LIAISON_REPLY = "liaison_reply", "Réponse reçue"
-    HOMEWORK = "homework", "Nouveau travail à faire"
-    HOMEWORK_CHANGE = "homework_change", "Séance modifiée dans le cahier de textes"
+from apps.notifications.kinds import label_of
 
 
 class Notification(models.Model):
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
     )
-    kind = models.CharField("type", max_length=32, choices=Kind.choices)
+    # A kind registered by the feature that sends it (``apps.notifications.kinds``): no
+    # choices here, so that a new kind needs no migration.
+    kind = models.CharField("type", max_length=32)
     title = models.CharField("titre", max_length=200)
     # A path of the commune's site (never an absolute URL: the host is the commune's).
     url = models.CharField(max_length=500)
@@ -68,6 +64,10 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} → {self.recipient_id}"
+
+    @property
+    def kind_label(self) -> str:
+        return label_of(self.kind)
 
 
 class NotificationPreference(models.Model):

@@ -2,11 +2,8 @@
 ``send_digests`` in every live commune's schema; the template schema has no Commune row and
 the per-commune task refuses to run outside a commune's schema.
 
-The cahier de liaison's notifications (a note published, a reply, a reminder) are delivered
-by the ``deliver_liaison_*`` tasks, queued after commit by ``apps.liaison.services`` so the
-author's request does not wait for every family to be told. They take ids, run in the
-commune's schema the message records, and tell each person once however often they run
-(``apps.notifications.services.notify``'s ``event``)."""
+The features deliver their own notifications in their own tasks (``apps.liaison.tasks``,
+``apps.homework.tasks``), through ``apps.notifications.services.notify``."""
 
 from __future__ import annotations
 
@@ -15,7 +12,6 @@ import logging
 from dataclasses import asdict
 from typing import Any
 
-from apps.notifications import liaison
 from apps.notifications.services import digests_send, release_due
 from apps.quiethours import clock
 from config.celery import app
@@ -55,18 +51,3 @@ def release_held(now: str | None = None) -> dict[str, Any]:
 @app.task(name="notifications.release_all_communes")
 def release_all_communes(now: str | None = None) -> list[str]:
     return for_each_live_commune(release_held, now or clock.now().isoformat())
-
-
-@commune_task("notifications.deliver_liaison_note", skipped=0)
-def deliver_liaison_note(note_id: int, urgent: bool = False) -> int:
-    return len(liaison.notify_note_published(note_id, urgent=urgent))
-
-
-@commune_task("notifications.deliver_liaison_reply", skipped=0)
-def deliver_liaison_reply(reply_id: int) -> int:
-    return len(liaison.notify_reply_received(reply_id))
-
-
-@commune_task("notifications.deliver_liaison_reminder", skipped=0)
-def deliver_liaison_reminder(reminder_id: int) -> int:
-    return len(liaison.notify_reminder_sent(reminder_id))

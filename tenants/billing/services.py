@@ -100,12 +100,11 @@ def contract_create(*, spec: ContractSpec, by: Requester | None = None) -> Contr
     if spec.notice_months > spec.duration_months:
         raise BillingError("Le préavis ne peut pas dépasser la durée du marché.")
     # Locked so that two coordinators recording a contract at once cannot both pass the check.
-    running = list(
-        Contract.objects.select_for_update().exclude(status=ContractStatus.ENDED)
-    )
+    running = list(Contract.objects.select_for_update().exclude(status=ContractStatus.ENDED))
     for other in running:
         if other.notified_on <= spec.notified_on < other.end_date or (
-            spec.notified_on <= other.notified_on
+            spec.notified_on
+            <= other.notified_on
             < add_months(spec.notified_on, spec.duration_months)
         ):
             raise BillingError(
@@ -575,10 +574,9 @@ def billing_profile_save(
         raise BillingError(
             "Le tarif d'hébergement doit être facturé par classe ou par école et par mois."
         )
-    profile = (
-        CommuneBillingProfile.objects.select_for_update().filter(commune=commune).first()
-        or CommuneBillingProfile(commune=commune)
-    )
+    profile = CommuneBillingProfile.objects.select_for_update().filter(
+        commune=commune
+    ).first() or CommuneBillingProfile(commune=commune)
     profile.siret = spec.siret.replace(" ", "")
     profile.billing_address = spec.billing_address.strip()
     profile.chorus_service_code = spec.chorus_service_code.strip()

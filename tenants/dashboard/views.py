@@ -77,8 +77,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "dashboard/dashboard.html",
         {
             "figures": [
-                (row, megabytes(row.storage_bytes), megabytes(row.files_bytes))
-                for row in figures
+                (row, megabytes(row.storage_bytes), megabytes(row.files_bytes)) for row in figures
             ],
             "history": history,
             "history_rows": list(zip(history.dates, history.total, strict=True)),
@@ -136,9 +135,7 @@ def journal(request: HttpRequest) -> HttpResponse:
     """The public schema's audit log: coordinators' logins and the groupement's billing and
     correction actions (each commune's own log stays on its host)."""
     _scope(request)
-    return render(
-        request, "audit/journal.html", {**journal_context(request), "coordination": True}
-    )
+    return render(request, "audit/journal.html", {**journal_context(request), "coordination": True})
 
 
 @require_GET

@@ -31,7 +31,7 @@ def rows_of(response) -> list[dict]:
 
 def test_the_homework_api_lists_each_entrys_attachments(bordeaux, as_user, media):
     math = entry(bordeaux)
-    fiche, photo = join(bordeaux, "t1", homework_entry=math)
+    fiche, photo = join(bordeaux, "t1", publication=math.publication)
 
     response = as_user(bordeaux, "par1").get(
         "/api/v1/homework/", {"child": bordeaux["p1"].pk, "week": MONDAY.isoformat()}
@@ -63,7 +63,7 @@ def test_the_homework_api_lists_each_entrys_attachments(bordeaux, as_user, media
 @pytest.mark.parametrize("who", ["par1", "t1"])
 def test_the_liaison_api_lists_each_notes_attachments(bordeaux, as_user, media, who):
     note = class_note(bordeaux)
-    fiche, _photo = join(bordeaux, "t1", liaison_note=note)
+    fiche, _photo = join(bordeaux, "t1", publication=note.publication)
     query = {"child": bordeaux["p1"].pk} if who == "par1" else {}
 
     response = as_user(bordeaux, who).get("/api/v1/liaison/notes/", query)
@@ -76,7 +76,7 @@ def test_the_liaison_api_lists_each_notes_attachments(bordeaux, as_user, media, 
 
 def add_notes_with_files(world, count: int) -> None:
     for _ in range(count):
-        join(world, "t1", liaison_note=class_note(world))
+        join(world, "t1", publication=class_note(world).publication)
 
 
 @pytest.mark.parametrize("who", ["par1", "t1"])
@@ -146,7 +146,7 @@ def test_a_refused_file_through_the_api_is_a_400_in_french(bordeaux, as_user, me
 def test_only_editors_join_or_remove_through_the_api(bordeaux, as_user, media, who):
     math = entry(bordeaux)
     note = class_note(bordeaux)
-    [on_entry, *_] = join(bordeaux, "t1", homework_entry=math)
+    [on_entry, *_] = join(bordeaux, "t1", publication=math.publication)
     client = as_user(bordeaux, who)
 
     for item in ({"homework_entry": math.pk}, {"liaison_note": note.pk}):

@@ -102,7 +102,7 @@ def test_a_decompression_bomb_is_refused_undecoded_and_nothing_is_stored(
         with pytest.raises(AttachmentError) as error:
             attachments_change(
                 user=bordeaux["t1"],
-                homework_entry=math,
+                publication=math.publication,
                 add=[files.upload("fiche.pdf", files.PDF), files.upload("bombe.png", bomb)],
             )
         assert Attachment.objects.count() == 0
@@ -123,7 +123,9 @@ def test_the_photo_just_under_pillows_hard_limit_is_refused_undecoded(
     math = entry(bordeaux)
     with schema_context("bordeaux"), pytest.raises(AttachmentError):
         attachments_change(
-            user=bordeaux["t1"], homework_entry=math, add=[files.upload("IMG_2041.png", photo)]
+            user=bordeaux["t1"],
+            publication=math.publication,
+            add=[files.upload("IMG_2041.png", photo)],
         )
     assert stored_files(media) == []
 
@@ -254,7 +256,7 @@ def test_what_is_within_the_limits_is_still_accepted(bordeaux, media):
     with schema_context("bordeaux"):
         added = attachments_change(
             user=bordeaux["t1"],
-            homework_entry=math,
+            publication=math.publication,
             add=[
                 files.upload("progressive.jpg", progressive.getvalue()),
                 files.upload("anim.gif", gif),

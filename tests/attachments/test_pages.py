@@ -50,8 +50,8 @@ def test_the_teacher_joins_files_that_pupils_and_parents_see_and_download(bordea
 
     assert response.status_code == 302
     with schema_context("bordeaux"):
-        fiche, chanson = Attachment.objects.select_related("homework_entry")
-        assert fiche.homework_entry == HomeworkEntry.objects.get()
+        fiche, chanson = Attachment.objects.select_related("publication")
+        assert fiche.publication == HomeworkEntry.objects.get().publication
     assert stored_files(media) == sorted([str(fiche.file.name), str(chanson.file.name)])
     for who, url in (
         ("p1", "/cahier-de-textes/" + WEEK),
@@ -123,7 +123,9 @@ def test_a_draft_attachment_is_for_its_editors_only(bordeaux, as_user, media):
         from apps.attachments.services import attachments_change
 
         [attachment] = attachments_change(
-            user=bordeaux["t1"], homework_entry=draft, add=[files.upload("a.pdf", files.PDF)]
+            user=bordeaux["t1"],
+            publication=draft.publication,
+            add=[files.upload("a.pdf", files.PDF)],
         )
     url = f"/pieces-jointes/{attachment.pk}/"
     assert as_user(bordeaux, "t1").get(url).status_code == 200
@@ -202,7 +204,9 @@ def test_an_unknown_or_unreachable_attachment_looks_the_same(
         from apps.attachments.services import attachments_change
 
         [attachment] = attachments_change(
-            user=bordeaux["t1"], homework_entry=math, add=[files.upload("a.pdf", files.PDF)]
+            user=bordeaux["t1"],
+            publication=math.publication,
+            add=[files.upload("a.pdf", files.PDF)],
         )
     missing = as_user(bordeaux, "par3").get("/pieces-jointes/987654/")
     hidden = as_user(bordeaux, "par3").get(f"/pieces-jointes/{attachment.pk}/")

@@ -231,7 +231,7 @@ def test_the_retention_rule_deletes_pending_files_older_than_a_day(
         client.post(
             new_entry_url(bordeaux), {**ENTRY, "attachments": [files.upload("a.pdf", files.PDF)]}
         )
-        joined = Attachment.objects.get(homework_entry__isnull=False)
+        joined = Attachment.objects.get(publication__isnull=False)
         Attachment.objects.filter(pk=joined.pk).update(created_at=now - datetime.timedelta(days=3))
 
         with django_capture_on_commit_callbacks(execute=True):

@@ -74,7 +74,7 @@ def test_a_file_is_stored_under_the_schema_kind_year_and_a_uuid(bordeaux, media)
     with schema_context("bordeaux"):
         [attachment] = attachments_change(
             user=bordeaux["t1"],
-            homework_entry=math,
+            publication=math.publication,
             add=[files.upload("Fiche ../de lecture.pdf", files.PDF)],
         )
         attachment.refresh_from_db()
@@ -97,7 +97,9 @@ def test_photos_lose_their_gps_position_and_camera(bordeaux, media):
     math = entry(bordeaux)
     with schema_context("bordeaux"):
         [attachment] = attachments_change(
-            user=bordeaux["t1"], homework_entry=math, add=[files.upload("sortie.jpg", original)]
+            user=bordeaux["t1"],
+            publication=math.publication,
+            add=[files.upload("sortie.jpg", original)],
         )
     stored = (media / attachment.file.name).read_bytes()
     picture = Image.open(io.BytesIO(stored))
@@ -112,7 +114,9 @@ def test_a_damaged_photo_is_refused(bordeaux, media):
     broken = files.jpeg_with_gps()[:60]
     with schema_context("bordeaux"), pytest.raises(AttachmentError, match="illisible"):
         attachments_change(
-            user=bordeaux["t1"], homework_entry=math, add=[files.upload("photo.jpg", broken)]
+            user=bordeaux["t1"],
+            publication=math.publication,
+            add=[files.upload("photo.jpg", broken)],
         )
     assert stored_files(media) == []
 
@@ -123,7 +127,7 @@ def test_one_refused_file_stores_none_of_the_others(bordeaux, media):
         with pytest.raises(AttachmentError) as refused:
             attachments_change(
                 user=bordeaux["t1"],
-                homework_entry=math,
+                publication=math.publication,
                 add=[files.upload("a.pdf", files.PDF), files.upload("page.pdf", files.HTML)],
             )
         assert Attachment.objects.count() == 0
@@ -136,18 +140,20 @@ def test_at_most_five_per_item(bordeaux, media):
     with schema_context("bordeaux"):
         attachments_change(
             user=bordeaux["t1"],
-            homework_entry=math,
+            publication=math.publication,
             add=[files.upload(f"{n}.pdf", files.PDF) for n in range(MAX_PER_ITEM)],
         )
         with pytest.raises(AttachmentError, match="5 pièces jointes au plus"):
             attachments_change(
-                user=bordeaux["t1"], homework_entry=math, add=[files.upload("6.pdf", files.PDF)]
+                user=bordeaux["t1"],
+                publication=math.publication,
+                add=[files.upload("6.pdf", files.PDF)],
             )
         first = Attachment.objects.order_by("pk")[0]
         # Removing one makes room in the same change.
         attachments_change(
             user=bordeaux["t1"],
-            homework_entry=math,
+            publication=math.publication,
             add=[files.upload("6.pdf", files.PDF)],
             remove_ids=[first.pk],
         )
@@ -160,7 +166,9 @@ def test_oversize_is_refused_before_reading(bordeaux, media, settings):
     math = entry(bordeaux)
     with schema_context("bordeaux"), pytest.raises(AttachmentError, match="trop gros"):
         attachments_change(
-            user=bordeaux["t1"], homework_entry=math, add=[files.upload("gros.pdf", files.PDF)]
+            user=bordeaux["t1"],
+            publication=math.publication,
+            add=[files.upload("gros.pdf", files.PDF)],
         )
     assert stored_files(media) == []
 
@@ -170,7 +178,7 @@ def test_only_the_items_editors_change_its_attachments(bordeaux, media, who):
     math = entry(bordeaux)
     with schema_context("bordeaux"), pytest.raises(AttachmentNotAllowed):
         attachments_change(
-            user=bordeaux[who], homework_entry=math, add=[files.upload("a.pdf", files.PDF)]
+            user=bordeaux[who], publication=math.publication, add=[files.upload("a.pdf", files.PDF)]
         )
     assert stored_files(media) == []
 
@@ -179,12 +187,14 @@ def test_a_confirmed_note_keeps_its_attachments(bordeaux, media):
     note = class_note(bordeaux)
     with schema_context("bordeaux"):
         [kept] = attachments_change(
-            user=bordeaux["t1"], liaison_note=note, add=[files.upload("menu.pdf", files.PDF)]
+            user=bordeaux["t1"],
+            publication=note.publication,
+            add=[files.upload("menu.pdf", files.PDF)],
         )
         liaison_note_confirm(guardian=bordeaux["par1"], note=note, child=bordeaux["p1"])
         for change in ({"add": [files.upload("b.pdf", files.PDF)]}, {"remove_ids": [kept.pk]}):
             with pytest.raises(AttachmentError, match="déjà confirmé"):
-                attachments_change(user=bordeaux["t1"], liaison_note=note, **change)
+                attachments_change(user=bordeaux["t1"], publication=note.publication, **change)
         assert list(Attachment.objects.all()) == [kept]
     assert stored_files(media) == [kept.file.name]
 
@@ -195,7 +205,9 @@ def test_deleting_an_entry_deletes_its_objects_once_committed(
     math = entry(bordeaux)
     with schema_context("bordeaux"):
         attachments_change(
-            user=bordeaux["t1"], homework_entry=math, add=[files.upload("a.pdf", files.PDF)]
+            user=bordeaux["t1"],
+            publication=math.publication,
+            add=[files.upload("a.pdf", files.PDF)],
         )
         with django_capture_on_commit_callbacks(execute=True):
             homework_entry_delete(author=actor_for(bordeaux["t1"]), entry=math)
@@ -208,11 +220,15 @@ def test_a_block_that_fails_after_storing_leaves_no_object(bordeaux, media):
     with schema_context("bordeaux"), pytest.raises(RuntimeError):
         with files_atomic():
             attachments_change(
-                user=bordeaux["t1"], homework_entry=math, add=[files.upload("a.pdf", files.PDF)]
+                user=bordeaux["t1"],
+                publication=math.publication,
+                add=[files.upload("a.pdf", files.PDF)],
             )
             with files_atomic():  # nested: its objects wait for the outer block
                 attachments_change(
-                    user=bordeaux["t1"], homework_entry=math, add=[files.upload("b.pdf", files.PDF)]
+                    user=bordeaux["t1"],
+                    publication=math.publication,
+                    add=[files.upload("b.pdf", files.PDF)],
                 )
             assert len(stored_files(media)) == 2
             raise RuntimeError("the notebook's own write failed")

@@ -369,7 +369,9 @@ def test_a_video_and_its_position_are_stored_without_the_position(bordeaux, medi
     math = entry(bordeaux)
     with schema_context("bordeaux"):
         [attachment] = attachments_change(
-            user=bordeaux["t1"], homework_entry=math, add=[files.upload("sortie.mp4", original)]
+            user=bordeaux["t1"],
+            publication=math.publication,
+            add=[files.upload("sortie.mp4", original)],
         )
         attachment.refresh_from_db()
     stored = (media / attachment.file.name).read_bytes()
@@ -398,7 +400,7 @@ def test_a_damaged_video_or_sound_is_refused_and_nothing_is_stored(
         with pytest.raises(AttachmentError) as refused:
             attachments_change(
                 user=bordeaux["t1"],
-                homework_entry=math,
+                publication=math.publication,
                 add=[files.upload("a.pdf", files.PDF), files.upload(name, broken)],
             )
         assert Attachment.objects.count() == 0
@@ -416,7 +418,7 @@ def test_the_homework_form_stores_the_video_without_its_position(bordeaux, as_us
     assert response.status_code == 302
     with schema_context("bordeaux"):
         attachment = Attachment.objects.get()
-        assert attachment.homework_entry == HomeworkEntry.objects.get()
+        assert attachment.publication == HomeworkEntry.objects.get().publication
     stored = (media / attachment.file.name).read_bytes()
     assert all(secret not in stored for secret in PERSONAL)
     assert chunk_offsets(stored) == movie().sample_offsets

@@ -14,6 +14,8 @@ from django_tenants.utils import schema_context
 from apps.accounts.models import Profile, User
 from apps.attachments.models import Attachment
 from apps.homework.models import HomeworkEntry
+from apps.homework.publications import ENTRY
+from apps.publications.models import Publication
 from apps.schools.models import Classroom, DeploymentStatus, School, SchoolYear
 from provisioning.services import provision_commune
 from tenants.dashboard import selectors
@@ -67,6 +69,7 @@ def _fill_bordeaux() -> None:
         User.objects.create_user(username="never", profile=Profile.PUPIL)
         # Files are counted from the sizes recorded on upload, not by reading the storage.
         entry = HomeworkEntry.objects.create(
+            publication=Publication.objects.create(kind=ENTRY),
             classroom=Classroom.objects.earliest("pk"),
             author_name="t1",
             domain="francais",
@@ -75,7 +78,7 @@ def _fill_bordeaux() -> None:
         )
         for name, size in [("a.pdf", 1_000), ("b.png", 2_500)]:
             Attachment.objects.create(
-                homework_entry=entry,
+                publication=entry.publication,
                 file=f"bordeaux/homework/2026/{name}",
                 original_name=name,
                 size=size,

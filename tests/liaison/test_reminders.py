@@ -17,6 +17,7 @@ from django_tenants.utils import schema_context
 from apps.accounts.models import Profile, User
 from apps.liaison import selectors, services, tasks, views
 from apps.liaison.models import Acknowledgement, LiaisonNote, Reminder
+from apps.liaison.notifications import LIAISON_REMINDER
 from apps.liaison.services import (
     AlreadyRemindedToday,
     NothingToRemind,
@@ -25,7 +26,7 @@ from apps.liaison.services import (
     liaison_note_remind,
 )
 from apps.notifications import tasks as notification_tasks
-from apps.notifications.models import Kind, Notification, NotificationPreference
+from apps.notifications.models import Notification, NotificationPreference
 from tests.liaison.conftest import class_note
 from tests.notifications.eager import celery_eager  # noqa: F401 (fixture)
 from tests.world import add_pupils
@@ -53,7 +54,7 @@ def _user(username: str) -> User:
     return User.objects.get(username=username)
 
 
-def reminded(kind: str = Kind.LIAISON_REMINDER) -> list[str]:
+def reminded(kind: str = LIAISON_REMINDER) -> list[str]:
     return sorted(
         Notification.objects.filter(kind=kind).values_list("recipient__username", flat=True)
     )
@@ -81,7 +82,7 @@ def test_the_button_notifies_only_the_guardians_who_have_not_confirmed(
     assert "viendra plus tard" not in page
     with schema_context("bordeaux"):
         assert reminded() == ["bordeaux.extraparent0"]
-        notification = Notification.objects.get(kind=Kind.LIAISON_REMINDER)
+        notification = Notification.objects.get(kind=LIAISON_REMINDER)
         assert notification.title == "Relance, à confirmer : Sortie au musée"
         extra0 = _user("bordeaux.extra0")
         assert notification.url == f"/liaison/enfants/{extra0.pk}/"

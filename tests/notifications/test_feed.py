@@ -8,7 +8,9 @@ from django.test import RequestFactory
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import Profile, User
-from apps.notifications.models import Kind, Notification, NotificationPreference
+from apps.homework.notifications import HOMEWORK
+from apps.liaison.notifications import LIAISON_NOTE
+from apps.notifications.models import Notification, NotificationPreference
 from apps.notifications.services import NotificationError, preference_set_email_digest
 from tenants.db import use_public_schema
 from tenants.models import Commune
@@ -17,7 +19,7 @@ from tenants.models import Commune
 def plant(world, name: str, title: str = "Nouveau mot : Piscine") -> Notification:
     with schema_context(world.schema):
         return Notification.objects.create(
-            recipient=world[name], kind=Kind.LIAISON_NOTE, title=title, url="/liaison/"
+            recipient=world[name], kind=LIAISON_NOTE, title=title, url="/liaison/"
         )
 
 
@@ -128,7 +130,7 @@ def test_the_badge_says_nothing_more_when_all_is_read_and_caps_its_count(bordeau
     assert "Notifications</span></a>" in _header(client.get("/"))
     with schema_context("bordeaux"):
         Notification.objects.bulk_create(
-            Notification(recipient=bordeaux["par1"], kind=Kind.HOMEWORK, title="T", url="/")
+            Notification(recipient=bordeaux["par1"], kind=HOMEWORK, title="T", url="/")
             for _ in range(120)
         )
 

@@ -8,10 +8,12 @@ import pytest
 from django.db import IntegrityError, transaction
 from django_tenants.utils import schema_context
 
+from apps.homework.notifications import HOMEWORK
+from apps.liaison import tasks
 from apps.liaison.models import Audience
+from apps.liaison.notifications import LIAISON_NOTE, LIAISON_REMINDER, LIAISON_REPLY
 from apps.liaison.services import liaison_note_confirm, liaison_note_remind, liaison_note_reply
-from apps.notifications import tasks
-from apps.notifications.models import Kind, Notification
+from apps.notifications.models import Notification
 from apps.notifications.services import notify
 from apps.outbox import queue as outbox_queue
 from tests.liaison.conftest import class_note
@@ -33,7 +35,7 @@ def test_publishing_a_class_note_notifies_only_the_guardians_of_that_class(
         note = class_note(bordeaux)
 
     with schema_context("bordeaux"):
-        assert recipients(Kind.LIAISON_NOTE) == {"bordeaux.par1"}
+        assert recipients(LIAISON_NOTE) == {"bordeaux.par1"}
         notification = Notification.objects.get()
         assert notification.title == "À confirmer : Sortie au musée"
         assert notification.url == f"/liaison/enfants/{bordeaux['p1'].pk}/"
@@ -67,7 +69,7 @@ def test_a_school_note_notifies_the_families_of_that_school_and_not_another(
         )
 
     with schema_context("bordeaux"):
-        assert recipients(Kind.LIAISON_NOTE) == {"bordeaux.par1", "bordeaux.par3"}
+        assert recipients(LIAISON_NOTE) == {"bordeaux.par1", "bordeaux.par3"}
         assert set(Notification.objects.values_list("title", flat=True)) == {
             "Nouveau mot : Kermesse"
         }
@@ -80,10 +82,8 @@ def test_a_reply_notifies_the_author_alone(bordeaux, django_capture_on_commit_ca
         liaison_note_reply(guardian=bordeaux["par1"], note=note, text="Bien reçu.")
 
     with schema_context("bordeaux"):
-        assert recipients(Kind.LIAISON_REPLY) == {"bordeaux.t1"}
-        assert Notification.objects.get(kind=Kind.LIAISON_REPLY).url == (
-            f"/liaison/notes/{note.pk}/"
-        )
+        assert recipients(LIAISON_REPLY) == {"bordeaux.t1"}
+        assert Notification.objects.get(kind=LIAISON_REPLY).url == (f"/liaison/notes/{note.pk}/")
 
 
 def test_a_manual_reminder_notifies_only_the_families_still_waiting(
@@ -98,7 +98,7 @@ def test_a_manual_reminder_notifies_only_the_families_still_waiting(
         liaison_note_remind(author=bordeaux["t1"], note=note)
 
     with schema_context("bordeaux"):
-        assert recipients(Kind.LIAISON_REMINDER) == {"bordeaux.extraparent0"}
+        assert recipients(LIAISON_REMINDER) == {"bordeaux.extraparent0"}
 
 
 @pytest.mark.parametrize("blocked", [True, False])
@@ -111,7 +111,7 @@ def test_notify_drops_inactive_accounts_and_those_the_rule_excludes(bordeaux, bl
             par3.blocked_at = timezone.now()
         created = notify(
             recipients=[bordeaux["par1"], par3, bordeaux["par4"]],
-            kind=Kind.HOMEWORK,
+            kind=HOMEWORK,
             title="Exercices",
             url="/cahier-de-textes/",
             may_see=lambda actor: (
@@ -152,7 +152,7 @@ def test_publishing_queues_the_delivery_and_a_second_run_tells_no_one_again(
     with schema_context("bordeaux"):
         assert tasks.deliver_liaison_note(note.pk) == 1
         assert tasks.deliver_liaison_note(note.pk) == 0  # run again after a worker crash
-        assert recipients(Kind.LIAISON_NOTE) == {"bordeaux.par1"}
+        assert recipients(LIAISON_NOTE) == {"bordeaux.par1"}
         assert Notification.objects.count() == 1
 
 
@@ -176,21 +176,21 @@ def test_a_reply_and_a_reminder_delivered_twice_tell_once(
         for _run in range(2):
             tasks.deliver_liaison_reply(*reply_args)
             tasks.deliver_liaison_reminder(*reminder_args)
-        assert recipients(Kind.LIAISON_REPLY) == {"bordeaux.t1"}
-        assert recipients(Kind.LIAISON_REMINDER) == {"bordeaux.extraparent0"}
-        assert Notification.objects.filter(kind=Kind.LIAISON_REPLY).count() == 1
-        assert Notification.objects.filter(kind=Kind.LIAISON_REMINDER).count() == 1
-        assert Notification.objects.get(kind=Kind.LIAISON_REMINDER).title == (
+        assert recipients(LIAISON_REPLY) == {"bordeaux.t1"}
+        assert recipients(LIAISON_REMINDER) == {"bordeaux.extraparent0"}
+        assert Notification.objects.filter(kind=LIAISON_REPLY).count() == 1
+        assert Notification.objects.filter(kind=LIAISON_REMINDER).count() == 1
+        assert Notification.objects.get(kind=LIAISON_REMINDER).title == (
             "Relance, à confirmer : Sortie au musée"
         )
 
 
 def test_the_database_refuses_a_second_row_for_one_person_and_event(bordeaux):
     with schema_context("bordeaux"):
-        once = {"recipient": bordeaux["par1"], "kind": Kind.LIAISON_NOTE, "event": "liaison_note:1"}
+        once = {"recipient": bordeaux["par1"], "kind": LIAISON_NOTE, "event": "liaison_note:1"}
         Notification.objects.create(title="Nouveau mot : A", url="/liaison/", **once)
         # Events without a key are each their own: no constraint between them.
-        Notification.objects.create(recipient=bordeaux["par1"], kind=Kind.HOMEWORK, title="B")
-        Notification.objects.create(recipient=bordeaux["par1"], kind=Kind.HOMEWORK, title="B")
+        Notification.objects.create(recipient=bordeaux["par1"], kind=HOMEWORK, title="B")
+        Notification.objects.create(recipient=bordeaux["par1"], kind=HOMEWORK, title="B")
         with pytest.raises(IntegrityError), transaction.atomic():
             Notification.objects.create(title="Nouveau mot : A", url="/liaison/", **once)

@@ -8,8 +8,9 @@ import re
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from apps.homework.notifications import HOMEWORK
 from apps.liaison.models import LiaisonNote
-from apps.notifications.models import Kind, Notification
+from apps.notifications.models import Notification
 from tests.helpers import count_queries
 from tests.liaison.conftest import class_note
 
@@ -20,7 +21,7 @@ def plant_many(world, name: str, count: int) -> list[int]:
     """``count`` notifications created at the very same instant: only the id orders them."""
     with schema_context(world.schema):
         rows = Notification.objects.bulk_create(
-            Notification(recipient=world[name], kind=Kind.HOMEWORK, title=f"N{n:02d}", url="/")
+            Notification(recipient=world[name], kind=HOMEWORK, title=f"N{n:02d}", url="/")
             for n in range(count)
         )
         Notification.objects.filter(pk__in=[r.pk for r in rows]).update(created_at=timezone.now())

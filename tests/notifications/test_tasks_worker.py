@@ -20,11 +20,15 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import Profile, User
+from apps.homework.notifications import HOMEWORK
 from apps.liaison import tasks as liaison_tasks
 from apps.liaison.models import Audience, LiaisonNote, NoteRecipient, Reminder
+from apps.liaison.notifications import LIAISON_NOTE, LIAISON_REMINDER
+from apps.liaison.publications import NOTE
 from apps.notifications import tasks as notification_tasks
-from apps.notifications.models import Kind, Notification, NotificationPreference
+from apps.notifications.models import Notification, NotificationPreference
 from apps.notifications.services import queue_after_commit
+from apps.publications.models import Publication
 from apps.schools.models import Classroom, Enrolment, GuardianKind, Guardianship, School, SchoolYear
 from tenants.models import Commune, CommuneStatus
 from tests.world import uai
@@ -51,6 +55,7 @@ def plant_a_waiting_note(tag: str, *, days_ago: int) -> int:
         Enrolment.objects.create(pupil=pupil, classroom=classroom, year=year)
         Guardianship.objects.create(guardian=parent, child=pupil, kind=GuardianKind.LEGAL_1)
     note = LiaisonNote.objects.create(
+        publication=Publication.objects.create(kind=NOTE),
         school=school,
         classroom=mine,
         audience=Audience.CLASS,
@@ -126,7 +131,7 @@ def test_reminders_reach_the_waiting_families_of_live_communes_once_a_day(redis_
         with schema_context("bordeaux"):
             reminder = Reminder.objects.get()
             notified = list(
-                Notification.objects.filter(kind=Kind.LIAISON_REMINDER).values_list(
+                Notification.objects.filter(kind=LIAISON_REMINDER).values_list(
                     "recipient__username", flat=True
                 )
             )
@@ -172,9 +177,7 @@ def plant_digest_readers(tag: str) -> None:
             username=f"{tag}.{name}", profile=profile, email=f"{tag}.{name}@example.org"
         )
         NotificationPreference.objects.create(user=user, email_digest=True)
-        Notification.objects.create(
-            recipient=user, kind=Kind.HOMEWORK, title=f"Travail {tag}", url="/"
-        )
+        Notification.objects.create(recipient=user, kind=HOMEWORK, title=f"Travail {tag}", url="/")
 
 
 def remove_digest_readers(tag: str) -> None:
@@ -224,7 +227,7 @@ def test_a_delivery_queued_after_commit_runs_on_the_worker_in_the_communes_schem
         def publish_in_bordeaux() -> list[str]:
             # What liaison_note_publish does once its transaction commits.
             with schema_context("bordeaux"), transaction.atomic():
-                queue_after_commit(notification_tasks.deliver_liaison_note, note_id)
+                queue_after_commit(liaison_tasks.deliver_liaison_note, note_id)
             return []
 
         _queued, results = run_on_the_worker(
@@ -232,7 +235,7 @@ def test_a_delivery_queued_after_commit_runs_on_the_worker_in_the_communes_schem
         )
         with schema_context("bordeaux"):
             notified = list(
-                Notification.objects.filter(kind=Kind.LIAISON_NOTE).values_list(
+                Notification.objects.filter(kind=LIAISON_NOTE).values_list(
                     "recipient__username", "event"
                 )
             )

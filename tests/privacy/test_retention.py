@@ -11,7 +11,8 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.audit.models import AuditEvent
-from apps.notifications.models import Kind, Notification
+from apps.liaison.notifications import LIAISON_NOTE
+from apps.notifications.models import Notification
 from apps.privacy.retention import RULES, retention_enforce
 from apps.privacy.tasks import enforce_retention
 from tests.world import World
@@ -36,10 +37,10 @@ def test_retention_deletes_what_is_due_and_keeps_the_rest(bordeaux: World) -> No
             event = AuditEvent.objects.create(action="login.success", actor=parent)
             AuditEvent.objects.filter(pk=event.pk).update(at=when)
         read_long_ago = Notification.objects.create(
-            recipient=parent, kind=Kind.LIAISON_NOTE, title="a", url="/"
+            recipient=parent, kind=LIAISON_NOTE, title="a", url="/"
         )
         unread = Notification.objects.create(
-            recipient=parent, kind=Kind.LIAISON_NOTE, title="b", url="/"
+            recipient=parent, kind=LIAISON_NOTE, title="b", url="/"
         )
         Notification.objects.filter(pk=read_long_ago.pk).update(
             read_at=now - datetime.timedelta(days=100)

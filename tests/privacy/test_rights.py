@@ -18,8 +18,11 @@ from django_tenants.utils import schema_context
 from apps.accounts.models import User
 from apps.audit.models import AuditEvent
 from apps.liaison.models import Acknowledgement, LiaisonNote, NoteRecipient
-from apps.notifications.models import Kind, Notification
+from apps.liaison.notifications import LIAISON_NOTE
+from apps.liaison.publications import NOTE
+from apps.notifications.models import Notification
 from apps.privacy.selectors import REDACTED, person_links, personal_data
+from apps.publications.models import Publication
 from tests.world import World
 
 pytestmark = pytest.mark.django_db
@@ -57,6 +60,7 @@ def _a_note_with_everything(world: World) -> LiaisonNote:
     world["par1"].set_password("Un-mot-de-passe-2026")
     world["par1"].save(update_fields=["password"])
     note = LiaisonNote.objects.create(
+        publication=Publication.objects.create(kind=NOTE),
         author=world["t1"],
         author_name="Thomas",
         school=world.schools["A"],
@@ -70,7 +74,7 @@ def _a_note_with_everything(world: World) -> LiaisonNote:
         note=note, child=world["p1"], guardian=world["par1"], guardian_name="Paul"
     )
     Notification.objects.create(
-        recipient=world["par1"], kind=Kind.LIAISON_NOTE, title="Nouveau mot", url="/liaison/"
+        recipient=world["par1"], kind=LIAISON_NOTE, title="Nouveau mot", url="/liaison/"
     )
     return note
 

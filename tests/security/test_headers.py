@@ -200,7 +200,7 @@ def test_the_attachment_download_keeps_its_sandbox(as_user, bordeaux, settings, 
     with schema_context("bordeaux"):
         [attachment] = attachments_change(
             user=bordeaux["t1"],
-            homework_entry=entry(bordeaux, publish=False),
+            publication=entry(bordeaux, publish=False).publication,
             add=[files.upload("fiche.pdf", files.PDF)],
         )
 

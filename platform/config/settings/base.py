@@ -112,6 +112,7 @@ TENANT_APPS = [
     "apps.api",
     "apps.qrlogin",
     "apps.classes",
+    "apps.publications",
     "apps.liaison",
     "apps.notifications",
     "apps.homework",

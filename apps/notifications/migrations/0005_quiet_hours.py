@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("notifications", "0003_notification_event"),
+        ("notifications", "0004_kinds_registered_by_features"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

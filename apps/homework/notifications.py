@@ -33,9 +33,20 @@ from apps.accounts.models import User
 from apps.accounts.permissions import Actor, can_view_homework
 from apps.french import formatting
 from apps.homework.models import Domain, HomeworkEntry
-from apps.notifications.models import Kind, Notification
+from apps.notifications.kinds import register_kind
+from apps.notifications.models import Notification
 from apps.notifications.services import notify
 from apps.schools.models import Classroom, Enrolment, Guardianship
+
+# The kinds it sends (``Notification.kind``), registered with their labels at start-up.
+HOMEWORK = "homework"
+HOMEWORK_CHANGE = "homework_change"
+
+
+def register_kinds() -> None:
+    register_kind(HOMEWORK, "Nouveau travail à faire")
+    register_kind(HOMEWORK_CHANGE, "Séance modifiée dans le cahier de textes")
+
 
 # What families see of one session: its work to do and due day, or None when it is not there.
 Seen = tuple[str, datetime.date | None] | None
@@ -61,7 +72,7 @@ def session_change(before: Seen, after: Seen) -> Change | None:
 def _tell_the_class(
     classroom: Classroom,
     *,
-    kind: Kind,
+    kind: str,
     title: str,
     pupil_url: str,
     guardian_url: Callable[[int], str],
@@ -127,7 +138,7 @@ def notify_new_homework(*, entry_id: int) -> list[Notification]:
         return []
     return _tell_the_class(
         entry.classroom,
-        kind=Kind.HOMEWORK,
+        kind=HOMEWORK,
         title=(
             f"{entry.classroom.name} : travail pour le "
             f"{formatting.jour_mois(entry.due_on or entry.on)}"
@@ -200,7 +211,7 @@ def _tell_change(
     iso = day.isoformat()
     return _tell_the_class(
         classroom,
-        kind=Kind.HOMEWORK_CHANGE,
+        kind=HOMEWORK_CHANGE,
         title=change_title(
             classroom=classroom.name, day=day, change=change, domain=domain, several=several
         ),

@@ -11,9 +11,21 @@ from django.urls import reverse
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor, can_read_liaison_note, can_write_liaison_note
 from apps.liaison.models import LiaisonNote, Reminder, Reply
-from apps.notifications.models import Kind, Notification
+from apps.notifications.kinds import register_kind
+from apps.notifications.models import Notification
 from apps.notifications.services import notify
 from apps.schools.models import Guardianship
+
+# The kinds it sends (``Notification.kind``), registered with their labels at start-up.
+LIAISON_NOTE = "liaison_note"
+LIAISON_REMINDER = "liaison_reminder"
+LIAISON_REPLY = "liaison_reply"
+
+
+def register_kinds() -> None:
+    register_kind(LIAISON_NOTE, "Nouveau mot du cahier de liaison")
+    register_kind(LIAISON_REMINDER, "Mot à confirmer (relance)")
+    register_kind(LIAISON_REPLY, "Réponse reçue")
 
 
 def notify_guardians(
@@ -46,7 +58,7 @@ def notify_guardians(
         )
 
     prefix = "À confirmer : " if note.acknowledgement_required else "Nouveau mot : "
-    if kind == Kind.LIAISON_REMINDER:
+    if kind == LIAISON_REMINDER:
         prefix = "Relance, à confirmer : "
     created: list[Notification] = []
     guardians = User.objects.filter(pk__in=children_of)
@@ -77,7 +89,7 @@ def notify_note_published(note_id: int, *, urgent: bool = False) -> list[Notific
     return notify_guardians(
         note=note,
         child_ids=note.recipients.values_list("child_id", flat=True),
-        kind=Kind.LIAISON_NOTE,
+        kind=LIAISON_NOTE,
         # A note is published once: its id names the event.
         event=f"liaison_note:{note.pk}",
         urgent=urgent,
@@ -91,7 +103,7 @@ def notify_reply_received(reply_id: int) -> list[Notification]:
     note, author = reply.note, reply.note.author
     return notify(
         recipients=[author],
-        kind=Kind.LIAISON_REPLY,
+        kind=LIAISON_REPLY,
         title=f"Réponse de {reply.guardian.display_name} : {note.title}",
         url=reverse("liaison:status", kwargs={"note_id": note.pk}),
         may_see=lambda actor: can_write_liaison_note(
@@ -110,6 +122,6 @@ def notify_reminder_sent(reminder_id: int) -> list[Notification]:
     return notify_guardians(
         note=reminder.note,
         child_ids=reminder.child_ids,
-        kind=Kind.LIAISON_REMINDER,
+        kind=LIAISON_REMINDER,
         event=f"liaison_reminder:{reminder.pk}",
     )
