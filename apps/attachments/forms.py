@@ -146,15 +146,22 @@ def _values(data: Any, name: str) -> list[str]:
     return [str(v) for v in value] if isinstance(value, list | tuple) else [str(value or "")]
 
 
-def save_with_files(user: User, files: AttachmentsForm, write: Callable[[], Item]) -> Item | None:
+def save_with_files(
+    user: User, files: AttachmentsForm, write: Callable[[], Item], *, created: bool = False
+) -> Item | None:
     """``write`` the item and change its files in one transaction (``attachments_save_with``):
     the files kept by ``files.keep()`` are joined to it, the ticked ones removed. A refused
     change leaves neither (``files`` then carries the reason, the kept files stay kept, and
     None is returned). Someone who may not change the item's files gets a 404, as for an
-    item they cannot see."""
+    item they cannot see. ``created``: ``write`` creates the item (its service checked the
+    author's right to)."""
     try:
         return attachments_save_with(
-            user=user, write=write, remove_ids=files.remove_ids, claim=files.claim
+            user=user,
+            write=write,
+            remove_ids=files.remove_ids,
+            claim=files.claim,
+            created=created,
         )
     except AttachmentError as error:
         files.add_error("attachments", str(error))

@@ -330,24 +330,33 @@ def attachments_change(
     add: Sequence[UploadedFile] = (),
     remove_ids: Iterable[int] = (),
     claim: Pending | None = None,
+    created: bool = False,
 ) -> list[Attachment]:
     """Remove the publication's attachments ``remove_ids``, join the user's pending files of
     ``claim`` and the files ``add`` to it (at most ``MAX_PER_ITEM`` in all); every file is
-    checked before anything is stored. Returns the attachments added (claimed ones first)."""
+    checked before anything is stored. Returns the attachments added (claimed ones first).
+
+    ``created``: the feature's own service created the publication in this transaction, after
+    checking its author may write it; no one else can see the row before it commits, so there
+    is no right to check again, no row to lock and no file already joined to count."""
     if claim is not None and claim.form.split(":", 1)[0] != kind_of(publication.kind).short:
         raise ValueError("pending files are claimed by a publication of their form's kind")
     remove_ids = set(remove_ids)
     if not add and not remove_ids and claim is None:
         return []
-    _check_editor(user, publication)
+    if created and remove_ids:
+        raise AttachmentNotAllowed("a publication just created has no attachment to remove")
+    if not created:
+        _check_editor(user, publication)
     with files_atomic():
-        locked = _locked_publication(publication)
+        locked = publication if created else _locked_publication(publication)
         owned = Attachment.objects.filter(publication=locked)
-        removed = list(owned.filter(pk__in=remove_ids))
+        removed = list(owned.filter(pk__in=remove_ids)) if remove_ids else []
         if len(removed) != len(remove_ids):
             raise AttachmentNotAllowed("an attachment to remove is not this publication's")
         claimed = list(pending_rows(user, claim).select_for_update()) if claim else []
-        checked = check_files(add, already=owned.count() - len(removed) + len(claimed))
+        already = 0 if created else owned.count() - len(removed)
+        checked = check_files(add, already=already + len(claimed))
         try:
             for attachment in removed:
                 attachment.delete()  # the object goes once this commits (signals)
@@ -379,11 +388,13 @@ def attachments_save_with(
     write: Callable[[], Item],
     remove_ids: Iterable[int] = (),
     claim: Pending | None = None,
+    created: bool = False,
 ) -> Item:
     """``write`` a feature's row (its own service) and change its publication's files in one
     transaction: the pending files of ``claim`` (only the user's own, of that form) are joined
     to it, ``remove_ids`` removed. A refused change leaves neither: ``AttachmentError`` (the
-    sentence to show; the pending files stay pending) or ``AttachmentNotAllowed``."""
+    sentence to show; the pending files stay pending) or ``AttachmentNotAllowed``. ``created``:
+    ``write`` creates the row and its publication (see ``attachments_change``)."""
     remove_ids = list(remove_ids)
     if not remove_ids and claim is None:
         # No file to store or delete: the feature's service is its own transaction.
@@ -391,7 +402,11 @@ def attachments_save_with(
     with files_atomic():
         item = write()
         attachments_change(
-            user=user, publication=item.publication, remove_ids=remove_ids, claim=claim
+            user=user,
+            publication=item.publication,
+            remove_ids=remove_ids,
+            claim=claim,
+            created=created,
         )
         return item
 

@@ -92,6 +92,7 @@ def _save(
                     author=me.actor, entry=entry, **form.cleaned_data
                 )
             ),
+            created=entry is None,
         )
     except services.HomeworkError:
         form.add_error(

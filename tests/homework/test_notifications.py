@@ -482,8 +482,8 @@ def test_deleting_tells_no_one_for_a_draft_a_past_entry_or_a_rollback(
 # the task's work now. Before the task, the request itself told the class after commit:
 # 43 queries for the small class, 218 with 25 more pupils (7 per family). 26 while the homework
 # service read the teacher's relations again (the Actor is now the caller's, read once), and
-# before the entry had its publication (one INSERT more, two savepoints fewer).
-NEW_ENTRY_POST_QUERIES = 21
+# before the entry had its publication (one INSERT more, two savepoints fewer): 20.
+NEW_ENTRY_POST_QUERIES = 20
 
 
 @pytest.fixture

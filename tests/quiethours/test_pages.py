@@ -13,8 +13,9 @@ from django_tenants.utils import schema_context
 
 from apps.audit.models import AuditEvent
 from apps.liaison.models import Audience, LiaisonNote
+from apps.liaison.notifications import LIAISON_NOTE
 from apps.liaison.services import LiaisonError, liaison_note_create
-from apps.notifications.models import Kind, Notification, NotificationPreference
+from apps.notifications.models import Notification, NotificationPreference
 from apps.notifications.selectors import feed_for, unread_count_capped
 from apps.notifications.services import digests_send, notify, release_due
 from apps.quiethours import clock
@@ -130,7 +131,7 @@ def test_a_held_notification_is_in_no_feed_badge_nor_digest_until_delivered(
         NotificationPreference.objects.create(user=parent, email_digest=True)
         [held] = notify(
             recipients=[parent],
-            kind=Kind.LIAISON_NOTE,
+            kind=LIAISON_NOTE,
             title="Piscine",
             url="/liaison/",
             school_id=bordeaux.schools["A"].pk,

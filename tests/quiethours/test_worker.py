@@ -25,6 +25,7 @@ from apps.audit.models import AuditEvent
 from apps.calendar.models import DayOff, Kind
 from apps.liaison.models import Audience
 from apps.liaison.services import liaison_note_create
+from apps.liaison import tasks as liaison_tasks
 from apps.notifications import tasks as notification_tasks
 from apps.notifications.models import Notification
 from apps.notifications.selectors import feed_for, unread_count
@@ -80,7 +81,7 @@ def send_on_the_worker(note_id: int, *, urgent: bool = False) -> list[Any]:
     def publish() -> list[str]:
         # What liaison_note_publish queues once its transaction commits.
         with schema_context("bordeaux"), transaction.atomic():
-            queue_after_commit(notification_tasks.deliver_liaison_note, note_id, urgent=urgent)
+            queue_after_commit(liaison_tasks.deliver_liaison_note, note_id, urgent=urgent)
         return []
 
     return run_on_the_worker(publish, "notifications.deliver_liaison_note", 1)[1]
