@@ -77,7 +77,8 @@ def _post_one_file(bordeaux, as_user, django_capture_on_commit_callbacks) -> lis
     assert response.status_code == 302
     with schema_context(bordeaux.schema):
         entry = HomeworkEntry.objects.get()
-        assert list(Attachment.objects.values_list("publication__homework_entry", flat=True)) == [entry.pk]
+        joined = Attachment.objects.values_list("publication__homework_entry", flat=True)
+        assert list(joined) == [entry.pk]
     return statements
 
 

@@ -23,9 +23,9 @@ from django_tenants.utils import get_public_schema_name, schema_context
 from apps.accounts.models import Profile, User
 from apps.audit.models import AuditEvent
 from apps.calendar.models import DayOff, Kind
+from apps.liaison import tasks as liaison_tasks
 from apps.liaison.models import Audience
 from apps.liaison.services import liaison_note_create
-from apps.liaison import tasks as liaison_tasks
 from apps.notifications import tasks as notification_tasks
 from apps.notifications.models import Notification
 from apps.notifications.selectors import feed_for, unread_count
