@@ -127,7 +127,7 @@ def seed() -> None:
     from rest_framework.authtoken.models import Token
 
     from apps.accounts.security.two_factor import account_has_second_factor
-    from apps.liaison.models import Audience
+    from apps.liaison.models import Recipients
     from apps.liaison.services import liaison_note_create
     from apps.schools.models import Classroom, Guardianship
     from tenants.models import Commune
@@ -151,7 +151,7 @@ def seed() -> None:
                 author=teacher,
                 title="Sortie au musée jeudi",
                 text="Merci de prévoir un pique-nique et une tenue adaptée.",
-                audience=Audience.CLASS,
+                audience=Recipients.CLASS,
                 classroom=classroom,
             )
             pupils = [e.pupil for e in classroom.enrolments.select_related("pupil")[:PER_CLASS]]

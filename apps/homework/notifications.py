@@ -31,12 +31,14 @@ from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor, can_view_homework
+from apps.audiences import Audience
+from apps.audiences.selectors import audience_guardians, audience_pupils
 from apps.french import formatting
 from apps.homework.models import Domain, HomeworkEntry
 from apps.notifications.kinds import register_kind
 from apps.notifications.models import Notification
 from apps.notifications.services import notify
-from apps.schools.models import Classroom, Enrolment, Guardianship
+from apps.schools.models import Classroom
 
 # The kinds it sends (``Notification.kind``), registered with their labels at start-up.
 HOMEWORK = "homework"
@@ -80,15 +82,10 @@ def _tell_the_class(
 ) -> list[Notification]:
     """The class's current pupils and their guardians, each with their own link, kept to those
     who may see the class's cahier de textes."""
-    pupil_ids = list(
-        Enrolment.objects.current()
-        .filter(classroom=classroom, year_id=classroom.year_id)
-        .values_list("pupil_id", flat=True)
-    )
+    audience = Audience.of_class(school_id=classroom.school_id, classroom_id=classroom.pk)
+    pupil_ids = [pupil_id for pupil_id, _classroom_id in audience_pupils(audience)]
     child_of: dict[int, int] = {}
-    for guardian_id, child_id in Guardianship.objects.filter(child_id__in=pupil_ids).values_list(
-        "guardian_id", "child_id"
-    ):
+    for guardian_id, child_id in audience_guardians(audience):
         child_of.setdefault(guardian_id, child_id)
 
     def may_see(actor: Actor) -> bool:

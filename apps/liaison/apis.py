@@ -20,7 +20,7 @@ from apps.api.base import ActorApi
 from apps.attachments.apis import AttachmentOutputSerializer
 from apps.classes.selectors import classroom_managed_by
 from apps.liaison import services
-from apps.liaison.models import Audience, LiaisonNote
+from apps.liaison.models import LiaisonNote, Recipients
 from apps.liaison.selectors import note_for_family, notes_for_child, notes_written_for
 from apps.schools.models import School
 
@@ -115,7 +115,7 @@ class LiaisonNoteListApi(ActorApi):
 class LiaisonNoteCreateApi(ActorApi):
     @extend_schema_serializer(component_name="LiaisonNoteCreate")
     class InputSerializer(serializers.Serializer):
-        audience = serializers.ChoiceField(choices=Audience.choices)
+        audience = serializers.ChoiceField(choices=Recipients.choices)
         classroom = serializers.IntegerField(required=False)
         school = serializers.IntegerField(required=False)
         pupils = serializers.ListField(child=serializers.IntegerField(), required=False)
@@ -138,7 +138,7 @@ class LiaisonNoteCreateApi(ActorApi):
         values = data.validated_data
         user = self.caller.user
         classroom = school = None
-        if values["audience"] == Audience.SCHOOL:
+        if values["audience"] == Recipients.SCHOOL:
             school = found_or_404(School.objects.filter(pk=values.get("school")).first())
         else:
             if values.get("classroom") is None:

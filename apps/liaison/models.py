@@ -19,7 +19,7 @@ from apps.publications.models import Publication
 from apps.schools.models import Classroom, School
 
 
-class Audience(models.TextChoices):
+class Recipients(models.TextChoices):
     CLASS = "class", "Toute la classe"
     PUPILS = "pupils", "Des élèves de la classe"
     SCHOOL = "school", "Toute l'école"
@@ -41,7 +41,7 @@ class LiaisonNote(models.Model):
         blank=True,
         related_name="liaison_notes",
     )
-    audience = models.CharField("destinataires", max_length=8, choices=Audience.choices)
+    audience = models.CharField("destinataires", max_length=8, choices=Recipients.choices)
     # Chosen pupils when ``audience`` is PUPILS (kept from the draft to the publication).
     chosen_pupils = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
     author = models.ForeignKey(

@@ -13,15 +13,32 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor, can_read_liaison_note, can_write_liaison_note
+from apps.audiences import Audience
 from apps.french.ordering import classroom_order, name_order
 from apps.liaison.models import (
     Acknowledgement,
     LiaisonNote,
     NoteRead,
     NoteRecipient,
+    Recipients,
     Reminder,
     Reply,
 )
+
+
+def note_audience(note: LiaisonNote) -> Audience:
+    """Who the note is for, as an audience (``apps.audiences``): its school, its class, or
+    its chosen pupils (one query for those)."""
+    if note.audience == Recipients.SCHOOL:
+        return Audience.of_school(note.school_id)
+    assert note.classroom_id is not None  # noqa: S101 - the model's check constraint
+    if note.audience == Recipients.PUPILS:
+        return Audience.of_pupils(
+            school_id=note.school_id,
+            classroom_id=note.classroom_id,
+            pupil_ids=note.chosen_pupils.values_list("pk", flat=True),
+        )
+    return Audience.of_class(school_id=note.school_id, classroom_id=note.classroom_id)
 
 
 def notes_written_for(actor: Actor) -> QuerySet[LiaisonNote]:

@@ -19,18 +19,20 @@ from apps.accounts.permissions import (
     can_reply_liaison_note,
     can_write_liaison_note,
 )
-from apps.accounts.selectors import actor_for, current_year
+from apps.accounts.selectors import actor_for
+from apps.audiences import Audience
+from apps.audiences.selectors import audience_pupils
 from apps.liaison.models import (
     Acknowledgement,
-    Audience,
     LiaisonNote,
     NoteRead,
     NoteRecipient,
+    Recipients,
     Reminder,
     Reply,
 )
 from apps.liaison.publications import NOTE
-from apps.liaison.selectors import reminder_sent_today, waiting_child_ids
+from apps.liaison.selectors import note_audience, reminder_sent_today, waiting_child_ids
 from apps.liaison.tasks import (
     deliver_liaison_note,
     deliver_liaison_reminder,
@@ -43,7 +45,7 @@ from apps.publications.services import (
     publication_publish,
 )
 from apps.quiethours.services import QuietHoursError, emergency_override_record
-from apps.schools.models import Classroom, Enrolment, School
+from apps.schools.models import Classroom, School
 
 
 class LiaisonError(Exception):
@@ -99,7 +101,7 @@ def liaison_note_create(
     """A new note (published at once unless ``publish`` is False); ``corrects`` links a
     correction to the earlier note it replaces; ``urgent`` (the direction only) tells the
     families at once despite quiet hours."""
-    if audience == Audience.SCHOOL:
+    if audience == Recipients.SCHOOL:
         if school is None:
             raise LiaisonError("a note to the school needs the school")
         classroom = None
@@ -107,7 +109,7 @@ def liaison_note_create(
         if classroom is None:
             raise LiaisonError("a note to a class needs the class")
         school = classroom.school
-    if audience not in Audience.values or not title.strip() or not text.strip():
+    if audience not in Recipients.values or not title.strip() or not text.strip():
         raise LiaisonError("a note needs an audience, a title and a text")
     note = LiaisonNote(
         school=school,
@@ -125,13 +127,17 @@ def liaison_note_create(
         raise LiaisonError("a correction belongs to the same school as the published note")
     note.publication = publication_create(kind=NOTE, author_id=author.pk)
     note.save()
-    if audience == Audience.PUPILS:
+    if audience == Recipients.PUPILS:
+        assert classroom is not None  # noqa: S101 - checked above for every class audience
         chosen = set(pupil_ids)
-        in_class = set(
-            Enrolment.objects.current()
-            .filter(classroom=classroom, pupil_id__in=chosen)
-            .values_list("pupil_id", flat=True)
-        )
+        in_class = chosen and {
+            pupil_id
+            for pupil_id, _classroom_id in audience_pupils(
+                Audience.of_pupils(
+                    school_id=classroom.school_id, classroom_id=classroom.pk, pupil_ids=chosen
+                )
+            )
+        }
         if not chosen or chosen != in_class:
             raise LiaisonError("the chosen pupils must be pupils of the class")
         note.chosen_pupils.set(chosen)
@@ -159,16 +165,9 @@ def liaison_note_publish(*, author: User, note: LiaisonNote, urgent: bool = Fals
             )
         except QuietHoursError as error:
             raise LiaisonError("only the direction sends an urgent note") from error
-    enrolments = Enrolment.objects.current().filter(year=current_year())
-    if note.audience == Audience.SCHOOL:
-        enrolments = enrolments.filter(classroom__school_id=note.school_id)
-    else:
-        enrolments = enrolments.filter(classroom=note.classroom)
-        if note.audience == Audience.PUPILS:
-            enrolments = enrolments.filter(pupil__in=note.chosen_pupils.all())
     NoteRecipient.objects.bulk_create(
         NoteRecipient(note=note, child_id=child_id, classroom_id=classroom_id)
-        for child_id, classroom_id in enrolments.values_list("pupil_id", "classroom_id")
+        for child_id, classroom_id in audience_pupils(note_audience(note))
     )
     note.published_at = timezone.now()
     note.save(update_fields=["published_at"])

@@ -32,7 +32,7 @@ from apps.attachments.forms import AttachmentsForm, Item, save_with_files
 from apps.classes.selectors import classroom_managed_by, classrooms_managed_by
 from apps.french.ordering import name_order
 from apps.liaison import services
-from apps.liaison.models import Audience, LiaisonNote, LiaisonPolicy, Reminder
+from apps.liaison.models import LiaisonNote, LiaisonPolicy, Recipients, Reminder
 from apps.liaison.pdf import note_slips_pdf
 from apps.liaison.selectors import (
     note_for_family,
@@ -81,9 +81,9 @@ class NoteForm(forms.Form):
 class ClassNoteForm(NoteForm):
     audience = forms.ChoiceField(
         label="Destinataires",
-        choices=[(Audience.CLASS, "Toute la classe"), (Audience.PUPILS, "Les élèves choisis")],
+        choices=[(Recipients.CLASS, "Toute la classe"), (Recipients.PUPILS, "Les élèves choisis")],
         widget=forms.RadioSelect,
-        initial=Audience.CLASS,
+        initial=Recipients.CLASS,
         error_messages={"required": "Choisissez les destinataires du mot."},
     )
     pupils = forms.TypedMultipleChoiceField(
@@ -98,7 +98,7 @@ class ClassNoteForm(NoteForm):
     def clean(self) -> dict[str, object]:
         data = super().clean() or {}
         # A refused pupil already has its own error on the field.
-        chose_none = data.get("audience") == Audience.PUPILS and not data.get("pupils")
+        chose_none = data.get("audience") == Recipients.PUPILS and not data.get("pupils")
         if chose_none and "pupils" not in self.errors:
             self.add_error("pupils", "Choisissez au moins un élève.")
         return data
@@ -270,7 +270,7 @@ def note_new_for_school(request: HttpRequest, school_id: int) -> HttpResponse:
             form,
             files,
             lambda: services.liaison_note_create(
-                author=user, school=school, audience=Audience.SCHOOL, **form.cleaned_data
+                author=user, school=school, audience=Recipients.SCHOOL, **form.cleaned_data
             ),
         )
         if note is not None:

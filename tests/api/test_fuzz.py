@@ -42,7 +42,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from apps.liaison.models import Audience
+from apps.liaison.models import Recipients
 from apps.liaison.services import liaison_note_create
 from tests.conftest import host_for
 from tests.world import World
@@ -96,7 +96,7 @@ def _known_ids(world: World) -> dict[str, list[int]]:
             author=world["t1"],
             title="Sortie",
             text="Prévoir un pique-nique.",
-            audience=Audience.CLASS,
+            audience=Recipients.CLASS,
             classroom=world.classes["A1"],
         )
     classes = [c.pk for c in world.classes.values()]

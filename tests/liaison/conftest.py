@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django_tenants.utils import schema_context
 
-from apps.liaison.models import Audience, LiaisonNote
+from apps.liaison.models import LiaisonNote, Recipients
 from apps.liaison.services import liaison_note_create
 from tests.world import World
 
@@ -15,7 +15,7 @@ def class_note(world: World, *, author: str = "t1", classroom: str = "A1", **kwa
         return liaison_note_create(
             author=world[author],
             classroom=world.classes[classroom],
-            audience=kwargs.pop("audience", Audience.CLASS),
+            audience=kwargs.pop("audience", Recipients.CLASS),
             title=kwargs.pop("title", "Sortie au musée"),
             text=kwargs.pop("text", "Sortie jeudi.\nPrévoir un goûter."),
             **kwargs,

@@ -7,9 +7,9 @@ from django_tenants.utils import schema_context
 
 from apps.liaison.models import (
     Acknowledgement,
-    Audience,
     LiaisonNote,
     NoteRead,
+    Recipients,
     Reminder,
     Reply,
 )
@@ -39,14 +39,14 @@ def test_a_class_note_reaches_every_pupil_of_the_class_when_published(bordeaux, 
 
 
 def test_a_note_to_chosen_pupils_reaches_them_only(bordeaux):
-    note = class_note(bordeaux, audience=Audience.PUPILS, pupil_ids=[bordeaux["p2"].pk])
+    note = class_note(bordeaux, audience=Recipients.PUPILS, pupil_ids=[bordeaux["p2"].pk])
     with schema_context("bordeaux"):
         assert recipients(note) == {bordeaux["p2"].pk}
 
 
 def test_chosen_pupils_must_belong_to_the_class(bordeaux):
     with pytest.raises(LiaisonError), schema_context("bordeaux"):
-        class_note(bordeaux, audience=Audience.PUPILS, pupil_ids=[bordeaux["p3"].pk])
+        class_note(bordeaux, audience=Recipients.PUPILS, pupil_ids=[bordeaux["p3"].pk])
     with schema_context("bordeaux"):
         assert LiaisonNote.objects.count() == 0
 
@@ -56,7 +56,7 @@ def test_the_director_writes_to_the_whole_school(bordeaux):
         note = liaison_note_create(
             author=bordeaux["dA"],
             school=bordeaux.schools["A"],
-            audience=Audience.SCHOOL,
+            audience=Recipients.SCHOOL,
             title="Kermesse",
             text="Samedi 20 juin.",
         )
@@ -84,7 +84,7 @@ def test_a_teacher_cannot_write_to_the_whole_school(bordeaux):
         liaison_note_create(
             author=bordeaux["t1"],
             school=bordeaux.schools["A"],
-            audience=Audience.SCHOOL,
+            audience=Recipients.SCHOOL,
             title="Kermesse",
             text="Samedi.",
         )
@@ -147,7 +147,7 @@ def test_a_note_is_editable_until_someone_confirms_it_then_only_correctable(bord
         correction = liaison_note_create(
             author=bordeaux["t1"],
             classroom=bordeaux.classes["A1"],
-            audience=Audience.CLASS,
+            audience=Recipients.CLASS,
             title="Sortie (correction)",
             text="Lundi.",
             corrects=note,

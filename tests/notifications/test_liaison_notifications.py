@@ -10,7 +10,7 @@ from django_tenants.utils import schema_context
 
 from apps.homework.notifications import HOMEWORK
 from apps.liaison import tasks
-from apps.liaison.models import Audience
+from apps.liaison.models import Recipients
 from apps.liaison.notifications import LIAISON_NOTE, LIAISON_REMINDER, LIAISON_REPLY
 from apps.liaison.services import liaison_note_confirm, liaison_note_remind, liaison_note_reply
 from apps.notifications.models import Notification
@@ -47,7 +47,7 @@ def test_a_note_to_chosen_pupils_does_not_notify_the_other_families_of_the_class
     bordeaux, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        class_note(bordeaux, audience=Audience.PUPILS, pupil_ids=[bordeaux["p2"].pk])
+        class_note(bordeaux, audience=Recipients.PUPILS, pupil_ids=[bordeaux["p2"].pk])
 
     with schema_context("bordeaux"):
         assert Notification.objects.count() == 0  # p2 has no guardian; par1 is p1's
@@ -62,7 +62,7 @@ def test_a_school_note_notifies_the_families_of_that_school_and_not_another(
         liaison_note_create(
             author=bordeaux["dA"],
             school=bordeaux.schools["A"],
-            audience=Audience.SCHOOL,
+            audience=Recipients.SCHOOL,
             title="Kermesse",
             text="Samedi.",
             acknowledgement_required=False,

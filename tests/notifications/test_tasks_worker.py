@@ -22,7 +22,7 @@ from django_tenants.utils import schema_context
 from apps.accounts.models import Profile, User
 from apps.homework.notifications import HOMEWORK
 from apps.liaison import tasks as liaison_tasks
-from apps.liaison.models import Audience, LiaisonNote, NoteRecipient, Reminder
+from apps.liaison.models import LiaisonNote, NoteRecipient, Recipients, Reminder
 from apps.liaison.notifications import LIAISON_NOTE, LIAISON_REMINDER
 from apps.liaison.publications import NOTE
 from apps.notifications import tasks as notification_tasks
@@ -58,7 +58,7 @@ def plant_a_waiting_note(tag: str, *, days_ago: int) -> int:
         publication=Publication.objects.create(kind=NOTE),
         school=school,
         classroom=mine,
-        audience=Audience.CLASS,
+        audience=Recipients.CLASS,
         author_name="Enseignant",
         title=f"Sortie {tag}",
         text="Jeudi.",
