@@ -152,15 +152,18 @@ def price_revision_create(
     )
     revision.full_clean()
     revision.save()
-    audit(
-        by,
-        "billing.price_revision",
-        price_line.code,
-        unit_price_ht=revision.unit_price_ht,
-        vat_rate=revision.vat_rate,
-        valid_from=revision.valid_from,
-    )
+    audit(by, "billing.price_revision", price_line.code, **_price_details(revision))
     return revision
+
+
+def _price_details(revision: PriceRevision) -> dict[str, object]:
+    """What a price's audit event says of it."""
+    details: dict[str, object] = {
+        "unit_price_ht": revision.unit_price_ht,
+        "vat_rate": revision.vat_rate,
+        "valid_from": revision.valid_from,
+    }
+    return details
 
 
 @dataclass(frozen=True)
@@ -197,9 +200,7 @@ def price_line_create(*, spec: PriceLineSpec, by: Requester | None = None) -> Pr
         line.code,
         label=line.label,
         unit=line.unit,
-        unit_price_ht=revision.unit_price_ht,
-        vat_rate=revision.vat_rate,
-        valid_from=revision.valid_from,
+        **_price_details(revision),
     )
     return line
 

@@ -25,7 +25,8 @@ _DOTTED = re.compile(r"^[a-z0-9_]+(\.[a-z0-9_]+)+$")
 
 def _audited_actions() -> Iterator[tuple[str, str]]:
     """(file, action) for each dotted literal given as ``action=`` to any call (record_event
-    and the helpers that pass it on) or as the second argument of a view's ``_audit``."""
+    and the helpers that pass it on) or as the second argument of ``tenants.audited.audit``
+    (the billing and usage services) or a view's ``_audit``."""
     for folder in ("apps", "tenants", "provisioning"):
         for path in (ROOT / folder).rglob("*.py"):
             tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -34,7 +35,7 @@ def _audited_actions() -> Iterator[tuple[str, str]]:
                     continue
                 name = getattr(node.func, "id", getattr(node.func, "attr", ""))
                 values = [k.value for k in node.keywords if k.arg == "action"]
-                if name == "_audit" and len(node.args) > 1:
+                if name in ("audit", "_audit") and len(node.args) > 1:
                     values.append(node.args[1])
                 for value in values:
                     if (

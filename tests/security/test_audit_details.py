@@ -16,7 +16,7 @@ def _string_keys(node: ast.AST) -> set[str]:
 
 
 def recorded_keys() -> set[str]:
-    """Keys of ``record_event(details={...})`` and of the billing views' ``_audit(**details)``,
+    """Keys of ``record_event(details={...})`` and of the billing services' ``audit(**details)``,
     of the dicts named ``details``, and of the import reports' ``summary``/``counts``."""
     keys: set[str] = set()
     for folder in ("apps", "tenants", "provisioning"):
@@ -30,7 +30,7 @@ def recorded_keys() -> set[str]:
                         for keyword in node.keywords:
                             if keyword.arg == "details":
                                 keys |= _string_keys(keyword.value)
-                    elif name == "_audit":
+                    elif name in ("audit", "_audit"):
                         keys |= {kw.arg for kw in node.keywords if kw.arg}
                 elif isinstance(node, ast.AnnAssign | ast.Assign):
                     targets = node.targets if isinstance(node, ast.Assign) else [node.target]
