@@ -53,7 +53,9 @@ class NoticeBoard:
 
     def post(self, *, author: User, audience: Audience, title: str) -> Publication:
         """Publish a notice with its file, and tell its pupils and their guardians."""
-        publication = publication_create(kind=NOTICE, author=author, published_at=timezone.now())
+        publication = publication_create(
+            kind=NOTICE, author_id=author.pk, published_at=timezone.now()
+        )
         self.audiences[publication.pk] = audience
         self.authors[publication.pk] = author.pk
         [attachment] = attachments_change(

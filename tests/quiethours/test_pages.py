@@ -12,7 +12,7 @@ from django.core import mail
 from django_tenants.utils import schema_context
 
 from apps.audit.models import AuditEvent
-from apps.liaison.models import Audience, LiaisonNote
+from apps.liaison.models import LiaisonNote, Recipients
 from apps.liaison.notifications import LIAISON_NOTE
 from apps.liaison.services import LiaisonError, liaison_note_create
 from apps.notifications.models import Notification, NotificationPreference
@@ -164,7 +164,7 @@ def test_a_teacher_cannot_send_urgently_and_nothing_is_written(bordeaux):
             liaison_note_create(
                 author=bordeaux["t1"],
                 classroom=bordeaux.classes["A1"],
-                audience=Audience.CLASS,
+                audience=Recipients.CLASS,
                 title="Urgent",
                 text="…",
                 urgent=True,

@@ -24,7 +24,7 @@ from apps.accounts.models import Profile, User
 from apps.audit.models import AuditEvent
 from apps.calendar.models import DayOff, Kind
 from apps.liaison import tasks as liaison_tasks
-from apps.liaison.models import Audience
+from apps.liaison.models import Recipients
 from apps.liaison.services import liaison_note_create
 from apps.notifications import tasks as notification_tasks
 from apps.notifications.models import Notification
@@ -210,7 +210,7 @@ def test_the_directions_emergency_override_delivers_at_once_and_is_journalled(
             liaison_note_create(
                 author=director,
                 school=school,
-                audience=Audience.SCHOOL,
+                audience=Recipients.SCHOOL,
                 title="École fermée demain",
                 text="Inondation du préau.",
                 urgent=True,
