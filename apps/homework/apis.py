@@ -18,7 +18,7 @@ from apps.accounts.context import found_or_404
 from apps.api.base import ActorApi
 from apps.attachments.apis import AttachmentOutputSerializer
 from apps.homework import selectors, services
-from apps.homework.models import Domain, Repeat
+from apps.homework.models import Repeat, Subject
 
 
 @extend_schema_serializer(component_name="HomeworkOccurrence")
@@ -90,7 +90,7 @@ class HomeworkCreateApi(ActorApi):
     @extend_schema_serializer(component_name="HomeworkEntryInput")
     class InputSerializer(serializers.Serializer):
         classroom = serializers.IntegerField()
-        domain = serializers.ChoiceField(choices=Domain.choices)
+        domain = serializers.ChoiceField(choices=Subject.choices)
         on = dates.DateSerializerField()
         done = serializers.CharField(required=False, allow_blank=True, default="")
         due_on = dates.DateSerializerField(required=False, allow_null=True, default=None)

@@ -18,7 +18,7 @@ from django import forms
 
 from apps import dates
 from apps.homework.formatting import sanitise
-from apps.homework.models import Domain, Repeat
+from apps.homework.models import Repeat, Subject
 
 RICH_TEXT_HELP = (
     "Gras, italique, listes, citations et liens possibles. Sans JavaScript : texte simple, ou "
@@ -67,7 +67,7 @@ def _check_work(form: forms.Form, data: dict[str, Any], on: datetime.date | None
 
 
 class EntryForm(forms.Form):
-    domain = forms.ChoiceField(label="Domaine", choices=Domain.choices)
+    domain = forms.ChoiceField(label="Domaine", choices=Subject.choices)
     on = dates.DateField(label="Séance du", widget=_date_input())
     done = _rich_text("Fait en classe", 5)
     due_on = dates.DateField(label="Travail pour le", required=False, widget=_date_input())
@@ -101,7 +101,7 @@ class EntryForm(forms.Form):
 class OccurrenceForm(forms.Form):
     """One session of a series, on ``on`` (the day is not a field: it is the session's)."""
 
-    domain = forms.ChoiceField(label="Domaine", choices=Domain.choices)
+    domain = forms.ChoiceField(label="Domaine", choices=Subject.choices)
     done = _rich_text("Fait en classe", 5)
     due_on = dates.DateField(label="Travail pour le", required=False, widget=_date_input())
     todo = _rich_text("Travail à faire", 4)

@@ -25,7 +25,10 @@ from apps.publications.models import Publication
 from apps.schools.models import Classroom
 
 
-class Domain(models.TextChoices):
+class Subject(models.TextChoices):
+    """The *domaine d'enseignement* of a session (stored in the ``domain`` column): named
+    Subject in the code, since a Domain is a commune's host (``tenants.models.Domain``)."""
+
     FRANCAIS = "francais", "Français"
     MATHEMATIQUES = "mathematiques", "Mathématiques"
     QUESTIONNER_LE_MONDE = "questionner_le_monde", "Questionner le monde"
@@ -40,18 +43,18 @@ class Domain(models.TextChoices):
 
 
 # Shown before each domain on the pupils' pages (decorative: the label is always written too).
-DOMAIN_ICONS = {
-    Domain.FRANCAIS: "📖",
-    Domain.MATHEMATIQUES: "🔢",
-    Domain.QUESTIONNER_LE_MONDE: "🌍",
-    Domain.SCIENCES: "🔬",
-    Domain.HISTOIRE_GEOGRAPHIE: "🗺️",
-    Domain.EMC: "🤝",
-    Domain.ARTS_PLASTIQUES: "🎨",
-    Domain.MUSIQUE: "🎵",
-    Domain.EPS: "⚽",
-    Domain.LANGUES_VIVANTES: "🗣️",
-    Domain.AUTRE: "📌",
+SUBJECT_ICONS = {
+    Subject.FRANCAIS: "📖",
+    Subject.MATHEMATIQUES: "🔢",
+    Subject.QUESTIONNER_LE_MONDE: "🌍",
+    Subject.SCIENCES: "🔬",
+    Subject.HISTOIRE_GEOGRAPHIE: "🗺️",
+    Subject.EMC: "🤝",
+    Subject.ARTS_PLASTIQUES: "🎨",
+    Subject.MUSIQUE: "🎵",
+    Subject.EPS: "⚽",
+    Subject.LANGUES_VIVANTES: "🗣️",
+    Subject.AUTRE: "📌",
 }
 
 
@@ -80,7 +83,7 @@ class HomeworkEntry(models.Model):
         related_name="homework_entries_written",
     )
     author_name = models.CharField(max_length=200)
-    domain = models.CharField("domaine", max_length=24, choices=Domain.choices)
+    domain = models.CharField("domaine", max_length=24, choices=Subject.choices)
     on = models.DateField("séance du")
     done = models.TextField("fait en classe", blank=True)
     due_on = models.DateField("pour le", null=True, blank=True)
@@ -127,7 +130,7 @@ class HomeworkEntry(models.Model):
 
     @property
     def icon(self) -> str:
-        return DOMAIN_ICONS.get(Domain(self.domain), "📌")
+        return SUBJECT_ICONS.get(Subject(self.domain), "📌")
 
     def has_occurrence_on(self, day: datetime.date) -> bool:
         """Whether ``day`` is on the series' rhythm. A repetition on a day without school has
@@ -152,7 +155,7 @@ class HomeworkOccurrence(models.Model):
     )
     on = models.DateField("séance du")
     cancelled = models.BooleanField("annulée", default=False)
-    domain = models.CharField("domaine", max_length=24, choices=Domain.choices)
+    domain = models.CharField("domaine", max_length=24, choices=Subject.choices)
     done = models.TextField("fait en classe", blank=True)
     due_on = models.DateField("pour le", null=True, blank=True)
     todo = models.TextField("travail à faire", blank=True)

@@ -34,7 +34,7 @@ from apps.accounts.permissions import Actor, can_view_homework
 from apps.audiences import Audience
 from apps.audiences.selectors import audience_guardians, audience_pupils
 from apps.french import formatting
-from apps.homework.models import Domain, HomeworkEntry
+from apps.homework.models import HomeworkEntry, Subject
 from apps.notifications.kinds import register_kind
 from apps.notifications.models import Notification
 from apps.notifications.services import notify
@@ -150,7 +150,7 @@ def change_title(
     *, classroom: str, day: datetime.date, change: str, domain: str, several: bool = False
 ) -> str:
     # The class leads, as for new work: a parent of two children tells them apart at a glance.
-    label = Domain(domain).label if domain in Domain.values else domain
+    label = Subject(domain).label if domain in Subject.values else domain
     word = Change(change).label
     if several:
         return f"{classroom} : séances à partir du {formatting.jour_mois(day)} {word}s ({label})"

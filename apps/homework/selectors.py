@@ -22,12 +22,12 @@ from apps.calendar.selectors import DaysOff, days_off
 from apps.french.ordering import classroom_order
 from apps.homework import repeats
 from apps.homework.models import (
-    DOMAIN_ICONS,
     REPEAT_DAYS,
-    Domain,
+    SUBJECT_ICONS,
     HomeworkEntry,
     HomeworkOccurrence,
     Repeat,
+    Subject,
 )
 from apps.schools.models import Classroom, Enrolment
 
@@ -54,11 +54,11 @@ class Occurrence:
 
     @property
     def domain_label(self) -> str:
-        return str(Domain(self.domain).label)
+        return str(Subject(self.domain).label)
 
     @property
     def icon(self) -> str:
-        return DOMAIN_ICONS.get(Domain(self.domain), "📌")
+        return SUBJECT_ICONS.get(Subject(self.domain), "📌")
 
     @property
     def done(self) -> str:

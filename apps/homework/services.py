@@ -25,7 +25,7 @@ from apps.accounts.permissions import Actor, can_edit_homework
 from apps.calendar.selectors import days_off
 from apps.homework import repeats
 from apps.homework.formatting import sanitise
-from apps.homework.models import REPEAT_DAYS, Domain, HomeworkEntry, HomeworkOccurrence, Repeat
+from apps.homework.models import REPEAT_DAYS, HomeworkEntry, HomeworkOccurrence, Repeat, Subject
 from apps.homework.notifications import Change, Seen, session_change
 from apps.homework.publications import ENTRY
 from apps.homework.tasks import (
@@ -70,7 +70,7 @@ def _fields(
     repeat: str,
     repeat_until: datetime.date | None,
 ) -> dict[str, object]:
-    if domain not in Domain.values or repeat not in Repeat.values:
+    if domain not in Subject.values or repeat not in Repeat.values:
         raise HomeworkError("unknown domain or repetition")
     done, todo = sanitise(done), sanitise(todo)
     if not done and not todo:
