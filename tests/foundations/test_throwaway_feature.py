@@ -91,16 +91,6 @@ def board() -> Iterator[NoticeBoard]:
     registry.unregister(NOTICE)
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    }
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
-
-
 def test_a_feature_of_the_tests_publishes_to_a_class_with_a_file_and_a_notification(
     bordeaux: World, as_user, board, media
 ):
