@@ -9,158 +9,71 @@ import tenants.validators
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
-    dependencies = []
+    dependencies = [
+    ]
 
     operations = [
         migrations.CreateModel(
-            name="Commune",
+            name='Commune',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "schema_name",
-                    models.CharField(
-                        db_index=True,
-                        max_length=63,
-                        unique=True,
-                        validators=[django_tenants.postgresql_backend.base._check_schema_name],
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, verbose_name="nom")),
-                (
-                    "insee_code",
-                    models.CharField(
-                        max_length=5,
-                        unique=True,
-                        validators=[tenants.validators.validate_insee_code],
-                        verbose_name="code INSEE",
-                    ),
-                ),
-                (
-                    "slug",
-                    models.CharField(
-                        max_length=63,
-                        unique=True,
-                        validators=[tenants.validators.validate_commune_slug],
-                        verbose_name="identifiant",
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("pilot", "Pilote"),
-                            ("deploying", "En déploiement"),
-                            ("active", "Active"),
-                            ("suspended", "Suspendue"),
-                            ("archived", "Archivée"),
-                        ],
-                        default="pilot",
-                        max_length=16,
-                        verbose_name="statut",
-                    ),
-                ),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        default=django.utils.timezone.now, verbose_name="créée le"
-                    ),
-                ),
-                (
-                    "activated_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="activée le"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('schema_name', models.CharField(db_index=True, max_length=63, unique=True, validators=[django_tenants.postgresql_backend.base._check_schema_name])),
+                ('name', models.CharField(max_length=200, verbose_name='nom')),
+                ('insee_code', models.CharField(max_length=5, unique=True, validators=[tenants.validators.validate_insee_code], verbose_name='code INSEE')),
+                ('slug', models.CharField(max_length=63, unique=True, validators=[tenants.validators.validate_commune_slug], verbose_name='identifiant')),
+                ('status', models.CharField(choices=[('pilot', 'Pilote'), ('deploying', 'En déploiement'), ('active', 'Active'), ('suspended', 'Suspendue'), ('archived', 'Archivée')], default='pilot', max_length=16, verbose_name='statut')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='créée le')),
+                ('activated_at', models.DateTimeField(blank=True, null=True, verbose_name='activée le')),
             ],
             options={
-                "verbose_name": "commune",
-                "ordering": ["name"],
+                'verbose_name': 'commune',
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="RoutingVersion",
+            name='RoutingVersion',
             fields=[
-                (
-                    "id",
-                    models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False),
-                ),
-                ("version", models.BigIntegerField(default=0)),
+                ('id', models.PositiveSmallIntegerField(default=1, primary_key=True, serialize=False)),
+                ('version', models.BigIntegerField(default=0)),
             ],
             options={
-                "verbose_name": "version du routage",
+                'verbose_name': 'version du routage',
             },
         ),
         migrations.CreateModel(
-            name="Domain",
+            name='Domain',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("domain", models.CharField(db_index=True, max_length=253, unique=True)),
-                ("is_primary", models.BooleanField(db_index=True, default=True)),
-                (
-                    "tenant",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="domains",
-                        to="tenants.commune",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('domain', models.CharField(db_index=True, max_length=253, unique=True)),
+                ('is_primary', models.BooleanField(db_index=True, default=True)),
+                ('tenant', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='domains', to='tenants.commune')),
             ],
             options={
-                "verbose_name": "domaine",
+                'verbose_name': 'domaine',
             },
         ),
         migrations.CreateModel(
-            name="Groupement",
+            name='Groupement',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, unique=True, verbose_name="nom")),
-                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
-                (
-                    "coordinator",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="coordinated_groupements",
-                        to="tenants.commune",
-                        verbose_name="commune coordinatrice",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=200, unique=True, verbose_name='nom')),
+                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
+                ('coordinator', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='coordinated_groupements', to='tenants.commune', verbose_name='commune coordinatrice')),
             ],
             options={
-                "verbose_name": "groupement",
+                'verbose_name': 'groupement',
             },
         ),
         migrations.AddField(
-            model_name="commune",
-            name="groupement",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="communes",
-                to="tenants.groupement",
-            ),
+            model_name='commune',
+            name='groupement',
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='communes', to='tenants.groupement'),
         ),
         migrations.AddConstraint(
-            model_name="commune",
-            constraint=models.CheckConstraint(
-                condition=models.Q(("name", ""), _negated=True), name="commune_name_not_empty"
-            ),
+            model_name='commune',
+            constraint=models.CheckConstraint(condition=models.Q(('name', ''), _negated=True), name='commune_name_not_empty'),
         ),
     ]

@@ -4,24 +4,15 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("notifications", "0001_initial"),
+        ('notifications', '0001_initial'),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name="notification",
-            name="kind",
-            field=models.CharField(
-                choices=[
-                    ("liaison_note", "Nouveau mot du cahier de liaison"),
-                    ("liaison_reminder", "Mot à confirmer (relance)"),
-                    ("liaison_reply", "Réponse reçue"),
-                    ("homework", "Nouveau travail à faire"),
-                    ("homework_change", "Séance modifiée dans le cahier de textes"),
-                ],
-                max_length=32,
-                verbose_name="type",
-            ),
+            model_name='notification',
+            name='kind',
+            field=models.CharField(choices=[('liaison_note', 'Nouveau mot du cahier de liaison'), ('liaison_reminder', 'Mot à confirmer (relance)'), ('liaison_reply', 'Réponse reçue'), ('homework', 'Nouveau travail à faire'), ('homework_change', 'Séance modifiée dans le cahier de textes')], max_length=32, verbose_name='type'),
         ),
     ]

@@ -9,6 +9,7 @@ import apps.schools.validators
 
 
 class Migration(migrations.Migration):
+
     initial = True
 
     dependencies = [
@@ -17,371 +18,103 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name="School",
+            name='School',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "uai",
-                    models.CharField(
-                        max_length=8,
-                        unique=True,
-                        validators=[apps.schools.validators.validate_uai],
-                        verbose_name="code UAI",
-                    ),
-                ),
-                ("name", models.CharField(max_length=200, verbose_name="nom")),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("maternelle", "École maternelle"),
-                            ("elementaire", "École élémentaire"),
-                            ("primaire", "École primaire"),
-                        ],
-                        max_length=12,
-                        verbose_name="type",
-                    ),
-                ),
-                ("street", models.CharField(blank=True, max_length=200, verbose_name="adresse")),
-                (
-                    "postal_code",
-                    models.CharField(blank=True, max_length=5, verbose_name="code postal"),
-                ),
-                ("city", models.CharField(blank=True, max_length=100, verbose_name="commune")),
-                (
-                    "deployment_status",
-                    models.CharField(
-                        choices=[
-                            ("not_deployed", "Non déployée"),
-                            ("pilot", "Pilote"),
-                            ("active", "Active"),
-                        ],
-                        default="not_deployed",
-                        max_length=12,
-                        verbose_name="déploiement",
-                    ),
-                ),
-                (
-                    "primary_colour",
-                    models.CharField(
-                        default="#003f7d",
-                        max_length=7,
-                        validators=[apps.schools.validators.validate_hex_colour],
-                        verbose_name="couleur principale",
-                    ),
-                ),
-                (
-                    "secondary_colour",
-                    models.CharField(
-                        default="#ffbf47",
-                        max_length=7,
-                        validators=[apps.schools.validators.validate_hex_colour],
-                        verbose_name="couleur secondaire",
-                    ),
-                ),
-                (
-                    "logo",
-                    models.FileField(blank=True, upload_to="schools/logos/", verbose_name="logo"),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('uai', models.CharField(max_length=8, unique=True, validators=[apps.schools.validators.validate_uai], verbose_name='code UAI')),
+                ('name', models.CharField(max_length=200, verbose_name='nom')),
+                ('kind', models.CharField(choices=[('maternelle', 'École maternelle'), ('elementaire', 'École élémentaire'), ('primaire', 'École primaire')], max_length=12, verbose_name='type')),
+                ('street', models.CharField(blank=True, max_length=200, verbose_name='adresse')),
+                ('postal_code', models.CharField(blank=True, max_length=5, verbose_name='code postal')),
+                ('city', models.CharField(blank=True, max_length=100, verbose_name='commune')),
+                ('deployment_status', models.CharField(choices=[('not_deployed', 'Non déployée'), ('pilot', 'Pilote'), ('active', 'Active')], default='not_deployed', max_length=12, verbose_name='déploiement')),
+                ('primary_colour', models.CharField(default='#003f7d', max_length=7, validators=[apps.schools.validators.validate_hex_colour], verbose_name='couleur principale')),
+                ('secondary_colour', models.CharField(default='#ffbf47', max_length=7, validators=[apps.schools.validators.validate_hex_colour], verbose_name='couleur secondaire')),
+                ('logo', models.FileField(blank=True, upload_to='schools/logos/', verbose_name='logo')),
             ],
             options={
-                "verbose_name": "école",
-                "ordering": ["name"],
+                'verbose_name': 'école',
+                'ordering': ['name'],
             },
         ),
         migrations.CreateModel(
-            name="SchoolYear",
+            name='SchoolYear',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "label",
-                    models.CharField(max_length=9, unique=True, verbose_name="année scolaire"),
-                ),
-                ("starts_on", models.DateField(verbose_name="rentrée")),
-                ("ends_on", models.DateField(verbose_name="fin d'année")),
-                ("is_current", models.BooleanField(default=False, verbose_name="en cours")),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('label', models.CharField(max_length=9, unique=True, verbose_name='année scolaire')),
+                ('starts_on', models.DateField(verbose_name='rentrée')),
+                ('ends_on', models.DateField(verbose_name="fin d'année")),
+                ('is_current', models.BooleanField(default=False, verbose_name='en cours')),
             ],
             options={
-                "verbose_name": "année scolaire",
-                "ordering": ["-starts_on"],
-                "constraints": [
-                    models.UniqueConstraint(
-                        condition=models.Q(("is_current", True)),
-                        fields=("is_current",),
-                        name="one_current_year",
-                    ),
-                    models.CheckConstraint(
-                        condition=models.Q(("ends_on__gt", models.F("starts_on"))),
-                        name="year_ends_after_start",
-                    ),
-                ],
+                'verbose_name': 'année scolaire',
+                'ordering': ['-starts_on'],
+                'constraints': [models.UniqueConstraint(condition=models.Q(('is_current', True)), fields=('is_current',), name='one_current_year'), models.CheckConstraint(condition=models.Q(('ends_on__gt', models.F('starts_on'))), name='year_ends_after_start')],
             },
         ),
         migrations.CreateModel(
-            name="Classroom",
+            name='Classroom',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("name", models.CharField(max_length=120, verbose_name="nom")),
-                (
-                    "levels",
-                    django.contrib.postgres.fields.ArrayField(
-                        base_field=models.CharField(
-                            choices=[
-                                ("TPS", "Toute petite section"),
-                                ("PS", "Petite section"),
-                                ("MS", "Moyenne section"),
-                                ("GS", "Grande section"),
-                                ("CP", "Cours préparatoire"),
-                                ("CE1", "Cours élémentaire 1"),
-                                ("CE2", "Cours élémentaire 2"),
-                                ("CM1", "Cours moyen 1"),
-                                ("CM2", "Cours moyen 2"),
-                            ],
-                            max_length=3,
-                        ),
-                        default=list,
-                        size=None,
-                        verbose_name="niveaux",
-                    ),
-                ),
-                (
-                    "setup",
-                    models.CharField(
-                        choices=[
-                            ("ordinary", "Classe ordinaire"),
-                            ("ulis", "ULIS"),
-                            ("upe2a", "UPE2A"),
-                        ],
-                        default="ordinary",
-                        max_length=10,
-                        verbose_name="dispositif",
-                    ),
-                ),
-                (
-                    "onde_id",
-                    models.CharField(blank=True, max_length=40, verbose_name="identifiant ONDE"),
-                ),
-                ("pupils_may_message_each_other", models.BooleanField(default=False)),
-                (
-                    "teachers",
-                    models.ManyToManyField(
-                        blank=True, related_name="taught_classrooms", to=settings.AUTH_USER_MODEL
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="classrooms",
-                        to="schools.school",
-                    ),
-                ),
-                (
-                    "year",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="classrooms",
-                        to="schools.schoolyear",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('name', models.CharField(max_length=120, verbose_name='nom')),
+                ('levels', django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('TPS', 'Toute petite section'), ('PS', 'Petite section'), ('MS', 'Moyenne section'), ('GS', 'Grande section'), ('CP', 'Cours préparatoire'), ('CE1', 'Cours élémentaire 1'), ('CE2', 'Cours élémentaire 2'), ('CM1', 'Cours moyen 1'), ('CM2', 'Cours moyen 2')], max_length=3), default=list, size=None, verbose_name='niveaux')),
+                ('setup', models.CharField(choices=[('ordinary', 'Classe ordinaire'), ('ulis', 'ULIS'), ('upe2a', 'UPE2A')], default='ordinary', max_length=10, verbose_name='dispositif')),
+                ('onde_id', models.CharField(blank=True, max_length=40, verbose_name='identifiant ONDE')),
+                ('pupils_may_message_each_other', models.BooleanField(default=False)),
+                ('teachers', models.ManyToManyField(blank=True, related_name='taught_classrooms', to=settings.AUTH_USER_MODEL)),
+                ('school', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='classrooms', to='schools.school')),
+                ('year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='classrooms', to='schools.schoolyear')),
             ],
             options={
-                "verbose_name": "classe",
-                "ordering": ["school__name", "name"],
+                'verbose_name': 'classe',
+                'ordering': ['school__name', 'name'],
             },
         ),
         migrations.CreateModel(
-            name="Guardianship",
+            name='Guardianship',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "kind",
-                    models.CharField(
-                        choices=[
-                            ("legal1", "Responsable légal 1"),
-                            ("legal2", "Responsable légal 2"),
-                            ("other", "Autre responsable"),
-                        ],
-                        max_length=8,
-                    ),
-                ),
-                (
-                    "parental_authority",
-                    models.BooleanField(default=True, verbose_name="autorité parentale"),
-                ),
-                (
-                    "child",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="guardians_links",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "guardian",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="guardianships",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('kind', models.CharField(choices=[('legal1', 'Responsable légal 1'), ('legal2', 'Responsable légal 2'), ('other', 'Autre responsable')], max_length=8)),
+                ('parental_authority', models.BooleanField(default=True, verbose_name='autorité parentale')),
+                ('child', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='guardians_links', to=settings.AUTH_USER_MODEL)),
+                ('guardian', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='guardianships', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "responsable",
-                "constraints": [
-                    models.UniqueConstraint(fields=("guardian", "child"), name="one_link_per_pair"),
-                    models.CheckConstraint(
-                        condition=models.Q(("guardian", models.F("child")), _negated=True),
-                        name="not_self",
-                    ),
-                ],
+                'verbose_name': 'responsable',
+                'constraints': [models.UniqueConstraint(fields=('guardian', 'child'), name='one_link_per_pair'), models.CheckConstraint(condition=models.Q(('guardian', models.F('child')), _negated=True), name='not_self')],
             },
         ),
         migrations.CreateModel(
-            name="SchoolMembership",
+            name='SchoolMembership',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "role",
-                    models.CharField(
-                        choices=[
-                            ("director", "Direction"),
-                            ("teacher", "Enseignant"),
-                            ("staff", "Personnel"),
-                        ],
-                        max_length=10,
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="memberships",
-                        to="schools.school",
-                    ),
-                ),
-                (
-                    "user",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="school_memberships",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('role', models.CharField(choices=[('director', 'Direction'), ('teacher', 'Enseignant'), ('staff', 'Personnel')], max_length=10)),
+                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='memberships', to='schools.school')),
+                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='school_memberships', to=settings.AUTH_USER_MODEL)),
             ],
             options={
-                "verbose_name": "personnel de l'école",
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("user", "school", "role"), name="one_role_per_school"
-                    )
-                ],
+                'verbose_name': "personnel de l'école",
+                'constraints': [models.UniqueConstraint(fields=('user', 'school', 'role'), name='one_role_per_school')],
             },
         ),
         migrations.CreateModel(
-            name="Enrolment",
+            name='Enrolment',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                (
-                    "level",
-                    models.CharField(
-                        blank=True,
-                        choices=[
-                            ("TPS", "Toute petite section"),
-                            ("PS", "Petite section"),
-                            ("MS", "Moyenne section"),
-                            ("GS", "Grande section"),
-                            ("CP", "Cours préparatoire"),
-                            ("CE1", "Cours élémentaire 1"),
-                            ("CE2", "Cours élémentaire 2"),
-                            ("CM1", "Cours moyen 1"),
-                            ("CM2", "Cours moyen 2"),
-                        ],
-                        max_length=3,
-                        verbose_name="niveau",
-                    ),
-                ),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("enrolled", "Inscrit"),
-                            ("leaving", "Départ signalé"),
-                            ("left", "Parti"),
-                        ],
-                        default="enrolled",
-                        max_length=10,
-                    ),
-                ),
-                ("left_on", models.DateField(blank=True, null=True)),
-                (
-                    "classroom",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="enrolments",
-                        to="schools.classroom",
-                    ),
-                ),
-                (
-                    "pupil",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="enrolments",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "year",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.PROTECT,
-                        related_name="enrolments",
-                        to="schools.schoolyear",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('level', models.CharField(blank=True, choices=[('TPS', 'Toute petite section'), ('PS', 'Petite section'), ('MS', 'Moyenne section'), ('GS', 'Grande section'), ('CP', 'Cours préparatoire'), ('CE1', 'Cours élémentaire 1'), ('CE2', 'Cours élémentaire 2'), ('CM1', 'Cours moyen 1'), ('CM2', 'Cours moyen 2')], max_length=3, verbose_name='niveau')),
+                ('status', models.CharField(choices=[('enrolled', 'Inscrit'), ('leaving', 'Départ signalé'), ('left', 'Parti')], default='enrolled', max_length=10)),
+                ('left_on', models.DateField(blank=True, null=True)),
+                ('classroom', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enrolments', to='schools.classroom')),
+                ('pupil', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='enrolments', to=settings.AUTH_USER_MODEL)),
+                ('year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='enrolments', to='schools.schoolyear')),
             ],
             options={
-                "verbose_name": "inscription",
-                "constraints": [
-                    models.UniqueConstraint(
-                        fields=("pupil", "year"), name="one_class_per_pupil_and_year"
-                    )
-                ],
+                'verbose_name': 'inscription',
+                'constraints': [models.UniqueConstraint(fields=('pupil', 'year'), name='one_class_per_pupil_and_year')],
             },
         ),
         migrations.AddConstraint(
-            model_name="classroom",
-            constraint=models.UniqueConstraint(
-                fields=("school", "year", "name"), name="class_name_per_year"
-            ),
+            model_name='classroom',
+            constraint=models.UniqueConstraint(fields=('school', 'year', 'name'), name='class_name_per_year'),
         ),
     ]

@@ -6,83 +6,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
+
     dependencies = [
-        ("schools", "0001_initial"),
+        ('schools', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name="ImportJob",
+            name='ImportJob',
             fields=[
-                (
-                    "id",
-                    models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
-                    ),
-                ),
-                ("requested_by_name", models.CharField(blank=True, max_length=200)),
-                (
-                    "created_at",
-                    models.DateTimeField(
-                        auto_now_add=True, db_index=True, verbose_name="demandé le"
-                    ),
-                ),
-                (
-                    "started_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="commencé le"),
-                ),
-                (
-                    "finished_at",
-                    models.DateTimeField(blank=True, null=True, verbose_name="terminé le"),
-                ),
-                ("dry_run", models.BooleanField(default=False, verbose_name="simulation")),
-                (
-                    "status",
-                    models.CharField(
-                        choices=[
-                            ("queued", "En attente"),
-                            ("running", "En cours"),
-                            ("succeeded", "Terminé"),
-                            ("failed", "Échec"),
-                        ],
-                        default="queued",
-                        max_length=10,
-                        verbose_name="état",
-                    ),
-                ),
-                ("phase", models.CharField(blank=True, max_length=60, verbose_name="étape")),
-                ("processed", models.PositiveIntegerField(default=0)),
-                ("total", models.PositiveIntegerField(default=0)),
-                ("pupils_filename", models.CharField(max_length=255)),
-                ("guardians_filename", models.CharField(max_length=255)),
-                ("pupils_data", models.BinaryField(default=bytes)),
-                ("guardians_data", models.BinaryField(default=bytes)),
-                ("errors", models.JSONField(blank=True, default=list, verbose_name="erreurs")),
-                ("summary", models.JSONField(blank=True, default=dict, verbose_name="bilan")),
-                (
-                    "requested_by",
-                    models.ForeignKey(
-                        blank=True,
-                        null=True,
-                        on_delete=django.db.models.deletion.SET_NULL,
-                        related_name="+",
-                        to=settings.AUTH_USER_MODEL,
-                    ),
-                ),
-                (
-                    "school",
-                    models.ForeignKey(
-                        on_delete=django.db.models.deletion.CASCADE,
-                        related_name="import_jobs",
-                        to="schools.school",
-                    ),
-                ),
+                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
+                ('requested_by_name', models.CharField(blank=True, max_length=200)),
+                ('created_at', models.DateTimeField(auto_now_add=True, db_index=True, verbose_name='demandé le')),
+                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='commencé le')),
+                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='terminé le')),
+                ('dry_run', models.BooleanField(default=False, verbose_name='simulation')),
+                ('status', models.CharField(choices=[('queued', 'En attente'), ('running', 'En cours'), ('succeeded', 'Terminé'), ('failed', 'Échec')], default='queued', max_length=10, verbose_name='état')),
+                ('phase', models.CharField(blank=True, max_length=60, verbose_name='étape')),
+                ('processed', models.PositiveIntegerField(default=0)),
+                ('total', models.PositiveIntegerField(default=0)),
+                ('pupils_filename', models.CharField(max_length=255)),
+                ('guardians_filename', models.CharField(max_length=255)),
+                ('pupils_data', models.BinaryField(default=bytes)),
+                ('guardians_data', models.BinaryField(default=bytes)),
+                ('errors', models.JSONField(blank=True, default=list, verbose_name='erreurs')),
+                ('summary', models.JSONField(blank=True, default=dict, verbose_name='bilan')),
+                ('requested_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ('school', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='import_jobs', to='schools.school')),
             ],
             options={
-                "verbose_name": "import ONDE",
-                "verbose_name_plural": "imports ONDE",
-                "ordering": ["-created_at", "-id"],
+                'verbose_name': 'import ONDE',
+                'verbose_name_plural': 'imports ONDE',
+                'ordering': ['-created_at', '-id'],
             },
         ),
     ]
