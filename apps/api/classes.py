@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.accounts.context import found_or_404
-from apps.api.base import ActorApi, PersonRefSerializer, SchoolRefSerializer
+from apps.apikit.base import ActorApi, PersonRefSerializer, SchoolRefSerializer
 from apps.schools.selectors import (
     classroom_listing,
     may_list_pupils,

@@ -7,7 +7,7 @@ from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from apps.api.base import ActorApi, PersonRefSerializer, SchoolRefSerializer
+from apps.apikit.base import ActorApi, PersonRefSerializer, SchoolRefSerializer
 from apps.schools.selectors import children_of, own_classes, own_schools
 
 

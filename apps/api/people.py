@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from apps.accounts.context import found_or_404
 from apps.accounts.models import Profile
-from apps.api.base import ActorApi, ClassroomRefSerializer, page_serializer, paginated
+from apps.apikit.base import ActorApi, ClassroomRefSerializer, page_serializer, paginated
 from apps.schools.selectors import (
     classes_of_person,
     classroom_visible_to,

@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from apps.accounts.context import found_or_404
-from apps.api.base import ActorApi
+from apps.apikit.base import ActorApi
 from apps.schools.selectors import school_visible_to, schools_visible_to
 
 

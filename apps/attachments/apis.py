@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from apps.accounts.context import found_or_404
 from apps.accounts.permissions import Actor
-from apps.api.base import ActorApi
+from apps.apikit.base import ActorApi
 from apps.attachments.models import Attachment
 from apps.attachments.selectors import attachment_for_viewer
 from apps.attachments.services import AttachmentError, AttachmentNotAllowed, attachments_change

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.api.base import by_method
+from apps.apikit.base import by_method
 from apps.homework.apis import HomeworkCreateApi, HomeworkWeekApi
 
 urlpatterns = [path("", by_method(get=HomeworkWeekApi, post=HomeworkCreateApi), name="homework")]

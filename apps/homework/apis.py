@@ -15,7 +15,7 @@ from rest_framework.response import Response
 
 from apps import dates
 from apps.accounts.context import found_or_404
-from apps.api.base import ActorApi
+from apps.apikit.base import ActorApi
 from apps.attachments.apis import AttachmentOutputSerializer
 from apps.homework import selectors, services
 from apps.homework.models import Repeat, Subject

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from apps.api.base import by_method
+from apps.apikit.base import by_method
 from apps.liaison.apis import (
     LiaisonNoteConfirmApi,
     LiaisonNoteCreateApi,

@@ -16,7 +16,7 @@ from rest_framework.response import Response
 
 from apps.accounts.context import found_or_404
 from apps.accounts.models import User
-from apps.api.base import ActorApi
+from apps.apikit.base import ActorApi
 from apps.attachments.apis import AttachmentOutputSerializer
 from apps.classes.selectors import classroom_managed_by
 from apps.liaison import services

@@ -1,4 +1,4 @@
-"""``apps.api.base.ActorApi`` checks its caller before any handler, and no subclass skips it."""
+"""``apps.apikit.base.ActorApi`` checks its caller before any handler, and no subclass skips it."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.test import APIRequestFactory, force_authenticate
 
 from apps.accounts.models import User
-from apps.api.base import ActorApi
+from apps.apikit.base import ActorApi
 
 
 class OpenDoorApi(ActorApi):

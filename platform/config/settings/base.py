@@ -434,8 +434,8 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "ENT Groupement API",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
-    # One API class per operation on a shared path (apps.api.base.by_method).
-    "PREPROCESSING_HOOKS": ["apps.api.base.split_operations"],
+    # One API class per operation on a shared path (apps.apikit.base.by_method).
+    "PREPROCESSING_HOOKS": ["apps.apikit.base.split_operations"],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
