@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from apps.attachments.services import pending_purge
 from apps.audit.models import AuditEvent
+from apps.messaging.services import messages_purge, trash_purge
 from apps.notifications.models import Notification
 from apps.schools.models import ImportJob
 
@@ -105,6 +106,18 @@ RULES: tuple[RetentionRule, ...] = (
         ),
         duration="24 heures",
         enforce=pending_purge,
+    ),
+    RetentionRule(
+        key="messages-corbeille",
+        data="Messages mis à la corbeille",
+        duration="30 jours après leur mise à la corbeille",
+        enforce=trash_purge,
+    ),
+    RetentionRule(
+        key="messages",
+        data="Messages de la messagerie (et leurs pièces jointes)",
+        duration="réglage de la commune : 3 ans par défaut (de 1 à 10 ans)",
+        enforce=messages_purge,
     ),
 )
 

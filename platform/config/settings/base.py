@@ -119,6 +119,7 @@ TENANT_APPS = [
     "apps.attachments",
     "apps.privacy",
     "apps.quiethours",
+    "apps.messaging",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -351,6 +352,11 @@ CELERY_BEAT_SCHEDULE = {
     # circular's 07:00 falls on a run, a school's 07:10 waits at most five minutes.
     "notifications-release-held": {
         "task": "notifications.release_all_communes",
+        "schedule": crontab(minute="*/5"),  # CELERY_TIMEZONE: Europe/Paris
+    },
+    # Messages sent during quiet hours (apps/messaging), delivered once their slot opens.
+    "messaging-release-scheduled": {
+        "task": "messaging.release_all_communes",
         "schedule": crontab(minute="*/5"),  # CELERY_TIMEZONE: Europe/Paris
     },
     "notifications-digest-daily": {

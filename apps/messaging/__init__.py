@@ -1,0 +1,1 @@
+"""The messagerie (see ``apps.messaging.models``)."""

@@ -1,0 +1,17 @@
+from django.apps import AppConfig
+
+
+class MessagingConfig(AppConfig):
+    """The messagerie: the ENT's internal mail between families, pupils and staff, under the
+    communication rules, with moderation of pupils' mail, reports and restrictions."""
+
+    name = "apps.messaging"
+    label = "messaging"
+    verbose_name = "Messagerie"
+
+    def ready(self) -> None:
+        # What it publishes and who hears of it, for the shared services that name no feature.
+        from apps.messaging import notifications, publications
+
+        publications.register_kind()
+        notifications.register_kinds()

@@ -1,0 +1,324 @@
+"""Reads of the messagerie: a person's boxes and folders, a thread as they may see it, the
+unread badge, the people they may write to, the safety switches in force. Each costs a
+constant number of queries, whatever the number of messages (pinned in tests/messaging).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Collate
+
+from apps.accounts.models import Profile, User
+from apps.accounts.permissions import Actor, can_message
+from apps.accounts.selectors import actors_for
+from apps.attachments.models import Attachment
+from apps.french.ordering import FRENCH_COLLATION
+from apps.messaging.groups import active_users
+from apps.messaging.models import (
+    Address,
+    Box,
+    ClassPolicy,
+    CommuneSettings,
+    Copy,
+    Field,
+    Folder,
+    Message,
+    Restriction,
+    SenderBlock,
+    State,
+)
+from apps.messaging.rules import Switches
+from apps.schools.models import Classroom, Enrolment, Guardianship, SchoolMembership
+
+# What the others read in place of a sender whose account is gone.
+FORMER_ACCOUNT = "Ancien compte"
+
+TRASH = "trash"
+BOXES = (Box.INBOX.value, Box.SENT.value, Box.DRAFTS.value, TRASH)
+
+
+def switches() -> Switches:
+    """The switches in force in this commune: one query."""
+    restricted: set[int] = set()
+    commune_restricted = suspended = False
+    for school_id, is_restricted, pupils_suspended in Restriction.objects.values_list(
+        "school_id", "restricted", "pupils_suspended"
+    ):
+        if school_id is None:
+            commune_restricted, suspended = is_restricted, pupils_suspended
+        elif is_restricted:
+            restricted.add(school_id)
+    return Switches(
+        restricted_school_ids=frozenset(restricted),
+        commune_restricted=commune_restricted,
+        pupils_suspended=suspended,
+    )
+
+
+def is_blocked(user_id: int) -> bool:
+    return SenderBlock.objects.filter(user_id=user_id).exists()
+
+
+def commune_settings() -> CommuneSettings:
+    return CommuneSettings.objects.filter(pk=1).first() or CommuneSettings(pk=1)
+
+
+def moderated_class_of(pupil: Actor) -> int | None:
+    """The class whose teachers moderate ``pupil``'s mail, or None when their class lets
+    them write freely (no policy row: moderated, the default)."""
+    if not pupil.class_ids:
+        return None
+    free = set(
+        ClassPolicy.objects.filter(classroom_id__in=pupil.class_ids, moderated=False).values_list(
+            "classroom_id", flat=True
+        )
+    )
+    moderated = sorted(pupil.class_ids - free)
+    return moderated[0] if moderated else None
+
+
+# --- boxes ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Filters:
+    unread: bool = False
+    with_files: bool = False
+    sender_id: int | None = None
+
+
+def _with_files() -> Exists:
+    return Exists(Attachment.objects.filter(publication_id=OuterRef("message__publication_id")))
+
+
+def copies_in(owner_id: int, where: str | int, filters: Filters = Filters()) -> QuerySet[Copy]:
+    """The copies of a box (``inbox``, ``sent``, ``drafts``, ``trash``) or of a folder (its
+    id, already checked to be the owner's), newest first, with what a list line shows."""
+    copies = Copy.objects.filter(owner_id=owner_id)
+    if where == TRASH:
+        copies = copies.filter(trashed_at__isnull=False).order_by("-trashed_at", "-pk")
+    elif isinstance(where, int):
+        copies = copies.filter(trashed_at__isnull=True, folder_id=where).order_by("-sort_at", "-pk")
+    else:
+        copies = copies.filter(trashed_at__isnull=True, box=where, folder__isnull=True).order_by(
+            "-sort_at", "-pk"
+        )
+    if filters.unread:
+        copies = copies.filter(read_at__isnull=True)
+    if filters.with_files:
+        copies = copies.filter(_with_files())
+    if filters.sender_id is not None:
+        copies = copies.filter(message__sender_id=filters.sender_id)
+    return copies.select_related("message", "message__sender").annotate(has_files=_with_files())
+
+
+def unread_count(owner_id: int) -> int:
+    """The header badge: the partial index ``messaging_copy_unread`` counts it."""
+    return Copy.objects.filter(
+        owner_id=owner_id, box=Box.INBOX, read_at__isnull=True, trashed_at__isnull=True
+    ).count()
+
+
+def folders_of(owner_id: int) -> list[Folder]:
+    """The person's folders, each parent followed by its sub-folders, in French order."""
+    rows = list(
+        Folder.objects.filter(owner_id=owner_id).order_by(Collate("name", FRENCH_COLLATION), "pk")
+    )
+    tops = [folder for folder in rows if folder.parent_id is None]
+    ordered: list[Folder] = []
+    for top in tops:
+        ordered.append(top)
+        ordered.extend(folder for folder in rows if folder.parent_id == top.pk)
+    return ordered
+
+
+def folder_of(owner_id: int, folder_id: int) -> Folder | None:
+    return Folder.objects.filter(owner_id=owner_id, pk=folder_id).first()
+
+
+# --- a thread ------------------------------------------------------------------------------
+
+
+def copy_of(owner_id: int, message_id: int) -> Copy | None:
+    """The copy ``owner_id`` holds of a message (None: not theirs, answered 404)."""
+    return (
+        Copy.objects.select_related("message", "message__sender", "message__publication")
+        .filter(owner_id=owner_id, message_id=message_id)
+        .first()
+    )
+
+
+def thread_copies(owner_id: int, message: Message) -> list[Copy]:
+    """The messages of ``message``'s thread that ``owner_id`` holds (trash included), oldest
+    first: two queries whatever the thread's length."""
+    root = message.thread_root_id
+    return list(
+        Copy.objects.filter(owner_id=owner_id)
+        .filter(Q(message_id=root) | Q(message__thread_id=root))
+        .exclude(box=Box.DRAFTS)
+        .select_related("message", "message__sender")
+        .annotate(has_files=_with_files())
+        .order_by("sort_at", "pk")
+    )
+
+
+def addresses_shown(message: Message, *, to_sender: bool) -> dict[str, list[Address]]:
+    """To / Cc (and Bcc for the sender only) as written: groups by their labels, so that
+    families in a group never see one another."""
+    shown: dict[str, list[Address]] = {Field.TO: [], Field.CC: [], Field.BCC: []}
+    for address in message.addresses.all():
+        if address.field == Field.BCC and not to_sender:
+            continue
+        shown[address.field].append(address)
+    return shown
+
+
+def addresses_by_message(message_ids: list[int]) -> dict[int, list[Address]]:
+    grouped: dict[int, list[Address]] = {pk: [] for pk in message_ids}
+    for address in Address.objects.filter(message_id__in=message_ids).select_related("person"):
+        grouped[address.message_id].append(address)
+    return grouped
+
+
+def sender_label(message: Message) -> str:
+    sender = message.sender
+    if sender is None or sender.left_at is not None:
+        return FORMER_ACCOUNT
+    return sender.display_name
+
+
+@dataclass(frozen=True)
+class Receipt:
+    """One family's (or person's) line of a message's read table."""
+
+    name: str
+    child: str
+    read: bool
+    acknowledged: bool
+
+
+def receipts(message: Message) -> list[Receipt]:
+    """Who has read the message (and acknowledged it, if asked): one line per recipient,
+    families by their child's name, in French order. Two queries."""
+    rows = list(
+        Copy.objects.filter(message=message)
+        .exclude(box__in=[Box.SENT, Box.DRAFTS])
+        .select_related("owner", "child")
+    )
+    lines = [
+        Receipt(
+            name=row.owner.display_name,
+            child=row.child.get_full_name() if row.child else "",
+            read=row.read_at is not None,
+            acknowledged=row.acknowledged_at is not None,
+        )
+        for row in rows
+    ]
+    from apps.french.ordering import name_key
+
+    return sorted(lines, key=lambda line: (name_key(line.child or line.name), name_key(line.name)))
+
+
+# --- whom a person may write to --------------------------------------------------------------
+
+
+def _candidates(sender: Actor) -> QuerySet[User]:
+    """Everyone the rules could let ``sender`` write to (a superset, one SQL query): the
+    exact rule (``can_message``) is applied to what this returns."""
+    people = active_users().exclude(pk=sender.id).exclude(profile=Profile.COORDINATOR)
+    if sender.is_commune_admin:
+        return people
+    in_schools = Q(
+        pk__in=SchoolMembership.objects.filter(school_id__in=sender.school_ids).values("user_id")
+    )
+    admins = Q(profile=Profile.COMMUNE_ADMIN)
+    if sender.is_school_staff:
+        pupils = Enrolment.objects.this_year().filter(classroom__school_id__in=sender.school_ids)
+        guardians = Guardianship.objects.filter(child_id__in=pupils.values("pupil_id"))
+        return people.filter(
+            in_schools
+            | admins
+            | Q(pk__in=pupils.values("pupil_id"))
+            | Q(pk__in=guardians.values("guardian_id"))
+        )
+    teachers = Classroom.teachers.through.objects.filter(classroom_id__in=sender.class_ids)
+    if sender.is_pupil:
+        peers = Enrolment.objects.this_year().filter(
+            classroom_id__in=sender.peer_messaging_class_ids
+        )
+        return people.filter(
+            Q(pk__in=teachers.values("user_id")) | Q(pk__in=peers.values("pupil_id"))
+        )
+    if sender.is_parent:
+        directors = SchoolMembership.objects.filter(
+            school_id__in=sender.school_ids, role=Profile.DIRECTOR
+        )
+        return people.filter(
+            Q(pk__in=teachers.values("user_id")) | Q(pk__in=directors.values("user_id"))
+        )
+    return people.none()
+
+
+SEARCH_LIMIT = 20
+
+
+def people_for(sender: Actor, query: str = "", *, limit: int = SEARCH_LIMIT) -> list[User]:
+    """The people ``sender`` may write to whose name matches ``query`` (accents and case
+    ignored), in French order, at most ``limit``: a constant number of queries."""
+    people = _candidates(sender)
+    for word in query.split()[:4]:
+        people = people.filter(
+            Q(first_name__unaccent__icontains=word) | Q(last_name__unaccent__icontains=word)
+        )
+    found = list(
+        people.order_by(
+            Collate("last_name", FRENCH_COLLATION), Collate("first_name", FRENCH_COLLATION), "pk"
+        )[: limit * 2]
+    )
+    if not found:
+        return []
+    actors = actors_for(found)
+    allowed = [user for user in found if can_message(sender=sender, recipient=actors[user.pk])]
+    return allowed[:limit]
+
+
+def person_may_receive(sender: Actor, user_ids: list[int]) -> dict[int, User]:
+    """Of ``user_ids``, the people ``sender`` may write to (by ``can_message``)."""
+    people = list(_candidates(sender).filter(pk__in=user_ids))
+    if not people:
+        return {}
+    actors = actors_for(people)
+    return {
+        user.pk: user for user in people if can_message(sender=sender, recipient=actors[user.pk])
+    }
+
+
+# --- moderation and reports ----------------------------------------------------------------
+
+
+def moderation_queue(actor: Actor) -> QuerySet[Message]:
+    """The pupils' messages waiting for a teacher of their class, oldest first."""
+    return (
+        Message.objects.filter(
+            state=State.MODERATION, moderation_class_id__in=actor.taught_class_ids
+        )
+        .select_related("sender", "moderation_class")
+        .order_by("sent_at", "pk")
+    )
+
+
+def moderation_count(actor: Actor) -> int:
+    if not actor.taught_class_ids:
+        return 0
+    return Message.objects.filter(
+        state=State.MODERATION, moderation_class_id__in=actor.taught_class_ids
+    ).count()
+
+
+def sent_pending(sender_id: int) -> QuerySet[Message]:
+    """The sender's messages not delivered yet (moderation, held, scheduled)."""
+    return Message.objects.filter(
+        sender_id=sender_id, state__in=[State.MODERATION, State.HELD, State.SCHEDULED]
+    )
