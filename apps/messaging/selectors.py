@@ -114,11 +114,16 @@ def copies_in(owner_id: int, where: str | int, filters: Filters = Filters()) -> 
     return copies.select_related("message", "message__sender").annotate(has_files=_with_files())
 
 
-def unread_count(owner_id: int) -> int:
-    """The header badge: the partial index ``messaging_copy_unread`` counts it."""
-    return Copy.objects.filter(
+BADGE_CAP = 99
+
+
+def unread_count(owner_id: int, cap: int | None = None) -> int:
+    """Unread messages in the inbox and folders, up to ``cap + 1`` when given (the header
+    badge shows "99+"): one query on the partial index ``messaging_copy_unread``."""
+    unread = Copy.objects.filter(
         owner_id=owner_id, box=Box.INBOX, read_at__isnull=True, trashed_at__isnull=True
-    ).count()
+    ).order_by()
+    return unread[: cap + 1].count() if cap is not None else unread.count()
 
 
 def folders_of(owner_id: int) -> list[Folder]:
