@@ -150,12 +150,19 @@ class ReplyForm(forms.Form):
 
 
 def _write(
-    user: User, form: forms.Form, files: AttachmentsForm, write: Callable[[], Item]
+    user: User,
+    form: forms.Form,
+    files: AttachmentsForm,
+    write: Callable[[], Item],
+    *,
+    created: bool = False,
 ) -> Item | None:
     """``save_with_files``, with a refusal of the service (a race, mostly: a family confirmed
-    meanwhile) shown on the form, the input kept, instead of an error page."""
+    meanwhile) shown on the form, the input kept, instead of an error page. ``created``:
+    ``write`` makes a new note (a correction too), whose service checked the author's right,
+    so its files are joined without checking it again."""
     try:
-        return save_with_files(user, files, write)
+        return save_with_files(user, files, write, created=created)
     except services.NoteLocked:
         form.add_error(
             None,
@@ -239,6 +246,7 @@ def note_new_for_class(request: HttpRequest, classroom_id: int) -> HttpResponse:
                 acknowledgement_required=form.cleaned_data["acknowledgement_required"],
                 urgent=form.cleaned_data.get("urgent", False),
             ),
+            created=True,
         )
         if note is not None:
             messages.success(request, "Le mot est publié dans le cahier de liaison.")
@@ -272,6 +280,7 @@ def note_new_for_school(request: HttpRequest, school_id: int) -> HttpResponse:
             lambda: services.liaison_note_create(
                 author=actor, school=school, audience=Recipients.SCHOOL, **form.cleaned_data
             ),
+            created=True,
         )
         if note is not None:
             messages.success(request, "Le mot est publié dans le cahier de liaison.")
@@ -337,6 +346,7 @@ def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
                 form,
                 files,
                 lambda: services.liaison_note_correct(author=actor, note=note, **form.cleaned_data),
+                created=True,
             )
             if correction is not None:
                 messages.success(request, "La correction est publiée.")

@@ -23,10 +23,10 @@ from tests.helpers import RELATIONSHIP_TABLES, count_queries, relationship_reads
 #  13-19. the note: its publication inserted, the note inserted, locked and read back, the
 #         pupils it concerns read and its recipients inserted, the note and its publication
 #         stamped published;
-#  20-25. joining the file: the note's school and class read (may the author change its
-#         files), its publication locked and read, whether a family confirmed it, the claimed
-#         file read, the publication's files counted, the file updated.
-POST_WITH_ONE_FILE_QUERIES = 25
+#  20-21. joining the file: the claimed file read, then updated. The note was created in
+#         this transaction by a service that checked its author's right: no right to check
+#         again, no row to lock, no file already joined to count (``created=True``).
+POST_WITH_ONE_FILE_QUERIES = 21
 
 
 NOTE = {
