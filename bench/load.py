@@ -127,6 +127,7 @@ def seed() -> None:
     from rest_framework.authtoken.models import Token
 
     from apps.accounts.security.two_factor import account_has_second_factor
+    from apps.accounts.selectors import actor_for
     from apps.liaison.models import Recipients
     from apps.liaison.services import liaison_note_create
     from apps.schools.models import Classroom, Guardianship
@@ -148,7 +149,7 @@ def seed() -> None:
             if teacher is None:
                 continue
             note = liaison_note_create(
-                author=teacher,
+                author=actor_for(teacher),
                 title="Sortie au musée jeudi",
                 text="Merci de prévoir un pique-nique et une tenue adaptée.",
                 audience=Recipients.CLASS,

@@ -27,6 +27,7 @@ from django.test import Client
 from django_tenants.utils import get_public_schema_name
 
 from apps.accounts.models import Profile, User
+from apps.outbox import queue as outbox_queue
 from provisioning.models import TemplateSnapshot
 from provisioning.services import provision_commune
 from tenants.db import current_schema, use_public_schema
@@ -293,6 +294,13 @@ def verified_login(tenant_client: Callable[..., Client]) -> Callable[..., Client
 def base_login(verified_login: Callable[..., Client]) -> Callable[[Any], Client]:
     """A base-domain client logged in as ``user`` (a coordinator), second factor verified."""
     return lambda user: verified_login(user)
+
+
+@pytest.fixture
+def no_broker(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tasks queued after commit go nowhere: what a request costs, not what its Celery task
+    (telling the families) will cost later."""
+    monkeypatch.setattr(outbox_queue, "queue_task", lambda *args, **kwargs: True)
 
 
 @pytest.fixture

@@ -1,5 +1,6 @@
 """Shared test helpers: a fingerprint of the whole database to prove nothing changed, an
-operator's command run as a real process, and query counts that do not depend on the clock."""
+operator's command run as a real process, and query counts that do not depend on the clock
+(with what a request's statements are, and how often they read the Actor's relations)."""
 
 from __future__ import annotations
 
@@ -89,3 +90,42 @@ def assert_num_queries(expected: int) -> Iterator[CaptureQueriesContext]:
     if executed != expected:
         listing = "\n".join(f"{n}. {query['sql']}" for n, query in enumerate(queries, 1))
         raise AssertionError(f"{executed} queries instead of {expected}:\n{listing}")
+
+
+# The five relationship queries of ``apps.accounts.selectors.actors_for``, by their table.
+RELATIONSHIP_TABLES = (
+    '"schools_schoolyear"',
+    '"schools_schoolmembership"',
+    '"schools_guardianship"',
+    '"schools_classroom_teachers"',
+    '"schools_enrolment"',
+)
+# Other reads of a request select enrolments too (a class's pupils on a form, a note's
+# recipients): the Actor's is the one that also reads whether classmates may write to one
+# another.
+_ACTOR_READ_MARKS = {'"schools_enrolment"': '"pupils_may_message_each_other"'}
+
+
+def statements(queries: CaptureQueriesContext) -> list[str]:
+    """The reads and writes: SAVEPOINT / RELEASE are the transaction's bookkeeping (in a test,
+    every ``atomic`` block is a savepoint, the test itself running in a transaction)."""
+    return [
+        query["sql"]
+        for query in queries
+        if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
+    ]
+
+
+def relationship_reads(sql: list[str]) -> dict[str, int]:
+    """How many times each of the Actor's relationship tables is read: once each when a request
+    builds its caller's Actor once."""
+    return {
+        table: sum(
+            1
+            for line in sql
+            if line.startswith("SELECT")
+            and f"FROM {table}" in line
+            and _ACTOR_READ_MARKS.get(table, "") in line
+        )
+        for table in RELATIONSHIP_TABLES
+    }

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from apps.accounts.permissions import Actor
 from apps.audit.models import AuditEvent
 
 
@@ -26,14 +27,19 @@ def record_event(
     """Record one event in the current schema's audit log.
 
     ``action`` is a dotted name such as ``login.success``, ``login.failure``, ``2fa.enabled``,
-    ``import.onde``, ``account.blocked``.
+    ``import.onde``, ``account.blocked``. ``actor`` is the account that acted, a ``User`` or
+    the ``Actor`` a service was handed (its id and name are what the line keeps, so a service
+    needs no ``User`` row for it); an anonymous one is recorded as no one.
     """
-    if actor is not None and not getattr(actor, "is_authenticated", False):
-        actor = None
+    actor_id, actor_name = None, ""
+    if isinstance(actor, Actor):
+        actor_id, actor_name = actor.id, actor.display_name
+    elif actor is not None and getattr(actor, "is_authenticated", False):
+        actor_id, actor_name = actor.pk, actor.display_name
     return AuditEvent.objects.create(
         action=action,
-        actor=actor,
-        actor_name=(actor.display_name if actor is not None else ""),
+        actor_id=actor_id,
+        actor_name=actor_name,
         target=target[:200],
         ip_address=client_ip(request),
         details=details or {},

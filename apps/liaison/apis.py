@@ -136,7 +136,6 @@ class LiaisonNoteCreateApi(ActorApi):
         data.is_valid(raise_exception=True)
         actor = self.actor()
         values = data.validated_data
-        user = self.caller.user
         classroom = school = None
         if values["audience"] == Recipients.SCHOOL:
             school = found_or_404(School.objects.filter(pk=values.get("school")).first())
@@ -146,7 +145,7 @@ class LiaisonNoteCreateApi(ActorApi):
             classroom = found_or_404(classroom_managed_by(actor, values["classroom"]))
         try:
             note = services.liaison_note_create(
-                author=user,
+                author=actor,
                 classroom=classroom,
                 school=school,
                 audience=values["audience"],
@@ -200,9 +199,10 @@ class LiaisonNoteConfirmApi(ActorApi):
         child_id = data.validated_data["child"]
         note = _family_note(self, note_id, child_id)
         child = found_or_404(User.objects.filter(pk=child_id).first())
-        user = self.caller.user
         try:
-            acknowledgement = services.liaison_note_confirm(guardian=user, note=note, child=child)
+            acknowledgement = services.liaison_note_confirm(
+                guardian=self.actor(), note=note, child=child
+            )
         except services.LiaisonError as error:
             raise Http404 from error
         return Response(self.OutputSerializer(acknowledgement).data)
@@ -232,10 +232,9 @@ class LiaisonNoteReplyApi(ActorApi):
         data = self.InputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         note = _family_note(self, note_id, None)
-        user = self.caller.user
         try:
             reply = services.liaison_note_reply(
-                guardian=user, note=note, text=data.validated_data["text"]
+                guardian=self.actor(), note=note, text=data.validated_data["text"]
             )
         except services.LiaisonError as error:
             raise Http404 from error

@@ -4,6 +4,10 @@ raises ``LiaisonError`` (the views answer 404, so a forbidden act looks like a m
 Publications, replies and reminders notify those concerned once the transaction commits
 (``apps.liaison.notifications``), in Celery tasks (``apps.liaison.tasks``) so the author's
 page does not wait for every family to be told; the e-mail digest is the notifications app's.
+
+Each service takes the caller's ``Actor`` (a view hands the caller's, from
+``apps.accounts.context``; a task builds it with ``actor_for``): the rule is checked on it, and
+its id and name are what is written, so a service never reads the person's relations again.
 """
 
 from __future__ import annotations
@@ -15,11 +19,11 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.permissions import (
+    Actor,
     can_confirm_liaison_note,
     can_reply_liaison_note,
     can_write_liaison_note,
 )
-from apps.accounts.selectors import actor_for
 from apps.audiences import Audience
 from apps.audiences.selectors import audience_pupils
 from apps.liaison.models import (
@@ -76,9 +80,9 @@ def _recipient_ids(note: LiaisonNote) -> frozenset[int]:
     return frozenset(note.recipients.values_list("child_id", flat=True))
 
 
-def _check_writer(author: User, note: LiaisonNote) -> None:
+def _check_writer(author: Actor, note: LiaisonNote) -> None:
     if not can_write_liaison_note(
-        author=actor_for(author), school_id=note.school_id, classroom_id=note.classroom_id
+        author=author, school_id=note.school_id, classroom_id=note.classroom_id
     ):
         raise LiaisonError("not allowed to write this note")
 
@@ -86,7 +90,7 @@ def _check_writer(author: User, note: LiaisonNote) -> None:
 @transaction.atomic
 def liaison_note_create(
     *,
-    author: User,
+    author: Actor,
     title: str,
     text: str,
     audience: str,
@@ -115,7 +119,7 @@ def liaison_note_create(
         school=school,
         classroom=classroom,
         audience=audience,
-        author=author,
+        author_id=author.id,
         author_name=author.display_name,
         title=title.strip(),
         text=text.strip(),
@@ -125,7 +129,7 @@ def liaison_note_create(
     _check_writer(author, note)
     if corrects is not None and (corrects.school_id != note.school_id or not corrects.is_published):
         raise LiaisonError("a correction belongs to the same school as the published note")
-    note.publication = publication_create(kind=NOTE, author_id=author.pk)
+    note.publication = publication_create(kind=NOTE, author_id=author.id)
     note.save()
     if audience == Recipients.PUPILS:
         assert classroom is not None  # noqa: S101 - checked above for every class audience
@@ -147,7 +151,7 @@ def liaison_note_create(
 
 
 @transaction.atomic
-def liaison_note_publish(*, author: User, note: LiaisonNote, urgent: bool = False) -> LiaisonNote:
+def liaison_note_publish(*, author: Actor, note: LiaisonNote, urgent: bool = False) -> LiaisonNote:
     """Publish a draft: its recipients (the children it concerns today) are materialised.
     ``urgent``: the families are told at once despite quiet hours (journalled)."""
     note = LiaisonNote.objects.select_for_update().select_related("publication").get(pk=note.pk)
@@ -157,8 +161,7 @@ def liaison_note_publish(*, author: User, note: LiaisonNote, urgent: bool = Fals
     if urgent:
         try:
             emergency_override_record(
-                actor=actor_for(author),
-                user=author,
+                actor=author,
                 school_id=note.school_id,
                 target=note.title,
                 details={"liaison_note_id": note.pk},
@@ -184,7 +187,7 @@ def liaison_note_is_confirmed(note: LiaisonNote) -> bool:
 @transaction.atomic
 def liaison_note_correct(
     *,
-    author: User,
+    author: Actor,
     note: LiaisonNote,
     title: str,
     text: str,
@@ -209,7 +212,7 @@ def liaison_note_correct(
 @transaction.atomic
 def liaison_note_update(
     *,
-    author: User,
+    author: Actor,
     note: LiaisonNote,
     title: str,
     text: str,
@@ -232,51 +235,49 @@ def liaison_note_update(
 
 
 @transaction.atomic
-def liaison_note_confirm(*, guardian: User, note: LiaisonNote, child: User) -> Acknowledgement:
+def liaison_note_confirm(*, guardian: Actor, note: LiaisonNote, child: User) -> Acknowledgement:
     """ "J'ai pris connaissance" for ``child``; a second confirmation returns the first."""
     if not note.is_published or not note.acknowledgement_required:
         raise LiaisonError("nothing to confirm")
     if not can_confirm_liaison_note(
-        parent=actor_for(guardian), child_id=child.pk, recipient_child_ids=_recipient_ids(note)
+        parent=guardian, child_id=child.pk, recipient_child_ids=_recipient_ids(note)
     ):
         raise LiaisonError("not allowed to confirm for this child")
     acknowledgement, _created = Acknowledgement.objects.get_or_create(
         note=note,
         child=child,
-        defaults={"guardian": guardian, "guardian_name": guardian.display_name},
+        defaults={"guardian_id": guardian.id, "guardian_name": guardian.display_name},
     )
-    NoteRead.objects.get_or_create(note=note, guardian=guardian)
+    NoteRead.objects.get_or_create(note=note, guardian_id=guardian.id)
     return acknowledgement
 
 
 @transaction.atomic
-def liaison_note_reply(*, guardian: User, note: LiaisonNote, text: str) -> Reply:
+def liaison_note_reply(*, guardian: Actor, note: LiaisonNote, text: str) -> Reply:
     """One answer per guardian and note, for the author's eyes only."""
     if not note.is_published or not text.strip():
         raise LiaisonError("nothing to reply to")
-    if not can_reply_liaison_note(
-        parent=actor_for(guardian), recipient_child_ids=_recipient_ids(note)
-    ):
+    if not can_reply_liaison_note(parent=guardian, recipient_child_ids=_recipient_ids(note)):
         raise LiaisonError("not allowed to reply")
     try:
         with transaction.atomic():
-            reply = Reply.objects.create(note=note, guardian=guardian, text=text.strip())
+            reply = Reply.objects.create(note=note, guardian_id=guardian.id, text=text.strip())
     except IntegrityError as error:
         raise AlreadyReplied("already replied") from error
     queue_after_commit(deliver_liaison_reply, reply.pk)
     return reply
 
 
-def liaison_notes_mark_read(*, guardian: User, notes: Iterable[LiaisonNote]) -> None:
+def liaison_notes_mark_read(*, guardian: Actor, notes: Iterable[LiaisonNote]) -> None:
     """Record the first reading of each note by the guardian (the caller has checked access)."""
     NoteRead.objects.bulk_create(
-        (NoteRead(note=note, guardian=guardian) for note in notes if note.is_published),
+        (NoteRead(note=note, guardian_id=guardian.id) for note in notes if note.is_published),
         ignore_conflicts=True,
     )
 
 
 @transaction.atomic
-def liaison_note_remind(*, author: User, note: LiaisonNote) -> Reminder:
+def liaison_note_remind(*, author: Actor, note: LiaisonNote) -> Reminder:
     """Remind the guardians of the children not confirmed yet: each gets a notification now
     (and, if they chose the daily e-mail digest, it goes into their next digest). One reminder
     a day per note at most, whoever sends it (the automatic one included); the Reminder row
@@ -294,6 +295,6 @@ def liaison_note_remind(*, author: User, note: LiaisonNote) -> Reminder:
     waiting = waiting_child_ids(note)
     if not waiting:
         raise NothingToRemind("every child is confirmed")
-    reminder = Reminder.objects.create(note=note, sent_by=author, child_ids=waiting)
+    reminder = Reminder.objects.create(note=note, sent_by_id=author.id, child_ids=waiting)
     queue_after_commit(deliver_liaison_reminder, reminder.pk)
     return reminder

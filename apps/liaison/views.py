@@ -150,12 +150,19 @@ class ReplyForm(forms.Form):
 
 
 def _write(
-    user: User, form: forms.Form, files: AttachmentsForm, write: Callable[[], Item]
+    user: User,
+    form: forms.Form,
+    files: AttachmentsForm,
+    write: Callable[[], Item],
+    *,
+    created: bool = False,
 ) -> Item | None:
     """``save_with_files``, with a refusal of the service (a race, mostly: a family confirmed
-    meanwhile) shown on the form, the input kept, instead of an error page."""
+    meanwhile) shown on the form, the input kept, instead of an error page. ``created``:
+    ``write`` makes a new note (a correction too), whose service checked the author's right,
+    so its files are joined without checking it again."""
     try:
-        return save_with_files(user, files, write)
+        return save_with_files(user, files, write, created=created)
     except services.NoteLocked:
         form.add_error(
             None,
@@ -230,7 +237,7 @@ def note_new_for_class(request: HttpRequest, classroom_id: int) -> HttpResponse:
             form,
             files,
             lambda: services.liaison_note_create(
-                author=user,
+                author=actor,
                 classroom=classroom,
                 audience=form.cleaned_data["audience"],
                 pupil_ids=form.cleaned_data["pupils"],
@@ -239,6 +246,7 @@ def note_new_for_class(request: HttpRequest, classroom_id: int) -> HttpResponse:
                 acknowledgement_required=form.cleaned_data["acknowledgement_required"],
                 urgent=form.cleaned_data.get("urgent", False),
             ),
+            created=True,
         )
         if note is not None:
             messages.success(request, "Le mot est publié dans le cahier de liaison.")
@@ -270,8 +278,9 @@ def note_new_for_school(request: HttpRequest, school_id: int) -> HttpResponse:
             form,
             files,
             lambda: services.liaison_note_create(
-                author=user, school=school, audience=Recipients.SCHOOL, **form.cleaned_data
+                author=actor, school=school, audience=Recipients.SCHOOL, **form.cleaned_data
             ),
+            created=True,
         )
         if note is not None:
             messages.success(request, "Le mot est publié dans le cahier de liaison.")
@@ -336,7 +345,8 @@ def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
                 user,
                 form,
                 files,
-                lambda: services.liaison_note_correct(author=user, note=note, **form.cleaned_data),
+                lambda: services.liaison_note_correct(author=actor, note=note, **form.cleaned_data),
+                created=True,
             )
             if correction is not None:
                 messages.success(request, "La correction est publiée.")
@@ -346,7 +356,7 @@ def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
             form,
             files,
             lambda: services.liaison_note_update(
-                author=user,
+                author=actor,
                 note=note,
                 title=form.cleaned_data["title"],
                 text=form.cleaned_data["text"],
@@ -371,11 +381,10 @@ def note_edit(request: HttpRequest, note_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def note_remind(request: HttpRequest, note_id: int) -> HttpResponse:
-    me = active_caller(request)
-    user, actor = me.user, me.actor
+    actor = active_caller(request).actor
     note = _managed_note_or_404(actor, note_id)
     try:
-        reminder = services.liaison_note_remind(author=user, note=note)
+        reminder = services.liaison_note_remind(author=actor, note=note)
     except services.AlreadyRemindedToday as refused:
         messages.error(request, already_reminded_text(refused.last))
         return redirect("liaison:status", note_id=note.pk)
@@ -426,16 +435,15 @@ def note_slips(request: HttpRequest, note_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def child_notes(request: HttpRequest, child_id: int) -> HttpResponse:
-    me = active_caller(request)
-    user, actor = me.user, me.actor
+    actor = active_caller(request).actor
     if not actor.is_parent or child_id not in actor.child_ids:
         raise Http404
     children = children_of(actor, with_class=False)
     notes = list(notes_for_child(actor, child_id))
     services.liaison_notes_mark_read(
-        guardian=user, notes=[n for n in notes if not getattr(n, "read", False)]
+        guardian=actor, notes=[n for n in notes if not getattr(n, "read", False)]
     )
-    replies = own_replies(notes, user.pk)
+    replies = own_replies(notes, actor.id)
     for note in notes:
         note.own_reply = replies.get(note.pk)  # type: ignore[attr-defined]
     return render(
@@ -446,7 +454,7 @@ def child_notes(request: HttpRequest, child_id: int) -> HttpResponse:
             "child": next(child for child in children if child.pk == child_id),
             "notes": notes,
             "may_confirm": child_id in actor.authority_child_ids,
-            "me": user.pk,
+            "me": actor.id,
             "reply_form": ReplyForm(),
         },
     )
@@ -473,7 +481,7 @@ def note_confirm(request: HttpRequest, child_id: int, note_id: int) -> HttpRespo
     if child is None:
         raise Http404
     try:
-        services.liaison_note_confirm(guardian=caller(request).user, note=note, child=child)
+        services.liaison_note_confirm(guardian=caller(request).actor, note=note, child=child)
     except services.LiaisonError as error:
         raise Http404 from error
     messages.success(request, f"Prise de connaissance enregistrée pour « {note.title} ».")
@@ -490,7 +498,7 @@ def note_reply(request: HttpRequest, child_id: int, note_id: int) -> HttpRespons
         return redirect("liaison:child", child_id=child_id)
     try:
         services.liaison_note_reply(
-            guardian=caller(request).user, note=note, text=form.cleaned_data["text"]
+            guardian=caller(request).actor, note=note, text=form.cleaned_data["text"]
         )
     except services.AlreadyReplied:
         # A second click (or a second tab): the first answer stands and is shown.

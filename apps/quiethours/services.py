@@ -110,15 +110,15 @@ def school_hours_reset(*, actor: Actor, user: User, school: School) -> bool:
 
 
 def emergency_override_record(
-    *, actor: Actor, user: User, school_id: int, target: str, details: dict[str, Any]
+    *, actor: Actor, school_id: int, target: str, details: dict[str, Any]
 ) -> None:
-    """Allow (and journal) a delivery at once despite quiet hours, for what ``user`` sends to
+    """Allow (and journal) a delivery at once despite quiet hours, for what ``actor`` sends to
     the families of ``school_id``. The caller then passes ``urgent=True`` to ``notify``."""
     if not can_manage_school(actor=actor, school_id=school_id):
         raise QuietHoursError("only the direction may override quiet hours")
     record_event(
         action="quiethours.emergency",
-        actor=user,
+        actor=actor,
         target=target,
         details={"school_id": school_id, **details},
     )

@@ -42,6 +42,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
+from apps.accounts.selectors import actor_for
 from apps.liaison.models import Recipients
 from apps.liaison.services import liaison_note_create
 from tests.conftest import host_for
@@ -93,7 +94,7 @@ def _known_ids(world: World) -> dict[str, list[int]]:
     exercised past their 404 (an object the caller may see, or one they may not)."""
     with schema_context(world.schema):
         note = liaison_note_create(
-            author=world["t1"],
+            author=actor_for(world["t1"]),
             title="Sortie",
             text="Prévoir un pique-nique.",
             audience=Recipients.CLASS,

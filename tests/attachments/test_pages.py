@@ -7,6 +7,7 @@ import re
 
 from django_tenants.utils import schema_context
 
+from apps.accounts.selectors import actor_for
 from apps.attachments.models import Attachment
 from apps.homework.models import HomeworkEntry
 from apps.liaison.models import LiaisonNote
@@ -174,7 +175,7 @@ def test_a_confirmed_note_offers_no_removal_and_its_correction_carries_new_files
     )
     with schema_context("bordeaux"):
         kept = note.attachments.get()
-        liaison_note_confirm(guardian=bordeaux["par1"], note=note, child=bordeaux["p1"])
+        liaison_note_confirm(guardian=actor_for(bordeaux["par1"]), note=note, child=bordeaux["p1"])
 
     form = text(client.get(url))
     assert "remove_attachments" not in form

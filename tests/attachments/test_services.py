@@ -191,7 +191,7 @@ def test_a_confirmed_note_keeps_its_attachments(bordeaux, media):
             publication=note.publication,
             add=[files.upload("menu.pdf", files.PDF)],
         )
-        liaison_note_confirm(guardian=bordeaux["par1"], note=note, child=bordeaux["p1"])
+        liaison_note_confirm(guardian=actor_for(bordeaux["par1"]), note=note, child=bordeaux["p1"])
         for change in ({"add": [files.upload("b.pdf", files.PDF)]}, {"remove_ids": [kept.pk]}):
             with pytest.raises(AttachmentError, match="déjà confirmé"):
                 attachments_change(user=bordeaux["t1"], publication=note.publication, **change)

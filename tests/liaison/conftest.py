@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django_tenants.utils import schema_context
 
+from apps.accounts.selectors import actor_for
 from apps.liaison.models import LiaisonNote, Recipients
 from apps.liaison.services import liaison_note_create
 from tests.world import World
@@ -13,7 +14,7 @@ from tests.world import World
 def class_note(world: World, *, author: str = "t1", classroom: str = "A1", **kwargs) -> LiaisonNote:
     with schema_context(world.schema):
         return liaison_note_create(
-            author=world[author],
+            author=actor_for(world[author]),
             classroom=world.classes[classroom],
             audience=kwargs.pop("audience", Recipients.CLASS),
             title=kwargs.pop("title", "Sortie au musée"),

@@ -11,6 +11,7 @@ import pypdf
 import pytest
 from django_tenants.utils import schema_context
 
+from apps.accounts.selectors import actor_for
 from apps.liaison.models import Acknowledgement, LiaisonNote, NoteRead, Reminder, Reply
 from apps.liaison.services import liaison_note_confirm, liaison_notes_mark_read
 from tests.helpers import assert_num_queries
@@ -64,7 +65,7 @@ def test_the_teacher_publishes_a_note_to_the_class_from_the_form(bordeaux, as_us
 
 def test_the_status_table_shows_read_and_confirmed(bordeaux, note, as_user):
     with schema_context("bordeaux"):
-        liaison_note_confirm(guardian=bordeaux["par1"], note=note, child=bordeaux["p1"])
+        liaison_note_confirm(guardian=actor_for(bordeaux["par1"]), note=note, child=bordeaux["p1"])
     page = text(as_user(bordeaux, "t1").get(f"/liaison/notes/{note.pk}/"))
 
     assert "confirmé le" in page and "par Pascale Un" in page
@@ -83,7 +84,7 @@ def test_the_status_table_costs_the_same_whatever_the_number_of_pupils(bordeaux,
     add_pupils(bordeaux, pupils - 2)  # A1 already has p1 and p2
     note = class_note(bordeaux)
     with schema_context("bordeaux"):
-        liaison_note_confirm(guardian=bordeaux["par1"], note=note, child=bordeaux["p1"])
+        liaison_note_confirm(guardian=actor_for(bordeaux["par1"]), note=note, child=bordeaux["p1"])
         assert note.recipients.count() == pupils
     client = as_user(bordeaux, "t1")
 
@@ -125,7 +126,7 @@ def test_a_pupil_cannot_write_a_note(bordeaux, as_user):
 
 def test_a_confirmed_note_is_corrected_not_edited(bordeaux, note, as_user):
     with schema_context("bordeaux"):
-        liaison_note_confirm(guardian=bordeaux["par1"], note=note, child=bordeaux["p1"])
+        liaison_note_confirm(guardian=actor_for(bordeaux["par1"]), note=note, child=bordeaux["p1"])
     client = as_user(bordeaux, "t1")
     assert "Publier la correction" in text(client.get(f"/liaison/notes/{note.pk}/modifier/"))
 
@@ -255,8 +256,8 @@ def test_pupils_read_the_notes_that_concern_them_only(bordeaux, note, as_user):
 
 def test_reading_twice_records_one_read(bordeaux, note):
     with schema_context("bordeaux"):
-        liaison_notes_mark_read(guardian=bordeaux["par1"], notes=[note])
-        liaison_notes_mark_read(guardian=bordeaux["par1"], notes=[note])
+        liaison_notes_mark_read(guardian=actor_for(bordeaux["par1"]), notes=[note])
+        liaison_notes_mark_read(guardian=actor_for(bordeaux["par1"]), notes=[note])
         assert NoteRead.objects.count() == 1
 
 

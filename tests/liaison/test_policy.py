@@ -8,6 +8,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import Profile, User
+from apps.accounts.selectors import actor_for
 from apps.liaison import tasks
 from apps.liaison.models import LiaisonNote, LiaisonPolicy, Reminder
 from apps.liaison.services import liaison_note_publish
@@ -24,7 +25,7 @@ def _waiting_note(bordeaux, days_ago: int) -> LiaisonNote:
     note = class_note(bordeaux, acknowledgement_required=True)
     with schema_context(bordeaux.schema):
         if note.published_at is None:
-            liaison_note_publish(author=bordeaux["t1"], note=note)
+            liaison_note_publish(author=actor_for(bordeaux["t1"]), note=note)
         _published_days_ago(note, days_ago)
     return note
 

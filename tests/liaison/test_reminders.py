@@ -15,6 +15,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import Profile, User
+from apps.accounts.selectors import actor_for
 from apps.liaison import selectors, services, tasks, views
 from apps.liaison.models import Acknowledgement, LiaisonNote, Reminder
 from apps.liaison.notifications import LIAISON_REMINDER
@@ -66,7 +67,7 @@ def waiting(bordeaux) -> LiaisonNote:
     add_pupils(bordeaux, 1)
     note = class_note(bordeaux)
     with schema_context("bordeaux"):
-        liaison_note_confirm(guardian=bordeaux["par1"], note=note, child=bordeaux["p1"])
+        liaison_note_confirm(guardian=actor_for(bordeaux["par1"]), note=note, child=bordeaux["p1"])
     return note
 
 
@@ -120,7 +121,7 @@ def test_the_automatic_reminder_of_today_counts_too(bordeaux, waiting):
     with schema_context("bordeaux"):
         Reminder.objects.create(note=waiting, sent_by=None, child_ids=[])
         with pytest.raises(AlreadyRemindedToday) as refused:
-            liaison_note_remind(author=bordeaux["t1"], note=waiting)
+            liaison_note_remind(author=actor_for(bordeaux["t1"]), note=waiting)
         assert refused.value.last.sent_by is None
         assert "automatiquement" in views.already_reminded_text(refused.value.last)
         assert Reminder.objects.count() == 1
@@ -135,7 +136,7 @@ def test_a_reminder_yesterday_does_not_prevent_one_today(
             at=today_is_pinned - datetime.timedelta(minutes=1)
         )
         with django_capture_on_commit_callbacks(execute=True):
-            liaison_note_remind(author=bordeaux["t1"], note=waiting)
+            liaison_note_remind(author=actor_for(bordeaux["t1"]), note=waiting)
         assert Reminder.objects.count() == 2
         assert reminded() == ["bordeaux.extraparent0"]
 
@@ -157,7 +158,7 @@ def test_a_note_without_acknowledgement_is_never_reminded(
 
 def test_a_fully_confirmed_note_has_nobody_to_remind(bordeaux, note, as_user):
     with schema_context("bordeaux"):
-        liaison_note_confirm(guardian=bordeaux["par1"], note=note, child=bordeaux["p1"])
+        liaison_note_confirm(guardian=actor_for(bordeaux["par1"]), note=note, child=bordeaux["p1"])
         # p2 has no guardian in the world: the confirmation row is what counts.
         Acknowledgement.objects.create(note=note, child=bordeaux["p2"], guardian_name="Tuteur")
     client = as_user(bordeaux, "t1")
@@ -174,7 +175,7 @@ def test_a_note_replaced_by_a_correction_is_not_reminded_but_its_correction_is(
 ):
     with schema_context("bordeaux"):
         correction = liaison_note_create(
-            author=bordeaux["t1"],
+            author=actor_for(bordeaux["t1"]),
             classroom=bordeaux.classes["A1"],
             audience="class",
             title="Sortie au musée (corrigé)",
@@ -182,14 +183,14 @@ def test_a_note_replaced_by_a_correction_is_not_reminded_but_its_correction_is(
             corrects=waiting,
         )
         with pytest.raises(NothingToRemind):
-            liaison_note_remind(author=bordeaux["t1"], note=waiting)
+            liaison_note_remind(author=actor_for(bordeaux["t1"]), note=waiting)
         # Nor automatically, however late it is.
         LiaisonNote.objects.filter(pk=waiting.pk).update(
             published_at=waiting.published_at - datetime.timedelta(days=30)
         )
         assert waiting.pk not in tasks.reminders_due(days=1)
         with django_capture_on_commit_callbacks(execute=True):
-            liaison_note_remind(author=bordeaux["t1"], note=correction)
+            liaison_note_remind(author=actor_for(bordeaux["t1"]), note=correction)
         assert list(Reminder.objects.values_list("note_id", flat=True)) == [correction.pk]
 
 
@@ -209,7 +210,7 @@ def test_the_reminder_reaches_the_e_mail_digest_of_those_who_chose_it(
         for person in (bordeaux["par1"], chose_digest):
             NotificationPreference.objects.create(user=person, email_digest=True)
         with django_capture_on_commit_callbacks(execute=True):
-            liaison_note_remind(author=bordeaux["t1"], note=waiting)
+            liaison_note_remind(author=actor_for(bordeaux["t1"]), note=waiting)
         assert reminded() == sorted(["bordeaux.extraparent0", other_parent.username])
 
         result = notification_tasks.send_digests.apply().get()

@@ -11,6 +11,7 @@ import re
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from apps.accounts.selectors import actor_for
 from apps.french.formatting import datetime_fr
 from apps.liaison.models import Reply
 from apps.liaison.services import liaison_note_reply
@@ -61,7 +62,7 @@ def test_the_other_guardian_of_the_child_does_not_see_the_reply_and_may_answer(
         Guardianship.objects.create(
             guardian=bordeaux["par3"], child=bordeaux["p1"], kind=GuardianKind.LEGAL_2
         )
-        liaison_note_reply(guardian=bordeaux["par1"], note=note, text="Bien reçu.")
+        liaison_note_reply(guardian=actor_for(bordeaux["par1"]), note=note, text="Bien reçu.")
     p1 = bordeaux["p1"].pk
 
     page = text(as_user(bordeaux, "par3").get(f"/liaison/enfants/{p1}/"))
@@ -78,7 +79,7 @@ def test_a_guardian_of_another_child_does_not_see_the_reply(bordeaux, note, as_u
         Guardianship.objects.create(
             guardian=bordeaux["par3"], child=bordeaux["p2"], kind=GuardianKind.LEGAL_1
         )
-        liaison_note_reply(guardian=bordeaux["par1"], note=note, text="Bien reçu.")
+        liaison_note_reply(guardian=actor_for(bordeaux["par1"]), note=note, text="Bien reçu.")
 
     page = text(as_user(bordeaux, "par3").get(f"/liaison/enfants/{bordeaux['p2'].pk}/"))
 
@@ -102,7 +103,9 @@ def test_a_second_reply_is_refused_with_a_message_and_the_first_stands(bordeaux,
 
 def test_the_author_sees_the_replies_with_their_date(bordeaux, note, as_user):
     with schema_context("bordeaux"):
-        reply = liaison_note_reply(guardian=bordeaux["par1"], note=note, text="Bien reçu.")
+        reply = liaison_note_reply(
+            guardian=actor_for(bordeaux["par1"]), note=note, text="Bien reçu."
+        )
 
     page = text(as_user(bordeaux, "t1").get(f"/liaison/notes/{note.pk}/"))
 
@@ -111,7 +114,7 @@ def test_the_author_sees_the_replies_with_their_date(bordeaux, note, as_user):
 
 def test_pupils_do_not_see_their_parents_replies(bordeaux, note, as_user):
     with schema_context("bordeaux"):
-        liaison_note_reply(guardian=bordeaux["par1"], note=note, text="Bien reçu.")
+        liaison_note_reply(guardian=actor_for(bordeaux["par1"]), note=note, text="Bien reçu.")
 
     page = text(as_user(bordeaux, "p1").get("/liaison/"))
 

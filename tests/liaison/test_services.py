@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django_tenants.utils import schema_context
 
+from apps.accounts.selectors import actor_for
 from apps.liaison.models import (
     Acknowledgement,
     LiaisonNote,
@@ -54,7 +55,7 @@ def test_chosen_pupils_must_belong_to_the_class(bordeaux):
 def test_the_director_writes_to_the_whole_school(bordeaux):
     with schema_context("bordeaux"):
         note = liaison_note_create(
-            author=bordeaux["dA"],
+            author=actor_for(bordeaux["dA"]),
             school=bordeaux.schools["A"],
             audience=Recipients.SCHOOL,
             title="Kermesse",
@@ -67,7 +68,7 @@ def test_a_draft_has_no_recipients_until_published(bordeaux):
     note = class_note(bordeaux, publish=False)
     with schema_context("bordeaux"):
         assert note.published_at is None and recipients(note) == set()
-        liaison_note_publish(author=bordeaux["t1"], note=note)
+        liaison_note_publish(author=actor_for(bordeaux["t1"]), note=note)
         assert recipients(note) == {bordeaux["p1"].pk, bordeaux["p2"].pk}
 
 
@@ -82,7 +83,7 @@ def test_only_the_class_teacher_or_the_director_writes(bordeaux, writer):
 def test_a_teacher_cannot_write_to_the_whole_school(bordeaux):
     with pytest.raises(LiaisonError), schema_context("bordeaux"):
         liaison_note_create(
-            author=bordeaux["t1"],
+            author=actor_for(bordeaux["t1"]),
             school=bordeaux.schools["A"],
             audience=Recipients.SCHOOL,
             title="Kermesse",
@@ -92,8 +93,12 @@ def test_a_teacher_cannot_write_to_the_whole_school(bordeaux):
 
 def test_a_parent_with_authority_confirms_for_their_child_once(bordeaux, note):
     with schema_context("bordeaux"):
-        first = liaison_note_confirm(guardian=bordeaux["par1"], note=note, child=bordeaux["p1"])
-        again = liaison_note_confirm(guardian=bordeaux["par1"], note=note, child=bordeaux["p1"])
+        first = liaison_note_confirm(
+            guardian=actor_for(bordeaux["par1"]), note=note, child=bordeaux["p1"]
+        )
+        again = liaison_note_confirm(
+            guardian=actor_for(bordeaux["par1"]), note=note, child=bordeaux["p1"]
+        )
         assert first.pk == again.pk
         assert Acknowledgement.objects.filter(note=note).count() == 1
         assert NoteRead.objects.filter(note=note, guardian=bordeaux["par1"]).exists()
@@ -102,11 +107,15 @@ def test_a_parent_with_authority_confirms_for_their_child_once(bordeaux, note):
 def test_a_parent_cannot_confirm_or_reply_for_a_child_that_is_not_theirs(bordeaux, note):
     with schema_context("bordeaux"):
         with pytest.raises(LiaisonError):
-            liaison_note_confirm(guardian=bordeaux["par3"], note=note, child=bordeaux["p3"])
+            liaison_note_confirm(
+                guardian=actor_for(bordeaux["par3"]), note=note, child=bordeaux["p3"]
+            )
         with pytest.raises(LiaisonError):
-            liaison_note_confirm(guardian=bordeaux["par3"], note=note, child=bordeaux["p1"])
+            liaison_note_confirm(
+                guardian=actor_for(bordeaux["par3"]), note=note, child=bordeaux["p1"]
+            )
         with pytest.raises(LiaisonError):
-            liaison_note_reply(guardian=bordeaux["par3"], note=note, text="Bonjour")
+            liaison_note_reply(guardian=actor_for(bordeaux["par3"]), note=note, text="Bonjour")
         assert Acknowledgement.objects.count() == 0
         assert Reply.objects.count() == 0
 
@@ -121,31 +130,35 @@ def test_a_parent_without_parental_authority_cannot_confirm(bordeaux, note):
             parental_authority=False,
         )
         with pytest.raises(LiaisonError):
-            liaison_note_confirm(guardian=other, note=note, child=bordeaux["p1"])
+            liaison_note_confirm(guardian=actor_for(other), note=note, child=bordeaux["p1"])
         assert Acknowledgement.objects.count() == 0
         # but may still answer the teacher
-        liaison_note_reply(guardian=other, note=note, text="Je viendrai le chercher.")
+        liaison_note_reply(guardian=actor_for(other), note=note, text="Je viendrai le chercher.")
 
 
 def test_a_guardian_replies_once(bordeaux, note):
     with schema_context("bordeaux"):
-        liaison_note_reply(guardian=bordeaux["par1"], note=note, text="D'accord.")
+        liaison_note_reply(guardian=actor_for(bordeaux["par1"]), note=note, text="D'accord.")
         with pytest.raises(LiaisonError):
-            liaison_note_reply(guardian=bordeaux["par1"], note=note, text="Encore.")
+            liaison_note_reply(guardian=actor_for(bordeaux["par1"]), note=note, text="Encore.")
         assert list(Reply.objects.values_list("text", flat=True)) == ["D'accord."]
 
 
 def test_a_note_is_editable_until_someone_confirms_it_then_only_correctable(bordeaux, note):
     with schema_context("bordeaux"):
-        liaison_note_update(author=bordeaux["t1"], note=note, title="Sortie", text="Vendredi.")
-        liaison_note_confirm(guardian=bordeaux["par1"], note=note, child=bordeaux["p1"])
+        liaison_note_update(
+            author=actor_for(bordeaux["t1"]), note=note, title="Sortie", text="Vendredi."
+        )
+        liaison_note_confirm(guardian=actor_for(bordeaux["par1"]), note=note, child=bordeaux["p1"])
         with pytest.raises(NoteLocked):
-            liaison_note_update(author=bordeaux["t1"], note=note, title="Autre", text="Lundi.")
+            liaison_note_update(
+                author=actor_for(bordeaux["t1"]), note=note, title="Autre", text="Lundi."
+            )
         note.refresh_from_db()
         assert (note.title, note.text) == ("Sortie", "Vendredi.")
 
         correction = liaison_note_create(
-            author=bordeaux["t1"],
+            author=actor_for(bordeaux["t1"]),
             classroom=bordeaux.classes["A1"],
             audience=Recipients.CLASS,
             title="Sortie (correction)",
@@ -158,14 +171,14 @@ def test_a_note_is_editable_until_someone_confirms_it_then_only_correctable(bord
 
 def test_a_pupil_cannot_edit_a_note(bordeaux, note):
     with pytest.raises(LiaisonError), schema_context("bordeaux"):
-        liaison_note_update(author=bordeaux["p1"], note=note, title="Hack", text="Hack")
+        liaison_note_update(author=actor_for(bordeaux["p1"]), note=note, title="Hack", text="Hack")
 
 
 def test_a_reminder_records_the_children_not_yet_confirmed(bordeaux, note):
     with schema_context("bordeaux"):
-        liaison_note_confirm(guardian=bordeaux["par1"], note=note, child=bordeaux["p1"])
-        reminder = liaison_note_remind(author=bordeaux["t1"], note=note)
+        liaison_note_confirm(guardian=actor_for(bordeaux["par1"]), note=note, child=bordeaux["p1"])
+        reminder = liaison_note_remind(author=actor_for(bordeaux["t1"]), note=note)
         assert reminder.child_ids == [bordeaux["p2"].pk]
         with pytest.raises(LiaisonError):
-            liaison_note_remind(author=bordeaux["par1"], note=note)
+            liaison_note_remind(author=actor_for(bordeaux["par1"]), note=note)
         assert Reminder.objects.count() == 1

@@ -8,6 +8,7 @@ import pytest
 from django.db import IntegrityError, transaction
 from django_tenants.utils import schema_context
 
+from apps.accounts.selectors import actor_for
 from apps.homework.notifications import HOMEWORK
 from apps.liaison import tasks
 from apps.liaison.models import Recipients
@@ -60,7 +61,7 @@ def test_a_school_note_notifies_the_families_of_that_school_and_not_another(
 
     with django_capture_on_commit_callbacks(execute=True), schema_context("bordeaux"):
         liaison_note_create(
-            author=bordeaux["dA"],
+            author=actor_for(bordeaux["dA"]),
             school=bordeaux.schools["A"],
             audience=Recipients.SCHOOL,
             title="Kermesse",
@@ -79,7 +80,7 @@ def test_a_reply_notifies_the_author_alone(bordeaux, django_capture_on_commit_ca
     note = class_note(bordeaux)
 
     with django_capture_on_commit_callbacks(execute=True), schema_context("bordeaux"):
-        liaison_note_reply(guardian=bordeaux["par1"], note=note, text="Bien reçu.")
+        liaison_note_reply(guardian=actor_for(bordeaux["par1"]), note=note, text="Bien reçu.")
 
     with schema_context("bordeaux"):
         assert recipients(LIAISON_REPLY) == {"bordeaux.t1"}
@@ -92,10 +93,10 @@ def test_a_manual_reminder_notifies_only_the_families_still_waiting(
     add_pupils(bordeaux, 1)  # extra0, child of extraparent0, in A1
     note = class_note(bordeaux)
     with schema_context("bordeaux"):
-        liaison_note_confirm(guardian=bordeaux["par1"], note=note, child=bordeaux["p1"])
+        liaison_note_confirm(guardian=actor_for(bordeaux["par1"]), note=note, child=bordeaux["p1"])
 
     with django_capture_on_commit_callbacks(execute=True), schema_context("bordeaux"):
-        liaison_note_remind(author=bordeaux["t1"], note=note)
+        liaison_note_remind(author=actor_for(bordeaux["t1"]), note=note)
 
     with schema_context("bordeaux"):
         assert recipients(LIAISON_REMINDER) == {"bordeaux.extraparent0"}
@@ -163,9 +164,9 @@ def test_a_reply_and_a_reminder_delivered_twice_tell_once(
     with django_capture_on_commit_callbacks(execute=True):
         note = class_note(bordeaux)
     with django_capture_on_commit_callbacks(execute=True), schema_context("bordeaux"):
-        liaison_note_reply(guardian=bordeaux["par1"], note=note, text="Bien reçu.")
-        liaison_note_confirm(guardian=bordeaux["par1"], note=note, child=bordeaux["p1"])
-        liaison_note_remind(author=bordeaux["t1"], note=note)
+        liaison_note_reply(guardian=actor_for(bordeaux["par1"]), note=note, text="Bien reçu.")
+        liaison_note_confirm(guardian=actor_for(bordeaux["par1"]), note=note, child=bordeaux["p1"])
+        liaison_note_remind(author=actor_for(bordeaux["t1"]), note=note)
     (_note, (reply_name, reply_args), (reminder_name, reminder_args)) = queued_tasks
     assert (reply_name, reminder_name) == (
         "notifications.deliver_liaison_reply",

@@ -11,6 +11,7 @@ import pytest
 from django.core import mail
 from django_tenants.utils import schema_context
 
+from apps.accounts.selectors import actor_for
 from apps.audit.models import AuditEvent
 from apps.liaison.models import LiaisonNote, Recipients
 from apps.liaison.notifications import LIAISON_NOTE
@@ -162,7 +163,7 @@ def test_a_teacher_cannot_send_urgently_and_nothing_is_written(bordeaux):
     with schema_context("bordeaux"):
         with pytest.raises(LiaisonError):
             liaison_note_create(
-                author=bordeaux["t1"],
+                author=actor_for(bordeaux["t1"]),
                 classroom=bordeaux.classes["A1"],
                 audience=Recipients.CLASS,
                 title="Urgent",

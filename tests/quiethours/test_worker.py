@@ -21,6 +21,7 @@ from django.db import transaction
 from django_tenants.utils import get_public_schema_name, schema_context
 
 from apps.accounts.models import Profile, User
+from apps.accounts.selectors import actor_for
 from apps.audit.models import AuditEvent
 from apps.calendar.models import DayOff, Kind
 from apps.liaison import tasks as liaison_tasks
@@ -208,7 +209,7 @@ def test_the_directions_emergency_override_delivers_at_once_and_is_journalled(
     def publish_urgently() -> list[str]:
         with schema_context("bordeaux"):
             liaison_note_create(
-                author=director,
+                author=actor_for(director),
                 school=school,
                 audience=Recipients.SCHOOL,
                 title="École fermée demain",
