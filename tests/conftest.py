@@ -10,6 +10,7 @@ communes, domains, snapshot and routing stamp back.
 
 from __future__ import annotations
 
+import datetime
 import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -28,6 +29,7 @@ from django_tenants.utils import get_public_schema_name
 
 from apps.accounts.models import Profile, User
 from apps.outbox import queue as outbox_queue
+from apps.quiethours import clock as quiet_clock
 from provisioning.models import TemplateSnapshot
 from provisioning.services import provision_commune
 from tenants.db import current_schema, use_public_schema
@@ -313,3 +315,19 @@ def media(settings: Any, tmp_path: Any) -> Any:
     }
     settings.MEDIA_ROOT = tmp_path
     return tmp_path
+
+
+# --- quiet hours with a frozen clock (tests/quiethours, tests/messaging) --------------------
+
+
+@pytest.fixture
+def quiet_hours(
+    settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[list[datetime.datetime]]:
+    """Quiet hours on (the suite's settings switch them off), zone A, and a clock frozen at
+    the moment the test appends."""
+    settings.ENT_QUIET_HOURS = True
+    settings.ENT_SCHOOL_ZONE = "A"
+    frozen: list[datetime.datetime] = []
+    monkeypatch.setattr(quiet_clock, "now", lambda: frozen[-1])
+    yield frozen

@@ -11,6 +11,15 @@ from apps.messaging.models import Field
 FIELD_CHOICES = [(Field.TO, "À"), (Field.CC, "Cc"), (Field.BCC, "Cci (invisible des autres)")]
 
 
+class GroupKeysField(forms.MultipleChoiceField):
+    """The groups ticked, offered or not: the service checks each against the rules and the
+    switches in force, and refuses with the sentence that says why (a restriction, a group
+    out of reach), which a "not a valid choice" could not."""
+
+    def valid_value(self, value: str) -> bool:
+        return len(value) <= 40
+
+
 class ComposeForm(forms.Form):
     subject = forms.CharField(label="Objet", max_length=200, required=False)
     body = forms.CharField(
@@ -24,7 +33,7 @@ class ComposeForm(forms.Form):
     add_field = forms.ChoiceField(
         label="Ajouter en", choices=FIELD_CHOICES, initial=Field.TO, required=False
     )
-    add_groups = forms.MultipleChoiceField(label="Groupes", required=False, choices=[])
+    add_groups = GroupKeysField(label="Groupes", required=False, choices=[])
     add_people = forms.TypedMultipleChoiceField(
         label="Personnes", coerce=int, required=False, choices=[]
     )
@@ -60,7 +69,6 @@ class ComposeForm(forms.Form):
         remove.choices = [(pk, str(pk)) for pk in address_ids]
         groups: Any = self.fields["add_groups"]
         groups.choices = group_keys
-        groups.error_messages["invalid_choice"] = "Vous ne pouvez pas écrire à ce groupe."
         people: Any = self.fields["add_people"]
         people.choices = person_ids
         people.error_messages["invalid_choice"] = (

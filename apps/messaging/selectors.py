@@ -9,12 +9,14 @@ from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Collate
+from django.utils import timezone
 
 from apps.accounts.models import Profile, User
 from apps.accounts.permissions import Actor, can_message
 from apps.accounts.selectors import actors_for
 from apps.attachments.models import Attachment
-from apps.french.ordering import FRENCH_COLLATION
+from apps.french.formatting import jour_semaine
+from apps.french.ordering import FRENCH_COLLATION, name_key
 from apps.messaging.groups import active_users
 from apps.messaging.models import (
     Address,
@@ -187,6 +189,18 @@ def addresses_by_message(message_ids: list[int]) -> dict[int, list[Address]]:
     return grouped
 
 
+def delivery_note(message: Message) -> str:
+    """What the sender reads of a message held by quiet hours: "Heures calmes : ce message
+    sera remis lundi 16 mars à 7 h 00." (empty when it is not waiting for its slot)."""
+    if message.state != State.SCHEDULED or message.deliver_at is None:
+        return ""
+    local = timezone.localtime(message.deliver_at)
+    return (
+        f"Heures calmes : ce message sera remis {jour_semaine(local)} "
+        f"à {local.hour} h {local.minute:02d}."
+    )
+
+
 def sender_label(message: Message) -> str:
     sender = message.sender
     if sender is None or sender.left_at is not None:
@@ -221,8 +235,6 @@ def receipts(message: Message) -> list[Receipt]:
         )
         for row in rows
     ]
-    from apps.french.ordering import name_key
-
     return sorted(lines, key=lambda line: (name_key(line.child or line.name), name_key(line.name)))
 
 

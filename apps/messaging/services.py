@@ -101,12 +101,6 @@ def _now() -> datetime.datetime:
     return clock.now()
 
 
-def _by(actor: Actor) -> User:
-    """The journal's author: its account (the foreign key) and the name it shows, both of
-    which the Actor carries, so a journal line costs no query for the account."""
-    return User(pk=actor.id, username=actor.display_name)
-
-
 # --- addresses -----------------------------------------------------------------------------
 
 
@@ -463,14 +457,14 @@ def message_send(
         if urgent:
             record_event(
                 action="quiethours.emergency",
-                actor=_by(actor),
+                actor=actor,
                 target=f"message {message.pk}",
                 details={"message_id": message.pk, "school_id": school_id},
             )
         if message.state == State.HELD:
             record_event(
                 action="messaging.held",
-                actor=_by(actor),
+                actor=actor,
                 target=f"message {message.pk}",
                 details={"message_id": message.pk, "reason": over},
             )
@@ -707,7 +701,7 @@ def folder_delete(*, owner_id: int, folder: Folder) -> None:
 def _journal(action: str, actor: Actor, message: Message, **details: object) -> None:
     record_event(
         action=action,
-        actor=_by(actor),
+        actor=actor,
         target=f"message {message.pk}",
         details={"message_id": message.pk, **details},
     )
@@ -778,7 +772,7 @@ def class_moderation_set(*, actor: Actor, classroom_id: int, moderated: bool) ->
     )
     record_event(
         action="messaging.class_moderation",
-        actor=_by(actor),
+        actor=actor,
         target=f"classe {classroom_id}",
         details={"classroom_id": classroom_id, "moderated": moderated},
     )
@@ -867,7 +861,7 @@ def sender_block(*, actor: Actor, user_id: int, reason: str = "") -> SenderBlock
     )
     record_event(
         action="messaging.sender_blocked",
-        actor=_by(actor),
+        actor=actor,
         target=target.username,
         details={"user_id": user_id, "reason": reason},
     )
@@ -883,7 +877,7 @@ def sender_unblock(*, actor: Actor, user_id: int) -> None:
     SenderBlock.objects.filter(user_id=user_id).delete()
     record_event(
         action="messaging.sender_unblocked",
-        actor=_by(actor),
+        actor=actor,
         target=target.username,
         details={"user_id": user_id},
     )
@@ -938,7 +932,7 @@ def restriction_set(
         if before != (restricted, pupils_suspended):
             record_event(
                 action="messaging.restriction",
-                actor=_by(actor),
+                actor=actor,
                 target=f"école {school_id}" if school_id else "commune",
                 details={
                     "school_id": school_id,
@@ -961,7 +955,7 @@ def commune_settings_save(
     )
     record_event(
         action="messaging.settings",
-        actor=_by(actor),
+        actor=actor,
         target="commune",
         details={"retention_years": retention_years, "limits": limits_by_profile},
     )

@@ -22,7 +22,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.accounts.context import Caller, active_caller
 from apps.accounts.permissions import Actor
 from apps.attachments.forms import AttachmentsForm, save_with_files
-from apps.french.formatting import datetime_fr
 from apps.messaging import rules, selectors, services
 from apps.messaging.forms import (
     ComposeForm,
@@ -268,19 +267,13 @@ def message_page(request: HttpRequest, message_id: int) -> HttpResponse:
             and copy.acknowledged_at is None
             and not message.is_recalled,
             "state_note": STATE_NOTES.get(message.state, ""),
-            "scheduled_note": _scheduled_note(message) if own else "",
+            "scheduled_note": selectors.delivery_note(message) if own else "",
             "attachments": []
             if message.is_recalled and not own
             else message.publication.attachments.all(),
             "report_form": ReportForm(),
         },
     )
-
-
-def _scheduled_note(message: Message) -> str:
-    if message.state == State.SCHEDULED and message.deliver_at:
-        return f"Heures calmes : ce message sera remis le {datetime_fr(message.deliver_at)}."
-    return ""
 
 
 @never_cache
@@ -543,10 +536,8 @@ def _send(
             "Message retenu : il dépasse ce que votre compte envoie d'habitude. Un référent "
             "le vérifie avant de le remettre.",
         )
-    elif sent.state == State.SCHEDULED and sent.deliver_at:
-        messages.success(
-            request, f"Heures calmes : le message sera remis le {datetime_fr(sent.deliver_at)}."
-        )
+    elif sent.state == State.SCHEDULED:
+        messages.success(request, selectors.delivery_note(sent.message))
     else:
         messages.success(request, "Message envoyé.")
     return redirect("messaging:message", message_id=draft.pk)

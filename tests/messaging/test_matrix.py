@@ -132,4 +132,3 @@ def test_every_group_offered_holds_only_people_its_sender_may_write_to(matrix):
             for offer in offers_for(actors[user.pk], NO_SWITCH):
                 members = {names[m.user_id] for m in members_of(offer.group)} - {sender}
                 assert members <= MAY_WRITE_TO[sender], (sender, offer.label)
-

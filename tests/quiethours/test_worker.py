@@ -31,7 +31,6 @@ from apps.notifications import tasks as notification_tasks
 from apps.notifications.models import Notification
 from apps.notifications.selectors import feed_for, unread_count
 from apps.notifications.services import notify, queue_after_commit
-from apps.quiethours import clock
 from apps.quiethours.models import QuietHours
 from apps.quiethours.schedule import PARIS
 from apps.schools.models import School, SchoolMembership, SchoolRole
@@ -49,19 +48,6 @@ PARENT = f"{TAG}.parent-eleve"
 
 def paris(*args: int) -> datetime.datetime:
     return datetime.datetime(*args, tzinfo=PARIS)
-
-
-@pytest.fixture
-def quiet_hours(
-    settings: Any, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[list[datetime.datetime]]:
-    """Quiet hours on (the suite's settings switch them off), zone A, and a clock frozen at
-    the moment the test appends."""
-    settings.ENT_QUIET_HOURS = True
-    settings.ENT_SCHOOL_ZONE = "A"
-    frozen: list[datetime.datetime] = []
-    monkeypatch.setattr(clock, "now", lambda: frozen[-1])
-    yield frozen
 
 
 @pytest.fixture
