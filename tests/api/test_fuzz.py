@@ -52,7 +52,7 @@ from tests.world import World
 
 HOST = host_for("bordeaux")
 # Per operation and caller: 39 operations (24 of them the messagerie's) × 2 callers × this
-# took 3 min 40 s on a shared 2-core machine.
+# takes about two and a half minutes on a shared 2-core machine (80 s for a parent).
 MAX_EXAMPLES = 25
 CHECKS = [
     not_a_server_error,
