@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Collate
 from django.utils import timezone
 
@@ -36,6 +36,8 @@ from apps.schools.models import Classroom, Enrolment, Guardianship, SchoolMember
 
 # What the others read in place of a sender whose account is gone.
 FORMER_ACCOUNT = "Ancien compte"
+# What the recipients read in place of a recalled message's text (and files).
+RECALLED = "Message rappelé par l'expéditeur."
 
 TRASH = "trash"
 BOXES = (Box.INBOX.value, Box.SENT.value, Box.DRAFTS.value, TRASH)
@@ -145,6 +147,54 @@ def folder_of(owner_id: int, folder_id: int) -> Folder | None:
     return Folder.objects.filter(owner_id=owner_id, pk=folder_id).first()
 
 
+@dataclass(frozen=True)
+class Tally:
+    """What a box or folder holds: its copies, and those of them received and not read."""
+
+    total: int = 0
+    unread: int = 0
+
+
+def tallies(owner_id: int) -> tuple[dict[str, Tally], dict[int, Tally]]:
+    """Each box's (``BOXES``) and each folder's tally, as ``copies_in`` counts them: one
+    query whatever the number of messages. Only received copies count as unread (the
+    sender's own copies are never "read")."""
+    unread = Q(read_at__isnull=True, box=Box.INBOX)
+    rows = (
+        Copy.objects.filter(owner_id=owner_id)
+        .values("box", "folder_id")
+        .annotate(
+            kept=Count("pk", filter=Q(trashed_at__isnull=True)),
+            kept_unread=Count("pk", filter=Q(unread, trashed_at__isnull=True)),
+            trashed=Count("pk", filter=Q(trashed_at__isnull=False)),
+            trashed_unread=Count("pk", filter=Q(unread, trashed_at__isnull=False)),
+        )
+        .order_by()
+    )
+    boxes = dict.fromkeys(BOXES, Tally())
+    folders: dict[int, Tally] = {}
+    trash = Tally()
+    for row in rows:
+        trash = Tally(trash.total + row["trashed"], trash.unread + row["trashed_unread"])
+        kept = Tally(row["kept"], row["kept_unread"])
+        if row["folder_id"] is None:
+            boxes[row["box"]] = Tally(
+                boxes[row["box"]].total + kept.total, boxes[row["box"]].unread + kept.unread
+            )
+        else:
+            before = folders.get(row["folder_id"], Tally())
+            folders[row["folder_id"]] = Tally(
+                before.total + kept.total, before.unread + kept.unread
+            )
+    boxes[TRASH] = trash
+    return boxes, folders
+
+
+def held_copy_ids(owner_id: int, copy_ids: list[int]) -> set[int]:
+    """Of ``copy_ids``, those ``owner_id`` holds (a list naming any other answers 404)."""
+    return set(Copy.objects.filter(owner_id=owner_id, pk__in=copy_ids).values_list("pk", flat=True))
+
+
 # --- a thread ------------------------------------------------------------------------------
 
 
@@ -153,6 +203,15 @@ def copy_of(owner_id: int, message_id: int) -> Copy | None:
     return (
         Copy.objects.select_related("message", "message__sender", "message__publication")
         .filter(owner_id=owner_id, message_id=message_id)
+        .first()
+    )
+
+
+def draft_of(owner_id: int, message_id: int) -> Message | None:
+    """``owner_id``'s draft (None: not theirs, or sent already)."""
+    return (
+        Message.objects.filter(pk=message_id, sender_id=owner_id, state=State.DRAFT)
+        .select_related("publication")
         .first()
     )
 
@@ -324,6 +383,11 @@ def moderation_queue(actor: Actor) -> QuerySet[Message]:
         .select_related("sender", "moderation_class")
         .order_by("sent_at", "pk")
     )
+
+
+def moderated_message(actor: Actor, message_id: int) -> Message | None:
+    """A message of ``actor``'s moderation queue (None: missing, not theirs, decided)."""
+    return moderation_queue(actor).filter(pk=message_id).first()
 
 
 def moderation_count(actor: Actor) -> int:

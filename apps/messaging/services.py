@@ -288,9 +288,9 @@ def reply_draft(*, actor: Actor, message: Message, to_all: bool = False) -> Mess
         for address in message.addresses.exclude(field=Field.BCC):
             wanted += [r for r in _recipients_of(address) if r.person_id != actor.id]
     allowed = _allowed_only(actor, wanted)
-    subject = (
-        message.subject if message.subject.lower().startswith("re") else f"RE : {message.subject}"
-    )
+    # "RE : " once, whatever the replies before: but "Rentrée" or "Recette" are no reply.
+    already = message.subject.lower().startswith(("re :", "re:"))
+    subject = message.subject if already else f"RE : {message.subject}"
     return draft_save(
         actor=actor,
         subject=subject,

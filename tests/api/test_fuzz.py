@@ -45,11 +45,14 @@ from schemathesis.specs.openapi.checks import (
 from apps.accounts.selectors import actor_for
 from apps.liaison.models import Recipients
 from apps.liaison.services import liaison_note_create
+from apps.messaging.models import Copy, Field
+from apps.messaging.services import Recipient, draft_save, folder_create, message_send
 from tests.conftest import host_for
 from tests.world import World
 
 HOST = host_for("bordeaux")
-# Per operation and caller: 13 operations × 2 callers × this stays under half a minute.
+# Per operation and caller: 39 operations (24 of them the messagerie's) × 2 callers × this
+# takes about two and a half minutes on a shared 2-core machine (80 s for a parent).
 MAX_EXAMPLES = 25
 CHECKS = [
     not_a_server_error,
@@ -100,6 +103,7 @@ def _known_ids(world: World) -> dict[str, list[int]]:
             audience=Recipients.CLASS,
             classroom=world.classes["A1"],
         )
+        messages = _messages(world)
     classes = [c.pk for c in world.classes.values()]
     schools = [s.pk for s in world.schools.values()]
     children = [world[name].pk for name in ("p1", "p3", "p4")]
@@ -114,6 +118,39 @@ def _known_ids(world: World) -> dict[str, list[int]]:
         "person_id": people,
         "note_id": [note.pk],
         "liaison_note": [note.pk],
+        "sender": people,
+        **messages,
+    }
+
+
+def _messages(world: World) -> dict[str, list[int]]:
+    """A message from the teacher to the parent, a draft of each, a pupil's message waiting
+    for the teacher, and a folder of each: the ids the messagerie's operations read."""
+    teacher, parent = actor_for(world["t1"]), actor_for(world["par1"])
+    to_parent = [Recipient(field=Field.TO, person_id=world["par1"].pk)]
+    sent = message_send(
+        actor=teacher, draft=draft_save(actor=teacher, subject="Sortie", recipients=to_parent)
+    ).message
+    pupil = actor_for(world["p1"])
+    moderated = message_send(
+        actor=pupil,
+        draft=draft_save(
+            actor=pupil,
+            subject="Question",
+            recipients=[Recipient(field=Field.TO, person_id=world["t1"].pk)],
+        ),
+    ).message
+    drafts = [draft_save(actor=who, subject="Brouillon").pk for who in (teacher, parent)]
+    folders = [folder_create(owner_id=who.id, name="École").pk for who in (teacher, parent)]
+    copies = list(Copy.objects.filter(message=sent).values_list("pk", flat=True))
+    message_ids = [sent.pk, moderated.pk, *drafts]
+    return {
+        "message_id": message_ids,
+        "message": message_ids,
+        "folder_id": folders,
+        "folder": folders,
+        "parent": folders,
+        "copies": copies,
     }
 
 
