@@ -225,6 +225,7 @@ def thread_copies(owner_id: int, message: Message) -> list[Copy]:
         .filter(Q(message_id=root) | Q(message__thread_id=root))
         .exclude(box=Box.DRAFTS)
         .select_related("message", "message__sender")
+        .prefetch_related("message__addresses")
         .annotate(has_files=_with_files())
         .order_by("sort_at", "pk")
     )

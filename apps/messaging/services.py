@@ -71,9 +71,7 @@ class NeedsConfirmation(MessagingError):
 
     def __init__(self, families: int) -> None:
         self.families = families
-        super().__init__(
-            f"Ce message sera remis à {families} familles. Confirmez l'envoi pour l'envoyer."
-        )
+        super().__init__(f"Ce message sera remis à {families} familles. Confirmez pour l'envoyer.")
 
 
 FAMILIES_TO_CONFIRM = 30
@@ -236,7 +234,10 @@ def draft_save(
                 reply_to=reply_to,
                 forwarded_from=forwarded_from,
             )
-            Copy.objects.create(message=draft, owner_id=actor.id, box=Box.DRAFTS, sort_at=now)
+            # The sender's own copy is read: no box counts it as unread.
+            Copy.objects.create(
+                message=draft, owner_id=actor.id, box=Box.DRAFTS, sort_at=now, read_at=now
+            )
         else:
             draft = Message.objects.select_for_update().get(pk=draft.pk)
             if draft.sender_id != actor.id or draft.state != State.DRAFT:
@@ -414,10 +415,10 @@ def message_send(
         # The rules may have changed since the draft was saved: checked again, as written.
         _addresses(actor, [r for a in addresses for r in _recipients_of(a)])
         people, families = _reach(addresses)
-        if families > FAMILIES_TO_CONFIRM and not confirmed:
-            raise NeedsConfirmation(families)
         if urgent and not rules.may_override_quiet_hours(actor):
             raise MessagingError("Seule la direction peut envoyer un message urgent.")
+        if families > FAMILIES_TO_CONFIRM and not confirmed:
+            raise NeedsConfirmation(families)
         now = _now()
         message.sent_at = now
         message.urgent = urgent
@@ -438,10 +439,8 @@ def message_send(
         elif moderated is not None:
             message.state, message.moderation_class_id = State.MODERATION, moderated
         else:
-            due = now
-            if not urgent and django_settings.ENT_QUIET_HOURS:
-                due = delivery_time(now, schedule_for(school_id))
-            message.state, message.deliver_at = State.SCHEDULED, due
+            message.state = State.SCHEDULED
+            message.deliver_at = now if urgent else _due(now, school_id)
         message.save(
             update_fields=[
                 "sent_at",
@@ -472,6 +471,26 @@ def message_send(
         elif message.state == State.SCHEDULED and message.deliver_at and message.deliver_at <= now:
             _deliver_locked(message, now)
         return Sent(message=message, state=message.state, deliver_at=message.deliver_at)
+
+
+def _due(now: datetime.datetime, school_id: int | None) -> datetime.datetime:
+    """When a message let through now is delivered: at once, or when the quiet slot of
+    ``school_id`` ends."""
+    if not django_settings.ENT_QUIET_HOURS:
+        return now
+    return delivery_time(now, schedule_for(school_id))
+
+
+def _let_through(message: Message, now: datetime.datetime) -> None:
+    """A message approved by a teacher or released by a referent: delivered now, or at the
+    end of the quiet slot (the sender reads when), as if it had just been sent."""
+    sender = User.objects.filter(pk=message.sender_id).first() if message.sender_id else None
+    school_id = _school_of(actor_for(sender), list(message.addresses.all())) if sender else None
+    message.state = State.SCHEDULED
+    message.deliver_at = now if message.urgent else _due(now, school_id)
+    message.save()
+    if message.deliver_at <= now:
+        _deliver_locked(message, now)
 
 
 def message_deliver(message_id: int, *, now: datetime.datetime | None = None) -> int:
@@ -723,7 +742,7 @@ def moderation_approve(
     *, actor: Actor, message_id: int, subject: str | None = None, body: str | None = None
 ) -> Message:
     """Approve a pupil's message (edited first, if ``subject``/``body`` are given): it is
-    delivered at once."""
+    delivered at once (outside quiet hours)."""
     with transaction.atomic():
         message = _moderated_by(actor, message_id)
         edited = False
@@ -731,14 +750,13 @@ def moderation_approve(
             message.subject, edited = subject.strip()[:200], True
         if body is not None and body != message.body:
             message.body, edited = body, True
-        message.state, message.deliver_at = State.SCHEDULED, _now()
         message.reviewed_by_id, message.reviewed_at = actor.id, _now()
         message.review_note = "Modifié par l'enseignant" if edited else ""
-        message.save()
         if edited:
+            message.save()
             _indexed(message)
         _journal("messaging.approved", actor, message, edited=edited)
-        _deliver_locked(message, _now())
+        _let_through(message, _now())
         return message
 
 
@@ -884,17 +902,16 @@ def sender_unblock(*, actor: Actor, user_id: int) -> None:
 
 
 def held_release(*, actor: Actor, message_id: int, deliver: bool) -> Message:
-    """A referent releases a held message (delivered now) or refuses it."""
+    """A referent releases a held message (delivered now, outside quiet hours) or refuses
+    it."""
     with transaction.atomic():
         message = Message.objects.select_for_update().filter(pk=message_id).first()
         if message is None or message.state != State.HELD or not may_handle(actor, message):
             raise MessagingError("Ce message n'est plus retenu.")
         message.reviewed_by_id, message.reviewed_at = actor.id, _now()
         if deliver:
-            message.state, message.deliver_at = State.SCHEDULED, _now()
-            message.save()
             _journal("messaging.released", actor, message)
-            _deliver_locked(message, _now())
+            _let_through(message, _now())
         else:
             message.state = State.REFUSED
             message.save()

@@ -65,20 +65,19 @@ def _int(value: Any) -> int | None:
     return int(text) if text.isdigit() and len(text) < 12 else None
 
 
-def _sidebar(me: Caller) -> dict[str, Any]:
+def _sidebar(me: Caller, in_force: rules.Switches | None = None) -> dict[str, Any]:
     return {
         "folders": selectors.folders_of(me.actor.id),
         "unread": selectors.unread_count(me.actor.id),
         "moderation_count": selectors.moderation_count(me.actor),
         "moderates": me.actor.is_school_staff and bool(me.actor.taught_class_ids),
         "referent": me.actor.is_commune_admin or bool(me.actor.directed_school_ids),
-        "switch_banner": _banner(me.actor),
+        "switch_banner": _banner(me.actor, in_force or selectors.switches()),
     }
 
 
-def _banner(actor: Actor) -> str:
+def _banner(actor: Actor, in_force: rules.Switches) -> str:
     """What the switches in force change for this person, shown on every messaging page."""
-    in_force = selectors.switches()
     if actor.is_pupil and in_force.pupils_suspended:
         return rules.PUPILS_SUSPENDED
     concerned = actor.is_school_staff or actor.is_commune_admin
@@ -173,7 +172,10 @@ def copies_action(request: HttpRequest) -> HttpResponse:
         services.copies_mark_read(owner_id=owner, copy_ids=ids, read=False)
     elif action == "corbeille":
         services.copies_trash(owner_id=owner, copy_ids=ids)
-        messages.success(request, "Mis à la corbeille (gardés 30 jours).")
+        if back.startswith(reverse("messaging:drafts")):
+            messages.success(request, "Brouillons supprimés.")
+        else:
+            messages.success(request, "Mis à la corbeille (gardés 30 jours).")
     elif action == "restaurer":
         services.copies_restore(owner_id=owner, copy_ids=ids)
         messages.success(request, "Restauré.")
@@ -392,10 +394,9 @@ def compose(request: HttpRequest, draft_id: int | None = None) -> HttpResponse:
     me = active_caller(request)
     actor = me.actor
     draft = _draft_or_404(me, draft_id) if draft_id is not None else None
-    refusal = rules.may_write_at_all(
-        actor, selectors.switches(), blocked=selectors.is_blocked(actor.id)
-    )
-    offers = offers_for(actor, selectors.switches())
+    in_force = selectors.switches()
+    refusal = rules.may_write_at_all(actor, in_force, blocked=selectors.is_blocked(actor.id))
+    offers = offers_for(actor, in_force)
     offers_by_key = {offer.key: offer.label for offer in offers}
     data = request.POST if request.method == "POST" else None
     query = (data.get("q", "") if data else request.GET.get("q", "")).strip()
@@ -455,6 +456,10 @@ def compose(request: HttpRequest, draft_id: int | None = None) -> HttpResponse:
                         confirm = sent
                     elif sent is not None:
                         return sent
+                elif action == "autosave":
+                    answer = HttpResponse(status=204)
+                    answer["X-Draft-Url"] = reverse("messaging:draft", kwargs={"draft_id": draft.pk})
+                    return answer
                 elif action == "supprimer":
                     services.draft_delete(actor=actor, draft=draft)
                     messages.success(request, "Brouillon supprimé.")
@@ -470,7 +475,7 @@ def compose(request: HttpRequest, draft_id: int | None = None) -> HttpResponse:
         request,
         "messaging/compose.html",
         {
-            **_sidebar(me),
+            **_sidebar(me, in_force),
             "form": form,
             "attachments_form": files,
             "draft": draft,

@@ -187,9 +187,7 @@ def test_a_reply_joins_the_thread(bordeaux: World, as_user) -> None:
     assert [m["id"] for m in thread["messages"]] == [first.pk, draft["id"]]
 
 
-def test_a_reply_says_re_once_even_to_a_subject_starting_with_re(
-    bordeaux: World, as_user
-) -> None:
+def test_a_reply_says_re_once_even_to_a_subject_starting_with_re(bordeaux: World, as_user) -> None:
     first = send(bordeaux, "t1", [to_person(bordeaux, "par1")], subject="Rentrée").message
     parent = as_user(bordeaux, "par1")
     reply = post(parent, f"{first.pk}/reply/").json()
