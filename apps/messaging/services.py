@@ -717,7 +717,7 @@ def folder_delete(*, owner_id: int, folder: Folder) -> None:
 # --- safety --------------------------------------------------------------------------------
 
 
-def _journal(action: str, actor: Actor, message: Message, **details: object) -> None:
+def _journal(*, action: str, actor: Actor, message: Message, **details: object) -> None:
     record_event(
         action=action,
         actor=actor,
@@ -755,7 +755,7 @@ def moderation_approve(
         if edited:
             message.save()
             _indexed(message)
-        _journal("messaging.approved", actor, message, edited=edited)
+        _journal(action="messaging.approved", actor=actor, message=message, edited=edited)
         _let_through(message, _now())
         return message
 
@@ -767,7 +767,7 @@ def moderation_refuse(*, actor: Actor, message_id: int, reason: str = "") -> Mes
         message.reviewed_by_id, message.reviewed_at = actor.id, _now()
         message.review_note = reason.strip()[:300]
         message.save()
-        _journal("messaging.refused", actor, message)
+        _journal(action="messaging.refused", actor=actor, message=message)
         return message
 
 
@@ -820,9 +820,18 @@ def message_report(*, actor: Actor, copy: Copy, reason: str = "") -> Report:
             message=copy.message, reporter_id=actor.id, defaults={"reason": reason.strip()[:500]}
         )
         if created:
-            _journal("messaging.reported", actor, copy.message, report_id=report.pk)
+            _journal(
+                action="messaging.reported", actor=actor, message=copy.message, report_id=report.pk
+            )
             _tell_referents_after_commit(copy.message.pk, "report")
         return report
+
+
+REPORT_ACTIONS = {
+    ReportState.KEPT: "messaging.report_kept",
+    ReportState.DELETED: "messaging.report_deleted",
+    ReportState.BLOCKED: "messaging.report_blocked",
+}
 
 
 def report_handle(*, actor: Actor, report: Report, decision: str) -> Report:
@@ -845,7 +854,7 @@ def report_handle(*, actor: Actor, report: Report, decision: str) -> Report:
             message_remove(actor=actor, message=message)
         if decision == ReportState.BLOCKED and message.sender_id:
             sender_block(actor=actor, user_id=message.sender_id, reason=f"signalement {locked.pk}")
-        _journal(f"messaging.report_{decision}", actor, message, report_id=locked.pk)
+        _journal(action=REPORT_ACTIONS[decision], actor=actor, message=message, report_id=locked.pk)
         locked.refresh_from_db()
         return locked
 
@@ -910,12 +919,12 @@ def held_release(*, actor: Actor, message_id: int, deliver: bool) -> Message:
             raise MessagingError("Ce message n'est plus retenu.")
         message.reviewed_by_id, message.reviewed_at = actor.id, _now()
         if deliver:
-            _journal("messaging.released", actor, message)
+            _journal(action="messaging.released", actor=actor, message=message)
             _let_through(message, _now())
         else:
             message.state = State.REFUSED
             message.save()
-            _journal("messaging.held_refused", actor, message)
+            _journal(action="messaging.held_refused", actor=actor, message=message)
         return message
 
 

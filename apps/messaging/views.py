@@ -254,12 +254,15 @@ def message_page(request: HttpRequest, message_id: int) -> HttpResponse:
         and not message.is_recalled
         and message.sender_id is not None
     )
+    shown = _shown(copy, me)
+    to_and_cc = len(shown["addresses"][Field.TO]) + len(shown["addresses"][Field.CC])
     return render(
         request,
         "messaging/message.html",
         {
             **_sidebar(me),
-            **_shown(copy, me),
+            **shown,
+            "may_answer_all": may_answer and not me.actor.is_pupil and to_and_cc > 1,
             "thread": thread,
             "may_answer": may_answer,
             "may_recall": own and services.may_recall(message),
@@ -400,7 +403,10 @@ def compose(request: HttpRequest, draft_id: int | None = None) -> HttpResponse:
     offers_by_key = {offer.key: offer.label for offer in offers}
     data = request.POST if request.method == "POST" else None
     query = (data.get("q", "") if data else request.GET.get("q", "")).strip()
-    people = selectors.people_for(actor, query) if query else []
+    # Families and pupils write to a handful of people (teachers, the direction): all are
+    # listed at once; staff, who reach a whole school, search.
+    lists_everyone = actor.is_pupil or actor.is_parent
+    people = selectors.people_for(actor, query) if query or lists_everyone else []
     # The people ticked before (kept valid): whoever the rules allow, found or not by ``q``.
     ticked = [i for i in (_int(v) for v in (data.getlist("add_people") if data else [])) if i]
     ticked_people = selectors.person_may_receive(actor, ticked) if ticked else {}
@@ -458,7 +464,9 @@ def compose(request: HttpRequest, draft_id: int | None = None) -> HttpResponse:
                         return sent
                 elif action == "autosave":
                     answer = HttpResponse(status=204)
-                    answer["X-Draft-Url"] = reverse("messaging:draft", kwargs={"draft_id": draft.pk})
+                    answer["X-Draft-Url"] = reverse(
+                        "messaging:draft", kwargs={"draft_id": draft.pk}
+                    )
                     return answer
                 elif action == "supprimer":
                     services.draft_delete(actor=actor, draft=draft)

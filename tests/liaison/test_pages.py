@@ -75,8 +75,8 @@ def test_the_status_table_shows_read_and_confirmed(bordeaux, note, as_user):
 
 # Routing, session, user and its 2FA check (1), the Actor (5), the note, its attachments, its
 # status (ONE query whatever the class size), its replies, its reminders, the header's unread
-# notifications badge (ONE), the session save.
-STATUS_QUERIES = 21
+# notifications badge (ONE), the unread messages badge (ONE), the session save.
+STATUS_QUERIES = 22
 
 
 @pytest.mark.parametrize("pupils", [5, 50])

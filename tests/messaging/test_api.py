@@ -337,7 +337,7 @@ def test_past_thirty_families_the_sender_confirms_first(db, tenant_client) -> No
 
     assert asked.status_code == 409
     assert asked.json() == {
-        "detail": "Ce message sera remis à 32 familles. Confirmez l'envoi pour l'envoyer.",
+        "detail": "Ce message sera remis à 32 familles. Confirmez pour l'envoyer.",
         "families": 32,
     }
     assert still_draft == State.DRAFT

@@ -114,11 +114,12 @@ def test_the_journal_costs_the_same_with_3_or_200_events(admin_client):
     _events("bordeaux", 3)
     admin_client.get(JOURNAL)  # the first request after login may refresh the session
 
-    # Six with the header's unread notifications badge (one query on every commune page).
-    with assert_num_queries(6):
+    # Seven with the header's two badges, unread notifications and unread messages (one query
+    # each on every commune page).
+    with assert_num_queries(7):
         small = admin_client.get(JOURNAL)
     _events("bordeaux", 200)
-    with assert_num_queries(6):
+    with assert_num_queries(7):
         large = admin_client.get(JOURNAL, {"page": 2})
 
     assert small.status_code == large.status_code == 200
