@@ -827,7 +827,7 @@ def message_report(*, actor: Actor, copy: Copy, reason: str = "") -> Report:
         return report
 
 
-REPORT_ACTIONS = {
+REPORT_ACTIONS: dict[str, str] = {
     ReportState.KEPT: "messaging.report_kept",
     ReportState.DELETED: "messaging.report_deleted",
     ReportState.BLOCKED: "messaging.report_blocked",
