@@ -204,7 +204,8 @@ def _many_entries(world, count: int) -> None:
 # whatever their number or the class size), their attachments (ONE prefetch), the week's
 # single-occurrence overrides (ONE query), the days without school (ONE), the header's unread
 # notifications badge (ONE), the unread messages badge (ONE), the session save; staff pages
-# cost a few more (2FA and the staff's navigation). The point is that each stays the same with 5 or 50 pupils and 1 or 30 entries.
+# cost a few more (2FA and the staff's navigation). The point is that each stays the same with
+# 5 or 50 pupils and 1 or 30 entries.
 WEEK_QUERIES = {"t1": 22, "p1": 18}
 # The parent's page reads the child's enrolment and the parent's children instead of the class.
 CHILD_WEEK_QUERIES = 19
