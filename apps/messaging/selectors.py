@@ -130,6 +130,21 @@ def unread_count(owner_id: int, cap: int | None = None) -> int:
     return unread[: cap + 1].count() if cap is not None else unread.count()
 
 
+def senders_of(owner_id: int, limit: int = 100) -> list[tuple[int, str]]:
+    """Who has written to the person (the search's "from" filter), in French order: one
+    query, at most ``limit`` people."""
+    rows = (
+        User.objects.filter(
+            pk__in=Copy.objects.filter(owner_id=owner_id, box=Box.INBOX).values(
+                "message__sender_id"
+            )
+        )
+        .order_by(Collate("last_name", FRENCH_COLLATION), Collate("first_name", FRENCH_COLLATION))
+        .only("pk", "first_name", "last_name", "username")[:limit]
+    )
+    return [(user.pk, user.display_name) for user in rows]
+
+
 def folders_of(owner_id: int) -> list[Folder]:
     """The person's folders, each parent followed by its sub-folders, in French order."""
     rows = list(

@@ -18,6 +18,7 @@ urlpatterns = [
     path("messages/<int:message_id>/imprimer/", views.message_print, name="print"),
     path("messages/<int:message_id>/lectures/", views.receipts_page, name="receipts"),
     path("messages/<int:message_id>/<str:act>/", views.message_act, name="act"),
+    path("recherche/", views.search_page, name="search"),
     path("reglages/", views.settings_page, name="settings"),
     path("moderation/", views.moderation_page, name="moderation"),
     path("signalements/", views.reports_page, name="reports"),

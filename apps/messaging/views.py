@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.accounts.context import Caller, active_caller
 from apps.accounts.permissions import Actor
 from apps.attachments.forms import AttachmentsForm, save_with_files
-from apps.messaging import rules, selectors, services
+from apps.messaging import rules, search, selectors, services
 from apps.messaging.forms import (
     ComposeForm,
     FolderForm,
@@ -252,7 +252,7 @@ def message_page(request: HttpRequest, message_id: int) -> HttpResponse:
         and message.state == State.DELIVERED
         and not message.no_reply
         and not message.is_recalled
-        and message.sender_id is not None
+        and selectors.sender_label(message) != selectors.FORMER_ACCOUNT
     )
     shown = _shown(copy, me)
     to_and_cc = len(shown["addresses"][Field.TO]) + len(shown["addresses"][Field.CC])
@@ -836,5 +836,68 @@ def switches_page(request: HttpRequest) -> HttpResponse:
                 {"school": s, "restricted": s.pk in in_force.restricted_school_ids}
                 for s in sorted(schools, key=lambda s: s.name)
             ],
+        },
+    )
+
+
+# --- search --------------------------------------------------------------------------------
+
+WHERE_CHOICES = [
+    ("", "Partout (sauf la corbeille)"),
+    (Box.INBOX, "Boîte de réception"),
+    (Box.SENT, "Envoyés"),
+    (Box.DRAFTS, "Brouillons"),
+    (selectors.TRASH, "Corbeille"),
+]
+
+
+@never_cache
+@login_required
+@require_GET
+def search_page(request: HttpRequest) -> HttpResponse:
+    """French full text over what the person holds, with the list's filters and a place."""
+    me = active_caller(request)
+    owner = me.actor.id
+    query = request.GET.get("q", "").strip()[: search.MAX_QUERY_LENGTH]
+    filters = _filters(request)
+    where_raw = request.GET.get("dans", "")
+    folders = selectors.folders_of(owner)
+    where: str | int | None = None
+    if where_raw in dict(WHERE_CHOICES) and where_raw:
+        where = where_raw
+    elif _int(where_raw) in {f.pk for f in folders}:
+        where = _int(where_raw)
+    page = None
+    lines: list[dict[str, Any]] = []
+    if query:
+        found = search.search_copies(
+            owner,
+            query,
+            unread=filters.unread,
+            with_files=filters.with_files,
+            sender_id=filters.sender_id,
+            folder=where,
+        )
+        page = Paginator(found, PER_PAGE).get_page(request.GET.get("page"))
+        lines = [
+            {
+                "copy": copy,
+                "sender": selectors.sender_label(copy.message),
+                "note": STATE_NOTES.get(copy.message.state, ""),
+            }
+            for copy in page.object_list
+        ]
+    return render(
+        request,
+        "messaging/search.html",
+        {
+            **_sidebar(me),
+            "query": query,
+            "filters": filters,
+            "where": where_raw,
+            "where_choices": WHERE_CHOICES + [(str(f.pk), f.name) for f in folders],
+            "senders": selectors.senders_of(owner),
+            "page": page,
+            "lines": lines,
         },
     )
