@@ -1,8 +1,8 @@
 """Search of a person's messages: French full text over the subject, the body and the
 sender's name, accents and case ignored, among the copies that person holds.
 
-The text is ``Message.search``, a tsvector written when the message is sent
-(``services._indexed``: ``to_tsvector('french', unaccent(...))``, subject and sender's name
+The text is ``Message.search``, a tsvector written with each draft saved and when the
+message is sent (``services._indexed``: ``to_tsvector('french', unaccent(...))``, subject and sender's name
 weighted A, body B) and served by the GIN index ``messaging_message_search``. The query is
 folded the same way (``websearch_to_tsquery('french', unaccent(q))``), so "ecole" finds
 "École" and "écoles". What the search box accepts is the web-search syntax people already

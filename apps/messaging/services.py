@@ -186,8 +186,13 @@ def _check_may_write(actor: Actor) -> None:
         raise MessagingError(refusal)
 
 
-def _indexed(message: Message) -> None:
-    """The message's French full text (subject, body, sender's name), accents folded."""
+def _indexed(message: Message, sender_name: str | None = None) -> None:
+    """The message's French full text (subject, body, sender's name), accents folded, for
+    ``apps.messaging.search``: written with each draft saved (its owner searches their
+    drafts too) and again when it is sent or its text is edited. ``sender_name``: the
+    sender's as the caller knows it (else read)."""
+    if sender_name is None:
+        sender_name = message.sender.display_name if message.sender else ""
 
     def folded(expression: F | Value) -> Func:
         return Func(expression, function="unaccent")
@@ -195,11 +200,7 @@ def _indexed(message: Message) -> None:
     Message.objects.filter(pk=message.pk).update(
         search=SearchVector(folded(F("subject")), weight="A", config="french")
         + SearchVector(folded(F("body")), weight="B", config="french")
-        + SearchVector(
-            folded(Value(message.sender.display_name if message.sender else "")),
-            weight="A",
-            config="french",
-        )
+        + SearchVector(folded(Value(sender_name)), weight="A", config="french")
     )
 
 
@@ -250,6 +251,7 @@ def draft_save(
         draft.save(
             update_fields=["subject", "body", "no_reply", "acknowledgement_requested", "updated_at"]
         )
+        _indexed(draft, actor.display_name)
         draft.addresses.all().delete()
         for address in addresses:
             address.message = draft
@@ -463,7 +465,7 @@ def message_send(
                 "updated_at",
             ]
         )
-        _indexed(message)
+        _indexed(message, actor.display_name)
         if urgent:
             record_event(
                 action="quiethours.emergency",

@@ -20,7 +20,7 @@ from apps.messaging import services
 from apps.messaging.models import Box, Copy, Message, State
 from apps.messaging.search import search_copies
 from apps.publications.models import Publication
-from tests.messaging.conftest import send, to_person
+from tests.messaging.conftest import send, to_person, write
 from tests.world import World
 
 
@@ -123,20 +123,30 @@ def test_nobody_finds_what_is_not_theirs_to_read(bordeaux: World) -> None:
     recalled = send(bordeaux, "t1", [to_person(bordeaux, "par1")], subject="Kermesse").message
     with schema_context(bordeaux.schema):
         services.message_recall(actor=actor_for(bordeaux["t1"]), message=recalled)
-        services.draft_save(
-            actor=actor_for(bordeaux["t2"]), subject="Kermesse", recipients=[]
-        )  # someone else's draft
+        draft = services.draft_save(actor=actor_for(bordeaux["t2"]), subject="Kermesse")
     assert found(bordeaux, "par1", "kermesse") == [to_par1.pk]
     assert found(bordeaux, "par3", "kermesse") == [to_par3.pk]
     assert found(bordeaux, "dA", "kermesse", folder=Box.SENT) == [to_par3.pk, to_par1.pk]
     assert found(bordeaux, "t1", "kermesse") == [recalled.pk]  # the sender keeps their own
     assert found(bordeaux, "par4", "kermesse") == []
-    assert found(bordeaux, "t2", "kermesse") == []
+    assert found(bordeaux, "t2", "kermesse") == [draft.pk]  # their draft, no one else's
     with schema_context(bordeaux.schema):
         services.message_remove(actor=actor_for(bordeaux["adm"]), message=to_par1)
         assert Message.objects.get(pk=to_par1.pk).state == State.REMOVED
     assert found(bordeaux, "par1", "kermesse") == []
     assert found(bordeaux, "dA", "kermesse") == [to_par3.pk]
+
+
+def test_a_draft_is_found_by_its_writer_only_as_it_is_now(bordeaux: World) -> None:
+    draft = write(bordeaux, "t1", [to_person(bordeaux, "par1")], subject="Brouillon de sortie")
+    assert found(bordeaux, "t1", "sortie", folder=Box.DRAFTS) == [draft.pk]
+    with schema_context(bordeaux.schema):
+        services.draft_save(
+            actor=actor_for(bordeaux["t1"]), draft=draft, subject="Piscine", body="Bonnet."
+        )
+    assert found(bordeaux, "t1", "sortie") == []
+    assert found(bordeaux, "t1", "bonnet") == [draft.pk]
+    assert found(bordeaux, "par1", "bonnet") == []
 
 
 @pytest.mark.parametrize("query", ["", "   ", "?!", "-kermesse", '-"la kermesse"', "de la du"])
