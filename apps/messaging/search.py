@@ -2,11 +2,12 @@
 sender's name, accents and case ignored, among the copies that person holds.
 
 The text is ``Message.search``, a tsvector written with each draft saved and when the
-message is sent (``services._indexed``: ``to_tsvector('french', unaccent(...))``, subject and sender's name
-weighted A, body B) and served by the GIN index ``messaging_message_search``. The query is
-folded the same way (``websearch_to_tsquery('french', unaccent(q))``), so "ecole" finds
-"École" and "écoles". What the search box accepts is the web-search syntax people already
-know: words (all of them must be there), ``"a phrase"``, ``or``, ``-word``.
+message is sent (``services._indexed``: ``to_tsvector('french', unaccent(...))``, subject
+and sender's name weighted A, body B) and served by the GIN index
+``messaging_message_search``. The query is folded the same way
+(``websearch_to_tsquery('french', unaccent(q))``), so "ecole" finds "École" and "écoles".
+What the search box accepts is the web-search syntax people already know: words (all of
+them must be there), ``"a phrase"``, ``or``, ``-word``.
 
 What a person may find is what they may read in their boxes: their own copies only (a copy
 is one person's), not a message removed for everyone (its copies are gone and its text
