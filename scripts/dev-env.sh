@@ -14,7 +14,7 @@
 #   test [ARGS...]      PostgreSQL + Redis (+ Debian's chromium for the browser tests when root),
 #                       then .venv/bin/pytest ARGS (exits with pytest's code)
 #   lint                ruff check . ; mypy platform/config tenants apps provisioning ; lint-imports
-#   bench [ARGS...]     install wrk if missing, then bench/provision.py, bench/routing.py, bench/import_onde.py, bench/load.py
+#   bench [ARGS...]     install wrk if missing, then bench/provision.py, bench/routing.py, bench/import_onde.py, bench/messaging.py, bench/load.py
 #   exec CMD [ARGS...]  PostgreSQL + Redis, then exec CMD with the environment exported
 #   psql [ARGS...]      psql on the development database
 #   status              show the private services
@@ -465,14 +465,14 @@ cmd_lint() {
 
 cmd_bench() {
     local script
-    for script in bench/provision.py bench/routing.py bench/import_onde.py bench/load.py; do
+    for script in bench/provision.py bench/routing.py bench/import_onde.py bench/messaging.py bench/load.py; do
         [[ -f $script ]] || die "$script not found"
     done
     ensure_wrk
     ensure_venv
     ensure_postgres
     export_pythonpath
-    for script in bench/provision.py bench/routing.py bench/import_onde.py bench/load.py; do
+    for script in bench/provision.py bench/routing.py bench/import_onde.py bench/messaging.py bench/load.py; do
         info "bench: $script"
         "$VENV/bin/python" "$script" "$@" || die "$script failed"
     done

@@ -97,18 +97,20 @@ def _with_files() -> Exists:
     return Exists(Attachment.objects.filter(publication_id=OuterRef("message__publication_id")))
 
 
-def copies_in(owner_id: int, where: str | int, filters: Filters = Filters()) -> QuerySet[Copy]:
+def copies_placed(owner_id: int, where: str | int) -> QuerySet[Copy]:
     """The copies of a box (``inbox``, ``sent``, ``drafts``, ``trash``) or of a folder (its
-    id, already checked to be the owner's), newest first, with what a list line shows."""
+    id, already checked to be the owner's), unordered: a box holds what no folder holds."""
     copies = Copy.objects.filter(owner_id=owner_id)
     if where == TRASH:
-        copies = copies.filter(trashed_at__isnull=False).order_by("-trashed_at", "-pk")
-    elif isinstance(where, int):
-        copies = copies.filter(trashed_at__isnull=True, folder_id=where).order_by("-sort_at", "-pk")
-    else:
-        copies = copies.filter(trashed_at__isnull=True, box=where, folder__isnull=True).order_by(
-            "-sort_at", "-pk"
-        )
+        return copies.filter(trashed_at__isnull=False)
+    if isinstance(where, int):
+        return copies.filter(trashed_at__isnull=True, folder_id=where)
+    return copies.filter(trashed_at__isnull=True, box=where, folder__isnull=True)
+
+
+def copies_listed(copies: QuerySet[Copy], filters: Filters = Filters()) -> QuerySet[Copy]:
+    """``copies`` narrowed by the list's filters, with what a list line shows (the message,
+    its sender, whether it has files): one query, whatever the page holds."""
     if filters.unread:
         copies = copies.filter(read_at__isnull=True)
     if filters.with_files:
@@ -116,6 +118,15 @@ def copies_in(owner_id: int, where: str | int, filters: Filters = Filters()) -> 
     if filters.sender_id is not None:
         copies = copies.filter(message__sender_id=filters.sender_id)
     return copies.select_related("message", "message__sender").annotate(has_files=_with_files())
+
+
+def copies_in(owner_id: int, where: str | int, filters: Filters = Filters()) -> QuerySet[Copy]:
+    """The copies of a box or of a folder (``copies_placed``), newest first (the trash: last
+    thrown first), with what a list line shows."""
+    copies = copies_listed(copies_placed(owner_id, where), filters)
+    if where == TRASH:
+        return copies.order_by("-trashed_at", "-pk")
+    return copies.order_by("-sort_at", "-pk")
 
 
 BADGE_CAP = 99
