@@ -194,13 +194,28 @@ def _indexed(message: Message, sender_name: str | None = None) -> None:
     if sender_name is None:
         sender_name = message.sender.display_name if message.sender else ""
 
+    Message.objects.filter(pk=message.pk).update(search=_text_vector(sender_name))
+
+
+def _text_vector(sender_name: str) -> SearchVector:
     def folded(expression: F | Value) -> Func:
         return Func(expression, function="unaccent")
 
-    Message.objects.filter(pk=message.pk).update(
-        search=SearchVector(folded(F("subject")), weight="A", config="french")
+    return (
+        SearchVector(folded(F("subject")), weight="A", config="french")
         + SearchVector(folded(F("body")), weight="B", config="french")
         + SearchVector(folded(Value(sender_name)), weight="A", config="french")
+    )
+
+
+def sender_forgotten(user_id: int) -> int:
+    """An account erased (``apps.privacy``): its messages stay for those who received them,
+    under "ancien compte", and its name leaves their search text (it would still find them).
+    Removed messages keep no text at all."""
+    return (
+        Message.objects.filter(sender_id=user_id)
+        .exclude(state=State.REMOVED)
+        .update(search=_text_vector(""))
     )
 
 

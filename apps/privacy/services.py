@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from apps.accounts.models import Profile, User
 from apps.attachments.models import Attachment
 from apps.audit.services import record_event
+from apps.messaging.services import sender_forgotten
 from apps.privacy.selectors import personal_data
 
 FAMILY_PROFILES = frozenset({Profile.PUPIL, Profile.PARENT})
@@ -43,6 +44,8 @@ def person_erase(*, actor: User, user: User, reason: str, request: HttpRequest |
         for attachment in Attachment.objects.filter(uploaded_by=user):
             files.append(attachment.file.name)
             attachment.delete()
+    # What others received from the person stays, under "ancien compte": without their name.
+    sender_forgotten(user.pk)
     user.delete()
     # The stored files go once the rows are gone for good: a rolled-back erasure keeps them.
     storage = Attachment._meta.get_field("file").storage

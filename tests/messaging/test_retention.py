@@ -49,3 +49,17 @@ def test_a_departed_senders_message_stays_readable_under_ancien_compte(
     page = as_user(bordeaux, "par1").get(f"/messagerie/messages/{message.pk}/").content.decode()
     assert "Ancien compte" in page and "À lire." in page
     assert ">Répondre</button>" not in page  # no one to answer any more
+
+
+def test_an_erased_senders_name_no_longer_finds_their_messages(bordeaux: World) -> None:
+    from apps.messaging.search import search_copies
+    from apps.privacy.services import person_erase
+
+    send(bordeaux, "t1", [to_person(bordeaux, "par1")], subject="Sortie", body="Jeudi.")
+    name = bordeaux["t1"].last_name
+    with schema_context(bordeaux.schema):
+        owner = bordeaux["par1"].pk
+        assert search_copies(owner, name).count() == 1
+        person_erase(actor=bordeaux["adm"], user=bordeaux["t1"], reason="demande", request=None)
+        assert search_copies(owner, name).count() == 0
+        assert search_copies(owner, "sortie").count() == 1  # the message stays
