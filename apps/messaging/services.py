@@ -19,6 +19,7 @@ from django.conf import settings as django_settings
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 from django.db.models import F, Func, QuerySet, Value
+from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 from django.utils.formats import date_format
 
@@ -197,7 +198,7 @@ def _indexed(message: Message, sender_name: str | None = None) -> None:
     Message.objects.filter(pk=message.pk).update(search=_text_vector(sender_name))
 
 
-def _text_vector(sender_name: str) -> SearchVector:
+def _text_vector(sender_name: str) -> CombinedExpression:
     def folded(expression: F | Value) -> Func:
         return Func(expression, function="unaccent")
 
