@@ -41,12 +41,24 @@ class Offer:
         return self.group.key
 
 
-def label_for(kind: str, school_name: str, class_name: str = "") -> str:
-    if kind == GroupKind.CLASS_PARENTS:
-        return f"Parents de {class_name}"
-    if kind == GroupKind.CLASS_PUPILS:
-        return f"Élèves de {class_name}"
-    school = f"l'école {school_name}"
+def _of_the_school(name: str) -> str:
+    """ "l'école Jules Ferry", and "l'école élémentaire Jean de La Fontaine" for a school
+    whose name already says "École …"."""
+    if name[:5].lower() == "école":
+        return f"l'école{name[5:]}"
+    return f"l'école {name}"
+
+
+def label_for(
+    kind: str, school_name: str, class_name: str = "", *, with_school: bool = False
+) -> str:
+    """A group's French label; ``with_school``: a class's group names its school too, for
+    someone who writes to several schools."""
+    if kind in (GroupKind.CLASS_PARENTS, GroupKind.CLASS_PUPILS):
+        who = "Parents" if kind == GroupKind.CLASS_PARENTS else "Élèves"
+        label = f"{who} de {class_name}"
+        return f"{label} ({school_name})" if with_school else label
+    school = _of_the_school(school_name)
     return {
         GroupKind.SCHOOL_PARENTS: f"Parents de {school}",
         GroupKind.SCHOOL_PUPILS: f"Élèves de {school}",
@@ -84,17 +96,21 @@ def offers_for(sender: Actor, switches: Switches) -> list[Offer]:
         )
     )
     offers: list[Offer] = []
+    several = len(schools) > 1
     for school_id, school_name in sorted(schools, key=lambda row: name_key(row[1])):
         for kind in SCHOOL_KINDS:
             group = Group(kind=kind, school_id=school_id)
             if may_write_to_group(sender, group, switches):
                 offers.append(Offer(group, label_for(kind, school_name)))
         in_school = [row for row in classes if row[1] == school_id]
-        for classroom_id, _school, class_name in sorted(in_school, key=lambda r: name_key(r[2])):
+        # The classes the sender teaches first: the groups a teacher writes to most.
+        in_school.sort(key=lambda r: (r[0] not in sender.taught_class_ids, name_key(r[2])))
+        for classroom_id, _school, class_name in in_school:
             for kind in CLASS_KINDS:
                 group = Group(kind=kind, school_id=school_id, classroom_id=classroom_id)
                 if may_write_to_group(sender, group, switches):
-                    offers.append(Offer(group, label_for(kind, school_name, class_name)))
+                    label = label_for(kind, school_name, class_name, with_school=several)
+                    offers.append(Offer(group, label))
     return offers
 
 

@@ -8,6 +8,7 @@ and changes nothing then; a refusal of a service is shown as its French sentence
 
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 from django.contrib import messages
@@ -42,6 +43,7 @@ from apps.messaging.models import (
     ReportState,
     State,
 )
+from apps.quiethours import clock
 from apps.schools.models import Classroom, School
 
 PER_PAGE = 25
@@ -687,16 +689,30 @@ def moderation_page(request: HttpRequest) -> HttpResponse:
             "queue": [
                 {
                     "message": m,
+                    "waited": _waited(m.sent_at),
                     "to": ", ".join(a.label for a in addresses[m.pk]),
-                    "form": ModerationForm(
-                        initial={"subject": m.subject, "body": m.body}, prefix=f"m{m.pk}"
-                    ),
                 }
                 for m in queue
             ],
             "classes": [{"classroom": c, "moderated": c.pk not in free} for c in classes],
         },
     )
+
+
+def _waited(since: datetime.datetime | None) -> str:
+    """How long a pupil's message has waited, as a teacher reads it: "moins d'une minute",
+    "12 minutes", "3 h 05", "2 jours"."""
+    if since is None:
+        return ""
+    minutes = int((clock.now() - since).total_seconds() // 60)
+    if minutes < 1:
+        return "moins d'une minute"
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes > 1 else ''}"
+    if minutes < 24 * 60:
+        return f"{minutes // 60} h {minutes % 60:02d}"
+    days = minutes // (24 * 60)
+    return f"{days} jour{'s' if days > 1 else ''}"
 
 
 def _referent_or_404(actor: Actor) -> None:
