@@ -56,12 +56,12 @@ def _referents(school_ids: frozenset[int]) -> list[User]:
 
 def notify_referents(message_id: int, what: str) -> list[Notification]:
     """A report (``what="report"``) or a held message (``"held"``) told to its referents."""
-    from apps.messaging.services import _referent_schools
+    from apps.messaging.services import referent_schools
 
     message = Message.objects.filter(pk=message_id).first()
     if message is None:
         return []
-    schools = _referent_schools(message)
+    schools = referent_schools(message)
     if what == "held":
         kind, title, url = HELD, "Un message est retenu pour vérification", "messaging:held"
     else:

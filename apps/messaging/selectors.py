@@ -29,6 +29,7 @@ from apps.messaging.models import (
     Message,
     Restriction,
     SenderBlock,
+    Settings,
     State,
 )
 from apps.messaging.rules import Switches
@@ -63,6 +64,18 @@ def switches() -> Switches:
 
 def is_blocked(user_id: int) -> bool:
     return SenderBlock.objects.filter(user_id=user_id).exists()
+
+
+def signature_of(user_id: int) -> str:
+    return (
+        Settings.objects.filter(user_id=user_id).values_list("signature", flat=True).first() or ""
+    )
+
+
+def signature_block(user_id: int) -> str:
+    """The signature as it goes under a new message ("-- " then the text), or nothing."""
+    signature = signature_of(user_id)
+    return f"\n\n-- \n{signature}" if signature else ""
 
 
 def commune_settings() -> CommuneSettings:

@@ -53,6 +53,7 @@ from apps.messaging.selectors import (
     is_blocked,
     moderated_class_of,
     person_may_receive,
+    signature_block,
     switches,
 )
 from apps.outbox.queue import queue_after_commit
@@ -167,7 +168,7 @@ def _group_of(address: Address) -> Group | None:
         return None
 
 
-def _recipients_of(address: Address) -> list[Recipient]:
+def recipients_of(address: Address) -> list[Recipient]:
     if address.kind == GroupKind.PERSON:
         return (
             [Recipient(field=address.field, person_id=address.person_id)]
@@ -305,7 +306,7 @@ def reply_draft(*, actor: Actor, message: Message, to_all: bool = False) -> Mess
         wanted.append(Recipient(field=Field.TO, person_id=message.sender_id))
     if to_all:
         for address in message.addresses.exclude(field=Field.BCC):
-            wanted += [r for r in _recipients_of(address) if r.person_id != actor.id]
+            wanted += [r for r in recipients_of(address) if r.person_id != actor.id]
     allowed = _allowed_only(actor, wanted)
     # "RE : " once, whatever the replies before: but "Rentrée" or "Recette" are no reply.
     already = message.subject.lower().startswith(("re :", "re:"))
@@ -313,7 +314,7 @@ def reply_draft(*, actor: Actor, message: Message, to_all: bool = False) -> Mess
     return draft_save(
         actor=actor,
         subject=subject,
-        body=_signature(actor.id) + _quote(message, sender_label(message)),
+        body=signature_block(actor.id) + _quote(message, sender_label(message)),
         recipients=allowed,
         reply_to=message,
     )
@@ -327,7 +328,7 @@ def forward_draft(*, actor: Actor, message: Message) -> Message:
         raise MessagingError("Ce message ne peut pas être transféré.")
     when = date_format(timezone.localtime(message.delivered_at), "j F Y à H:i")
     body = (
-        _signature(actor.id)
+        signature_block(actor.id)
         + f"\n\n---------- Message transféré ----------\nDe : {sender_label(message)}\n"
         + f"Date : {when}\nObjet : {message.subject}\n\n{message.body}"
     )
@@ -352,11 +353,6 @@ def _allowed_only(actor: Actor, wanted: list[Recipient]) -> list[Recipient]:
         if group and rules.may_write_to_group(actor, group, in_force):
             kept.append(recipient)
     return kept
-
-
-def _signature(user_id: int) -> str:
-    signature = Settings.objects.filter(user_id=user_id).values_list("signature", flat=True).first()
-    return f"\n\n-- \n{signature}" if signature else ""
 
 
 def signature_save(*, actor: Actor, signature: str) -> Settings:
@@ -442,7 +438,7 @@ def message_send(
         ):
             raise MessagingError(NO_REPLY)
         # The rules may have changed since the draft was saved: checked again, as written.
-        _addresses(actor, [r for a in addresses for r in _recipients_of(a)])
+        _addresses(actor, [r for a in addresses for r in recipients_of(a)])
         reach = _reach(addresses)
         if urgent and not rules.may_override_quiet_hours(actor):
             raise MessagingError("Seule la direction peut envoyer un message urgent.")
@@ -854,7 +850,7 @@ def class_moderation_set(*, actor: Actor, classroom_id: int, moderated: bool) ->
     return policy
 
 
-def _referent_schools(message: Message) -> frozenset[int]:
+def referent_schools(message: Message) -> frozenset[int]:
     """The schools concerned by a message: its sender's and its addresses'."""
     schools = {a.school_id for a in message.addresses.all() if a.school_id is not None}
     if message.sender_id:
@@ -865,7 +861,7 @@ def _referent_schools(message: Message) -> frozenset[int]:
 
 
 def may_handle(actor: Actor, message: Message) -> bool:
-    return rules.is_referent(actor, _referent_schools(message))
+    return rules.is_referent(actor, referent_schools(message))
 
 
 def message_report(*, actor: Actor, copy: Copy, reason: str = "") -> Report:

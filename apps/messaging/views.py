@@ -379,7 +379,7 @@ def _recipients_from(
     for address in draft.addresses.all() if draft else []:
         if address.pk in removed:
             continue
-        kept += services._recipients_of(address)
+        kept += services.recipients_of(address)
     field = form.cleaned_data.get("add_field") or Field.TO
     kept += [
         services.Recipient(field=field, group_key=key) for key in form.cleaned_data["add_groups"]
@@ -424,7 +424,7 @@ def compose(request: HttpRequest, draft_id: int | None = None) -> HttpResponse:
             "acknowledgement_requested": draft.acknowledgement_requested,
         }
     else:
-        initial["body"] = services._signature(actor.id)
+        initial["body"] = selectors.signature_block(actor.id)
         preset = _int(request.GET.get("a"))
         if preset:
             found = selectors.person_may_receive(actor, [preset])
@@ -574,7 +574,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     folder_form = FolderForm(data if what == "dossier" else None, parents=tops)
     signature_form = SignatureForm(
         data if what == "signature" else None,
-        initial={"signature": services._signature(owner).removeprefix("\n\n-- \n")},
+        initial={"signature": selectors.signature_of(owner)},
     )
     try:
         if what == "dossier" and folder_form.is_valid():
