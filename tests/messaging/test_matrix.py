@@ -132,3 +132,31 @@ def test_every_group_offered_holds_only_people_its_sender_may_write_to(matrix):
             for offer in offers_for(actors[user.pk], NO_SWITCH):
                 members = {names[m.user_id] for m in members_of(offer.group)} - {sender}
                 assert members <= MAY_WRITE_TO[sender], (sender, offer.label)
+
+
+API = "/api/v1/messages/drafts/"
+
+
+@pytest.mark.parametrize("sender", sorted(EVERYONE))
+def test_the_api_accepts_exactly_the_people_and_groups_the_rules_allow(matrix, as_user, sender):
+    client = as_user(matrix, sender)
+    groups = expected_groups(matrix)
+    every_group = set().union(*groups.values())
+    accepted_people, accepted_groups = set(), set()
+    for recipient in sorted(EVERYONE - {sender}):
+        answer = client.post(
+            API, {"recipients": [{"person": matrix[recipient].pk}]}, content_type="application/json"
+        )
+        if answer.status_code == 201:
+            accepted_people.add(recipient)
+        else:
+            assert answer.status_code in (400, 401, 403), (sender, recipient, answer.status_code)
+    for key in sorted(every_group):
+        answer = client.post(API, {"recipients": [{"group": key}]}, content_type="application/json")
+        if answer.status_code == 201:
+            accepted_groups.add(key)
+    assert accepted_people == MAY_WRITE_TO[sender]
+    assert accepted_groups == groups[sender]
+    # A refused recipient wrote nothing: one draft per accepted recipient, no more.
+    saved = _saved(matrix, sender)
+    assert len(saved) == len(accepted_people) + len(accepted_groups)
