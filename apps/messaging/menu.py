@@ -5,8 +5,7 @@ from django.urls import reverse
 
 from apps.accounts.models import Profile
 from apps.accounts.permissions import Actor
-from apps.messaging.models import Message, Report, ReportState, State
-from apps.messaging.selectors import moderation_count, unread_count
+from apps.messaging.selectors import held_messages, moderation_count, open_reports, unread_count
 from apps.navigation.registry import EVERYONE_IN_A_COMMUNE, MenuEntry, ToDo
 
 ENTRIES = [
@@ -54,7 +53,7 @@ def for_referents(actor: Actor) -> list[ToDo]:
     if not (actor.is_commune_admin or actor.directed_school_ids):
         return []
     todos: list[ToDo] = []
-    reports = Report.objects.filter(state=ReportState.OPEN).values("message_id").distinct().count()
+    reports = open_reports(actor).values("message_id").distinct().count()
     if reports:
         todos.append(
             ToDo(
@@ -63,7 +62,7 @@ def for_referents(actor: Actor) -> list[ToDo]:
                 count=reports,
             )
         )
-    held = Message.objects.filter(state=State.HELD).count()
+    held = held_messages(actor).count()
     if held:
         todos.append(
             ToDo(

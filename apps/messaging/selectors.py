@@ -27,6 +27,8 @@ from apps.messaging.models import (
     Field,
     Folder,
     Message,
+    Report,
+    ReportState,
     Restriction,
     SenderBlock,
     Settings,
@@ -443,3 +445,40 @@ def sent_pending(sender_id: int) -> QuerySet[Message]:
     return Message.objects.filter(
         sender_id=sender_id, state__in=[State.MODERATION, State.HELD, State.SCHEDULED]
     )
+
+
+def concerning(actor: Actor) -> QuerySet[Message]:
+    """The messages whose reports and holds are ``actor``'s to decide: every one for the
+    commune administrator; for a director, those addressed to one of their schools or sent
+    by someone of it (staff, pupil, parent of a pupil), the rule of
+    ``services.referent_schools`` written as one query."""
+    messages = Message.objects.all()
+    if actor.is_commune_admin:
+        return messages
+    schools = actor.directed_school_ids
+    if not schools:
+        return messages.none()
+    pupils = Enrolment.objects.this_year().filter(classroom__school_id__in=schools)
+    senders = (
+        Q(sender_id__in=SchoolMembership.objects.filter(school_id__in=schools).values("user_id"))
+        | Q(sender_id__in=pupils.values("pupil_id"))
+        | Q(
+            sender_id__in=Guardianship.objects.filter(
+                child_id__in=pupils.values("pupil_id")
+            ).values("guardian_id")
+        )
+    )
+    addressed = Q(pk__in=Address.objects.filter(school_id__in=schools).values("message_id"))
+    return messages.filter(senders | addressed)
+
+
+def open_reports(actor: Actor) -> QuerySet[Report]:
+    return (
+        Report.objects.filter(state=ReportState.OPEN, message__in=concerning(actor))
+        .select_related("message", "message__sender", "reporter")
+        .order_by("created_at", "pk")
+    )
+
+
+def held_messages(actor: Actor) -> QuerySet[Message]:
+    return concerning(actor).filter(state=State.HELD).select_related("sender").order_by("sent_at")

@@ -743,15 +743,10 @@ def reports_page(request: HttpRequest) -> HttpResponse:
         except services.MessagingError as error:
             messages.error(request, str(error))
         return redirect("messaging:reports")
-    open_reports = [
-        report
-        for report in Report.objects.filter(state=ReportState.OPEN)
-        .select_related("message", "message__sender", "reporter")
-        .order_by("created_at")
-        if services.may_handle(actor, report.message)
-    ]
+    reports = list(selectors.open_reports(actor))
     done = list(
         Report.objects.exclude(state=ReportState.OPEN)
+        .filter(message__in=selectors.concerning(actor))
         .select_related("message", "handled_by", "reporter")
         .order_by("-handled_at")[:20]
     )
@@ -761,9 +756,9 @@ def reports_page(request: HttpRequest) -> HttpResponse:
         {
             **_sidebar(me),
             "reports": [
-                {"report": r, "sender": selectors.sender_label(r.message)} for r in open_reports
+                {"report": r, "sender": selectors.sender_label(r.message)} for r in reports
             ],
-            "done": [r for r in done if services.may_handle(actor, r.message)],
+            "done": done,
         },
     )
 
@@ -786,13 +781,7 @@ def held_page(request: HttpRequest) -> HttpResponse:
         except services.MessagingError as error:
             messages.error(request, str(error))
         return redirect("messaging:held")
-    held = [
-        m
-        for m in Message.objects.filter(state=State.HELD)
-        .select_related("sender")
-        .order_by("sent_at")
-        if services.may_handle(actor, m)
-    ]
+    held = list(selectors.held_messages(actor))
     addresses = selectors.addresses_by_message([m.pk for m in held])
     return render(
         request,

@@ -154,3 +154,16 @@ def test_suspended_pupils_messaging_refuses_pupils_and_is_shown(bordeaux: World,
     sent = send(bordeaux, "t1", [to_group(bordeaux, GroupKind.CLASS_PUPILS, classroom="A1")])
     with schema_context(bordeaux.schema):
         assert not Copy.objects.filter(message=sent.message, box=Box.INBOX).exists()
+
+
+def test_a_director_sees_the_reports_and_holds_of_their_school_only(
+    bordeaux: World, as_user
+) -> None:
+    message = send(bordeaux, "t1", [to_person(bordeaux, "par1")]).message
+    with schema_context(bordeaux.schema):
+        services.message_report(
+            actor=actor_for(bordeaux["par1"]), copy=copy_of(bordeaux, "par1", message)
+        )
+    assert "1 message signalé" in as_user(bordeaux, "dA").get("/").content.decode()
+    assert "message signalé" not in as_user(bordeaux, "dB").get("/").content.decode()
+    assert "1 message signalé" in as_user(bordeaux, "adm").get("/").content.decode()
