@@ -370,9 +370,7 @@ def _draft_or_404(me: Caller, draft_id: int) -> Message:
     return draft
 
 
-def _recipients_from(
-    draft: Message | None, form: ComposeForm, offers_by_key: dict[str, str]
-) -> list[services.Recipient]:
+def _recipients_from(draft: Message | None, form: ComposeForm) -> list[services.Recipient]:
     """The draft's addresses kept, and the ticked groups and people added."""
     kept: list[services.Recipient] = []
     removed = set(form.cleaned_data.get("remove") or [])
@@ -455,7 +453,7 @@ def compose(request: HttpRequest, draft_id: int | None = None) -> HttpResponse:
         action = data.get("action", "enregistrer")
         form_valid, files_valid = form.is_valid(), files.keep()
         if form_valid and files_valid:
-            saved = _save_draft(request, me, draft, form, files, offers_by_key)
+            saved = _save_draft(request, me, draft, form, files)
             if saved is not None:
                 draft = saved
                 if action == "envoyer":
@@ -505,7 +503,6 @@ def _save_draft(
     draft: Message | None,
     form: ComposeForm,
     files: AttachmentsForm,
-    offers_by_key: dict[str, str],
 ) -> Message | None:
     data = form.cleaned_data
     try:
@@ -517,7 +514,7 @@ def _save_draft(
                 draft=draft,
                 subject=data["subject"],
                 body=data["body"],
-                recipients=_recipients_from(draft, form, offers_by_key),
+                recipients=_recipients_from(draft, form),
                 no_reply=bool(data.get("no_reply")),
                 acknowledgement_requested=bool(data.get("acknowledgement_requested")),
             ),
