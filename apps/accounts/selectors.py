@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any, TypeVar
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 
 from apps.accounts.models import Profile, User
 from apps.accounts.permissions import Actor
@@ -17,6 +18,26 @@ from apps.schools.models import (
     SchoolRole,
     SchoolYear,
 )
+
+# What a list shows of a person met through another row (a message's sender, a report's
+# author): their name, their profile, whether their account has left. The rest of the row —
+# password hash, INE, birth date, telephone, activation code — stays in the database.
+NAME_FIELDS = frozenset({"id", "username", "first_name", "last_name", "profile", "left_at"})
+
+_QS = TypeVar("_QS", bound=QuerySet[Any])
+
+
+def names_only(queryset: _QS, *paths: str) -> _QS:
+    """``queryset`` loading only ``NAME_FIELDS`` of the users it joins at ``paths``
+    (``select_related`` paths such as ``"message__sender"``)."""
+    return queryset.defer(
+        *(
+            f"{path}__{field.name}"
+            for path in paths
+            for field in User._meta.concrete_fields
+            if field.name not in NAME_FIELDS
+        )
+    )
 
 
 def current_year() -> SchoolYear | None:

@@ -48,12 +48,13 @@ from django.utils.text import slugify
 from PIL import ImageOps, UnidentifiedImageError
 
 from apps.accounts.models import User
+from apps.accounts.permissions import Actor
 from apps.accounts.selectors import actor_for
 from apps.attachments import images, isobmff, kinds
 from apps.attachments.models import PENDING_HOURS, Attachment
 from apps.attachments.selectors import Pending, pending_digest, pending_rows
 from apps.publications.models import Publication
-from apps.publications.registry import kind_of
+from apps.publications.registry import kind_of, may_see
 
 logger = logging.getLogger(__name__)
 
@@ -440,6 +441,37 @@ def attachments_keep_pending(
     return list(rows.order_by("created_at", "pk"))
 
 
+def attachments_copy(*, actor: Actor, source: Publication, target: Publication) -> list[Attachment]:
+    """Join to ``target`` a copy of each of ``source``'s files (a forwarded message carries the
+    files of the one it forwards). ``target`` is a publication the feature's own service has
+    just created for ``actor`` in this transaction (see ``attachments_change``'s ``created``);
+    ``actor`` must be allowed to see ``source``. The files were checked and scrubbed when they
+    were sent, so they are copied as they are stored, each to an object of its own: deleting
+    either publication never takes the other's file away. Call it inside ``files_atomic``: a
+    failure deletes the copies already stored."""
+    if not may_see(actor, source.kind, source.pk):
+        raise AttachmentNotAllowed("not allowed to see the publication whose files are copied")
+    copies = []
+    for original in Attachment.objects.filter(publication=source).order_by("created_at", "pk"):
+        copy = Attachment(
+            publication=target,
+            original_name=original.original_name,
+            size=original.size,
+            content_type=original.content_type,
+            sha256=original.sha256,
+            uploaded_by_id=actor.id,
+        )
+        stored = str(original.file.name)
+        try:
+            with default_storage.open(stored, "rb") as stream:
+                _keep(copy, posixpath.basename(stored), File(stream))
+        except STORAGE_ERRORS as error:
+            logger.exception("the file store could not copy an attachment")
+            raise StorageUnavailable(STORAGE_UNAVAILABLE) from error
+        copies.append(copy)
+    return copies
+
+
 def pending_purge(now: datetime.datetime) -> int:
     """Delete the pending files older than ``PENDING_HOURS`` (their objects go once this
     commits, by the signal of every deleted row). Returns how many rows went."""
@@ -467,12 +499,18 @@ def _store(
         attachment.pending_form = pending.form
         attachment.pending_since = timezone.now()
     try:
-        attachment.file.save(safe_name(checked.name, checked.kind), checked.content, save=False)
+        _keep(attachment, safe_name(checked.name, checked.kind), checked.content)
     except STORAGE_ERRORS as error:
         logger.exception("the file store refused or could not take an upload")
         raise StorageUnavailable(STORAGE_UNAVAILABLE) from error
+    return attachment
+
+
+def _keep(attachment: Attachment, name: str, content: File) -> None:
+    """Store ``content`` as ``attachment``'s object (remembered by the ``files_atomic`` block,
+    which deletes it if the block does not commit), then save the row."""
+    attachment.file.save(name, content, save=False)
     stored = _stored_in_block.get()
     if stored is not None and attachment.file.name:
         stored.append(attachment.file.name)
     attachment.save()
-    return attachment

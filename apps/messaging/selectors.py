@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Profile, User
 from apps.accounts.permissions import Actor, can_message
-from apps.accounts.selectors import actors_for
+from apps.accounts.selectors import actors_for, names_only
 from apps.attachments.models import Attachment
 from apps.french.formatting import jour_semaine
 from apps.french.ordering import FRENCH_COLLATION, name_key
@@ -132,7 +132,8 @@ def copies_listed(copies: QuerySet[Copy], filters: Filters = Filters()) -> Query
         copies = copies.filter(_with_files())
     if filters.sender_id is not None:
         copies = copies.filter(message__sender_id=filters.sender_id)
-    return copies.select_related("message", "message__sender").annotate(has_files=_with_files())
+    listed = copies.select_related("message", "message__sender").annotate(has_files=_with_files())
+    return names_only(listed, "message__sender")
 
 
 def copies_in(owner_id: int, where: str | int, filters: Filters = Filters()) -> QuerySet[Copy]:
@@ -242,7 +243,10 @@ def held_copy_ids(owner_id: int, copy_ids: list[int]) -> set[int]:
 def copy_of(owner_id: int, message_id: int) -> Copy | None:
     """The copy ``owner_id`` holds of a message (None: not theirs, answered 404)."""
     return (
-        Copy.objects.select_related("message", "message__sender", "message__publication")
+        names_only(
+            Copy.objects.select_related("message", "message__sender", "message__publication"),
+            "message__sender",
+        )
         .filter(owner_id=owner_id, message_id=message_id)
         .first()
     )
@@ -261,7 +265,7 @@ def thread_copies(owner_id: int, message: Message) -> list[Copy]:
     """The messages of ``message``'s thread that ``owner_id`` holds (trash included), oldest
     first: two queries whatever the thread's length."""
     root = message.thread_root_id
-    return list(
+    copies = (
         Copy.objects.filter(owner_id=owner_id)
         .filter(Q(message_id=root) | Q(message__thread_id=root))
         .exclude(box=Box.DRAFTS)
@@ -270,6 +274,7 @@ def thread_copies(owner_id: int, message: Message) -> list[Copy]:
         .annotate(has_files=_with_files())
         .order_by("sort_at", "pk")
     )
+    return list(names_only(copies, "message__sender"))
 
 
 def addresses_shown(message: Message, *, to_sender: bool) -> dict[str, list[Address]]:
@@ -285,7 +290,8 @@ def addresses_shown(message: Message, *, to_sender: bool) -> dict[str, list[Addr
 
 def addresses_by_message(message_ids: list[int]) -> dict[int, list[Address]]:
     grouped: dict[int, list[Address]] = {pk: [] for pk in message_ids}
-    for address in Address.objects.filter(message_id__in=message_ids).select_related("person"):
+    addresses = Address.objects.filter(message_id__in=message_ids).select_related("person")
+    for address in names_only(addresses, "person"):
         grouped[address.message_id].append(address)
     return grouped
 
@@ -322,11 +328,12 @@ class Receipt:
 def receipts(message: Message) -> list[Receipt]:
     """Who has read the message (and acknowledged it, if asked): one line per recipient,
     families by their child's name, in French order. Two queries."""
-    rows = list(
+    copies = (
         Copy.objects.filter(message=message)
         .exclude(box__in=[Box.SENT, Box.DRAFTS])
         .select_related("owner", "child")
     )
+    rows = list(names_only(copies, "owner", "child"))
     lines = [
         Receipt(
             name=row.owner.display_name,
@@ -418,13 +425,10 @@ def person_may_receive(sender: Actor, user_ids: list[int]) -> dict[int, User]:
 
 def moderation_queue(actor: Actor) -> QuerySet[Message]:
     """The pupils' messages waiting for a teacher of their class, oldest first."""
-    return (
-        Message.objects.filter(
-            state=State.MODERATION, moderation_class_id__in=actor.taught_class_ids
-        )
-        .select_related("sender", "moderation_class")
-        .order_by("sent_at", "pk")
-    )
+    queue = Message.objects.filter(
+        state=State.MODERATION, moderation_class_id__in=actor.taught_class_ids
+    ).select_related("sender", "moderation_class")
+    return names_only(queue, "sender").order_by("sent_at", "pk")
 
 
 def moderated_message(actor: Actor, message_id: int) -> Message | None:
@@ -473,12 +477,22 @@ def concerning(actor: Actor) -> QuerySet[Message]:
 
 
 def open_reports(actor: Actor) -> QuerySet[Report]:
-    return (
-        Report.objects.filter(state=ReportState.OPEN, message__in=concerning(actor))
-        .select_related("message", "message__sender", "reporter")
-        .order_by("created_at", "pk")
+    reports = Report.objects.filter(
+        state=ReportState.OPEN, message__in=concerning(actor)
+    ).select_related("message", "message__sender", "reporter")
+    return names_only(reports, "message__sender", "reporter").order_by("created_at", "pk")
+
+
+def handled_reports(actor: Actor, last: int = 20) -> QuerySet[Report]:
+    """The ``last`` reports decided among those ``actor`` may see, the latest first."""
+    reports = (
+        Report.objects.exclude(state=ReportState.OPEN)
+        .filter(message__in=concerning(actor))
+        .select_related("message", "handled_by", "reporter")
     )
+    return names_only(reports, "handled_by", "reporter").order_by("-handled_at")[:last]
 
 
 def held_messages(actor: Actor) -> QuerySet[Message]:
-    return concerning(actor).filter(state=State.HELD).select_related("sender").order_by("sent_at")
+    held = concerning(actor).filter(state=State.HELD).select_related("sender")
+    return names_only(held, "sender").order_by("sent_at")

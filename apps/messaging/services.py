@@ -26,6 +26,7 @@ from django.utils.formats import date_format
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor
 from apps.accounts.selectors import actor_for
+from apps.attachments.services import AttachmentError, attachments_copy, files_atomic
 from apps.audit.services import record_event
 from apps.messaging import limits, rules
 from apps.messaging.groups import Member, group_label, members_of
@@ -321,7 +322,8 @@ def reply_draft(*, actor: Actor, message: Message, to_all: bool = False) -> Mess
 
 
 def forward_draft(*, actor: Actor, message: Message) -> Message:
-    """A draft forwarding ``message`` (its text; the recipients are to be chosen)."""
+    """A draft forwarding ``message``: its text and a copy of its files (the recipients are to
+    be chosen). A file store that cannot copy raises ``MessagingError``, and no draft is left."""
     from apps.messaging.selectors import sender_label
 
     if message.state != State.DELIVERED or message.is_recalled:
@@ -332,12 +334,18 @@ def forward_draft(*, actor: Actor, message: Message) -> Message:
         + f"\n\n---------- Message transféré ----------\nDe : {sender_label(message)}\n"
         + f"Date : {when}\nObjet : {message.subject}\n\n{message.body}"
     )
-    return draft_save(
-        actor=actor,
-        subject=f"TR : {message.subject}",
-        body=body,
-        forwarded_from=message,
-    )
+    try:
+        with files_atomic():
+            draft = draft_save(
+                actor=actor,
+                subject=f"TR : {message.subject}",
+                body=body,
+                forwarded_from=message,
+            )
+            attachments_copy(actor=actor, source=message.publication, target=draft.publication)
+    except AttachmentError as error:
+        raise MessagingError(str(error)) from error
+    return draft
 
 
 def _allowed_only(actor: Actor, wanted: list[Recipient]) -> list[Recipient]:

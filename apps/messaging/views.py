@@ -40,7 +40,6 @@ from apps.messaging.models import (
     Folder,
     Message,
     Report,
-    ReportState,
     State,
 )
 from apps.quiethours import clock
@@ -741,12 +740,7 @@ def reports_page(request: HttpRequest) -> HttpResponse:
             messages.error(request, str(error))
         return redirect("messaging:reports")
     reports = list(selectors.open_reports(actor))
-    done = list(
-        Report.objects.exclude(state=ReportState.OPEN)
-        .filter(message__in=selectors.concerning(actor))
-        .select_related("message", "handled_by", "reporter")
-        .order_by("-handled_at")[:20]
-    )
+    done = list(selectors.handled_reports(actor))
     return render(
         request,
         "messaging/reports.html",

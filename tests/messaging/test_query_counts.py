@@ -105,3 +105,32 @@ def test_the_moderation_queue_costs_the_same_with_10_or_1000_messages(
     with_10 = cost(client, "/messagerie/moderation/")
     plant(bordeaux, "p1", "t1", 990, **waiting)
     assert (with_10, cost(client, "/messagerie/moderation/")) == (MODERATION, MODERATION)
+
+
+# Columns of a person's row that no message page needs (the user's own row, read by the
+# session's middleware, is the one query allowed to hold them).
+PRIVATE_COLUMNS = ('."password"', '."ine"', '."birth_date"', '."phone"', '."activation_code"')
+
+
+def test_message_pages_read_only_the_names_of_the_people_they_show(
+    bordeaux: World, as_user
+) -> None:
+    (first,) = plant(bordeaux, "t1", "par1", 1)
+    plant(bordeaux, "p1", "t1", 2, state=State.MODERATION, moderation_class=bordeaux.classes["A1"])
+    pages = [
+        ("par1", "/messagerie/"),
+        ("par1", f"/messagerie/messages/{first.pk}/"),
+        ("t1", "/messagerie/moderation/"),
+    ]
+    for name, path in pages:
+        client = as_user(bordeaux, name)
+        client.get(path)
+        with count_queries() as queries:
+            assert client.get(path).status_code == 200
+            read = [
+                query["sql"]
+                for query in queries.captured_queries
+                if "messaging_" in query["sql"]
+                and any(column in query["sql"] for column in PRIVATE_COLUMNS)
+            ]
+        assert read == [], path
