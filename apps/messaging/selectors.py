@@ -35,7 +35,13 @@ from apps.messaging.models import (
     State,
 )
 from apps.messaging.rules import Switches
-from apps.schools.models import Classroom, Enrolment, Guardianship, SchoolMembership
+from apps.schools.models import (
+    Classroom,
+    Enrolment,
+    Guardianship,
+    School,
+    SchoolMembership,
+)
 
 # What the others read in place of a sender whose account is gone.
 FORMER_ACCOUNT = "Ancien compte"
@@ -431,6 +437,22 @@ def moderation_queue(actor: Actor) -> QuerySet[Message]:
     return names_only(queue, "sender").order_by("sent_at", "pk")
 
 
+def class_moderation(actor: Actor) -> list[dict[str, object]]:
+    """The classes ``actor`` teaches this year, in name order, each with whether its pupils'
+    messages wait for validation (``ClassPolicy``; a class without a row: they do)."""
+    classes = list(
+        Classroom.objects.filter(pk__in=actor.taught_class_ids, year__is_current=True).order_by(
+            "name"
+        )
+    )
+    free = set(
+        ClassPolicy.objects.filter(classroom__in=classes, moderated=False).values_list(
+            "classroom_id", flat=True
+        )
+    )
+    return [{"classroom": c, "moderated": c.pk not in free} for c in classes]
+
+
 def moderated_message(actor: Actor, message_id: int) -> Message | None:
     """A message of ``actor``'s moderation queue (None: missing, not theirs, decided)."""
     return moderation_queue(actor).filter(pk=message_id).first()
@@ -481,6 +503,18 @@ def open_reports(actor: Actor) -> QuerySet[Report]:
         state=ReportState.OPEN, message__in=concerning(actor)
     ).select_related("message", "message__sender", "reporter")
     return names_only(reports, "message__sender", "reporter").order_by("created_at", "pk")
+
+
+def report_of(report_id: int) -> Report | None:
+    return Report.objects.select_related("message").filter(pk=report_id).first()
+
+
+def switchable_schools(actor: Actor) -> list[School]:
+    """The schools whose "messagerie restreinte" ``actor`` sets: every one for the commune
+    administrator, their own for a director."""
+    if actor.is_commune_admin:
+        return list(School.objects.order_by("name"))
+    return list(School.objects.filter(pk__in=actor.directed_school_ids).order_by("name"))
 
 
 def handled_reports(actor: Actor, last: int = 20) -> QuerySet[Report]:

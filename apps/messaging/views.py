@@ -13,7 +13,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -34,16 +35,13 @@ from apps.messaging.forms import (
 from apps.messaging.groups import offers_for
 from apps.messaging.models import (
     Box,
-    ClassPolicy,
     Copy,
     Field,
     Folder,
     Message,
-    Report,
     State,
 )
 from apps.quiethours import clock
-from apps.schools.models import Classroom, School
 
 PER_PAGE = 25
 
@@ -363,7 +361,7 @@ def message_act(request: HttpRequest, message_id: int, act: str) -> HttpResponse
 
 
 def _draft_or_404(me: Caller, draft_id: int) -> Message:
-    draft = Message.objects.filter(pk=draft_id, sender_id=me.actor.id, state=State.DRAFT).first()
+    draft = selectors.draft_of(me.actor.id, draft_id)
     if draft is None:
         raise Http404
     return draft
@@ -665,34 +663,32 @@ def moderation_page(request: HttpRequest) -> HttpResponse:
         except services.MessagingError as error:
             messages.error(request, str(error))
         return redirect("messaging:moderation")
-    queue = list(selectors.moderation_queue(actor))
+    page = _page_of(request, selectors.moderation_queue(actor))
+    queue = list(page.object_list)
     addresses = selectors.addresses_by_message([m.pk for m in queue])
-    classes = list(
-        Classroom.objects.filter(pk__in=actor.taught_class_ids, year__is_current=True).order_by(
-            "name"
-        )
-    )
-    free = set(
-        ClassPolicy.objects.filter(classroom__in=classes, moderated=False).values_list(
-            "classroom_id", flat=True
-        )
-    )
     return render(
         request,
         "messaging/moderation.html",
         {
             **_sidebar(me),
+            "page": page,
             "queue": [
                 {
                     "message": m,
+                    "sender": selectors.sender_label(m),
                     "waited": _waited(m.sent_at),
                     "to": ", ".join(a.label for a in addresses[m.pk]),
                 }
                 for m in queue
             ],
-            "classes": [{"classroom": c, "moderated": c.pk not in free} for c in classes],
+            "classes": selectors.class_moderation(actor),
         },
     )
+
+
+def _page_of(request: HttpRequest, rows: QuerySet[Any]) -> Page[Any]:
+    """The page of ``rows`` the request asks for (``?page=``; a bad number: the nearest)."""
+    return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
 
 
 def _waited(since: datetime.datetime | None) -> str:
@@ -724,11 +720,7 @@ def reports_page(request: HttpRequest) -> HttpResponse:
     actor = me.actor
     _referent_or_404(actor)
     if request.method == "POST":
-        report = (
-            Report.objects.select_related("message")
-            .filter(pk=_int(request.POST.get("report")) or 0)
-            .first()
-        )
+        report = selectors.report_of(_int(request.POST.get("report")) or 0)
         if report is None or not services.may_handle(actor, report.message):
             raise Http404
         try:
@@ -739,13 +731,15 @@ def reports_page(request: HttpRequest) -> HttpResponse:
         except services.MessagingError as error:
             messages.error(request, str(error))
         return redirect("messaging:reports")
-    reports = list(selectors.open_reports(actor))
+    page = _page_of(request, selectors.open_reports(actor))
+    reports = list(page.object_list)
     done = list(selectors.handled_reports(actor))
     return render(
         request,
         "messaging/reports.html",
         {
             **_sidebar(me),
+            "page": page,
             "reports": [
                 {"report": r, "sender": selectors.sender_label(r.message)} for r in reports
             ],
@@ -772,13 +766,15 @@ def held_page(request: HttpRequest) -> HttpResponse:
         except services.MessagingError as error:
             messages.error(request, str(error))
         return redirect("messaging:held")
-    held = list(selectors.held_messages(actor))
+    page = _page_of(request, selectors.held_messages(actor))
+    held = list(page.object_list)
     addresses = selectors.addresses_by_message([m.pk for m in held])
     return render(
         request,
         "messaging/held.html",
         {
             **_sidebar(me),
+            "page": page,
             "held": [
                 {
                     "message": m,
@@ -800,11 +796,7 @@ def switches_page(request: HttpRequest) -> HttpResponse:
     me = active_caller(request)
     actor = me.actor
     _referent_or_404(actor)
-    schools = list(
-        School.objects.all()
-        if actor.is_commune_admin
-        else School.objects.filter(pk__in=actor.directed_school_ids)
-    )
+    schools = selectors.switchable_schools(actor)
     if request.method == "POST":
         school_id = _int(request.POST.get("school"))
         if school_id is not None and school_id not in {s.pk for s in schools}:

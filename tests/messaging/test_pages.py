@@ -7,8 +7,9 @@ import html
 
 from django_tenants.utils import schema_context
 
-from apps.messaging.models import Copy, Folder, Restriction, Settings
+from apps.messaging.models import Copy, Folder, Message, Restriction, Settings, State
 from tests.messaging.conftest import parents_of, send, to_person
+from tests.messaging.test_query_counts import plant
 from tests.world import World
 
 
@@ -91,3 +92,24 @@ def test_the_direction_restricts_its_school_from_the_switches_page(
     )
     assert answer.status_code == 404
     assert as_user(bordeaux, "t1").get("/messagerie/restrictions/").status_code == 404
+
+
+def test_a_long_moderation_queue_is_paged_and_approve_all_takes_the_page_shown(
+    bordeaux: World, as_user
+) -> None:
+    waiting = {"state": State.MODERATION, "moderation_class": bordeaux.classes["A1"]}
+    planted = plant(bordeaux, "p1", "t1", 30, **waiting)
+    client = as_user(bordeaux, "t1")
+
+    first = client.get("/messagerie/moderation/").content.decode()
+    assert "30 messages en attente" in first
+    assert "Valider les 25 messages de cette page" in first
+    assert first.count('name="messages"') == 25
+    last = client.get("/messagerie/moderation/?page=2").content.decode()
+    assert last.count('name="messages"') == 5 and "Tout valider" not in last
+
+    shown = [m.pk for m in planted[:25]]
+    client.post("/messagerie/moderation/", {"what": "tout", "messages": shown})
+    with schema_context(bordeaux.schema):
+        assert Message.objects.filter(pk__in=shown, state=State.DELIVERED).count() == 25
+        assert Message.objects.filter(state=State.MODERATION).count() == 5

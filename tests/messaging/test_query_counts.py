@@ -19,8 +19,8 @@ from tests.world import World, add_pupils
 # side menu (folders, unread, pupils' messages to validate, switches, blocked: 5); then the
 # page: the inbox its count and page of copies with their addresses; a thread its copy, the
 # read mark, the thread with its addresses and files; the search the people and their Actors;
-# the queue its messages and their addresses, and the classes' switches.
-INBOX, THREAD, SEARCH, MODERATION = 16, 18, 24, 18
+# the queue its count, its page of messages and their addresses, and the classes' switches.
+INBOX, THREAD, SEARCH, MODERATION = 16, 18, 24, 19
 
 
 def plant(world: World, sender: str, owner: str, count: int, **fields: object) -> list[Message]:
@@ -29,10 +29,11 @@ def plant(world: World, sender: str, owner: str, count: int, **fields: object) -
     now = timezone.now()
     state = fields.pop("state", State.DELIVERED)
     thread = fields.pop("thread", None)
+    # Published when delivered; a draft until then, as the services leave it.
+    published = PublicationState.PUBLISHED if state == State.DELIVERED else PublicationState.DRAFT
     with schema_context(world.schema):
         publications = Publication.objects.bulk_create(
-            Publication(kind=MESSAGE, author=world[sender], state=PublicationState.PUBLISHED)
-            for _ in range(count)
+            Publication(kind=MESSAGE, author=world[sender], state=published) for _ in range(count)
         )
         messages = Message.objects.bulk_create(
             Message(
