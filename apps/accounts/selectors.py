@@ -6,7 +6,8 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any, TypeVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Coalesce, Concat, NullIf, Trim
 
 from apps.accounts.models import Profile, User
 from apps.accounts.permissions import Actor
@@ -38,6 +39,12 @@ def names_only(queryset: _QS, *paths: str) -> _QS:
             if field.name not in NAME_FIELDS
         )
     )
+
+
+def display_name_expression() -> Coalesce:
+    """``User.display_name`` in SQL, over a query of users: "first last", else the username."""
+    full = Trim(Concat("first_name", Value(" "), "last_name"))
+    return Coalesce(NullIf(full, Value("")), "username")
 
 
 def current_year() -> SchoolYear | None:

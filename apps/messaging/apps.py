@@ -15,3 +15,7 @@ class MessagingConfig(AppConfig):
 
         publications.register_kind()
         notifications.register_kinds()
+        from apps.accounts.signals import names_changed
+        from apps.messaging.signals import on_names_changed
+
+        names_changed.connect(on_names_changed, dispatch_uid="messaging_names_changed")

@@ -18,14 +18,14 @@ from dataclasses import dataclass
 from django.conf import settings as django_settings
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
-from django.db.models import F, Func, QuerySet, Value
+from django.db.models import Expression, F, Func, OuterRef, QuerySet, Subquery, Value
 from django.db.models.expressions import CombinedExpression
 from django.utils import timezone
 from django.utils.formats import date_format
 
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor
-from apps.accounts.selectors import actor_for
+from apps.accounts.selectors import actor_for, display_name_expression
 from apps.attachments.services import AttachmentError, attachments_copy, files_atomic
 from apps.audit.services import record_event
 from apps.messaging import limits, rules
@@ -200,14 +200,30 @@ def _indexed(message: Message, sender_name: str | None = None) -> None:
     Message.objects.filter(pk=message.pk).update(search=_text_vector(sender_name))
 
 
-def _text_vector(sender_name: str) -> CombinedExpression:
-    def folded(expression: F | Value) -> Func:
+def _text_vector(sender_name: str | Expression | Subquery) -> CombinedExpression:
+    def folded(expression: F | Expression | Subquery) -> Func:
         return Func(expression, function="unaccent")
 
+    name = Value(sender_name) if isinstance(sender_name, str) else sender_name
     return (
         SearchVector(folded(F("subject")), weight="A", config="french")
         + SearchVector(folded(F("body")), weight="B", config="french")
-        + SearchVector(folded(Value(sender_name)), weight="A", config="french")
+        + SearchVector(folded(name), weight="A", config="french")
+    )
+
+
+def senders_renamed(user_ids: Iterable[int]) -> int:
+    """Those people's names changed (an import): the search text of their messages takes the
+    new ones, in one statement whatever their number. Returns how many messages changed."""
+    name = Subquery(
+        User.objects.filter(pk=OuterRef("sender_id"))
+        .annotate(shown=display_name_expression())
+        .values("shown")[:1]
+    )
+    return (
+        Message.objects.filter(sender_id__in=list(user_ids))
+        .exclude(state=State.REMOVED)
+        .update(search=_text_vector(name))
     )
 
 

@@ -27,6 +27,7 @@ from apps.accounts.models import Profile, User
 # Accounts a teacher line may be (an existing director stays a director).
 from apps.accounts.permissions import STAFF_PROFILES
 from apps.accounts.services import account_build, accounts_bulk_create
+from apps.accounts.signals import names_changed
 from apps.audit.services import record_event
 from apps.schools.models import (
     Classroom,
@@ -220,6 +221,7 @@ class _TeacherPlan:
         self.report = TeacherImportReport(year_label=label, dry_run=False)
         self.new_users: list[User] = []
         self.changed_users: list[User] = []
+        self.renamed_ids: list[int] = []
         self.new_classes: list[Classroom] = []
         self.new_memberships: list[tuple[User, School]] = []
         self.new_links: list[tuple[Classroom, User]] = []
@@ -278,6 +280,8 @@ class _TeacherPlan:
                 if user.last_name != teacher.last_name:
                     user.last_name = teacher.last_name
                     changes.append("nom")
+                if changes:
+                    self.renamed_ids.append(user.pk)
                 if user.profile == Profile.STAFF:
                     user.profile = Profile.TEACHER
                     changes.append("profil")
@@ -336,6 +340,8 @@ class _TeacherPlan:
             accounts_bulk_create(self.new_users)
         if self.changed_users:
             User.objects.bulk_update(self.changed_users, ["first_name", "last_name", "profile"])
+        if self.renamed_ids:
+            names_changed.send(sender=User, user_ids=self.renamed_ids)
         if self.new_memberships:
             SchoolMembership.objects.bulk_create(
                 [

@@ -14,7 +14,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from apps.accounts.models import User
 from apps.accounts.selectors import actor_for
+from apps.accounts.signals import names_changed
 from apps.attachments.models import Attachment
 from apps.messaging import services
 from apps.messaging.models import Box, Copy, Message, State
@@ -57,6 +59,16 @@ def test_the_senders_name_is_found(bordeaux: World) -> None:
     # t1 is Théo Maître: the name is folded like the text.
     assert found(bordeaux, "par1", "maitre") == [by_teacher.pk]
     assert found(bordeaux, "par1", "Théo Maître") == [by_teacher.pk]
+
+
+def test_a_renamed_sender_is_found_by_the_name_they_now_bear(bordeaux: World) -> None:
+    by_teacher = send(bordeaux, "t1", [to_person(bordeaux, "par1")], subject="Sortie").message
+    with schema_context(bordeaux.schema):
+        User.objects.filter(pk=bordeaux["t1"].pk).update(first_name="Théa", last_name="Dupré")
+        names_changed.send(sender=User, user_ids=[bordeaux["t1"].pk])  # as an import does
+    assert found(bordeaux, "par1", "dupre") == [by_teacher.pk]
+    assert found(bordeaux, "par1", "maitre") == []
+    assert found(bordeaux, "par1", "sortie") == [by_teacher.pk]  # the text is still indexed
 
 
 def test_the_subject_weighs_more_than_the_body_then_newest_first(bordeaux: World) -> None:

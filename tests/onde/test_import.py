@@ -11,6 +11,7 @@ from django_tenants.utils import schema_context
 
 from apps.accounts.lifecycle import ACTIVATION_ALPHABET
 from apps.accounts.models import Profile, User
+from apps.accounts.signals import names_changed
 from apps.audit.models import AuditEvent
 from apps.schools.models import (
     Classroom,
@@ -235,7 +236,14 @@ def test_a_newer_export_moves_a_pupil_renames_another_and_duplicates_nobody(scho
     moved.school_class = new_class
     moved.level = new_class.levels[0]
     renamed.first_name, renamed.family_name = "Anne-Éva", "NOUVEAUNOM"
-    report = run_import(school, data)
+    heard: list[list[int]] = []
+    names_changed.connect(
+        lambda user_ids, **kw: heard.append(user_ids), weak=False, dispatch_uid="t"
+    )
+    try:
+        report = run_import(school, data)
+    finally:
+        names_changed.disconnect(dispatch_uid="t")
 
     assert tenant_counts() == {**before, "audit": before["audit"] + 1}
     with schema_context(SCHEMA):
@@ -245,6 +253,7 @@ def test_a_newer_export_moves_a_pupil_renames_another_and_duplicates_nobody(scho
         account = User.objects.get(ine=renamed.ine)
         assert (account.first_name, account.last_name) == ("Anne-Éva", "NOUVEAUNOM")
         assert account.username == login  # the login printed on the card does not change
+        assert heard == [[account.pk]]  # what keeps a copy of names (the messagerie) hears it
         assert (
             User.objects.filter(first_name=no_ine.first_name, birth_date=no_ine.birth_date).count()
             == 1

@@ -14,6 +14,7 @@ from django.db import models
 
 from apps.accounts.models import User
 from apps.accounts.services import accounts_bulk_create
+from apps.accounts.signals import names_changed
 from apps.schools.models import (
     Classroom,
     Enrolment,
@@ -35,6 +36,8 @@ USER_FIELDS = [
     "email",
     "phone",
 ]
+# The labels of ``plan``'s changes that are a person's name.
+NAME_CHANGES = frozenset({"prénom", "nom"})
 CLASS_FIELDS = ["name", "levels", "onde_id"]
 ENROLMENT_FIELDS = ["classroom", "level", "status", "left_on"]
 
@@ -53,7 +56,8 @@ def apply_plan(plan: Plan, *, year: SchoolYear, progress: ProgressReporter) -> N
     new_classes = [c.classroom for c in plan.classes.values() if c.created]
     changed_classes = [c.classroom for c in plan.classes.values() if c.changes and not c.created]
     new_users = [a.user for a in (*plan.pupils, *plan.guardians) if a.created]
-    changed_users = [a.user for a in (*plan.pupils, *plan.guardians) if a.changes and not a.created]
+    changed = [a for a in (*plan.pupils, *plan.guardians) if a.changes and not a.created]
+    changed_users = [a.user for a in changed]
     steps = (
         len(new_classes)
         + len(changed_classes)
@@ -76,6 +80,9 @@ def apply_plan(plan: Plan, *, year: SchoolYear, progress: ProgressReporter) -> N
         accounts_bulk_create(new_users)
     progress.advance(len(new_users))
     save_changed(User, changed_users, USER_FIELDS)
+    renamed = [a.user.pk for a in changed if NAME_CHANGES & {*a.changes}]
+    if renamed:
+        names_changed.send(sender=User, user_ids=renamed)
     progress.advance(len(changed_users))
 
     new_enrolments: list[Enrolment] = []

@@ -1,0 +1,11 @@
+"""Signals of the accounts: what other apps may want to hear of a person without the code that
+changed them knowing those apps."""
+
+from __future__ import annotations
+
+from django.dispatch import Signal
+
+# Sent with ``user_ids`` (a list) once the first or last names of those people are written
+# (an ONDE import, the teachers' import), inside the writer's transaction: a receiver that
+# keeps a copy of a name (the messagerie's search text) writes it again.
+names_changed = Signal()
