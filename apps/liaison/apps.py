@@ -11,7 +11,8 @@ class LiaisonConfig(AppConfig):
 
     def ready(self) -> None:
         # What it publishes and who hears of it, for the shared services that name no feature.
-        from apps.liaison import notifications, publications
+        from apps.liaison import notifications, publications, topics
 
         publications.register_kind()
         notifications.register_kinds()
+        topics.register_topics()

@@ -26,6 +26,7 @@ from apps.accounts.permissions import (
 )
 from apps.audiences import Audience
 from apps.audiences.selectors import audience_pupils
+from apps.liaison import topics
 from apps.liaison.models import (
     Acknowledgement,
     LiaisonNote,
@@ -249,6 +250,8 @@ def liaison_note_confirm(*, guardian: Actor, note: LiaisonNote, child: User) -> 
         defaults={"guardian_id": guardian.id, "guardian_name": guardian.display_name},
     )
     NoteRead.objects.get_or_create(note=note, guardian_id=guardian.id)
+    if _created:
+        topics.status_changed(note)
     return acknowledgement
 
 
@@ -270,10 +273,15 @@ def liaison_note_reply(*, guardian: Actor, note: LiaisonNote, text: str) -> Repl
 
 def liaison_notes_mark_read(*, guardian: Actor, notes: Iterable[LiaisonNote]) -> None:
     """Record the first reading of each note by the guardian (the caller has checked access)."""
+    published = [note for note in notes if note.is_published]
     NoteRead.objects.bulk_create(
-        (NoteRead(note=note, guardian_id=guardian.id) for note in notes if note.is_published),
+        (NoteRead(note=note, guardian_id=guardian.id) for note in published),
         ignore_conflicts=True,
     )
+    for note in published:
+        # Its author's open status page reads the "lu" column again (no query here: a note
+        # read before is re-rendered unchanged, only on a page that watches it).
+        topics.status_changed(note, author_only=True)
 
 
 @transaction.atomic

@@ -11,10 +11,11 @@ class MessagingConfig(AppConfig):
 
     def ready(self) -> None:
         # What it publishes and who hears of it, for the shared services that name no feature.
-        from apps.messaging import notifications, publications
+        from apps.messaging import notifications, publications, topics
 
         publications.register_kind()
         notifications.register_kinds()
+        topics.register_topics()
         from apps.accounts.signals import names_changed
         from apps.messaging.signals import on_names_changed
 

@@ -28,7 +28,7 @@ from apps.accounts.permissions import Actor
 from apps.accounts.selectors import actor_for, display_name_expression
 from apps.attachments.services import AttachmentError, attachments_copy, files_atomic
 from apps.audit.services import record_event
-from apps.messaging import limits, rules
+from apps.messaging import limits, rules, topics
 from apps.messaging.groups import Member, group_label, members_of
 from apps.messaging.models import (
     Address,
@@ -62,6 +62,7 @@ from apps.publications.services import publication_create, publication_publish
 from apps.quiethours import clock
 from apps.quiethours.schedule import delivery_time
 from apps.quiethours.selectors import schedule_for
+from apps.schools.models import Classroom
 
 
 class MessagingError(Exception):
@@ -487,6 +488,7 @@ def message_send(
             message.state, message.held_reason = State.HELD, over
         elif moderated is not None:
             message.state, message.moderation_class_id = State.MODERATION, moderated
+            _queue_changed(moderated)
         else:
             message.state = State.SCHEDULED
             message.deliver_at = now if urgent else _due(now, school_id)
@@ -630,6 +632,7 @@ def _write_inbox_copies(
         children.append(child_id)
     if not owners:
         return
+    topics.badges_changed(owners)
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {connection.ops.quote_name(Copy._meta.db_table)}"  # noqa: S608 - the model's
@@ -696,13 +699,17 @@ def _own(owner_id: int, copy_ids: Iterable[int]) -> QuerySet[Copy]:
 
 
 def copies_mark_read(*, owner_id: int, copy_ids: Iterable[int], read: bool = True) -> int:
-    return _own(owner_id, copy_ids).update(read_at=_now() if read else None)
+    done = _own(owner_id, copy_ids).update(read_at=_now() if read else None)
+    if done:
+        topics.badges_changed([owner_id])  # the badge of their other pages
+    return done
 
 
 def copy_open(copy: Copy) -> None:
     """Reading a message marks it read (the read table of its sender)."""
     if copy.read_at is None:
-        Copy.objects.filter(pk=copy.pk, read_at__isnull=True).update(read_at=_now())
+        if Copy.objects.filter(pk=copy.pk, read_at__isnull=True).update(read_at=_now()):
+            topics.badges_changed([copy.owner_id])
 
 
 def copies_flag(*, owner_id: int, copy_ids: Iterable[int], flagged: bool) -> int:
@@ -812,7 +819,14 @@ def _moderated_by(actor: Actor, message_id: int) -> Message:
         or not rules.may_moderate(actor, message.moderation_class_id)
     ):
         raise MessagingError("Ce message n'attend plus de validation.")
+    _queue_changed(message.moderation_class_id)  # decided: it leaves the queue
     return message
+
+
+def _queue_changed(classroom_id: int) -> None:
+    """The moderation queue of a class changed: its teachers' open pages show it."""
+    teachers = Classroom.teachers.through.objects.filter(classroom_id=classroom_id)
+    topics.queue_changed(teachers.values_list("user_id", flat=True))
 
 
 def moderation_approve(

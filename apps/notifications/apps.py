@@ -7,3 +7,8 @@ class NotificationsConfig(AppConfig):
     name = "apps.notifications"
     label = "notifications"
     verbose_name = "Notifications"
+
+    def ready(self) -> None:
+        from apps.notifications.topics import register_topics
+
+        register_topics()

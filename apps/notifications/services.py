@@ -21,8 +21,10 @@ from django.utils import timezone
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor, may_send_external_email
 from apps.accounts.selectors import actors_for, profile_actor
+from apps.live import push as live
 from apps.notifications.models import Notification, NotificationPreference
 from apps.notifications.selectors import delivered
+from apps.notifications.topics import BADGE_TOPIC
 from apps.outbox.queue import queue_after_commit as queue_after_commit  # for the notebooks
 from apps.quiethours import clock
 from apps.quiethours.schedule import delivery_time
@@ -71,6 +73,8 @@ def notify(
     if not people:
         return []
     now, due = _delivery(school_id, urgent)
+    if due <= now:
+        live.changed(people, BADGE_TOPIC)
     return Notification.objects.bulk_create(
         Notification(
             recipient=user,
@@ -119,6 +123,10 @@ def release_due(now: datetime.datetime) -> list[int]:
             Notification.objects.filter(pk__in=ids, delivered_at__isnull=True).update(
                 delivered_at=now
             )
+            live.changed(
+                Notification.objects.filter(pk__in=ids).values_list("recipient_id", flat=True),
+                BADGE_TOPIC,
+            )
         released += ids
 
 
@@ -127,12 +135,16 @@ def notification_mark_read(*, user: User, notification_id: int) -> bool:
     found = delivered().filter(pk=notification_id, recipient=user)
     if not found.exists():
         return False
-    found.filter(read_at__isnull=True).update(read_at=timezone.now())
+    if found.filter(read_at__isnull=True).update(read_at=timezone.now()):
+        live.changed([user.pk], BADGE_TOPIC)  # their other pages
     return True
 
 
 def notifications_mark_all_read(*, user: User) -> int:
-    return delivered().filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    done = delivered().filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    if done:
+        live.changed([user.pk], BADGE_TOPIC)
+    return done
 
 
 def preference_set_email_digest(*, user: User, enabled: bool) -> NotificationPreference:

@@ -72,5 +72,3 @@ def s3(s3_endpoint: str, settings: Any) -> Bucket:
         },
     }
     return bucket
-
-

@@ -63,12 +63,19 @@ def test_the_pupil_home_has_a_big_tile_for_each_service_there_is(bordeaux, as_us
     assert "Bonjour Paul" in page
     tiles = page.split('<ul class="tiles"')[1].split("</ul>")[0].split("<li>")[1:]
     by_label = {words(tile): tile for tile in tiles}
-    assert list(by_label) == ["Cahier de textes", "Messagerie", "Cahier de liaison", "Ma classe"]
+    assert list(by_label) == [
+        "Cahier de textes",
+        "Messagerie",
+        "Salon de la classe",
+        "Cahier de liaison",
+        "Ma classe",
+    ]
     for label, tile in by_label.items():
         assert "<a " in tile, label
     assert 'href="/cahier-de-textes/"' in by_label["Cahier de textes"]
     assert 'href="/liaison/"' in by_label["Cahier de liaison"]
     assert 'href="/messagerie/"' in by_label["Messagerie"]
+    assert 'href="/salons/"' in by_label["Salon de la classe"]
     assert 'href="/classes/"' in by_label["Ma classe"]
     my_class = client.get("/classes/", follow=True)
     assert my_class.redirect_chain == [(f"/classes/{bordeaux.classes['A1'].pk}/", 302)]

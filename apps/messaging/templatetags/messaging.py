@@ -14,11 +14,16 @@ from tenants.hosts import request_commune
 register = template.Library()
 
 
+def badge_context(user: User) -> dict[str, Any]:
+    """What the badge shows for ``user`` (the page's header and its live updates)."""
+    unread = unread_count(user.pk, cap=BADGE_CAP)
+    return {"show": True, "unread": unread, "more": unread > BADGE_CAP, "cap": BADGE_CAP}
+
+
 @register.inclusion_tag("messaging/badge.html", takes_context=True)
 def messaging_badge(context: Any) -> dict[str, Any]:
     request = context.get("request")
     user = getattr(request, "user", None)
     if not isinstance(user, User) or request_commune(request) is None:
         return {"show": False, "unread": 0}
-    unread = unread_count(user.pk, cap=BADGE_CAP)
-    return {"show": True, "unread": unread, "more": unread > BADGE_CAP, "cap": BADGE_CAP}
+    return badge_context(user)

@@ -21,5 +21,10 @@ def notifications_badge(context: Any) -> dict[str, Any]:
     # Notifications live in the communes' schemas: nothing on the base domain.
     if not isinstance(user, User) or request_commune(request) is None:
         return {"show": False, "unread": 0}
+    return badge_context(user)
+
+
+def badge_context(user: User) -> dict[str, Any]:
+    """What the badge shows for ``user`` (the page's header and its live updates)."""
     unread = unread_count_capped(user)
     return {"show": True, "unread": unread, "more": unread > BADGE_CAP, "cap": BADGE_CAP}

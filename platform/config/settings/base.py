@@ -120,6 +120,8 @@ TENANT_APPS = [
     "apps.privacy",
     "apps.quiethours",
     "apps.messaging",
+    "apps.live",
+    "apps.chat",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -299,7 +301,12 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            "CONFIG": {
+                # redis-py 8 reads with a 5 s socket timeout by default, as long as the layer's
+                # blocking pop waits for a message: every idle consumer would fail at the same
+                # moment (redis-py #4091). The read is given longer than the pop.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+            },
         }
     }
 else:
@@ -391,6 +398,11 @@ MEDIA_ROOT = BASE_DIR / ".var" / "media"
 
 # Largest file joined to a notebook entry or note (bytes); 20 Mo by default.
 ENT_ATTACHMENT_MAX_BYTES = int(env_str("ENT_ATTACHMENT_MAX_BYTES", str(20 * 1024 * 1024)))
+
+# WebSockets (apps.live, apps.chat): what one connection may send. The same bounds are set in
+# front, by nginx (ansible/roles/nginx) and uvicorn (--ws-max-size).
+ENT_WS_MAX_MESSAGE_BYTES = int(env_str("ENT_WS_MAX_MESSAGE_BYTES", "4096"))
+ENT_WS_MESSAGES_PER_10S = int(env_str("ENT_WS_MESSAGES_PER_10S", "20"))
 
 S3_BUCKET = env_str("S3_BUCKET", "")
 S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL", "")

@@ -1,0 +1,226 @@
+"""``/ws/salons/<id>/``: one person in one room, over the connection that also carries their
+page's live topics (``apps.live.consumers.PersonConsumer``).
+
+The client sends ``resume`` (``{"type": "resume", "after": N}``), ``beat``, ``post`` (``body``),
+``delete`` / ``release`` / ``report`` (``number``), ``mute`` (``user``) and the live ``watch``;
+it receives ``state`` (what its person may do, and why not), ``post`` (a post's HTML for its
+person, ``id`` its version, ``number`` its place), ``caught_up``, ``notice`` and ``error``.
+
+Nothing is lost: a client says the last version it saw (``{"type": "resume", "after": N}``)
+and receives every change after it that its person may see, in order, once; then each change
+as the room's group hears it. An event whose version is not the next one (the channel layer
+dropped one) and the client's heartbeat (every 25 s) both make the consumer read the changes it
+has not delivered from the database. Until the client resumes, events are left to the catch-up,
+so that nothing is sent twice.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from apps.accounts.permissions import Actor
+from apps.accounts.security.sessions import session_user
+from apps.accounts.selectors import actor_for
+from apps.chat import rules, selectors, services
+from apps.chat.events import room_group
+from apps.chat.models import Room
+from apps.chat.rendering import audience_of, post_html
+from apps.live.commune import in_commune
+from apps.live.consumers import CLOSE_SESSION_ENDED, PersonConsumer
+
+CLOSE_NOT_YOURS = 4404
+CLOSE_QUIET = 4423
+# A write re-checks the session when the last check is older than this.
+SESSION_RECHECK_SECONDS = 30.0
+
+
+def _standing_payload(standing: rules.Standing) -> dict[str, Any]:
+    return {
+        "type": "state",
+        "open": standing.is_open,
+        "may_write": standing.may_write,
+        "reason": standing.reason,
+        "moderator": standing.is_moderator,
+    }
+
+
+class RoomConsumer(PersonConsumer):
+    async def connect(self) -> None:
+        self.room_id = int(self.scope["url_route"]["kwargs"]["room_id"])
+        self.resumed = False
+        self.last_version = 0
+        self.session_checked = time.monotonic()
+        found = await in_commune(self.scope["commune"], self._enter)
+        if found is None:
+            await self.close(code=CLOSE_NOT_YOURS)
+            return
+        standing = found
+        await super().connect()
+        self.room_group = room_group(self.commune.schema_name, self.room_id)
+        await self.channel_layer.group_add(self.room_group, self.channel_name)
+        await self.send_json(_standing_payload(standing))
+        if standing.quiet_until is not None:
+            # Closed to pupils and parents: the sentence says until when; nothing more is sent.
+            await self.close(code=CLOSE_QUIET)
+            return
+        await in_commune(self.commune, self._present)
+
+    def _enter(self) -> rules.Standing | None:
+        self.actor: Actor = actor_for(self.scope["user"])
+        found = selectors.room_of(self.actor, self.room_id)
+        if found is None:
+            return None
+        self.room: Room = found[0]
+        self.role: str = found[1]
+        return selectors.standing_in(self.actor, self.room, self.role)
+
+    @property
+    def moderator(self) -> bool:
+        return self.role == rules.MODERATOR
+
+    def _present(self) -> None:
+        services.presence_enter(
+            room=self.room,
+            user_id=self.actor.id,
+            channel_name=self.channel_name,
+            teacher=self.moderator,
+        )
+
+    async def disconnect(self, code: int) -> None:
+        if hasattr(self, "room_group"):
+            await self.channel_layer.group_discard(self.room_group, self.channel_name)
+            await in_commune(
+                self.commune,
+                services.presence_leave,
+                room=self.room,
+                channel_name=self.channel_name,
+                teacher=self.moderator,
+            )
+        if hasattr(self, "person_group"):
+            await super().disconnect(code)
+
+    # --- from the client ----------------------------------------------------------------------
+
+    async def receive_json(self, content: dict[str, Any]) -> None:
+        kind = content["type"]
+        if kind == "resume":
+            after = content.get("after")
+            await self.catch_up(after if isinstance(after, int) and after >= 0 else 0)
+            self.resumed = True
+        elif kind == "beat":
+            await in_commune(self.commune, services.presence_beat, channel_name=self.channel_name)
+            if self.resumed:
+                await self.catch_up(self.last_version, only_if_behind=True)
+        elif kind in ("post", "delete", "release", "mute", "report"):
+            await self.act(kind, content)
+        else:
+            await super().receive_json(content)
+
+    async def act(self, kind: str, content: dict[str, Any]) -> None:
+        error = await in_commune(self.commune, self._act, kind, content)
+        if error == "session":
+            await self.close(code=CLOSE_SESSION_ENDED)
+        elif error:
+            await self.send_json({"type": "error", "message": error})
+        elif kind == "report":
+            await self.send_json(
+                {"type": "notice", "message": "Merci : le message est signalé à la direction."}
+            )
+
+    def _act(self, kind: str, content: dict[str, Any]) -> str:
+        """Do what the client asked; '' when done, else the sentence to show ("session": the
+        session ended)."""
+        if time.monotonic() - self.session_checked > SESSION_RECHECK_SECONDS:
+            if session_user(self.session_key) is None:
+                return "session"
+            self.session_checked = time.monotonic()
+        raw = content.get("number")
+        number = raw if isinstance(raw, int) else 0
+        try:
+            if kind == "post":
+                body = content.get("body")
+                services.post_write(
+                    actor=self.actor, room=self.room, body=body if isinstance(body, str) else ""
+                )
+            elif not isinstance(raw, int) and kind != "mute":
+                return "Message illisible."
+            elif kind == "delete":
+                services.post_delete(actor=self.actor, room=self.room, number=number)
+            elif kind == "release":
+                services.post_release(actor=self.actor, room=self.room, number=number)
+            elif kind == "report":
+                reason = content.get("reason")
+                services.post_report(
+                    actor=self.actor,
+                    room=self.room,
+                    number=number,
+                    reason=reason if isinstance(reason, str) else "",
+                )
+            elif kind == "mute":
+                user = content.get("user")
+                if not isinstance(user, int):
+                    return "Message illisible."
+                services.pupil_mute(actor=self.actor, room=self.room, user_id=user)
+        except services.ChatError as error:
+            return str(error)
+        return ""
+
+    # --- to the client ------------------------------------------------------------------------
+
+    def _changes(self, after: int, only_if_behind: bool) -> tuple[list[dict[str, Any]], int, bool]:
+        """The changes after ``after`` this person sees, and the cursor to keep: the room's
+        last version read first (changes they may not see move it too), or the last change
+        sent when the catch-up stopped at ``CATCH_UP_MAX``."""
+        room_top = Room.objects.values_list("last_version", flat=True).get(pk=self.room_id)
+        if only_if_behind and room_top <= after:
+            return [], after, False
+        posts = selectors.changes_after(self.room, self.actor, self.role, after)
+        views = []
+        for post in posts:
+            audience = audience_of(moderator=self.moderator, mine=post.author_id == self.actor.id)
+            html = post_html(post, audience)
+            if html is not None:
+                views.append(
+                    {"type": "post", "id": post.version, "number": post.number, "html": html}
+                )
+        if len(posts) >= selectors.CATCH_UP_MAX:
+            return views, posts[-1].version, True
+        # Not ``after``: a client claiming more than the room has would hear nothing more.
+        return views, max([room_top, *[p.version for p in posts]]), False
+
+    async def catch_up(self, after: int, *, only_if_behind: bool = False) -> None:
+        more = True
+        while more:
+            views, top, more = await in_commune(self.commune, self._changes, after, only_if_behind)
+            for view in views:
+                await self.send_json(view)
+            self.last_version = after = top
+        await self.send_json({"type": "caught_up", "id": self.last_version})
+
+    # --- from the room's group ----------------------------------------------------------------
+
+    async def room_change(self, event: dict[str, Any]) -> None:
+        if not self.resumed:
+            return  # the catch-up of the resume reads it from the database
+        version = event["id"]
+        if version <= self.last_version:
+            return
+        if version > self.last_version + 1:
+            await self.catch_up(self.last_version)  # one was dropped: read what is missing
+            return
+        self.last_version = version
+        audience = audience_of(moderator=self.moderator, mine=event["author_id"] == self.actor.id)
+        html = event["html"][audience]
+        if html is not None:
+            await self.send_json(
+                {"type": "post", "id": version, "number": event["number"], "html": html}
+            )
+
+    async def room_state(self, event: dict[str, Any]) -> None:
+        def read() -> rules.Standing:
+            self.actor = actor_for(self.scope["user"])
+            return selectors.standing_in(self.actor, self.room, self.role)
+
+        standing = await in_commune(self.commune, read)
+        await self.send_json(_standing_payload(standing))

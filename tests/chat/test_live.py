@@ -1,0 +1,147 @@
+"""The rooms over real WebSockets: uvicorn processes on loopback, Redis as the channel layer,
+clients of the ``websockets`` library presenting the commune's host and a session cookie."""
+
+from __future__ import annotations
+
+import pytest
+from websockets.exceptions import InvalidStatus
+
+from apps.chat import rules
+from tests.chat.conftest import LiveCommunes
+from tests.livechat import Peer, Server, open_peer, peers
+
+# The test database must exist (the communes are built by a module fixture; each test reads
+# nothing itself): pytest-django sets it up only for the tests that ask for it.
+pytestmark = pytest.mark.django_db
+
+
+def room_path(live: LiveCommunes, slug: str = "salona", classroom: str = "A1") -> str:
+    return f"/ws/salons/{live.room(slug, classroom).pk}/"
+
+
+def join(server: Server, live: LiveCommunes, name: str, slug: str = "salona", **options) -> Peer:
+    """In A1's room, resumed from now: what it receives next is what happens next."""
+    peer = open_peer(server, slug, room_path(live, slug, **options), live.session(slug, name))
+    peer.until("state")
+    peer.send(type="resume", after=10**12)
+    peer.until("caught_up")
+    return peer
+
+
+def refused(server: Server, slug: str, path: str, key: str = "", **options) -> int:
+    with pytest.raises(InvalidStatus) as raised:
+        open_peer(server, slug, path, key, **options)
+    return raised.value.response.status_code
+
+
+def test_a_session_is_refused_on_another_communes_host(server: Server, live: LiveCommunes):
+    key = live.session("salona", "t1")
+    assert refused(server, "salonb", "/ws/live/", key) == 403
+    assert refused(server, "salonb", room_path(live, "salonb"), key) == 403
+    # The same key on its own commune's host opens.
+    peer = open_peer(server, "salona", "/ws/live/", key)
+    peer.close()
+
+
+def test_unknown_hosts_suspended_communes_strangers_and_other_origins_are_refused(
+    server: Server, live: LiveCommunes
+):
+    key = live.session("salona", "t1")
+    assert refused(server, "nulle-part", "/ws/live/", key) == 403
+    assert refused(server, "salonz", "/ws/live/", key) == 403  # suspended
+    assert refused(server, "salona", "/ws/live/") == 403  # no session
+    assert refused(server, "salona", "/ws/live/", "n" * 32) == 403  # no such session
+    assert refused(server, "salona", "/ws/live/", key, origin="http://evil.example") == 403
+    assert refused(server, "salona", "/ws/inconnu/", key) == 403
+
+
+def test_a_pupil_cannot_join_another_class_room_nor_a_parent_any(
+    server: Server, live: LiveCommunes
+):
+    a2 = room_path(live, "salona", "A2")
+    assert refused(server, "salona", a2, live.session("salona", "p1")) == 403
+    assert refused(server, "salona", room_path(live), live.session("salona", "par1")) == 403
+    assert refused(server, "salona", room_path(live), live.session("salona", "t2")) == 403
+
+
+def test_a_pupil_writes_only_while_a_teacher_of_the_class_is_there(
+    server: Server, live: LiveCommunes
+):
+    pupil = open_peer(server, "salona", room_path(live), live.session("salona", "p1"))
+    with peers(pupil):
+        state = pupil.until("state")
+        assert (state["may_write"], state["reason"]) == (False, rules.NO_TEACHER)
+        pupil.send(type="resume", after=10**12)
+        pupil.until("caught_up")
+        pupil.send(type="post", body="Bonjour ?")
+        assert pupil.until("error")["message"] == rules.NO_TEACHER
+
+        teacher = join(server, live, "t1")
+        with peers(teacher):
+            assert pupil.until("state")["may_write"] is True
+            pupil.send(type="post", body="Bonjour maîtresse")
+            mine = pupil.until("post")
+            seen = teacher.until("post")
+            assert mine["number"] == seen["number"] and "Bonjour maîtresse" in seen["html"]
+        # The teacher left: read-only again.
+        assert pupil.until("state")["reason"] == rules.NO_TEACHER
+
+
+def test_two_communes_rooms_of_the_same_id_never_see_each_other(server: Server, live: LiveCommunes):
+    assert live.room("salona").pk == live.room("salonb").pk
+    a, b = join(server, live, "t1", "salona"), join(server, live, "t1", "salonb")
+    with peers(a, b):
+        a.send(type="post", body="Message de la commune A")
+        assert "commune A" in a.until("post")["html"]
+        b.send(type="post", body="Message de la commune B")
+        # B's next post is its own: A's never reached it.
+        assert "commune B" in b.until("post")["html"]
+        assert not any("commune A" in m.get("html", "") for m in b.seen)
+
+
+def test_two_servers_sharing_redis_deliver_a_post_once(
+    server: Server, live: LiveCommunes, another_server
+):
+    second = another_server()
+    teacher = join(server, live, "t1")
+    pupil = join(second, live, "p2")
+    with peers(teacher, pupil):
+        teacher.send(type="post", body="Premier message")
+        first = pupil.until("post")
+        assert "Premier message" in first["html"]
+        teacher.send(type="post", body="Deuxième message")
+        following = pupil.until("post")
+        # The next post the other server's client gets is the second one: the first came once.
+        assert "Deuxième message" in following["html"]
+        assert following["number"] > first["number"]
+
+
+def test_a_client_cut_off_gets_exactly_what_it_missed_in_order(live: LiveCommunes, another_server):
+    # 50 posts in a row from one client: above a connection's rate (tested on its own).
+    server = another_server(env={"ENT_WS_MESSAGES_PER_10S": "500"})
+    teacher = join(server, live, "t1")
+    pupil = join(server, live, "p2")
+    with peers(teacher):
+        teacher.send(type="post", body="Avant la coupure")
+        teacher.until("post")
+        last = pupil.until("post")["id"]
+        pupil.close()
+        sent = []
+        for n in range(50):
+            teacher.send(type="post", body=f"Message {n}")
+            sent.append(teacher.until("post")["number"])
+        again = open_peer(server, "salona", room_path(live), live.session("salona", "p2"))
+        with peers(again):
+            again.until("state")
+            again.send(type="resume", after=last)
+            received = []
+            while True:
+                message = again.receive()
+                if message["type"] == "caught_up":
+                    break
+                if message["type"] == "post":
+                    received.append(message["number"])
+            assert received == sent
+            # Nothing comes twice afterwards: the next post is a new one.
+            teacher.send(type="post", body="Après la reprise")
+            assert "Après la reprise" in again.until("post")["html"]
