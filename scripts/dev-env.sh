@@ -421,7 +421,7 @@ cmd_run() {
         echo
     } >&2
 
-    exec "$VENV/bin/uvicorn" config.asgi:application --app-dir platform --host 127.0.0.1 --port "$port"
+    exec "$VENV/bin/uvicorn" config.asgi:application --app-dir platform --host 127.0.0.1 --port "$port" --ws-max-size 16384
 }
 
 # The browser tests (tests/browser) drive Debian's /usr/bin/chromium; never Playwright's downloads.

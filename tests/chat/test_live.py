@@ -4,7 +4,7 @@ clients of the ``websockets`` library presenting the commune's host and a sessio
 from __future__ import annotations
 
 import pytest
-from websockets.exceptions import InvalidStatus
+from websockets.exceptions import ConnectionClosed, InvalidStatus
 
 from apps.chat import rules
 from tests.chat.conftest import LiveCommunes
@@ -145,3 +145,23 @@ def test_a_client_cut_off_gets_exactly_what_it_missed_in_order(live: LiveCommune
             # Nothing comes twice afterwards: the next post is a new one.
             teacher.send(type="post", body="Après la reprise")
             assert "Après la reprise" in again.until("post")["html"]
+
+
+def test_a_pupils_connection_on_a_friday_evening_finds_the_room_closed_until_monday(
+    live: LiveCommunes, another_server
+):
+    evening = another_server(
+        app="tests.chat.frozen_asgi:application",
+        env={"ENT_TEST_FROZEN_NOW": "2026-03-13T21:00:00+01:00"},  # a Friday of school time
+    )
+    pupil = open_peer(evening, "salona", room_path(live), live.session("salona", "p1"))
+    state = pupil.until("state")
+    assert state["may_write"] is False and state["open"] is False
+    assert "il rouvre lundi 16 mars à 7 h 00" in state["reason"]
+    with pytest.raises(ConnectionClosed) as closed:
+        pupil.receive()
+    assert closed.value.rcvd is not None and closed.value.rcvd.code == 4423
+    # The teacher is not closed out by quiet hours.
+    teacher = open_peer(evening, "salona", room_path(live), live.session("salona", "t1"))
+    with peers(teacher):
+        assert teacher.until("state")["open"] is True
