@@ -3,6 +3,8 @@ clients of the ``websockets`` library presenting the commune's host and a sessio
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 
@@ -165,3 +167,80 @@ def test_a_pupils_connection_on_a_friday_evening_finds_the_room_closed_until_mon
     teacher = open_peer(evening, "salona", room_path(live), live.session("salona", "t1"))
     with peers(teacher):
         assert teacher.until("state")["open"] is True
+
+
+@pytest.mark.browser
+def test_in_three_browsers_the_teacher_opens_the_room_and_deletes_a_post_for_everyone(
+    server: Server, live: LiveCommunes, tmp_path
+):
+    from playwright import sync_api
+
+    from tests.browser.conftest import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, check_accessibility
+    from tests.chat.conftest import PASSWORD
+
+    shots = ARTIFACTS / "salons"
+    shots.mkdir(parents=True, exist_ok=True)
+    world = live.worlds["salona"]
+    base = f"http://{server.host('salona')}"
+
+    def log_in(browser, name: str, phone: bool = False):
+        size = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 900}
+        context = browser.new_context(locale="en-US", base_url=base, viewport=size)
+        context.set_default_timeout(60_000)
+        page = context.new_page()
+        page.goto("/connexion/")
+        page.get_by_label("Identifiant").fill(world[name].username)
+        page.get_by_label("Mot de passe").fill(PASSWORD)
+        page.get_by_role("button", name="Se connecter").click()
+        page.wait_for_url(f"{base}/")
+        menu = page.get_by_role("navigation", name="Menu principal")
+        menu.get_by_role("link", name=re.compile("^Salon")).click()
+        page.locator("main").get_by_role("link", name=re.compile("Salon de la classe")).click()
+        page.wait_for_url(re.compile(r"/salons/\d+/$"))
+        return page
+
+    def posts(page):
+        return page.locator("#chat-posts")
+
+    def shoot(page, label: str) -> None:
+        page.screenshot(path=str(shots / f"{label}.png"), full_page=True)
+        check_accessibility(page, label)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= page.viewport_size["width"], f"{label} is wider than the screen"
+
+    # Each wait returns as soon as its condition holds; this is only a loaded machine's bound.
+    sync_api.expect.set_options(timeout=60_000)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            teacher = log_in(browser, "t1")
+            # Closed by the teacher, then opened again: the buttons of the room's page.
+            teacher.get_by_role("button", name="Fermer le salon").click()
+            teacher.get_by_role("button", name="Ouvrir le salon maintenant").click()
+            sync_api.expect(teacher.get_by_text("Le salon est ouvert.")).to_be_visible()
+            shoot(teacher, "enseignant-salon")
+
+            paul, pia = log_in(browser, "p1", phone=True), log_in(browser, "p2")
+            for pupil in (paul, pia):
+                sync_api.expect(pupil.locator("#chat-body")).to_be_enabled()
+            paul.locator("#chat-body").fill("Bonjour la classe, c'est Paul")
+            paul.get_by_role("button", name="Envoyer").click()
+            for page in (teacher, paul, pia):
+                sync_api.expect(
+                    posts(page).get_by_text("Bonjour la classe, c'est Paul")
+                ).to_be_visible()
+            pia.locator("#chat-body").fill("Bonjour Paul, c'est Pia !")
+            pia.locator("#chat-body").press("Enter")
+            sync_api.expect(posts(paul).get_by_text("Bonjour Paul, c'est Pia !")).to_be_visible()
+            shoot(paul, "eleve-telephone")
+
+            teacher.get_by_role("button", name=re.compile("Supprimer le message de Paul")).click()
+            for pupil in (paul, pia):
+                gone = posts(pupil).get_by_text("Bonjour la classe, c'est Paul")
+                sync_api.expect(gone).to_have_count(0)
+                removed = posts(pupil).get_by_text("Message supprimé par l'enseignant.")
+                sync_api.expect(removed).to_be_visible()
+            assert posts(pia).get_by_text("Bonjour Paul, c'est Pia !").count() == 1
+            shoot(pia, "eleve-apres-suppression")
+        finally:
+            browser.close()
