@@ -18,7 +18,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,6 +143,9 @@ def session_for(schema: str, user: Any) -> str:
 @dataclass
 class Peer:
     ws: ClientConnection
+    # The connection is a context manager (websockets wants it used as one): closing the peer
+    # leaves it.
+    stack: ExitStack
     seen: list[dict[str, Any]] = field(default_factory=list)
 
     def send(self, **payload: Any) -> None:
@@ -161,7 +164,7 @@ class Peer:
                 return message
 
     def close(self) -> None:
-        self.ws.close()
+        self.stack.close()
 
 
 def open_peer(
@@ -177,15 +180,18 @@ def open_peer(
     sock = socket.create_connection(("127.0.0.1", server.port), timeout=PATIENCE)
     host = server.host(slug)
     headers = [("Cookie", f"{settings.SESSION_COOKIE_NAME}={session_key}")] if session_key else []
-    ws = connect(
-        f"ws://{host}{path}",
-        sock=sock,
-        origin=origin if origin is not None else f"http://{host}",  # type: ignore[arg-type]
-        additional_headers=headers,
-        open_timeout=PATIENCE,
-        close_timeout=PATIENCE,
+    stack = ExitStack()
+    ws = stack.enter_context(
+        connect(
+            f"ws://{host}{path}",
+            sock=sock,
+            origin=origin if origin is not None else f"http://{host}",  # type: ignore[arg-type]
+            additional_headers=headers,
+            open_timeout=PATIENCE,
+            close_timeout=PATIENCE,
+        )
     )
-    return Peer(ws)
+    return Peer(ws, stack)
 
 
 @contextmanager

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -306,3 +307,17 @@ def report_handle(*, actor: Actor, report: Report, decision: str) -> None:
         )
         action = "chat.report_deleted" if decision == ReportState.DELETED else "chat.report_kept"
         _journal(action, actor, locked, post=post.number, report=report.pk)
+
+
+# --- retention -------------------------------------------------------------------------------
+
+
+def posts_purge(now: datetime.datetime) -> int:
+    """The posts older than ``ENT_CHAT_RETENTION_DAYS`` (their reports go with them), the mutes
+    of sessions as old, and the presences of connections gone without a word (a crashed
+    process). Returns how many posts went."""
+    cutoff = now - datetime.timedelta(days=settings.ENT_CHAT_RETENTION_DAYS)
+    Mute.objects.filter(session__lt=cutoff).delete()
+    Presence.objects.filter(seen_at__lt=now - PRESENCE_TTL).delete()
+    _total, by_model = Post.objects.filter(created_at__lt=cutoff).delete()
+    return by_model.get(Post._meta.label, 0)

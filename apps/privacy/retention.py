@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from apps.attachments.services import pending_purge
 from apps.audit.models import AuditEvent
+from apps.chat.services import posts_purge
 from apps.messaging.services import messages_purge, trash_purge
 from apps.notifications.models import Notification
 from apps.schools.models import ImportJob
@@ -118,6 +119,12 @@ RULES: tuple[RetentionRule, ...] = (
         data="Messages de la messagerie (et leurs pièces jointes)",
         duration="réglage de la commune : 3 ans par défaut (de 1 à 10 ans)",
         enforce=messages_purge,
+    ),
+    RetentionRule(
+        key="salons",
+        data="Messages des salons (et leurs signalements), paroles coupées, présences",
+        duration="ENT_CHAT_RETENTION_DAYS (365 jours)",
+        enforce=posts_purge,
     ),
 )
 

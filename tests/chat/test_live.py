@@ -244,3 +244,59 @@ def test_in_three_browsers_the_teacher_opens_the_room_and_deletes_a_post_for_eve
             shoot(pia, "eleve-apres-suppression")
         finally:
             browser.close()
+
+
+def committed(schema: str, work):
+    """Run ``work`` in a thread of its own: its own connection, in autocommit, so that the
+    server process sees the rows and the services' after-commit pushes go out."""
+    import threading
+
+    from django.db import connection as thread_connection
+    from django_tenants.utils import schema_context
+
+    outcome: list[object] = []
+
+    def run() -> None:
+        try:
+            with schema_context(schema):
+                outcome.append(work())
+        finally:
+            thread_connection.close()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    thread.join()
+    assert outcome, "the work failed in its thread"
+    return outcome[0]
+
+
+def test_a_page_watching_the_badge_hears_a_new_message_and_never_what_it_may_not_see(
+    server: Server, live: LiveCommunes, django_db_blocker
+):
+    from apps.accounts.selectors import actor_for
+    from apps.messaging.models import Field
+    from apps.messaging.services import Recipient, draft_save, message_send
+
+    world = live.worlds["salona"]
+    parent = open_peer(server, "salona", "/ws/live/", live.session("salona", "par1"))
+    with peers(parent):
+        # A note's follow-up is its author's: asked first, it is not sent; the badge is.
+        parent.send(type="watch", topics=["liaison.status:1", "messaging.badge", "inconnu"])
+        first = parent.receive()
+        assert (first["type"], first["topic"]) == ("live", "messaging.badge")
+        assert "non lu" not in first["html"]
+
+        def send() -> int:
+            teacher = actor_for(world["t1"])
+            draft = draft_save(
+                actor=teacher,
+                subject="Sortie",
+                body="Jeudi.",
+                recipients=[Recipient(field=Field.TO, person_id=world["par1"].pk)],
+            )
+            return message_send(actor=teacher, draft=draft).message.pk
+
+        with django_db_blocker.unblock():
+            committed("salona", send)
+        update = parent.until("live", topic="messaging.badge")
+        assert "1</span>" in update["html"] and "message non lu" in update["html"]

@@ -248,3 +248,22 @@ def test_a_connection_may_send_a_burst_then_waits_for_its_rate(monkeypatch):
     assert not bucket.take()
     now[0] += 0.5  # one message per half second comes back
     assert bucket.take() and not bucket.take()
+
+
+def test_posts_older_than_a_year_are_purged_with_their_reports(bordeaux: World):
+    from apps.privacy.retention import retention_enforce
+
+    room = a1_room(bordeaux)
+    teacher_here(bordeaux, room)
+    old, recent = (
+        write(bordeaux, "p1", room, "Il y a longtemps"),
+        write(bordeaux, "p1", room, "Hier"),
+    )
+    with schema_context("bordeaux"):
+        services.post_report(actor=actor_for(bordeaux["p2"]), room=room, number=old.number)
+        now = timezone.now()
+        Post.objects.filter(pk=old.pk).update(created_at=now - datetime.timedelta(days=400))
+        Presence.objects.update(seen_at=now - datetime.timedelta(hours=1))  # gone, unsaid
+        assert retention_enforce(now=now)["salons"] == 1
+        assert list(Post.objects.values_list("pk", flat=True)) == [recent.pk]
+        assert not Report.objects.exists() and not Presence.objects.exists()

@@ -321,8 +321,9 @@ def _queries(client, path: str) -> int:
 # that speaks to the role (accounts to activate; drafts and missing signatures; notes to sign).
 PAGES = [
     # Every page reads the header's unread messages (one query); a home page also lists what
-    # waits in the messagerie (unread, pupils' messages to validate, reports and held ones).
-    ("adm", "/", 18),
+    # waits in the messagerie (unread, pupils' messages to validate, reports and held ones)
+    # and, for the referents, the rooms' reports (one query).
+    ("adm", "/", 19),
     ("adm", "/ecoles/", 11),
     ("adm", "/ecoles/{A}/", 13),
     ("adm", "/comptes/", 12),

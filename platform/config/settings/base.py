@@ -403,6 +403,8 @@ ENT_ATTACHMENT_MAX_BYTES = int(env_str("ENT_ATTACHMENT_MAX_BYTES", str(20 * 1024
 # front, by nginx (ansible/roles/nginx) and uvicorn (--ws-max-size).
 ENT_WS_MAX_MESSAGE_BYTES = int(env_str("ENT_WS_MAX_MESSAGE_BYTES", "4096"))
 ENT_WS_MESSAGES_PER_10S = int(env_str("ENT_WS_MESSAGES_PER_10S", "20"))
+# Posts of the rooms (apps.chat) are kept this long, then purged (apps.privacy.retention).
+ENT_CHAT_RETENTION_DAYS = int(env_str("ENT_CHAT_RETENTION_DAYS", "365"))
 
 S3_BUCKET = env_str("S3_BUCKET", "")
 S3_ENDPOINT_URL = env_str("S3_ENDPOINT_URL", "")
