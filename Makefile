@@ -4,7 +4,7 @@
 #   make run            private PostgreSQL, migrate, seed the demo groupement, serve on http://ent.localhost:$PORT/ (8000)
 #   make test           private PostgreSQL + Redis, then pytest  (make test PYTEST_ARGS='-k routing -x')
 #   make lint           ruff check ., mypy and the import contracts (lint-imports)
-#   make bench          bench/provision.py, routing.py, import_onde.py, messaging.py and load.py (installs wrk if missing)
+#   make bench          bench/provision.py, routing.py, import_onde.py, messaging.py, chat.py and load.py (installs wrk if missing)
 #   make services       start PostgreSQL + Redis only and print their environment
 #   make status         show the private services
 #   make stop           stop the private PostgreSQL and Redis

@@ -465,14 +465,15 @@ cmd_lint() {
 
 cmd_bench() {
     local script
-    for script in bench/provision.py bench/routing.py bench/import_onde.py bench/messaging.py bench/load.py; do
+    for script in bench/provision.py bench/routing.py bench/import_onde.py bench/messaging.py bench/chat.py bench/load.py; do
         [[ -f $script ]] || die "$script not found"
     done
     ensure_wrk
     ensure_venv
     ensure_postgres
+    ensure_redis  # bench/chat.py: the channel layer
     export_pythonpath
-    for script in bench/provision.py bench/routing.py bench/import_onde.py bench/messaging.py bench/load.py; do
+    for script in bench/provision.py bench/routing.py bench/import_onde.py bench/messaging.py bench/chat.py bench/load.py; do
         info "bench: $script"
         "$VENV/bin/python" "$script" "$@" || die "$script failed"
     done

@@ -8,9 +8,10 @@ person, ``id`` its version, ``number`` its place), ``caught_up``, ``notice`` and
 
 Nothing is lost: a client says the last version it saw (``{"type": "resume", "after": N}``)
 and receives every change after it that its person may see, in order, once; then each change
-as the room's group hears it. An event whose version is not the next one (the channel layer
-dropped one) and the client's heartbeat (every 25 s) both make the consumer read the changes it
-has not delivered from the database. Until the client resumes, events are left to the catch-up,
+as the room's group hears it, put back in order when two arrive swapped. A version still
+missing after ``REORDER_WINDOW`` later ones (the channel layer dropped it), and the client's
+heartbeat (every 25 s), both make the consumer read the changes it has not delivered from the
+database. Until the client resumes, events are left to the catch-up,
 so that nothing is sent twice.
 """
 
@@ -33,6 +34,14 @@ CLOSE_NOT_YOURS = 4404
 CLOSE_QUIET = 4423
 # A write re-checks the session when the last check is older than this.
 SESSION_RECHECK_SECONDS = 30.0
+# What the person may do in the room is read again after this long, and at once whenever the
+# room says it changed (a teacher arriving or leaving, a mute, an opening or a closing): a slot
+# that ends, or quiet hours that begin, take effect within these seconds.
+STANDING_SECONDS = 10.0
+# Changes may arrive out of order (two writers' events race after their commits): up to this
+# many are held to be put back in order; more, or a missing one at the next heartbeat, and the
+# missing changes are read from the database.
+REORDER_WINDOW = 16
 
 
 def _standing_payload(standing: rules.Standing) -> dict[str, Any]:
@@ -56,6 +65,8 @@ class RoomConsumer(PersonConsumer):
             await self.close(code=CLOSE_NOT_YOURS)
             return
         standing = found
+        self._keep(standing)
+        self.pending: dict[int, dict[str, Any]] = {}
         await super().connect()
         self.room_group = room_group(self.commune.schema_name, self.room_id)
         await self.channel_layer.group_add(self.room_group, self.channel_name)
@@ -74,6 +85,14 @@ class RoomConsumer(PersonConsumer):
         self.room: Room = found[0]
         self.role: str = found[1]
         return selectors.standing_in(self.actor, self.room, self.role)
+
+    def _keep(self, standing: rules.Standing) -> None:
+        self.standing, self.standing_at = standing, time.monotonic()
+
+    def _fresh_standing(self) -> rules.Standing | None:
+        if time.monotonic() - self.standing_at > STANDING_SECONDS:
+            return None
+        return self.standing
 
     @property
     def moderator(self) -> bool:
@@ -111,6 +130,7 @@ class RoomConsumer(PersonConsumer):
         elif kind == "beat":
             await in_commune(self.commune, services.presence_beat, channel_name=self.channel_name)
             if self.resumed:
+                self.pending.clear()
                 await self.catch_up(self.last_version, only_if_behind=True)
         elif kind in ("post", "delete", "release", "mute", "report"):
             await self.act(kind, content)
@@ -141,7 +161,10 @@ class RoomConsumer(PersonConsumer):
             if kind == "post":
                 body = content.get("body")
                 services.post_write(
-                    actor=self.actor, room=self.room, body=body if isinstance(body, str) else ""
+                    actor=self.actor,
+                    room=self.room,
+                    body=body if isinstance(body, str) else "",
+                    standing=self._fresh_standing(),
                 )
             elif not isinstance(raw, int) and kind != "mute":
                 return "Message illisible."
@@ -204,17 +227,23 @@ class RoomConsumer(PersonConsumer):
         if not self.resumed:
             return  # the catch-up of the resume reads it from the database
         version = event["id"]
-        if version <= self.last_version:
+        if version <= self.last_version or version in self.pending:
             return
-        if version > self.last_version + 1:
-            await self.catch_up(self.last_version)  # one was dropped: read what is missing
-            return
-        self.last_version = version
+        self.pending[version] = event
+        while self.last_version + 1 in self.pending:
+            self.last_version += 1
+            await self._deliver(self.pending.pop(self.last_version))
+        if len(self.pending) > REORDER_WINDOW:
+            # One was dropped (the layer was over capacity): read what is missing.
+            self.pending.clear()
+            await self.catch_up(self.last_version)
+
+    async def _deliver(self, event: dict[str, Any]) -> None:
         audience = audience_of(moderator=self.moderator, mine=event["author_id"] == self.actor.id)
         html = event["html"][audience]
         if html is not None:
             await self.send_json(
-                {"type": "post", "id": version, "number": event["number"], "html": html}
+                {"type": "post", "id": event["id"], "number": event["number"], "html": html}
             )
 
     async def room_state(self, event: dict[str, Any]) -> None:
@@ -223,4 +252,5 @@ class RoomConsumer(PersonConsumer):
             return selectors.standing_in(self.actor, self.room, self.role)
 
         standing = await in_commune(self.commune, read)
+        self._keep(standing)
         await self.send_json(_standing_payload(standing))

@@ -7,8 +7,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from apps.accounts.models import Profile
@@ -68,9 +67,17 @@ def _locked(room: Room) -> Room:
 
 
 def _next_version(room: Room) -> int:
-    """The room's next version, taken under its row lock (the caller's transaction)."""
-    Room.objects.filter(pk=room.pk).update(last_version=F("last_version") + 1)
-    return int(Room.objects.values_list("last_version", flat=True).get(pk=room.pk))
+    """The room's next version: one ``UPDATE … RETURNING``, which also takes the room's row
+    lock until the caller's transaction ends (two writers of a room wait for each other
+    here, and their versions follow their commits)."""
+    table = connection.ops.quote_name(Room._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET last_version = last_version + 1 WHERE id = %s"  # noqa: S608
+            " RETURNING last_version",
+            [room.pk],
+        )
+        return int(cursor.fetchone()[0])
 
 
 def _moderator(actor: Actor, room: Room) -> None:
@@ -85,10 +92,14 @@ def _journal(action: str, actor: Actor, room: Room, **details: object) -> None:
 # --- posts -----------------------------------------------------------------------------------
 
 
-def post_write(*, actor: Actor, room: Room, body: str) -> Post:
+def post_write(
+    *, actor: Actor, room: Room, body: str, standing: rules.Standing | None = None
+) -> Post:
     """A post in ``room``: refused with the sentence of ``rules.standing`` when ``actor`` may
     not write now; a member's post that contains a word of ``apps.chat.words`` is held for the
-    teacher (shown to the class only once released)."""
+    teacher (shown to the class only once released). ``standing``: what a connection read of
+    the room at most ``consumers.STANDING_SECONDS`` ago and has kept current since from the
+    room's events (a teacher leaving, a mute, a closing); read now when not given."""
     text = body.strip()
     if not text:
         raise ChatError(EMPTY)
@@ -97,16 +108,16 @@ def post_write(*, actor: Actor, room: Room, body: str) -> Post:
     role = rules.role_in(actor, room)
     if role is None:
         raise ChatError(rules.NOT_YOURS)
-    standing = standing_in(actor, room, role)
+    if standing is None or standing.role != role:
+        standing = standing_in(actor, room, role)
     if not standing.may_write:
         raise ChatError(standing.reason)
     flagged = flagged_words(text)
     held = bool(flagged) and role != rules.MODERATOR
     with transaction.atomic():
-        locked = _locked(room)
-        version = _next_version(locked)
+        version = _next_version(room)
         post = Post.objects.create(
-            room=locked,
+            room=room,
             author_id=actor.id,
             body=text,
             state=PostState.HELD if held else PostState.SHOWN,
@@ -115,7 +126,7 @@ def post_write(*, actor: Actor, room: Room, body: str) -> Post:
             flagged=", ".join(flagged)[:200] if held else "",
             was_shown=not held,
         )
-        events.changed(locked, _for_event(post))
+        events.changed(room, _for_event(post))
     return post
 
 

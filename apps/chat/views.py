@@ -34,6 +34,9 @@ def rooms_page(request: HttpRequest) -> HttpResponse:
     me = active_caller(request)
     services.rooms_ensure(me.actor)
     lines = selectors.room_lines(me.actor)
+    if me.actor.is_pupil and len(lines) == 1:
+        # A pupil has their class's room only: the tile opens it, one click from home.
+        return redirect("chat:room", room_id=lines[0].room.pk)
     return render(
         request,
         "chat/rooms.html",

@@ -305,7 +305,10 @@ if REDIS_URL:
                 # redis-py 8 reads with a 5 s socket timeout by default, as long as the layer's
                 # blocking pop waits for a message: every idle consumer would fail at the same
                 # moment (redis-py #4091). The read is given longer than the pop.
-                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                # A pool that runs out raises at once (redis-py 8): room for every connection
+                # of a process leaving together (a restart, a school's network cut), each
+                # taking one to leave its groups.
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30, "max_connections": 1000}],
             },
         }
     }
