@@ -20,6 +20,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from channels.consumer import get_handler_name
+
 from apps.accounts.permissions import Actor
 from apps.accounts.security.sessions import session_user
 from apps.accounts.selectors import actor_for
@@ -34,10 +36,12 @@ CLOSE_NOT_YOURS = 4404
 CLOSE_QUIET = 4423
 # A write re-checks the session when the last check is older than this.
 SESSION_RECHECK_SECONDS = 30.0
-# What the person may do in the room is read again after this long, and at once whenever the
-# room says it changed (a teacher arriving or leaving, a mute, an opening or a closing): a slot
-# that ends, or quiet hours that begin, take effect within these seconds.
+# A room's facts (its session, a teacher there, the mutes, quiet hours) are read once for all
+# its connections in this process, again after this long, and at once whenever the room says
+# it changed (a teacher arriving or leaving, a mute, an opening or a closing): a slot that
+# ends, or quiet hours that begin, take effect within these seconds.
 STANDING_SECONDS = 10.0
+_ROOM_FACTS: dict[tuple[str, int], tuple[float, selectors.RoomFacts]] = {}
 # Changes may arrive out of order (two writers' events race after their commits): up to this
 # many are held to be put back in order; more, or a missing one at the next heartbeat, and the
 # missing changes are read from the database.
@@ -65,7 +69,6 @@ class RoomConsumer(PersonConsumer):
             await self.close(code=CLOSE_NOT_YOURS)
             return
         standing = found
-        self._keep(standing)
         self.pending: dict[int, dict[str, Any]] = {}
         await super().connect()
         self.room_group = room_group(self.commune.schema_name, self.room_id)
@@ -86,13 +89,28 @@ class RoomConsumer(PersonConsumer):
         self.role: str = found[1]
         return selectors.standing_in(self.actor, self.room, self.role)
 
-    def _keep(self, standing: rules.Standing) -> None:
-        self.standing, self.standing_at = standing, time.monotonic()
-
-    def _fresh_standing(self) -> rules.Standing | None:
-        if time.monotonic() - self.standing_at > STANDING_SECONDS:
+    def _known_standing(self) -> rules.Standing | None:
+        """From the room's facts this process read less than ``STANDING_SECONDS`` ago (and
+        forgets whenever the room says it changed); None: to be read."""
+        known = _ROOM_FACTS.get((self.commune.schema_name, self.room_id))
+        if known is None or time.time() - known[0] > STANDING_SECONDS:
             return None
-        return self.standing
+        return selectors.standing_from(self.actor, self.role, known[1])
+
+    def _read_standing(self) -> rules.Standing:
+        """In the worker thread: the room's facts read now, kept for the room's connections."""
+        facts = selectors.room_facts(self.room)
+        _ROOM_FACTS[(self.commune.schema_name, self.room_id)] = (time.time(), facts)
+        return selectors.standing_from(self.actor, self.role, facts)
+
+    async def dispatch(self, message: dict[str, Any]) -> None:
+        # Channels closes the sync thread's old connections before every handler: one hop to
+        # that thread per event, for each of a room's connections. No handler here uses that
+        # thread's connection (``in_commune`` runs in threads that close their own).
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     @property
     def moderator(self) -> bool:
@@ -164,7 +182,7 @@ class RoomConsumer(PersonConsumer):
                     actor=self.actor,
                     room=self.room,
                     body=body if isinstance(body, str) else "",
-                    standing=self._fresh_standing(),
+                    standing=self._known_standing(),
                 )
             elif not isinstance(raw, int) and kind != "mute":
                 return "Message illisible."
@@ -247,10 +265,17 @@ class RoomConsumer(PersonConsumer):
             )
 
     async def room_state(self, event: dict[str, Any]) -> None:
+        key = (self.commune.schema_name, self.room_id)
+        known = _ROOM_FACTS.get(key)
+        if known is not None and known[0] < event.get("at", float("inf")):
+            # Read before the change was sent: the first of the room's connections reads again,
+            # the others use what it read (wall-clock times: the event may come from another
+            # process).
+            del _ROOM_FACTS[key]
+
         def read() -> rules.Standing:
             self.actor = actor_for(self.scope["user"])
-            return selectors.standing_in(self.actor, self.room, self.role)
+            return self._known_standing() or self._read_standing()
 
         standing = await in_commune(self.commune, read)
-        self._keep(standing)
         await self.send_json(_standing_payload(standing))

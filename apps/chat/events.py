@@ -4,6 +4,7 @@ stored first: a dropped event costs a client nothing but a catch-up, ``apps.chat
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from asgiref.sync import async_to_sync
@@ -54,4 +55,5 @@ def state_changed(room: Room) -> None:
     """Opened, closed, a teacher arrived or left, a pupil muted: each connection works out
     again what its person may do."""
     group = room_group(current_schema(), room.pk)
-    transaction.on_commit(lambda: _send(group, {"type": STATE}))
+    # ``at``: when it was sent (after the commit); a fact read later already sees the change.
+    transaction.on_commit(lambda: _send(group, {"type": STATE, "at": time.time()}))

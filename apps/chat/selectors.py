@@ -86,23 +86,45 @@ def quiet_until(room: Room, now: datetime.datetime) -> datetime.datetime | None:
     return delivery_time(now, schedule)
 
 
-def standing_in(actor: Actor, room: Room, role: str) -> rules.Standing:
-    """What ``actor`` may do in ``room`` now (a few queries: slots, presence, mute, hours)."""
+@dataclass(frozen=True)
+class RoomFacts:
+    """What a room's rules read of it now, for everyone in it: its session under way, whether
+    a teacher of the class is there, who is muted for the session, the end of quiet hours under
+    way (None outside them)."""
+
+    session: datetime.datetime | None
+    teacher_present: bool
+    muted: frozenset[int]
+    quiet_until: datetime.datetime | None
+
+
+def room_facts(room: Room) -> RoomFacts:
+    """A few queries (slots, presence, mutes, quiet hours), whoever asks."""
     now = clock.now()
     session = rules.session_start(room, list(room.slots.all()), now)
     muted = (
-        session is not None
-        and actor.is_pupil
-        and Mute.objects.filter(room=room, user_id=actor.id, session=session).exists()
+        frozenset(Mute.objects.filter(room=room, session=session).values_list("user_id", flat=True))
+        if session is not None
+        else frozenset()
     )
+    return RoomFacts(session, teacher_present(room, now), muted, quiet_until(room, now))
+
+
+def standing_from(actor: Actor, role: str, facts: RoomFacts) -> rules.Standing:
+    """What ``actor`` may do in the room whose facts these are (no query)."""
     return rules.standing(
         actor,
         role,
-        session=session,
-        teacher_present=teacher_present(room, now) if actor.is_pupil else True,
-        muted=muted,
-        quiet_until=quiet_until(room, now) if rules.closed_by_quiet_hours(actor) else None,
+        session=facts.session,
+        teacher_present=facts.teacher_present if actor.is_pupil else True,
+        muted=actor.is_pupil and actor.id in facts.muted,
+        quiet_until=facts.quiet_until if rules.closed_by_quiet_hours(actor) else None,
     )
+
+
+def standing_in(actor: Actor, room: Room, role: str) -> rules.Standing:
+    """What ``actor`` may do in ``room`` now."""
+    return standing_from(actor, role, room_facts(room))
 
 
 def _visible(posts: QuerySet[Post], actor: Actor, role: str) -> QuerySet[Post]:
