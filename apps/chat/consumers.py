@@ -183,6 +183,7 @@ class RoomConsumer(PersonConsumer):
                     room=self.room,
                     body=body if isinstance(body, str) else "",
                     standing=self._known_standing(),
+                    author=self.scope["user"],
                 )
             elif not isinstance(raw, int) and kind != "mute":
                 return "Message illisible."

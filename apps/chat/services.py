@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from apps.accounts.models import Profile
+from apps.accounts.models import Profile, User
 from apps.accounts.permissions import Actor
 from apps.audit.services import record_event
 from apps.chat import events, rules
@@ -93,13 +93,19 @@ def _journal(action: str, actor: Actor, room: Room, **details: object) -> None:
 
 
 def post_write(
-    *, actor: Actor, room: Room, body: str, standing: rules.Standing | None = None
+    *,
+    actor: Actor,
+    room: Room,
+    body: str,
+    standing: rules.Standing | None = None,
+    author: User | None = None,
 ) -> Post:
     """A post in ``room``: refused with the sentence of ``rules.standing`` when ``actor`` may
     not write now; a member's post that contains a word of ``apps.chat.words`` is held for the
     teacher (shown to the class only once released). ``standing``: what a connection read of
     the room at most ``consumers.STANDING_SECONDS`` ago and has kept current since from the
-    room's events (a teacher leaving, a mute, a closing); read now when not given."""
+    room's events (a teacher leaving, a mute, a closing); read now when not given. ``author``:
+    the writer's account when the caller holds it (the change event names them; else read)."""
     text = body.strip()
     if not text:
         raise ChatError(EMPTY)
@@ -126,7 +132,11 @@ def post_write(
             flagged=", ".join(flagged)[:200] if held else "",
             was_shown=not held,
         )
-        events.changed(room, _for_event(post))
+        if author is not None and author.pk == actor.id:
+            post.author = author
+        else:
+            post = _for_event(post)
+        events.changed(room, post)
     return post
 
 
