@@ -71,7 +71,9 @@ class RoomConsumer(PersonConsumer):
         standing = found
         self.pending: dict[int, dict[str, Any]] = {}
         await super().connect()
-        self.room_group = room_group(self.commune.schema_name, self.room_id)
+        self.room_group = room_group(
+            self.commune.schema_name, self.room_id, moderators=self.moderator
+        )
         await self.channel_layer.group_add(self.room_group, self.channel_name)
         await self.send_json(_standing_payload(standing))
         if standing.quiet_until is not None:
@@ -259,7 +261,7 @@ class RoomConsumer(PersonConsumer):
 
     async def _deliver(self, event: dict[str, Any]) -> None:
         audience = audience_of(moderator=self.moderator, mine=event["author_id"] == self.actor.id)
-        html = event["html"][audience]
+        html = event["html"].get(audience)
         if html is not None:
             await self.send_json(
                 {"type": "post", "id": event["id"], "number": event["number"], "html": html}
