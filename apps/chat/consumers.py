@@ -71,9 +71,7 @@ class RoomConsumer(PersonConsumer):
         standing = found
         self.pending: dict[int, dict[str, Any]] = {}
         await super().connect()
-        self.room_group = room_group(
-            self.commune.schema_name, self.room_id, moderators=self.moderator
-        )
+        self.room_group = room_group(self.commune.schema_name, self.room_id)
         await self.channel_layer.group_add(self.room_group, self.channel_name)
         await self.send_json(_standing_payload(standing))
         if standing.quiet_until is not None:
@@ -261,7 +259,7 @@ class RoomConsumer(PersonConsumer):
 
     async def _deliver(self, event: dict[str, Any]) -> None:
         audience = audience_of(moderator=self.moderator, mine=event["author_id"] == self.actor.id)
-        html = event["html"].get(audience)
+        html = event["html"][audience]
         if html is not None:
             await self.send_json(
                 {"type": "post", "id": event["id"], "number": event["number"], "html": html}
