@@ -20,8 +20,6 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from channels.consumer import get_handler_name
-
 from apps.accounts.permissions import Actor
 from apps.accounts.security.sessions import session_user
 from apps.accounts.selectors import actor_for
@@ -64,11 +62,10 @@ class RoomConsumer(PersonConsumer):
         self.resumed = False
         self.last_version = 0
         self.session_checked = time.monotonic()
-        found = await in_commune(self.scope["commune"], self._enter)
-        if found is None:
+        standing = await in_commune(self.scope["commune"], self._enter)
+        if standing is None:
             await self.close(code=CLOSE_NOT_YOURS)
             return
-        standing = found
         self.pending: dict[int, dict[str, Any]] = {}
         await super().connect()
         self.room_group = room_group(self.commune.schema_name, self.room_id)
@@ -87,12 +84,16 @@ class RoomConsumer(PersonConsumer):
             return None
         self.room: Room = found[0]
         self.role: str = found[1]
-        return selectors.standing_in(self.actor, self.room, self.role)
+        return self._known_standing() or self._read_standing()
+
+    @property
+    def _facts_key(self) -> tuple[str, int]:
+        return (self.scope["schema"], self.room_id)
 
     def _known_standing(self) -> rules.Standing | None:
         """From the room's facts this process read less than ``STANDING_SECONDS`` ago (and
         forgets whenever the room says it changed); None: to be read."""
-        known = _ROOM_FACTS.get((self.commune.schema_name, self.room_id))
+        known = _ROOM_FACTS.get(self._facts_key)
         if known is None or time.time() - known[0] > STANDING_SECONDS:
             return None
         return selectors.standing_from(self.actor, self.role, known[1])
@@ -100,17 +101,8 @@ class RoomConsumer(PersonConsumer):
     def _read_standing(self) -> rules.Standing:
         """In the worker thread: the room's facts read now, kept for the room's connections."""
         facts = selectors.room_facts(self.room)
-        _ROOM_FACTS[(self.commune.schema_name, self.room_id)] = (time.time(), facts)
+        _ROOM_FACTS[self._facts_key] = (time.time(), facts)
         return selectors.standing_from(self.actor, self.role, facts)
-
-    async def dispatch(self, message: dict[str, Any]) -> None:
-        # Channels closes the sync thread's old connections before every handler: one hop to
-        # that thread per event, for each of a room's connections. No handler here uses that
-        # thread's connection (``in_commune`` runs in threads that close their own).
-        handler = getattr(self, get_handler_name(message), None)
-        if handler is None:
-            raise ValueError(f"No handler for message type {message['type']}")
-        await handler(message)
 
     @property
     def moderator(self) -> bool:
@@ -266,7 +258,7 @@ class RoomConsumer(PersonConsumer):
             )
 
     async def room_state(self, event: dict[str, Any]) -> None:
-        key = (self.commune.schema_name, self.room_id)
+        key = self._facts_key
         known = _ROOM_FACTS.get(key)
         if known is not None and known[0] < event.get("at", float("inf")):
             # Read before the change was sent: the first of the room's connections reads again,

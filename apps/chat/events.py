@@ -3,19 +3,14 @@ stored first: a dropped event costs a client nothing but a catch-up, ``apps.chat
 
 from __future__ import annotations
 
-import logging
 import time
-from typing import Any
 
-from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 
 from apps.chat.models import Post, Room
 from apps.chat.rendering import post_htmls
+from apps.live.push import send_to_groups
 from tenants.db import current_schema
-
-log = logging.getLogger("ent.live")
 
 CHANGE = "room.change"
 STATE = "room.state"
@@ -25,16 +20,6 @@ def room_group(schema: str, room_id: int) -> str:
     """A room's channel-layer group; it carries the schema's name, so two communes' rooms of
     the same id are never one group."""
     return f"room.{schema}.{room_id}"
-
-
-def _send(group: str, event: dict[str, Any]) -> None:
-    layer = get_channel_layer()
-    if layer is None:
-        return
-    try:
-        async_to_sync(layer.group_send)(group, event)
-    except Exception:  # the clients catch up from the database at their next event or beat
-        log.exception("room event not sent to %s", group)
 
 
 def changed(room: Room, post: Post) -> None:
@@ -48,7 +33,7 @@ def changed(room: Room, post: Post) -> None:
         "author_id": post.author_id,
         "html": post_htmls(post),
     }
-    transaction.on_commit(lambda: _send(group, event))
+    transaction.on_commit(lambda: send_to_groups([(group, event)]))
 
 
 def state_changed(room: Room) -> None:
@@ -56,4 +41,4 @@ def state_changed(room: Room) -> None:
     again what its person may do."""
     group = room_group(current_schema(), room.pk)
     # ``at``: when it was sent (after the commit); a fact read later already sees the change.
-    transaction.on_commit(lambda: _send(group, {"type": STATE, "at": time.time()}))
+    transaction.on_commit(lambda: send_to_groups([(group, {"type": STATE, "at": time.time()})]))

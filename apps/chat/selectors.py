@@ -16,7 +16,6 @@ from apps.accounts.permissions import Actor
 from apps.accounts.selectors import names_only
 from apps.chat import rules
 from apps.chat.models import Mute, Post, PostState, Presence, Report, ReportState, Room, RoomKind
-from apps.french.formatting import datetime_fr
 from apps.quiethours import clock
 from apps.quiethours.schedule import delivery_time, is_quiet
 from apps.quiethours.selectors import schedule_for
@@ -166,9 +165,7 @@ def author_label(post: Post) -> str:
     return author.display_name
 
 
-def post_view(
-    post: Post, *, viewer_id: int | None = None, moderator: bool = False
-) -> dict[str, Any]:
+def post_view(post: Post, *, moderator: bool = False) -> dict[str, Any]:
     """A post as a client shows it (JSON over the socket, and the page's own list)."""
     deleted = post.state == PostState.DELETED
     view: dict[str, Any] = {
@@ -177,10 +174,8 @@ def post_view(
         "state": post.state,
         "author": author_label(post),
         "author_id": post.author_id,
-        "mine": viewer_id is not None and post.author_id == viewer_id,
         "by_pupil": post.author is not None and post.author.profile == Profile.PUPIL,
         "body": DELETED if deleted else post.body,
-        "at": datetime_fr(timezone.localtime(post.created_at)),
         "time": timezone.localtime(post.created_at).strftime("%H:%M").replace(":", " h "),
     }
     if moderator and post.state == PostState.HELD:

@@ -225,13 +225,6 @@ def reports_page(request: HttpRequest) -> HttpResponse:
         request,
         "chat/reports.html",
         {
-            "reports": [
-                {
-                    "report": r,
-                    "author": selectors.author_label(r.post),
-                    "at": selectors.post_view(r.post)["at"],
-                }
-                for r in reports
-            ],
+            "reports": [{"report": r, "author": selectors.author_label(r.post)} for r in reports],
         },
     )

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Iterable
+from typing import Any
 
 from asgiref.sync import async_to_sync
 from channels.layers import get_channel_layer
@@ -40,17 +41,22 @@ def changed(user_ids: Iterable[int], topic: str) -> None:
 
 
 def send_changed(schema: str, user_ids: list[int], topic: str) -> None:
+    event = {"type": CHANGED, "topic": topic}
+    send_to_groups([(person_group(schema, pk), event) for pk in user_ids])
+
+
+def send_to_groups(sends: list[tuple[str, dict[str, Any]]]) -> None:
+    """Each event to its channel-layer group, at once. A failure is logged, never raised: the
+    writer's transaction has committed, and what a page shows is right at its next reload (a
+    chat client catches up from the database)."""
     layer = get_channel_layer()
-    if layer is None:
+    if layer is None or not sends:
         return
 
     async def send_all() -> None:
-        event = {"type": CHANGED, "topic": topic}
-        await asyncio.gather(
-            *(layer.group_send(person_group(schema, pk), event) for pk in user_ids)
-        )
+        await asyncio.gather(*(layer.group_send(group, event) for group, event in sends))
 
     try:
         async_to_sync(send_all)()
-    except Exception:  # the page is right at its next reload: never fail the writer for this
-        log.exception("live update of %s not sent", topic)
+    except Exception:
+        log.exception("live events not sent to %s", [group for group, _event in sends][:5])

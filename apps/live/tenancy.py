@@ -21,7 +21,7 @@ database calls run in that schema (``apps.live.commune``).
 from __future__ import annotations
 
 import logging
-from http.cookies import SimpleCookie
+from http.cookies import CookieError, SimpleCookie
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -49,7 +49,7 @@ def _session_key(scope: Scope) -> str:
     cookie = SimpleCookie()
     try:
         cookie.load(_header(scope, b"cookie"))
-    except Exception:  # a malformed Cookie header: no session, as for a page
+    except CookieError:  # a malformed Cookie header: no session, as for a page
         return ""
     morsel = cookie.get(settings.SESSION_COOKIE_NAME)
     return morsel.value if morsel else ""

@@ -34,10 +34,6 @@ def register(topic: Topic) -> Topic:
     return topic
 
 
-def unregister(name: str) -> None:
-    _TOPICS.pop(name, None)
-
-
 def split(watched: str) -> tuple[Topic, str] | None:
     """The topic a watched name refers to, and its argument; None for an unknown one."""
     name, _colon, argument = watched.partition(":")
