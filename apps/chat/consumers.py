@@ -138,14 +138,32 @@ class RoomConsumer(PersonConsumer):
             await self.catch_up(after if isinstance(after, int) and after >= 0 else 0)
             self.resumed = True
         elif kind == "beat":
-            await in_commune(self.commune, services.presence_beat, channel_name=self.channel_name)
-            if self.resumed:
-                self.pending.clear()
-                await self.catch_up(self.last_version, only_if_behind=True)
+            await self.beat()
         elif kind in ("post", "delete", "release", "mute", "report"):
             await self.act(kind, content)
         else:
             await super().receive_json(content)
+
+    async def beat(self) -> None:
+        """Every 25 s: still here (presence), still logged in, and nothing missed — one trip
+        to a worker thread for the three."""
+        if self.resumed:
+            self.pending.clear()
+        views, top, more, ended = await in_commune(self.commune, self._beat)
+        if ended:
+            await self.close(code=CLOSE_SESSION_ENDED)
+            return
+        if self.resumed and (views or top != self.last_version):
+            await self._send_changes(views, top, more)
+
+    def _beat(self) -> tuple[list[dict[str, Any]], int, bool, bool]:
+        services.presence_beat(channel_name=self.channel_name)
+        if session_user(self.session_key) is None:
+            return [], self.last_version, False, True
+        self.session_checked = time.monotonic()
+        if not self.resumed:
+            return [], self.last_version, False, False
+        return (*self._changes(self.last_version, only_if_behind=True), False)
 
     async def act(self, kind: str, content: dict[str, Any]) -> None:
         error = await in_commune(self.commune, self._act, kind, content)
@@ -174,7 +192,8 @@ class RoomConsumer(PersonConsumer):
                     actor=self.actor,
                     room=self.room,
                     body=body if isinstance(body, str) else "",
-                    standing=self._known_standing(),
+                    # The room's facts as this process knows them, read again when stale.
+                    standing=self._known_standing() or self._read_standing(),
                     author=self.scope["user"],
                 )
             elif not isinstance(raw, int) and kind != "mute":
@@ -224,12 +243,18 @@ class RoomConsumer(PersonConsumer):
         return views, max([room_top, *[p.version for p in posts]]), False
 
     async def catch_up(self, after: int, *, only_if_behind: bool = False) -> None:
-        more = True
-        while more:
-            views, top, more = await in_commune(self.commune, self._changes, after, only_if_behind)
+        views, top, more = await in_commune(self.commune, self._changes, after, only_if_behind)
+        await self._send_changes(views, top, more)
+
+    async def _send_changes(self, views: list[dict[str, Any]], top: int, more: bool) -> None:
+        """Send what ``_changes`` read, and read on while it stopped at its bound."""
+        while True:
             for view in views:
                 await self.send_json(view)
-            self.last_version = after = top
+            self.last_version = top
+            if not more:
+                break
+            views, top, more = await in_commune(self.commune, self._changes, top, False)
         await self.send_json({"type": "caught_up", "id": self.last_version})
 
     # --- from the room's group ----------------------------------------------------------------

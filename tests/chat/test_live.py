@@ -149,6 +149,54 @@ def test_a_client_cut_off_gets_exactly_what_it_missed_in_order(live: LiveCommune
             assert "Après la reprise" in again.until("post")["html"]
 
 
+def test_a_change_the_layer_dropped_comes_at_the_heartbeat_and_an_ended_session_closes(
+    server: Server, live: LiveCommunes, django_db_blocker
+):
+    from apps.chat.models import Post
+    from apps.chat.services import _next_version
+    from config.sessions import SessionStore
+    from tests.livechat import session_for
+
+    world = live.worlds["salona"]
+    with django_db_blocker.unblock():
+        key = committed("salona", lambda: session_for("salona", world["p1"]))
+    pupil = open_peer(server, "salona", room_path(live), key)
+    with peers(pupil):
+        pupil.until("state")
+        pupil.send(type="resume", after=10**12)
+        pupil.until("caught_up")
+        room = live.room("salona")
+
+        def stored_without_event() -> int:
+            # What a dropped event leaves: the post is stored, no connection heard of it.
+            from django.db import transaction
+
+            with transaction.atomic():
+                version = _next_version(room)
+                Post.objects.create(
+                    room=room,
+                    author=world["t1"],
+                    body="Jamais annoncé",
+                    number=version,
+                    version=version,
+                )
+            return version
+
+        with django_db_blocker.unblock():
+            version = committed("salona", stored_without_event)
+        pupil.send(type="beat")
+        found = pupil.until("post")
+        assert (found["id"], "Jamais annoncé" in found["html"]) == (version, True)
+        assert pupil.until("caught_up")["id"] == version
+
+        with django_db_blocker.unblock():
+            committed("salona", lambda: SessionStore(key).delete() or True)
+        pupil.send(type="beat")
+        with pytest.raises(ConnectionClosed) as closed:
+            pupil.until("never")
+        assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
+
+
 def test_a_pupils_connection_on_a_friday_evening_finds_the_room_closed_until_monday(
     live: LiveCommunes, another_server
 ):
