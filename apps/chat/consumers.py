@@ -2,9 +2,9 @@
 page's live topics (``apps.live.consumers.PersonConsumer``).
 
 The client sends ``resume`` (``{"type": "resume", "after": N}``), ``beat``, ``post`` (``body``),
-``delete`` / ``release`` / ``report`` (``number``), ``mute`` (``user``) and the live ``watch``;
+``delete`` / ``release`` (``number``), ``mute`` (``user``) and the live ``watch``;
 it receives ``state`` (what its person may do, and why not), ``post`` (a post's HTML for its
-person, ``id`` its version, ``number`` its place), ``caught_up``, ``notice`` and ``error``.
+person, ``id`` its version, ``number`` its place), ``caught_up`` and ``error``.
 
 Nothing is lost: a client says the last version it saw (``{"type": "resume", "after": N}``)
 and receives every change after it that its person may see, in order, once; then each change
@@ -139,7 +139,7 @@ class RoomConsumer(PersonConsumer):
             self.resumed = True
         elif kind == "beat":
             await self.beat()
-        elif kind in ("post", "delete", "release", "mute", "report"):
+        elif kind in ("post", "delete", "release", "mute"):
             await self.act(kind, content)
         else:
             await super().receive_json(content)
@@ -171,10 +171,6 @@ class RoomConsumer(PersonConsumer):
             await self.close(code=CLOSE_SESSION_ENDED)
         elif error:
             await self.send_json({"type": "error", "message": error})
-        elif kind == "report":
-            await self.send_json(
-                {"type": "notice", "message": "Merci : le message est signalé à la direction."}
-            )
 
     def _act(self, kind: str, content: dict[str, Any]) -> str:
         """Do what the client asked; '' when done, else the sentence to show ("session": the
@@ -202,14 +198,6 @@ class RoomConsumer(PersonConsumer):
                 services.post_delete(actor=self.actor, room=self.room, number=number)
             elif kind == "release":
                 services.post_release(actor=self.actor, room=self.room, number=number)
-            elif kind == "report":
-                reason = content.get("reason")
-                services.post_report(
-                    actor=self.actor,
-                    room=self.room,
-                    number=number,
-                    reason=reason if isinstance(reason, str) else "",
-                )
             elif kind == "mute":
                 user = content.get("user")
                 if not isinstance(user, int):

@@ -165,12 +165,20 @@ def author_label(post: Post) -> str:
     return author.display_name
 
 
+def reportable(room: Room, number: int) -> Post | None:
+    """A post of ``room`` the class sees now (the only ones one may report), with its
+    author."""
+    posts = Post.objects.filter(room=room, number=number, state=PostState.SHOWN)
+    return _with_authors(posts).first()
+
+
 def post_view(post: Post, *, moderator: bool = False) -> dict[str, Any]:
     """A post as a client shows it (JSON over the socket, and the page's own list)."""
     deleted = post.state == PostState.DELETED
     view: dict[str, Any] = {
         "id": post.version,
         "number": post.number,
+        "room_id": post.room_id,
         "state": post.state,
         "author": author_label(post),
         "author_id": post.author_id,

@@ -63,7 +63,6 @@ ACTIONS = {
     "supprimer": "delete",
     "publier": "release",
     "couper": "mute",
-    "signaler": "report",
     "ouvrir": "open",
     "fermer": "close",
 }
@@ -86,14 +85,6 @@ def _act(me: Caller, room: Room, what: str, request: HttpRequest) -> str:
         user = _int(request.POST.get("user")) or 0
         services.pupil_mute(actor=actor, room=room, user_id=user)
         return "Cet élève n'écrit plus pendant cette séance."
-    if what == "report":
-        services.post_report(
-            actor=actor,
-            room=room,
-            number=number,
-            reason=request.POST.get("reason", ""),
-        )
-        return "Merci : le message est signalé à la direction de l'école."
     if what == "open":
         services.room_open(actor=actor, room=room)
         return "Le salon est ouvert."
@@ -144,6 +135,38 @@ def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
             "max_length": MAX_POST_LENGTH,
             "is_pupil": actor.is_pupil,
             "max_watched": MAX_WATCHED,
+        },
+    )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_post_page(request: HttpRequest, room_id: int, number: int) -> HttpResponse:
+    """The "Signaler" page: a post of the room to its referents (the school's direction, the commune
+    administrator), with a reason if one wishes. A page of its own, linked from each post:
+    one form on the page that asks for it, none repeated in every post."""
+    me, room, role = _room_or_404(request, room_id)
+    post = selectors.reportable(room, number)
+    if post is None or post.author_id == me.actor.id:
+        raise Http404
+    if request.method == "POST":
+        try:
+            services.post_report(
+                actor=me.actor, room=room, number=number, reason=request.POST.get("reason", "")
+            )
+        except services.ChatError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, "Merci : le message est signalé à la direction de l'école.")
+        return redirect("chat:room", room_id=room_id)
+    return render(
+        request,
+        "chat/report.html",
+        {
+            "room": room,
+            "post": selectors.post_view(post),
+            "is_pupil": me.actor.is_pupil,
         },
     )
 

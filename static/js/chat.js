@@ -5,7 +5,7 @@
 (function () {
   "use strict";
 
-  var ACTIONS = { publier: "release", supprimer: "delete", couper: "mute", signaler: "report" };
+  var ACTIONS = { publier: "release", supprimer: "delete", couper: "mute" };
   var BEAT_MS = 25000;
 
   document.addEventListener("DOMContentLoaded", function () {
@@ -74,9 +74,9 @@
         last = Math.max(last, message.id);
       } else if (message.type === "caught_up") {
         last = Math.max(last, message.id);
-      } else if (message.type === "error" || message.type === "notice") {
+      } else if (message.type === "error") {
         announce.textContent = message.message;
-        say(message.message, message.type === "error");
+        say(message.message, true);
       }
     }
 
@@ -141,9 +141,6 @@
       var payload = { type: action, number: parseInt(target.elements.number.value, 10) };
       if (action === "mute") {
         payload.user = parseInt(target.elements.user.value, 10);
-      }
-      if (action === "report") {
-        payload.reason = target.elements.reason ? target.elements.reason.value : "";
       }
       connection.send(payload);
     });

@@ -88,3 +88,32 @@ def test_on_a_friday_evening_the_pupils_page_says_until_when_the_room_is_closed(
     assert until in shown and 'id="chat-form"' not in shown
     # The teacher keeps the room (quiet hours close it to pupils and parents).
     assert until not in page(as_user(bordeaux, "t1"), f"/salons/{room.pk}/")
+
+
+def test_a_pupil_reports_a_classmates_post_from_its_link_and_the_direction_receives_it(
+    bordeaux: World, as_user
+):
+    from apps.chat.models import Report
+
+    room = a1_room(bordeaux)
+    teacher_here(bordeaux, room)
+    as_user(bordeaux, "p1").post(f"/salons/{room.pk}/", {"action": "ecrire", "body": "Bouh !"})
+    with schema_context("bordeaux"):
+        number = Post.objects.get().number
+    reporter = as_user(bordeaux, "p2")
+    link = f"/salons/{room.pk}/signaler/{number}/"
+    assert f'href="{link}"' in page(reporter, f"/salons/{room.pk}/")
+    form = page(reporter, link)
+    assert "Bouh !" in form and "Signaler à la direction" in form
+    # Not one's own post, nor another class's pupil, nor a post the class does not see.
+    assert as_user(bordeaux, "p1").get(link).status_code == 404
+    assert as_user(bordeaux, "p3").get(link).status_code == 404
+    assert reporter.get(f"/salons/{room.pk}/signaler/{number + 1}/").status_code == 404
+    with schema_context("bordeaux"):
+        assert not Report.objects.exists()
+    done = reporter.post(link, {"reason": "Il me fait peur"}, follow=True)
+    shown = html.unescape(done.content.decode())
+    assert "le message est signalé à la direction" in shown
+    with schema_context("bordeaux"):
+        assert Report.objects.get().reason == "Il me fait peur"
+    assert "Bouh !" in page(as_user(bordeaux, "dA"), "/salons/signalements/")
