@@ -2,7 +2,7 @@
 """Rooms benchmark (salons): what the rooms deliver per second, and how fast, next to a bare
 Channels echo served by the same process.
 
-    .venv/bin/python bench/chat.py [--clients 500] [--rooms 25] [--seconds 20] [--rounds 3]
+    .venv/bin/python bench/chat.py [--clients 500] [--rooms 25] [--seconds 20] [--rounds 5]
                                    [--in-flight 2] [--keep] [--database ent_bench_chat]
 
 Needs REDIS_URL (an empty Redis database of its own: the channel layer and the cache; it
@@ -564,7 +564,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--clients", type=int, default=500, help="connections (500)")
     parser.add_argument("--rooms", type=int, default=25, help="rooms (25)")
     parser.add_argument("--seconds", type=float, default=20.0, help="measured s a phase (20)")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of both phases (3)")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of both phases (5)")
     parser.add_argument("--in-flight", type=int, default=2, help="posts in flight a room (2)")
     parser.add_argument("--keep", action="store_true", help="keep the bench database")
     parser.add_argument("--database", default="ent_bench_chat", help="bench database name")
