@@ -94,11 +94,12 @@ def _store_post(post: Post) -> Post:
     commit) when no transaction is open, and still under the caller's one when there is."""
     rooms = connection.ops.quote_name(Room._meta.db_table)
     posts = connection.ops.quote_name(Post._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(field.column) for field in _POST_COLUMNS)
+    columns = ", ".join(connection.ops.quote_name(str(field.column)) for field in _POST_COLUMNS)
     holders = ", ".join(["%s"] * len(_POST_COLUMNS))
     numbering = ", ".join(
-        connection.ops.quote_name(Post._meta.get_field(name).column)
-        for name in ("number", "version")
+        connection.ops.quote_name(str(field.column))
+        for field in Post._meta.concrete_fields
+        if field.name in ("number", "version")
     )
     values = [
         field.get_db_prep_save(getattr(post, field.attname), connection) for field in _POST_COLUMNS
