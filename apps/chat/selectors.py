@@ -100,6 +100,9 @@ class RoomFacts:
 def room_facts(room: Room) -> RoomFacts:
     """A few queries (slots, presence, mutes, quiet hours), whoever asks."""
     now = clock.now()
+    # The room may have been read long ago (a connection keeps the one of its connect): its
+    # opening and closing are read again, with the rest.
+    room.refresh_from_db(fields=["opened_at", "opened_by", "closed_at"])
     session = rules.session_start(room, list(room.slots.all()), now)
     muted = (
         frozenset(Mute.objects.filter(room=room, session=session).values_list("user_id", flat=True))

@@ -115,7 +115,8 @@
       body.addEventListener("keydown", function (event) {
         if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
           event.preventDefault();
-          form.requestSubmit();
+          // With its button: the form then says what it does, also when it posts itself.
+          form.requestSubmit(form.querySelector("button[name=action]"));
         }
       });
     }

@@ -197,6 +197,25 @@ def test_a_change_the_layer_dropped_comes_at_the_heartbeat_and_an_ended_session_
         assert closed.value.rcvd is not None and closed.value.rcvd.code == 4401
 
 
+def test_a_connected_pupil_hears_the_teacher_close_and_open_the_room(
+    server: Server, live: LiveCommunes, django_db_blocker
+):
+    from apps.accounts.selectors import actor_for
+    from apps.chat.services import room_close, room_open
+
+    world, room = live.worlds["salona"], live.room("salona")
+    teacher = join(server, live, "t1")
+    pupil = join(server, live, "p2")
+    with peers(teacher, pupil):
+        with django_db_blocker.unblock():
+            committed("salona", lambda: room_close(actor=actor_for(world["t1"]), room=room) or 1)
+        closed = pupil.until("state", open=False)
+        assert (closed["may_write"], closed["reason"]) == (False, rules.CLOSED)
+        with django_db_blocker.unblock():
+            committed("salona", lambda: room_open(actor=actor_for(world["t1"]), room=room) or 1)
+        assert pupil.until("state", open=True)["may_write"] is True
+
+
 def test_a_pupils_connection_on_a_friday_evening_finds_the_room_closed_until_monday(
     live: LiveCommunes, another_server
 ):
