@@ -30,6 +30,7 @@ from apps.classes.selectors import (
     classroom_visible_to,
     classrooms_managed_by,
 )
+from apps.french.formatting import de
 from apps.qrlogin.services import qr_token_revoke
 from apps.schools.models import Classroom
 
@@ -202,7 +203,7 @@ def account_new_code(request: HttpRequest, classroom_id: int, user_id: int) -> H
         Consequence(
             title=f"Nouveau code pour {name}",
             explanation=(
-                f"Le mot de passe et l'ancien code de {name} ne fonctionneront plus. Une "
+                f"Le mot de passe et l'ancien code {de(name)} ne fonctionneront plus. Une "
                 "nouvelle carte de connexion sera imprimée : remettez-la à la personne, qui "
                 "choisira un nouveau mot de passe à sa prochaine connexion."
             ),
@@ -236,7 +237,7 @@ def account_block(request: HttpRequest, classroom_id: int, user_id: int) -> Http
         request,
         account,
         Consequence(
-            title=f"Bloquer le compte de {name}",
+            title=f"Bloquer le compte {de(name)}",
             explanation=(
                 f"{name} ne pourra plus se connecter tant que le compte n'est pas débloqué. "
                 "Rien n'est effacé : le déblocage rend l'accès tel qu'il était."
@@ -247,7 +248,7 @@ def account_block(request: HttpRequest, classroom_id: int, user_id: int) -> Http
     if asked:
         return asked
     security.account_block(actor=caller(request).user, user=account.user, request=request)
-    messages.success(request, f"Le compte de {account.user.display_name} est bloqué.")
+    messages.success(request, f"Le compte {de(account.user.display_name)} est bloqué.")
     return redirect("classes:detail", classroom_id=account.classroom.pk)
 
 
@@ -256,7 +257,7 @@ def account_block(request: HttpRequest, classroom_id: int, user_id: int) -> Http
 def account_unblock(request: HttpRequest, classroom_id: int, user_id: int) -> HttpResponse:
     account = _account_or_404(request, classroom_id, user_id)
     security.account_unblock(actor=caller(request).user, user=account.user, request=request)
-    messages.success(request, f"Le compte de {account.user.display_name} est débloqué.")
+    messages.success(request, f"Le compte {de(account.user.display_name)} est débloqué.")
     return redirect("classes:detail", classroom_id=account.classroom.pk)
 
 
@@ -283,7 +284,7 @@ def qr_token_renew(request: HttpRequest, classroom_id: int, user_id: int) -> Htt
         Consequence(
             title=f"Nouveau QR code pour {name}",
             explanation=(
-                f"Le QR code de la carte actuelle de {name} cessera aussitôt de fonctionner. "
+                f"Le QR code de la carte actuelle {de(name)} cessera aussitôt de fonctionner. "
                 "Une nouvelle carte sera imprimée."
             ),
             button="Remplacer le QR code et imprimer la carte",
@@ -301,9 +302,9 @@ def qr_token_revoke_view(request: HttpRequest, classroom_id: int, user_id: int) 
         request,
         account,
         Consequence(
-            title=f"Révoquer le QR code de {name}",
+            title=f"Révoquer le QR code {de(name)}",
             explanation=(
-                f"La carte de {name} ne permettra plus de se connecter ; il faudra en "
+                f"La carte {de(name)} ne permettra plus de se connecter ; il faudra en "
                 "imprimer une nouvelle."
             ),
             button="Révoquer le QR code",
@@ -312,7 +313,7 @@ def qr_token_revoke_view(request: HttpRequest, classroom_id: int, user_id: int) 
     if asked:
         return asked
     if qr_token_revoke(actor=caller(request).user, pupil=account.user, request=request):
-        messages.success(request, f"Le QR code de {account.user.display_name} ne fonctionne plus.")
+        messages.success(request, f"Le QR code {de(account.user.display_name)} ne fonctionne plus.")
     else:
         messages.info(request, f"{account.user.display_name} n'avait pas de QR code actif.")
     return redirect("classes:detail", classroom_id=account.classroom.pk)

@@ -41,3 +41,4 @@ register.filter("date_heure_secondes", _safe(lambda v: formatting.datetime_secon
 register.filter("nombre", _safe(formatting.number))
 register.filter("euros", _safe(formatting.euros))
 register.filter("ordinal", _safe(lambda v: formatting.ordinal(int(v))))
+register.filter("de", _safe(formatting.de))

@@ -86,3 +86,20 @@ def number(value: Decimal | int | float | str, places: int = 2) -> str:
 def euros(amount: Decimal | int | float | str) -> str:
     """Decimal("-4500") -> "-4 500,00 €" with U+202F thousands, U+00A0 before €."""
     return f"{number(amount, 2)}{NBSP}€"
+
+
+_ELIDED = frozenset("aeiouyàâäéèêëîïôöùûüœæ")
+
+
+def de(name: str) -> str:
+    """« de » before a name, as French writes it: « d'Eysines », « d'Élise Martin », « du
+    Bouscat » (Le Bouscat), « des Andelys » (Les Andelys), « de Bordeaux ». An h is never
+    elided here: aspirated or not, names do not say (« de Hugues », « de Hélène » both read)."""
+    name = str(name).strip()
+    if name.startswith("Le "):
+        return "du " + name[3:]
+    if name.startswith("Les "):
+        return "des " + name[4:]
+    if name[:1].lower() in _ELIDED:
+        return "d'" + name
+    return "de " + name

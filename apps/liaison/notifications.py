@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor, can_read_liaison_note, can_write_liaison_note
+from apps.french.formatting import de
 from apps.liaison.models import LiaisonNote, Reminder, Reply
 from apps.notifications.kinds import register_kind
 from apps.notifications.models import Notification
@@ -104,7 +105,7 @@ def notify_reply_received(reply_id: int) -> list[Notification]:
     return notify(
         recipients=[author],
         kind=LIAISON_REPLY,
-        title=f"Réponse de {reply.guardian.display_name} : {note.title}",
+        title=f"Réponse {de(reply.guardian.display_name)} : {note.title}",
         url=reverse("liaison:status", kwargs={"note_id": note.pk}),
         may_see=lambda actor: can_write_liaison_note(
             author=actor, school_id=note.school_id, classroom_id=note.classroom_id

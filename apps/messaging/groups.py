@@ -17,6 +17,7 @@ from apps.accounts.models import User
 from apps.accounts.permissions import Actor
 from apps.audiences.audience import Audience
 from apps.audiences.selectors import audience_guardians, audience_pupils, audience_staff
+from apps.french.formatting import de
 from apps.french.ordering import name_key
 from apps.messaging.models import GroupKind
 from apps.messaging.rules import Group, Switches, may_write_to_group
@@ -56,7 +57,7 @@ def label_for(
     someone who writes to several schools."""
     if kind in (GroupKind.CLASS_PARENTS, GroupKind.CLASS_PUPILS):
         who = "Parents" if kind == GroupKind.CLASS_PARENTS else "Élèves"
-        label = f"{who} de {class_name}"
+        label = f"{who} {de(class_name)}"
         return f"{label} ({school_name})" if with_school else label
     school = _of_the_school(school_name)
     return {

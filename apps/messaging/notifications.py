@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.urls import reverse
 
 from apps.accounts.models import Profile, User
+from apps.french.formatting import de
 from apps.messaging.models import Box, Copy, Message, State
 from apps.messaging.rules import is_referent
 from apps.messaging.selectors import sender_label
@@ -38,7 +39,7 @@ def notify_delivered(message_id: int) -> list[Notification]:
     return notify(
         recipients=recipients,
         kind=NEW_MESSAGE,
-        title=f"Nouveau message de {sender_label(message)}",
+        title=f"Nouveau message {de(sender_label(message))}",
         url=reverse("messaging:message", kwargs={"message_id": message.pk}),
         event=f"message:{message.pk}",
         urgent=message.urgent,

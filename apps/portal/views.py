@@ -27,6 +27,7 @@ from apps.accounts.services import (
     adult_assignments_change,
     adult_create,
 )
+from apps.french.formatting import de
 from apps.navigation.menus import ScopedLink, menu_for, scoped_links
 from apps.navigation.registry import todos_for
 from apps.portal.forms import AdultAccountForm, AssignmentForm
@@ -255,7 +256,7 @@ def _credentials_page(request: HttpRequest, user: User, code: str, *, new: bool)
             "code": code,
             "first_login_url": url,
             "first_login_address": first_login_address(commune_or_404(request)),
-            "qr": qr_svg(url, label=f"QR code de la première connexion de {user.display_name}"),
+            "qr": qr_svg(url, label=f"QR code de la première connexion {de(user.display_name)}"),
             "new": new,
         },
     )
@@ -292,7 +293,7 @@ def account_assignments(request: HttpRequest, user_id: int) -> HttpResponse:
         else:
             if changes.changed_anything:
                 messages.success(
-                    request, f"Les affectations de {user.display_name} sont enregistrées."
+                    request, f"Les affectations {de(user.display_name)} sont enregistrées."
                 )
             else:
                 messages.info(request, "Rien n'a changé.")
@@ -340,7 +341,7 @@ def account_new_code(request: HttpRequest, user_id: int) -> HttpResponse:
                 "field": CONFIRMED,
                 "title": f"Nouveau code pour {name}",
                 "explanation": (
-                    f"Le mot de passe et l'ancien code de {name} ne fonctionneront plus. Un "
+                    f"Le mot de passe et l'ancien code {de(name)} ne fonctionneront plus. Un "
                     "nouveau code d'activation sera affiché une seule fois : remettez-le à la "
                     "personne, qui choisira un nouveau mot de passe à sa prochaine connexion."
                 ),

@@ -29,6 +29,7 @@ from apps.accounts.permissions import STAFF_PROFILES
 from apps.accounts.services import account_build, accounts_bulk_create
 from apps.accounts.signals import names_changed
 from apps.audit.services import record_event
+from apps.french.formatting import de
 from apps.schools.models import (
     Classroom,
     School,
@@ -185,7 +186,7 @@ def parse_teachers(source: SourceFile) -> TeachersFile:
             match_key(first),
         ):
             error(
-                f"le courriel {email} est celui de {known.first_name} {known.last_name} "
+                f"le courriel {email} est celui {de(known.first_name)} {known.last_name} "
                 f"(ligne {known.line}), pas de {first} {last}."
             )
             continue

@@ -16,6 +16,7 @@ from apps.accounts.lifecycle import ACTIVATION_ALPHABET
 from apps.accounts.models import User
 from apps.accounts.selectors import actor_for
 from apps.audit.models import AuditEvent
+from apps.french.formatting import de
 from apps.qrlogin.models import QrLoginToken
 from tenants.models import Commune
 from tests.cards.conftest import build_class_world
@@ -208,7 +209,7 @@ def test_adult_and_elementaire_cards_carry_the_first_login_link(world, login_as)
     )
     assert not card.qr_login
     assert card.qr_svg == qr_svg(
-        card.qr_url, label=f"QR code de la première connexion de {card.display_name}"
+        card.qr_url, label=f"QR code de la première connexion {de(card.display_name)}"
     )
     assert card.qr_svg.startswith("<svg") and 'width="30mm"' in card.qr_svg
     assert len(card.code) == 8 and set(card.code) <= set(ACTIVATION_ALPHABET)

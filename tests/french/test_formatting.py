@@ -71,3 +71,15 @@ def test_the_new_filters_and_an_aware_datetime_shown_in_paris_time():
         "mardi 1er décembre | 1er décembre 2026 à 14 h 05 | "
         "1er décembre 2026 à 14 h 05 min 09 s | 1\u202f105,00"
     )
+
+
+def test_de_elides_and_contracts_before_names():
+    from apps.french.formatting import de
+
+    assert de("Eysines") == "d'Eysines"
+    assert de("Élise Martin") == "d'Élise Martin"
+    assert de("Le Bouscat") == "du Bouscat"
+    assert de("Les Andelys") == "des Andelys"
+    assert de("Bordeaux") == "de Bordeaux"
+    assert de("Hugues Petit") == "de Hugues Petit"
+    assert de("La Teste-de-Buch") == "de La Teste-de-Buch"

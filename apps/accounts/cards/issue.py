@@ -27,6 +27,7 @@ from apps.accounts.models import Profile, User
 from apps.accounts.permissions import Actor, can_manage_account
 from apps.accounts.selectors import actors_for
 from apps.audit.services import record_event
+from apps.french.formatting import de
 from apps.french.ordering import person_key
 from apps.qrlogin.models import QrLoginToken
 from apps.qrlogin.services import qr_tokens_issue
@@ -163,7 +164,7 @@ def login_cards_issue(
                 classroom=classroom.name,
                 school=classroom.school.name,
                 qr_url=url,
-                qr_svg=qr_svg(url, label=f"{label} de {user.display_name}"),
+                qr_svg=qr_svg(url, label=f"{label} {de(user.display_name)}"),
                 qr_login=token is not None,
                 children=tuple(child.display_name for child in recipient.children),
             )

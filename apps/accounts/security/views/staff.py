@@ -21,6 +21,7 @@ from apps.accounts.security.forms import PupilPasswordForm
 from apps.accounts.security.rules import can_reset_second_factor
 from apps.accounts.security.views.common import current_account
 from apps.accounts.selectors import actors_for
+from apps.french.formatting import de
 
 
 def _pupil_or_404(request: HttpRequest, pupil_id: int) -> User:
@@ -48,7 +49,7 @@ def pupil_access(request: HttpRequest, pupil_id: int) -> HttpResponse:
     password_form = PupilPasswordForm(pupil, request.POST if action == "password" else None)
     if action == "unlock":
         services.login_unlock(actor=actor, user=pupil, request=request)
-        messages.success(request, f"Le compte de {pupil.display_name} est débloqué.")
+        messages.success(request, f"Le compte {de(pupil.display_name)} est débloqué.")
         return redirect("account_admin:pupil_access", pupil_id=pupil.pk)
     if action == "password" and password_form.is_valid():
         services.pupil_password_set(
@@ -57,7 +58,7 @@ def pupil_access(request: HttpRequest, pupil_id: int) -> HttpResponse:
             password=password_form.cleaned_data["new_password1"],
             request=request,
         )
-        messages.success(request, f"Le mot de passe de {pupil.display_name} est changé.")
+        messages.success(request, f"Le mot de passe {de(pupil.display_name)} est changé.")
         return redirect("account_admin:pupil_access", pupil_id=pupil.pk)
     return render(
         request,
@@ -116,7 +117,7 @@ def two_factor_reset(request: HttpRequest, user_id: int) -> HttpResponse:
     if two_factor.two_factor_reset_by_admin(actor=actor, user=target, request=request):
         messages.success(
             request,
-            f"La double authentification de {target.display_name} est réinitialisée : à sa "
+            f"La double authentification {de(target.display_name)} est réinitialisée : à sa "
             "prochaine connexion, cette personne devra enregistrer de nouveau son application.",
         )
     else:
