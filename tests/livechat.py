@@ -103,6 +103,9 @@ def start_server(
                 str(settings.ENT_WS_MAX_MESSAGE_BYTES * 4),
                 "--log-level",
                 "warning",
+                # A test's server need not wait for its clients' last frames on the way out.
+                "--timeout-graceful-shutdown",
+                "3",
             ],
             cwd=ROOT,
             env=environment,

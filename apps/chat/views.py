@@ -85,11 +85,12 @@ def _act(me: Caller, room: Room, what: str, request: HttpRequest) -> str:
         user = _int(request.POST.get("user")) or 0
         services.pupil_mute(actor=actor, room=room, user_id=user)
         return "Cet élève n'écrit plus pendant cette séance."
+    # Opened or closed: the room's status line says so (no second sentence).
     if what == "open":
         services.room_open(actor=actor, room=room)
-        return "Le salon est ouvert."
+        return ""
     services.room_close(actor=actor, room=room)
-    return "Le salon est fermé."
+    return ""
 
 
 @never_cache

@@ -103,3 +103,17 @@ def de(name: str) -> str:
     if name[:1].lower() in _ELIDED:
         return "d'" + name
     return "de " + name
+
+
+def waited(delta: dt.timedelta) -> str:
+    """How long something has waited, as a moderator reads it: « moins d'une minute »,
+    « 12 minutes », « 3 h 05 », « 2 jours »."""
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 1:
+        return "moins d'une minute"
+    if minutes < 60:
+        return f"{minutes} minute{'s' if minutes > 1 else ''}"
+    if minutes < 24 * 60:
+        return f"{minutes // 60} h {minutes % 60:02d}"
+    days = minutes // (24 * 60)
+    return f"{days} jour{'s' if days > 1 else ''}"

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from apps.accounts.context import Caller, active_caller
 from apps.accounts.permissions import Actor
 from apps.attachments.forms import AttachmentsForm, save_with_files
+from apps.french.formatting import waited
 from apps.messaging import rules, search, selectors, services
 from apps.messaging.forms import (
     ComposeForm,
@@ -692,19 +693,7 @@ def _page_of(request: HttpRequest, rows: QuerySet[Any]) -> Page[Any]:
 
 
 def _waited(since: datetime.datetime | None) -> str:
-    """How long a pupil's message has waited, as a teacher reads it: "moins d'une minute",
-    "12 minutes", "3 h 05", "2 jours"."""
-    if since is None:
-        return ""
-    minutes = int((clock.now() - since).total_seconds() // 60)
-    if minutes < 1:
-        return "moins d'une minute"
-    if minutes < 60:
-        return f"{minutes} minute{'s' if minutes > 1 else ''}"
-    if minutes < 24 * 60:
-        return f"{minutes // 60} h {minutes % 60:02d}"
-    days = minutes // (24 * 60)
-    return f"{days} jour{'s' if days > 1 else ''}"
+    return "" if since is None else waited(clock.now() - since)
 
 
 def _referent_or_404(actor: Actor) -> None:

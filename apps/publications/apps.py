@@ -10,3 +10,8 @@ class PublicationsConfig(AppConfig):
     name = "apps.publications"
     label = "publications"
     verbose_name = "Publications"
+
+    def ready(self) -> None:
+        from apps.publications import notifications
+
+        notifications.register_kinds()

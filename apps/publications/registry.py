@@ -22,6 +22,28 @@ def _no_feature_id(feature_id: int) -> int | None:
     return None
 
 
+def _nothing_to_check(publication_id: int) -> str | None:
+    return None
+
+
+def _nothing_to_do(publication_id: int, state: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """A publication as the moderators' queue and the author's notification show it."""
+
+    title: str
+    url: str
+    where: str = ""
+    excerpt: str = ""
+
+
+def _undescribed(publication_ids: Collection[int]) -> dict[int, QueueItem]:
+    return {}
+
+
 @dataclass(frozen=True)
 class PublicationKind:
     """``name`` is stored in ``Publication.kind`` ("homework.entry"); ``short`` starts the key
@@ -34,6 +56,15 @@ class PublicationKind:
     * ``locked(id)``: the French sentence saying why its files no longer change, or None;
     * ``api_field`` and ``from_feature_id``: the field of ``/api/v1/attachments/`` that names
       one by the feature's own id, and the publication id of that feature id (None if none).
+
+    For a kind that goes through the moderation circuit (``apps.publications.moderation``):
+
+    * ``describe(ids)``: the ``QueueItem`` of each of these publications, in constant queries
+      (the queue shows every kind's items on one page);
+    * ``check_publish(id)``: the French sentence saying why it may not be published now (a
+      photo of a pupil without consent on a public page, say), or None;
+    * ``decided(id, state)``: called in the decision's transaction once the state moved (the
+      feature notifies its readers, invalidates a cached page…).
     """
 
     name: str
@@ -44,6 +75,9 @@ class PublicationKind:
     locked: Callable[[int], str | None] = _never_locked
     api_field: str = ""
     from_feature_id: Callable[[int], int | None] = _no_feature_id
+    describe: Callable[[Collection[int]], dict[int, QueueItem]] = _undescribed
+    check_publish: Callable[[int], str | None] = _nothing_to_check
+    decided: Callable[[int, str], None] = _nothing_to_do
 
 
 _kinds: dict[str, PublicationKind] = {}

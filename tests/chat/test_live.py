@@ -201,6 +201,7 @@ def test_a_connected_pupil_hears_the_teacher_close_and_open_the_room(
     server: Server, live: LiveCommunes, django_db_blocker
 ):
     from apps.accounts.selectors import actor_for
+    from apps.chat.models import Room
     from apps.chat.services import room_close, room_open
 
     world, room = live.worlds["salona"], live.room("salona")
@@ -211,9 +212,22 @@ def test_a_connected_pupil_hears_the_teacher_close_and_open_the_room(
             committed("salona", lambda: room_close(actor=actor_for(world["t1"]), room=room) or 1)
         closed = pupil.until("state", open=False)
         assert (closed["may_write"], closed["reason"]) == (False, rules.CLOSED)
-        with django_db_blocker.unblock():
-            committed("salona", lambda: room_open(actor=actor_for(world["t1"]), room=room) or 1)
-        assert pupil.until("state", open=True)["may_write"] is True
+        try:
+            with django_db_blocker.unblock():
+                committed("salona", lambda: room_open(actor=actor_for(world["t1"]), room=room) or 1)
+            assert pupil.until("state", open=True)["may_write"] is True
+        finally:
+            # Back to its slots alone: the other tests (a frozen Friday evening) read them.
+            with django_db_blocker.unblock():
+                committed(
+                    "salona",
+                    lambda: (
+                        Room.objects.filter(pk=room.pk).update(
+                            opened_at=None, opened_by=None, closed_at=None
+                        )
+                        or 1
+                    ),
+                )
 
 
 def test_a_pupils_connection_on_a_friday_evening_finds_the_room_closed_until_monday(

@@ -83,3 +83,13 @@ def test_de_elides_and_contracts_before_names():
     assert de("Bordeaux") == "de Bordeaux"
     assert de("Hugues Petit") == "de Hugues Petit"
     assert de("La Teste-de-Buch") == "de La Teste-de-Buch"
+
+
+def test_waited_reads_as_a_moderator_says_it():
+    from datetime import timedelta
+
+    assert f.waited(timedelta(seconds=30)) == "moins d'une minute"
+    assert f.waited(timedelta(minutes=1)) == "1 minute"
+    assert f.waited(timedelta(minutes=12)) == "12 minutes"
+    assert f.waited(timedelta(hours=3, minutes=5)) == "3 h 05"
+    assert f.waited(timedelta(days=2, hours=1)) == "2 jours"

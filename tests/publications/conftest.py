@@ -1,0 +1,1 @@
+from tests.publications.wall import wall  # noqa: F401 - the fixture
