@@ -9,3 +9,8 @@ from django.dispatch import Signal
 # (an ONDE import, the teachers' import), inside the writer's transaction: a receiver that
 # keeps a copy of a name (the messagerie's search text) writes it again.
 names_changed = Signal()
+
+# Sent with ``user_ids`` (a list) once those pupils' photo consent (ONDE's « Autorisation
+# photo ») was written as « non » where it was « oui » or not recorded, inside the writer's
+# transaction: the public pages that show them are taken down (``apps.attachments``).
+photo_consent_withdrawn = Signal()

@@ -110,3 +110,28 @@ class Attachment(models.Model):
     def type_label(self) -> str:
         known = KINDS.get(self.content_type)
         return known.label if known else "fichier"
+
+
+class PhotoTag(models.Model):
+    """A pupil who appears in a photo, tagged by its publisher. A public page (the school
+    site, a public blog post) shows a pupil only with their consent, ONDE's « Autorisation
+    photo » (``apps.attachments.selectors.consent_refusal``); a consent withdrawn later takes
+    down the public pages that show them (``apps.attachments.consent``)."""
+
+    attachment = models.ForeignKey(Attachment, on_delete=models.CASCADE, related_name="photo_tags")
+    pupil = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    tagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    tagged_at = models.DateTimeField("identifié le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "élève sur une photo"
+        verbose_name_plural = "élèves sur les photos"
+        constraints = [
+            models.UniqueConstraint(fields=["attachment", "pupil"], name="photo_tag_once"),
+        ]
+        indexes = [models.Index(fields=["pupil"], name="photo_tag_pupil")]
+
+    def __str__(self) -> str:
+        return f"{self.pupil_id} @ {self.attachment_id}"

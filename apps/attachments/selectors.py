@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor
-from apps.attachments.models import Attachment
+from apps.attachments.models import Attachment, PhotoTag
 from apps.publications.registry import may_see
 
 
@@ -52,3 +52,63 @@ def attachment_for_viewer(actor: Actor, attachment_id: int) -> Attachment | None
         assert publication is not None  # noqa: S101 - not pending, so it has one (constraint)
         visible = may_see(actor, publication.kind, publication.pk)
     return attachment if visible else None
+
+
+# --- photo consent --------------------------------------------------------------------------------
+
+
+def taggable_pupils(actor: Actor, pupil_ids: set[int]) -> list[int]:
+    """Of ``pupil_ids``, the pupils ``actor`` may tag in a photo: those enrolled in one of
+    their schools (every pupil of the commune for its administrator)."""
+    from apps.accounts.models import Profile
+
+    pupils = User.objects.filter(pk__in=pupil_ids, profile=Profile.PUPIL)
+    if not actor.is_commune_admin:
+        pupils = pupils.filter(enrolments__classroom__school_id__in=actor.school_ids)
+    return list(pupils.values_list("pk", flat=True).distinct())
+
+
+def consent_refusal(publication_id: int, *, untagged_confirmed: bool) -> str | None:
+    """Why ``publication_id`` may not be shown publicly (the school site, a public blog post),
+    or None: one of its photos shows a pupil whose photo consent is « non » or not recorded,
+    or a photo where nobody is tagged was not confirmed by the publisher to show no pupil
+    without consent. Two queries."""
+    photos = list(
+        Attachment.objects.filter(
+            publication_id=publication_id, content_type__startswith="image/"
+        ).only("id", "original_name")
+    )
+    if not photos:
+        return None
+    tags = list(
+        PhotoTag.objects.filter(attachment__in=photos)
+        .select_related("pupil")
+        .only("attachment_id", "pupil__first_name", "pupil__last_name", "pupil__photo_consent")
+    )
+    refused = sorted(
+        {tag.pupil.display_name for tag in tags if tag.pupil.photo_consent is not True}
+    )
+    if refused:
+        names = ", ".join(refused)
+        return (
+            f"Une page publique ne peut pas montrer {names} : pas d'autorisation photo "
+            "(ONDE). Retirez la photo, ou publiez sans la rendre publique."
+        )
+    tagged = {tag.attachment_id for tag in tags}
+    untagged = [photo.original_name for photo in photos if photo.pk not in tagged]
+    if untagged and not untagged_confirmed:
+        return (
+            f"Indiquez les élèves visibles sur {', '.join(untagged)}, ou confirmez qu'aucun élève "
+            "sans autorisation photo n'y apparaît."
+        )
+    return None
+
+
+def publications_showing(pupil_ids: list[int]) -> list[tuple[int, str]]:
+    """(publication id, kind) of the publications with a photo tagging one of
+    ``pupil_ids``."""
+    return list(
+        Attachment.objects.filter(photo_tags__pupil_id__in=pupil_ids, publication__isnull=False)
+        .values_list("publication_id", "publication__kind")
+        .distinct()
+    )

@@ -51,7 +51,7 @@ from apps.accounts.models import User
 from apps.accounts.permissions import Actor
 from apps.accounts.selectors import actor_for
 from apps.attachments import images, isobmff, kinds
-from apps.attachments.models import PENDING_HOURS, Attachment
+from apps.attachments.models import PENDING_HOURS, Attachment, PhotoTag
 from apps.attachments.selectors import Pending, pending_digest, pending_rows
 from apps.publications.models import Publication
 from apps.publications.registry import kind_of, may_see
@@ -514,3 +514,36 @@ def _keep(attachment: Attachment, name: str, content: File) -> None:
     if stored is not None and attachment.file.name:
         stored.append(attachment.file.name)
     attachment.save()
+
+
+# --- who appears in a photo ---------------------------------------------------------------------
+
+NOT_A_PHOTO = "Seules les photos portent les élèves qui y apparaissent."
+UNKNOWN_PUPILS = "Choisissez des élèves de votre école."
+
+
+def photo_tags_set(*, user: User, attachment: Attachment, pupil_ids: Iterable[int]) -> list[int]:
+    """The pupils who appear in ``attachment`` (a photo of a publication ``user`` may change):
+    exactly ``pupil_ids``, pupils of ``user``'s schools (any pupil of the commune for its
+    administrator). Returns their ids; refused whole, nothing changed, for anything else."""
+    from apps.attachments.selectors import taggable_pupils
+
+    if attachment.publication is None:
+        raise AttachmentNotAllowed("a pending file has no tags")
+    _check_editor(user, attachment.publication)
+    wanted = set(pupil_ids)
+    if wanted and not attachment.content_type.startswith("image/"):
+        raise AttachmentError(NOT_A_PHOTO)
+    known = set(taggable_pupils(actor_for(user), wanted))
+    if known != wanted:
+        raise AttachmentError(UNKNOWN_PUPILS)
+    with transaction.atomic():
+        _locked_publication(attachment.publication)
+        PhotoTag.objects.filter(attachment=attachment).exclude(pupil_id__in=wanted).delete()
+        have = set(
+            PhotoTag.objects.filter(attachment=attachment).values_list("pupil_id", flat=True)
+        )
+        PhotoTag.objects.bulk_create(
+            PhotoTag(attachment=attachment, pupil_id=pk, tagged_by=user) for pk in wanted - have
+        )
+    return sorted(wanted)

@@ -1,4 +1,5 @@
-"""A deleted attachment row deletes its stored object once the deletion commits.
+"""A deleted attachment row deletes its stored object once the deletion commits; a photo
+consent withdrawn takes down the public pages that show the pupil (``consent``).
 
 A receiver rather than a service step because rows also go by cascade (an entry of the cahier
 de textes deleted, an account purged): Django sends ``post_delete`` for each of them, and only
@@ -13,6 +14,8 @@ from typing import Any
 from django.db.models.signals import post_delete
 from django.dispatch import receiver
 
+from apps.accounts.signals import photo_consent_withdrawn
+from apps.attachments.consent import on_consent_withdrawn
 from apps.attachments.models import Attachment
 from apps.attachments.services import delete_object_after_commit
 
@@ -21,3 +24,8 @@ from apps.attachments.services import delete_object_after_commit
 def _delete_object(sender: type[Attachment], instance: Attachment, **kwargs: Any) -> None:
     if instance.file.name:
         delete_object_after_commit(instance.file.name)
+
+
+@receiver(photo_consent_withdrawn, dispatch_uid="attachments_consent_withdrawn")
+def _consent_withdrawn(sender: Any, user_ids: list[int], **kwargs: Any) -> None:
+    on_consent_withdrawn(sender, user_ids)

@@ -30,6 +30,10 @@ def _nothing_to_do(publication_id: int, state: str) -> None:
     return None
 
 
+def _not_public(publication_id: int) -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class QueueItem:
     """A publication as the moderators' queue and the author's notification show it."""
@@ -64,7 +68,11 @@ class PublicationKind:
     * ``check_publish(id)``: the French sentence saying why it may not be published now (a
       photo of a pupil without consent on a public page, say), or None;
     * ``decided(id, state)``: called in the decision's transaction once the state moved (the
-      feature notifies its readers, invalidates a cached page…).
+      feature notifies its readers, invalidates a cached page…);
+    * ``consent_withdrawn(id)``: a pupil tagged in one of its photos no longer consents
+      (``apps.attachments.consent``): a kind that shows publications publicly takes this one
+      down from its public pages and tells its publisher. The default does nothing, which is
+      right only for a kind that never shows anything publicly.
     """
 
     name: str
@@ -78,6 +86,7 @@ class PublicationKind:
     describe: Callable[[Collection[int]], dict[int, QueueItem]] = _undescribed
     check_publish: Callable[[int], str | None] = _nothing_to_check
     decided: Callable[[int, str], None] = _nothing_to_do
+    consent_withdrawn: Callable[[int], None] = _not_public
 
 
 _kinds: dict[str, PublicationKind] = {}

@@ -386,3 +386,26 @@ def test_an_address_the_parent_chose_is_not_overwritten_by_a_later_export(school
         assert User.objects.get(pk=account.pk).email == "choisie@example.org"
         # An address nobody chose still follows the school's export.
         assert User.objects.get(pk=other.pk).email == "nouvelle.de.l.ecole@example.org"
+
+
+def test_a_consent_turned_to_non_is_heard_and_one_turned_to_oui_is_not(school):
+    from apps.accounts.signals import photo_consent_withdrawn
+
+    data = export(10, 16, seed=5)
+    for pupil in data.pupils:
+        pupil.photo = "Oui"
+    data.pupils[0].photo = ""
+    run_import(school, data)
+    data.pupils[0].photo = "Oui"  # recorded at last: nothing to take down
+    data.pupils[1].photo = "Non"  # withdrawn
+    heard: list[list[int]] = []
+    photo_consent_withdrawn.connect(
+        lambda user_ids, **kw: heard.append(user_ids), weak=False, dispatch_uid="consent"
+    )
+    try:
+        run_import(school, data)
+    finally:
+        photo_consent_withdrawn.disconnect(dispatch_uid="consent")
+    with schema_context(SCHEMA):
+        assert heard == [[pupil_account(data.pupils[1]).pk]]
+        assert pupil_account(data.pupils[1]).photo_consent is False

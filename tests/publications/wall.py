@@ -19,8 +19,10 @@ WALL = "tests.wall"
 class Wall:
     def __init__(self) -> None:
         self.titles: dict[int, str] = {}
+        self.authors: dict[int, int] = {}
         self.refuse_publish: set[int] = set()
         self.decisions: list[tuple[int, str]] = []
+        self.withdrawn: list[int] = []
 
     def describe(self, ids: Collection[int]) -> dict[int, QueueItem]:
         return {pk: QueueItem(title=self.titles[pk], url=f"/mur/{pk}/") for pk in ids}
@@ -30,6 +32,9 @@ class Wall:
 
     def decided(self, pk: int, state: str) -> None:
         self.decisions.append((pk, state))
+
+    def consent_withdrawn(self, pk: int) -> None:
+        self.withdrawn.append(pk)
 
 
 @pytest.fixture
@@ -41,10 +46,11 @@ def wall() -> Iterator[Wall]:
             label="Mur de la classe",
             short="wall",
             visible=lambda actor, ids: set(ids),
-            editable=lambda actor, pk: False,
+            editable=lambda actor, pk: feature.authors.get(pk) == actor.id,
             describe=feature.describe,
             check_publish=feature.check_publish,
             decided=feature.decided,
+            consent_withdrawn=feature.consent_withdrawn,
         )
     )
     try:
@@ -56,6 +62,7 @@ def wall() -> Iterator[Wall]:
 def written(world: World, wall: Wall, name: str, title: str, scope: Scope) -> Publication:
     publication = services.publication_create(kind=WALL, author_id=world[name].pk, scope=scope)
     wall.titles[publication.pk] = title
+    wall.authors[publication.pk] = world[name].pk
     return publication
 
 

@@ -14,7 +14,7 @@ from django.db import models
 
 from apps.accounts.models import User
 from apps.accounts.services import accounts_bulk_create
-from apps.accounts.signals import names_changed
+from apps.accounts.signals import names_changed, photo_consent_withdrawn
 from apps.schools.models import (
     Classroom,
     Enrolment,
@@ -36,8 +36,9 @@ USER_FIELDS = [
     "email",
     "phone",
 ]
-# The labels of ``plan``'s changes that are a person's name.
+# The labels of ``plan``'s changes that are a person's name, and their photo consent.
 NAME_CHANGES = frozenset({"prénom", "nom"})
+PHOTO_CONSENT_CHANGE = "autorisation photo"
 CLASS_FIELDS = ["name", "levels", "onde_id"]
 ENROLMENT_FIELDS = ["classroom", "level", "status", "left_on"]
 
@@ -83,6 +84,13 @@ def apply_plan(plan: Plan, *, year: SchoolYear, progress: ProgressReporter) -> N
     renamed = [a.user.pk for a in changed if NAME_CHANGES & {*a.changes}]
     if renamed:
         names_changed.send(sender=User, user_ids=renamed)
+    withdrawn = [
+        a.user.pk
+        for a in changed
+        if PHOTO_CONSENT_CHANGE in a.changes and a.user.photo_consent is False
+    ]
+    if withdrawn:
+        photo_consent_withdrawn.send(sender=User, user_ids=withdrawn)
     progress.advance(len(changed_users))
 
     new_enrolments: list[Enrolment] = []
