@@ -2,7 +2,7 @@
 
 "Fait en classe" and "Travail à faire" are textareas that static/js/rich-text.js turns into the
 Trix editor; without JavaScript they take the same HTML by hand (or plain text). Either way the
-service sanitises what comes in (``apps.homework.formatting``).
+service sanitises what comes in (``apps.richtext.sanitise``, profile ``NOTEBOOK``).
 
 ``services._fields`` is the authority on what makes an entry coherent; the forms check the same
 rules first so that each mistake is told in French next to the field concerned, and the teacher
@@ -17,8 +17,8 @@ from typing import Any
 from django import forms
 
 from apps import dates
-from apps.homework.formatting import sanitise
 from apps.homework.models import Repeat, Subject
+from apps.richtext.sanitise import sanitise
 
 RICH_TEXT_HELP = (
     "Gras, italique, listes, citations et liens possibles. Sans JavaScript : texte simple, ou "
