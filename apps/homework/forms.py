@@ -18,7 +18,8 @@ from django import forms
 
 from apps import dates
 from apps.homework.models import Repeat, Subject
-from apps.richtext.sanitise import sanitise
+from apps.richtext.forms import rich_text_widget
+from apps.richtext.sanitise import NOTEBOOK, sanitise
 
 RICH_TEXT_HELP = (
     "Gras, italique, listes, citations et liens possibles. Sans JavaScript : texte simple, ou "
@@ -41,8 +42,8 @@ def _rich_text(label: str, rows: int) -> forms.CharField:
     return forms.CharField(
         label=label,
         required=False,
-        # data-rich-text: the textarea static/js/rich-text.js replaces with the editor.
-        widget=forms.Textarea(attrs={"rows": rows, "data-rich-text": ""}),
+        # The textarea static/js/rich-text.js replaces with the editor.
+        widget=rich_text_widget(rows=rows, profile=NOTEBOOK),
         # Plain text: the form's field template escapes it, so the tag names read as text.
         help_text=RICH_TEXT_HELP,
     )

@@ -12,7 +12,7 @@ from apps.calendar.models import DayOff
 SCHOOL_DAY = datetime.date(2026, 10, 12)
 
 
-@pytest.fixture(autouse=True)
+@pytest.fixture
 def no_days_off(db) -> None:
     """The fields' pages are tested on a calendar with no holidays (rolled back with the
     test): a repeated entry then has a session every week."""

@@ -97,7 +97,9 @@ class Baselines:
 
 
 @pytest.fixture
-def page(bordeaux: World, as_user: Callable[[World, str], Client]) -> Callable[..., Page]:
+def page(
+    bordeaux: World, as_user: Callable[[World, str], Client], no_days_off: None
+) -> Callable[..., Page]:
     client = as_user(bordeaux, "t1")
     return lambda field: Page(bordeaux, client, field)
 
