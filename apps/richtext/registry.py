@@ -51,9 +51,17 @@ _FIELDS: dict[str, RichTextField] = {}
 def register(field: RichTextField) -> None:
     """Called once per field from its app's ``ready()``; a name is registered once."""
     known = _FIELDS.get(field.name)
-    if known is not None and known != field:
+    if known is not None and _origin(known) != _origin(field):
         raise ValueError(f"rich-text field {field.name!r} is already registered")
     _FIELDS[field.name] = field
+
+
+def _origin(field: RichTextField) -> tuple[object, ...]:
+    # The same registration run twice (an app registry set up again) builds new closures for
+    # ``show``: it is the same field if they come from the same code.
+    show = field.show
+    code = (getattr(show, "__module__", None), getattr(show, "__qualname__", None))
+    return (field.profile, field.region_class, *code)
 
 
 def fields() -> list[RichTextField]:

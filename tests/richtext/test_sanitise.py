@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 from django.template import engines
 
+from apps.homework import richtext as homework_fields
 from apps.richtext import registry
 from apps.richtext.registry import RichTextField
 from apps.richtext.sanitise import NOTEBOOK, PUBLICATION, clean, sanitise
@@ -181,6 +182,10 @@ def test_a_field_name_is_registered_once(monkeypatch):
 
     registry.register(first)
     registry.register(first)  # the same field again (a second ready()) changes nothing
+    [homework] = [f for f in registry.fields() if f.name == "homework.entry.todo"]
+    rebuilt = homework_fields._entry("todo")  # what the cahier's ready() builds each time
+    assert rebuilt.show is not homework.show
+    registry.register(rebuilt)
     with pytest.raises(ValueError, match="essai.page.body"):
         registry.register(other)
 
