@@ -175,8 +175,9 @@ TEMPLATES = [
                 "tenants.context_processors.commune",
                 "apps.navigation.menus.menu",
             ],
-            # French formatting filters (|date_longue, |euros...) in every template.
-            "builtins": ["apps.french.filters"],
+            # French formatting filters (|date_longue, |euros...) and |rich_text (the one
+            # way a page prints stored rich text) in every template.
+            "builtins": ["apps.french.filters", "apps.richtext.filters"],
         },
     }
 ]
