@@ -25,6 +25,7 @@ urlpatterns = [
     path("heures-calmes/", include("apps.quiethours.urls")),
     path("cahier-de-textes/", include("apps.homework.urls")),
     path("pieces-jointes/", include("apps.attachments.urls")),
+    path("", include("apps.site.urls")),
     path("admin/", admin.site.urls),
     path("administration/imports/", include("apps.schools.urls_imports")),
     # A commune administrator's own contract lines, orders and invoices (scoped to the host).
