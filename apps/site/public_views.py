@@ -28,6 +28,7 @@ from apps.accounts.selectors import actor_for
 from apps.schools.models import School
 from apps.site import caching, public, selectors
 from apps.site.models import Site
+from apps.site.naming import of_school
 from tenants.hosts import request_commune
 
 ITEMS_ON_HOME = 5
@@ -174,9 +175,9 @@ def feed(request: HttpRequest, uai: str) -> HttpResponse:
     def draw(visit: Visit) -> HttpResponse:
         home_url = request.build_absolute_uri(visit.base())
         atom = Atom1Feed(
-            title=f"Actualités de l'école {visit.school.name}",
+            title=f"Actualités {of_school(visit.school.name)}",
             link=home_url,
-            description=f"Les publications publiques de l'école {visit.school.name}.",
+            description=f"Les publications publiques {of_school(visit.school.name)}.",
             language="fr",
             feed_url=request.build_absolute_uri(f"{visit.base()}actualites.atom"),
             feed_guid=home_url,

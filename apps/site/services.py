@@ -11,6 +11,7 @@ from django.db.models import Max, QuerySet
 from django.utils.text import slugify
 
 from apps.accounts.permissions import Actor, can_edit_school_site
+from apps.attachments import kinds
 from apps.attachments.services import (
     AttachmentError,
     check_file,
@@ -24,6 +25,7 @@ from apps.homework.formatting import sanitise as sanitise_rich_text
 from apps.schools.models import School
 from apps.site import caching, contrast
 from apps.site.models import Page, Site
+from apps.site.naming import of_school
 
 
 class SiteError(Exception):
@@ -59,7 +61,7 @@ def _check(actor: Actor, school_id: int) -> None:
 
 def _default_body(school: School, slug: str) -> str:
     if slug == "accueil":
-        return f"<p>Bienvenue sur le site de l'école {school.name}.</p>"
+        return f"<p>Bienvenue sur le site {of_school(school.name)}.</p>"
     if slug == "informations-pratiques":
         address = ", ".join(
             part for part in (school.street, school.postal_code, school.city) if part
@@ -130,13 +132,14 @@ def site_set_logo(*, actor: Actor, site: Site, upload: UploadedFile | None) -> N
     else:
         if (upload.size or 0) > LOGO_MAX_BYTES:
             raise SiteError("Le logo est trop gros : 2 Mo au plus.")
+        found = kinds.sniff(upload)
+        if found is None or found.family != "image":
+            raise SiteError("Le logo doit être une image PNG, JPEG, WebP ou GIF.")
         try:
             checked = check_file(upload)
         except AttachmentError as error:
             raise SiteError(str(error)) from error
         try:
-            if checked.kind.family != "image":
-                raise SiteError("Le logo doit être une image PNG, JPEG, WebP ou GIF.")
             name = default_storage.save(
                 f"site/logos/{site.school_id}/{safe_name(checked.name, checked.kind)}",
                 checked.content,

@@ -230,7 +230,7 @@ def test_the_public_pages_answer_without_login(bordeaux, tenant_client):
         answer = client.get(base(bordeaux) + path)
         assert answer.status_code == 200, path
     home = client.get(base(bordeaux)).content.decode()
-    assert "Bienvenue sur le site de l'école École A" in home
+    assert "Bienvenue sur le site de l'école A" in home
     assert f'href="{base(bordeaux)}couleurs.css?v=' in home
     assert "style=" not in home
     css = client.get(base(bordeaux) + "couleurs.css")
@@ -426,7 +426,7 @@ def test_the_feed_is_valid_atom_with_no_source(bordeaux, tenant_client):
     assert answer["Content-Type"].startswith("application/atom+xml")
     feed = ET.fromstring(answer.content)  # noqa: S314 (our own answer)
     assert feed.tag == f"{ATOM}feed"
-    assert feed.findtext(f"{ATOM}title") == "Actualités de l'école École A"
+    assert feed.findtext(f"{ATOM}title") == "Actualités de l'école A"
     assert feed.findtext(f"{ATOM}id") and feed.findtext(f"{ATOM}updated")
     assert feed.findall(f"{ATOM}entry") == []
 
@@ -448,3 +448,35 @@ def test_the_sitemap_lists_the_published_pages(bordeaux, tenant_client):
         lastmod = url.findtext(f"{SITEMAP}lastmod")
         if lastmod:
             datetime.date.fromisoformat(lastmod)
+
+
+# --- logo ---------------------------------------------------------------------------------------
+
+
+def _png() -> bytes:
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "#003f7d").save(out, "PNG")
+    return out.getvalue()
+
+
+def test_the_logo_is_checked_stored_and_served(bordeaux, as_user, tenant_client, media):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    opened(bordeaux)
+    client = as_user(bordeaux, "dA")
+    url = f"/site-ecole/{school(bordeaux).pk}/logo/"
+
+    refused = client.post(url, {"logo": SimpleUploadedFile("logo.svg", b"<svg onload='x()'/>")})
+    assert refused.status_code == 400
+    assert "Le logo doit être une image PNG, JPEG, WebP ou GIF." in refused.content.decode()
+
+    saved = client.post(url, {"logo": SimpleUploadedFile("logo.png", _png())})
+    assert saved.status_code == 302
+    served = tenant_client("bordeaux").get(base(bordeaux) + "logo")
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    assert b"".join(served.streaming_content).startswith(b"\x89PNG")
+    assert 'class="site-logo"' in tenant_client("bordeaux").get(base(bordeaux)).content.decode()
