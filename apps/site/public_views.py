@@ -9,6 +9,7 @@ who edit it, who see it uncached, under an « Aperçu » banner.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
@@ -31,6 +32,7 @@ from apps.site.models import Site
 from apps.site.naming import of_school
 from tenants.hosts import request_commune
 
+_SLUG = re.compile(r"[-a-z0-9]{1,80}")
 ITEMS_ON_HOME = 5
 ITEMS_IN_FEED = 20
 
@@ -135,7 +137,9 @@ def home(request: HttpRequest, uai: str) -> HttpResponse:
 
 @require_GET
 def page(request: HttpRequest, uai: str, path: str) -> HttpResponse:
-    parts = [part for part in path.split("/") if part]
+    parts = path.split("/")
+    if not all(_SLUG.fullmatch(part) for part in parts):
+        raise Http404
 
     def draw(visit: Visit) -> HttpResponse:
         node = _find(visit.tree, parts)

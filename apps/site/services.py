@@ -70,11 +70,26 @@ def _default_body(school: School, slug: str) -> str:
     return ""
 
 
+def _school_colours(school: School) -> dict[str, str]:
+    """The school's own colour (``School.primary_colour``) for the header, with white or near
+    black text, whichever reads better, if that pair reaches AA; else the model's defaults."""
+    try:
+        text = max(
+            ("#ffffff", "#1a1a1a"),
+            key=lambda ink: contrast.contrast_ratio(school.primary_colour, ink),
+        )
+        if contrast.refusal(background=school.primary_colour, text=text) is None:
+            return {"background_colour": school.primary_colour.lower(), "text_colour": text}
+    except ValueError:
+        pass
+    return {}
+
+
 @transaction.atomic
 def site_open(*, actor: Actor, school: School) -> Site:
     """The school's site, created with its default pages the first time it is edited."""
     _check(actor, school.pk)
-    site, created = Site.objects.get_or_create(school=school)
+    site, created = Site.objects.get_or_create(school=school, defaults=_school_colours(school))
     if created:
         Page.objects.bulk_create(
             Page(

@@ -1,7 +1,7 @@
 """``/site-ecole/…`` (editing) and ``/ecole/<UAI>/…`` (the public site), included once by
 ``config.urls_tenants``."""
 
-from django.urls import include, path, re_path
+from django.urls import include, path
 
 from apps.site import public_views, views
 
@@ -26,12 +26,8 @@ public_site = [
     path(f"{UAI}/sitemap.xml", public_views.sitemap, name="sitemap"),
     path(f"{UAI}/couleurs.css", public_views.colours, name="colours"),
     path(f"{UAI}/logo", public_views.logo, name="logo"),
-    # Slugs only (apps.site.services keeps them so): a page and its sub-pages.
-    re_path(
-        r"^(?P<uai>[0-9A-Za-z]{8})/(?P<path>[-a-z0-9]+(?:/[-a-z0-9]+)*)/$",
-        public_views.page,
-        name="page",
-    ),
+    # A page and its sub-pages: "equipe/cycle-3/" (slugs only, the view checks).
+    path(f"{UAI}/<path:path>/", public_views.page, name="page"),
 ]
 
 urlpatterns = [

@@ -480,3 +480,17 @@ def test_the_logo_is_checked_stored_and_served(bordeaux, as_user, tenant_client,
     assert served.status_code == 200 and served["Content-Type"] == "image/png"
     assert b"".join(served.streaming_content).startswith(b"\x89PNG")
     assert 'class="site-logo"' in tenant_client("bordeaux").get(base(bordeaux)).content.decode()
+
+
+def test_a_new_site_takes_the_school_colour_when_it_reads_well(bordeaux):
+    with schema_context("bordeaux"):
+        for colour, expected in (
+            ("#ffd23f", ("#ffd23f", "#1a1a1a")),
+            ("#888888", ("#888888", "#1a1a1a")),
+            ("#777777", ("#003f7d", "#ffffff")),  # neither ink reaches 4.5:1: the defaults
+        ):
+            school(bordeaux).primary_colour = colour
+            school(bordeaux).save()
+            Site.objects.all().delete()
+            site = site_open(actor=actor_for(bordeaux["dA"]), school=school(bordeaux))
+            assert (site.background_colour, site.text_colour) == expected
