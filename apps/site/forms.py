@@ -67,6 +67,19 @@ class PageAddForm(forms.Form):
         ]
 
 
+class PlaceForm(forms.Form):
+    parent = forms.TypedChoiceField(
+        label="Place dans le site", coerce=int, empty_value=None, required=False
+    )
+
+    def __init__(self, *args: object, parents: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        parent = cast(forms.ChoiceField, self.fields["parent"])
+        parent.choices = [("", "Au premier niveau (menu du site)")] + [
+            (pk, f"Sous « {title} »") for pk, title in parents
+        ]
+
+
 class PageForm(forms.Form):
     title = forms.CharField(label="Titre", max_length=120)
     slug = forms.CharField(

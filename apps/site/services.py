@@ -245,6 +245,38 @@ def page_update(
 
 
 @transaction.atomic
+def page_place(*, actor: Actor, page: Page, parent: Page | None) -> None:
+    """Put the page (with its sub-pages) under ``parent``, or at the first level, last of its
+    new siblings. Never under itself or one of its own sub-pages."""
+    site = page.site
+    _check(actor, site.school_id)
+    if parent is not None:
+        if parent.site_id != site.pk:
+            raise SiteError("Cette page parente n'est pas sur ce site.")
+        ancestors = {p.pk: p.parent_id for p in Page.objects.filter(site=site).only("parent")}
+        cursor: int | None = parent.pk
+        while cursor is not None:
+            if cursor == page.pk:
+                raise SiteError(
+                    "Une page ne peut pas être placée sous elle-même ni sous une de ses sous-pages."
+                )
+            cursor = ancestors.get(cursor)
+    if parent is None and page.slug in RESERVED_SLUGS:
+        raise SiteError(f"L'adresse « {page.slug} » est réservée au premier niveau du site.")
+    if _siblings(site, parent).exclude(pk=page.pk).filter(slug=page.slug).exists():
+        raise SiteError(
+            f"Une page à cet endroit a déjà l'adresse « {page.slug} » : changez d'abord l'adresse."
+        )
+    if page.parent_id == (parent.pk if parent else None):
+        return
+    last = _siblings(site, parent).aggregate(last=Max("position"))["last"]
+    page.parent, page.position = parent, 0 if last is None else last + 1
+    page.save(update_fields=["parent", "position", "updated_at"])
+    record_event(action="site.page_moved", actor=actor, target=page.title)
+    site_changed(site.school_id)
+
+
+@transaction.atomic
 def page_move(*, actor: Actor, page: Page, up: bool) -> None:
     """Swap the page with its previous (or next) sibling; at either end, nothing moves."""
     _check(actor, page.site.school_id)

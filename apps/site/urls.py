@@ -14,6 +14,7 @@ editing = [
     path("<int:school_id>/pages/nouvelle/", views.page_add, name="page_add"),
     path("<int:school_id>/pages/<int:page_id>/", views.page_edit, name="page"),
     path("<int:school_id>/pages/<int:page_id>/deplacer/", views.page_move, name="page_move"),
+    path("<int:school_id>/pages/<int:page_id>/placer/", views.page_place, name="page_place"),
     path("<int:school_id>/pages/<int:page_id>/supprimer/", views.page_delete, name="page_delete"),
 ]
 

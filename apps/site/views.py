@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -14,8 +14,8 @@ from apps.accounts.context import found_or_404, request_actor
 from apps.schools.models import School
 from apps.site import selectors, services
 from apps.site.contrast import PALETTE, contrast_ratio, ratio_text
-from apps.site.forms import CUSTOM, ColoursForm, LogoForm, PageAddForm, PageForm
-from apps.site.models import Site
+from apps.site.forms import CUSTOM, ColoursForm, LogoForm, PageAddForm, PageForm, PlaceForm
+from apps.site.models import Page, Site
 
 
 def _school_and_site(request: HttpRequest, school_id: int) -> tuple[School, Site]:
@@ -160,18 +160,22 @@ def page_add(request: HttpRequest, school_id: int) -> HttpResponse:
     )
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def page_edit(request: HttpRequest, school_id: int, page_id: int) -> HttpResponse:
-    actor = request_actor(request)
-    page = found_or_404(selectors.page_for_editor(actor, school_id, page_id))
+def _page_form(page: Page, data: QueryDict | None = None) -> PageForm:
     initial = {
         "title": page.title,
         "slug": page.slug,
         "body": page.body,
         "published": page.published,
     }
-    form = PageForm(request.POST or None, initial=initial)
+    return PageForm(data, initial=initial)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def page_edit(request: HttpRequest, school_id: int, page_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    page = found_or_404(selectors.page_for_editor(actor, school_id, page_id))
+    form = _page_form(page, request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -191,8 +195,48 @@ def page_edit(request: HttpRequest, school_id: int, page_id: int) -> HttpRespons
     return render(
         request,
         "site/page_form.html",
-        {"school": page.site.school, "page": page, "form": form},
+        {
+            "school": page.site.school,
+            "page": page,
+            "form": form,
+            "place_form": PlaceForm(
+                parents=_places(page), initial={"parent": page.parent_id or ""}
+            ),
+        },
         status=400 if form.errors else 200,
+    )
+
+
+def _places(page: Page) -> list[tuple[int, str]]:
+    """Where the page may go: any page of its site but itself and its own sub-pages."""
+    nodes = selectors.flatten(selectors.page_tree(page.site))
+    inside = next(node for node in nodes if node.page.pk == page.pk)
+    excluded = {node.page.pk for node in selectors.flatten([inside])}
+    return [(node.page.pk, node.page.title) for node in nodes if node.page.pk not in excluded]
+
+
+@login_required
+@require_POST
+def page_place(request: HttpRequest, school_id: int, page_id: int) -> HttpResponse:
+    actor = request_actor(request)
+    page = found_or_404(selectors.page_for_editor(actor, school_id, page_id))
+    places = _places(page)
+    form = PlaceForm(request.POST, parents=places)
+    if form.is_valid():
+        chosen = form.cleaned_data["parent"]
+        parent = None if chosen is None else Page.objects.get(pk=chosen, site=page.site)
+        try:
+            services.page_place(actor=actor, page=page, parent=parent)
+        except services.SiteError as error:
+            form.add_error("parent", str(error))
+        else:
+            messages.success(request, f"La page « {page.title} » est déplacée.")
+            return redirect("school_site:edit", school_id)
+    return render(
+        request,
+        "site/page_form.html",
+        {"school": page.site.school, "page": page, "form": _page_form(page), "place_form": form},
+        status=400,
     )
 
 

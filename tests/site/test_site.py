@@ -494,3 +494,35 @@ def test_a_new_site_takes_the_school_colour_when_it_reads_well(bordeaux):
             Site.objects.all().delete()
             site = site_open(actor=actor_for(bordeaux["dA"]), school=school(bordeaux))
             assert (site.background_colour, site.text_colour) == expected
+
+
+def test_a_page_moves_under_another_and_never_under_its_own_subpage(
+    bordeaux, as_user, tenant_client
+):
+    site = opened(bordeaux)
+    client = as_user(bordeaux, "dA")
+    sid = school(bordeaux).pk
+    with schema_context("bordeaux"):
+        team = Page.objects.get(site=site, slug="equipe")
+        projects = Page.objects.get(site=site, slug="projets")
+        child = page_create(
+            actor=actor_for(bordeaux["dA"]), site=site, title="Cycle 3", parent=team
+        )
+
+    refused = client.post(f"/site-ecole/{sid}/pages/{team.pk}/placer/", {"parent": child.pk})
+    assert refused.status_code == 400
+    with schema_context("bordeaux"):
+        assert Page.objects.get(pk=team.pk).parent_id is None
+
+    form = client.get(f"/site-ecole/{sid}/pages/{team.pk}/").content.decode()
+    assert f'value="{projects.pk}"' in form and f'value="{child.pk}"' not in form
+
+    assert (
+        client.post(
+            f"/site-ecole/{sid}/pages/{team.pk}/placer/", {"parent": projects.pk}
+        ).status_code
+        == 302
+    )
+    public_client = tenant_client("bordeaux")
+    assert public_client.get(base(bordeaux) + "projets/equipe/cycle-3/").status_code == 200
+    assert public_client.get(base(bordeaux) + "equipe/").status_code == 404
