@@ -176,7 +176,9 @@ def test_with_the_sanitiser_off_the_pages_fail_for_nearly_every_vector(
     shown = page(field)
     baseline = baseline_of(shown)
     _sanitiser_off(monkeypatch)
-    all_vectors = vectors()
+    # Every third vector, the same ones each run: the page's checker is what is proven here;
+    # the fragment-level proof above takes every vector.
+    all_vectors = vectors()[::3]
 
     caught = []
     for vector in all_vectors:
