@@ -41,6 +41,7 @@ from apps.portal.selectors import (
 )
 from apps.schools.models import Classroom, School, SchoolMembership, SchoolRole
 from apps.schools.selectors import children_of, deployed_schools, own_classes, own_schools
+from apps.site.selectors import published_site_schools
 
 ACCOUNTS_PER_PAGE = 50
 
@@ -62,7 +63,11 @@ class ChildCard:
 
 def home(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
-        return render(request, "tenant/home.html", {"schools": deployed_schools()})
+        return render(
+            request,
+            "tenant/home.html",
+            {"schools": deployed_schools(), "sites": published_site_schools()},
+        )
     actor = request_actor(request)
     services = [link for link in menu_for(request) if link.on_home]
     todos = todos_for(actor)

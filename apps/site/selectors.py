@@ -92,3 +92,8 @@ def director_names(school: School) -> list[str]:
         school=school, role=SchoolRole.DIRECTOR, user__is_active=True
     ).select_related("user")
     return sorted(membership.user.display_name for membership in memberships)
+
+
+def published_site_schools() -> set[int]:
+    """The schools whose site is published (the commune's home page links them)."""
+    return set(Site.objects.filter(published=True).values_list("school_id", flat=True))

@@ -46,6 +46,20 @@ def test_the_anonymous_home_names_the_commune_its_deployed_schools_and_login(
     assert "Se connecter" in page
 
 
+def test_the_anonymous_home_links_the_published_school_sites_only(tenant_client, bordeaux):
+    from django_tenants.utils import schema_context
+
+    from apps.site.models import Site
+
+    with schema_context("bordeaux"):
+        Site.objects.create(school=bordeaux.schools["A"], published=True)
+        Site.objects.create(school=bordeaux.schools["B"], published=False)
+        uai = bordeaux.schools["A"].uai.lower()
+    html = tenant_client("bordeaux").get("/").content.decode()
+    assert html.count("Le site de l'école") == 1
+    assert f'href="/ecole/{uai}/"' in html
+
+
 def test_the_anonymous_home_of_another_commune_shows_its_own_schools(
     tenant_client, bordeaux, pessac
 ):
