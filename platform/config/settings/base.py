@@ -122,6 +122,7 @@ TENANT_APPS = [
     "apps.messaging",
     "apps.live",
     "apps.chat",
+    "apps.blog",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
