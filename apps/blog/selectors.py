@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 
 from apps.accounts.permissions import Actor
 from apps.blog import rules
@@ -54,6 +54,17 @@ def posts_of(actor: Actor, blog: Blog) -> QuerySet[BlogPost]:
             comment_count=Count("comments", filter=Q(comments__publication__state=State.PUBLISHED))
         )
         .order_by("-created_at", "-id")
+    )
+
+
+def _published_comments() -> Subquery:
+    return Subquery(
+        Comment.objects.filter(post=OuterRef("pk"), publication__state=State.PUBLISHED)
+        .order_by()
+        .values("post")
+        .annotate(n=Count("pk"))
+        .values("n"),
+        output_field=IntegerField(),
     )
 
 
