@@ -7,12 +7,15 @@ from dataclasses import dataclass
 
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery
 
+from apps.accounts.models import User
 from apps.accounts.permissions import Actor
+from apps.attachments.models import Attachment
 from apps.blog import rules
 from apps.blog.models import Blog, BlogPost, Comment
 from apps.blog.publications import may_edit, seen
 from apps.publications.models import State
 from apps.publications.moderation import may_moderate
+from apps.schools.models import Enrolment
 
 PAGE_SIZE = 10
 
@@ -138,3 +141,37 @@ def public_posts(school_id: int) -> QuerySet[BlogPost]:
         .select_related("blog")
         .order_by("-publication__published_at", "-id")
     )
+
+
+@dataclass(frozen=True)
+class PhotoLine:
+    photo: Attachment
+    tagged: set[int]
+
+
+def photo_tagging(post: BlogPost) -> tuple[list[PhotoLine], list[User]]:
+    """The post's photos with the pupils tagged in each, and the pupils one may tag: those of
+    the blog's class (of its school for the school's blog) this year. Three queries."""
+    photos = list(
+        Attachment.objects.filter(
+            publication_id=post.publication_id, content_type__startswith="image/"
+        )
+        .prefetch_related("photo_tags")
+        .order_by("created_at", "pk")
+    )
+    enrolled = Enrolment.objects.this_year()
+    scope = post.blog.scope
+    if scope.classroom_id is not None:
+        enrolled = enrolled.filter(classroom_id=scope.classroom_id)
+    else:
+        enrolled = enrolled.filter(classroom__school_id=scope.school_id)
+    pupils = list(
+        User.objects.filter(pk__in=enrolled.values("pupil_id"))
+        .only("pk", "first_name", "last_name", "photo_consent", "left_at")
+        .order_by("last_name", "first_name", "pk")
+    )
+    lines = [
+        PhotoLine(photo=photo, tagged={tag.pupil_id for tag in photo.photo_tags.all()})
+        for photo in photos
+    ]
+    return lines, pupils

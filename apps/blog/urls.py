@@ -15,6 +15,7 @@ patterns = [
     path("articles/<int:post_id>/decision/", views.decide, name="decide"),
     path("articles/<int:post_id>/commenter/", views.comment_new, name="comment"),
     path("articles/<int:post_id>/imprimer/", views.post_print, name="print"),
+    path("articles/<int:post_id>/photos/", views.post_photos, name="photos"),
 ]
 
 urlpatterns = [path("", include((patterns, "blog")))]

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.accounts.context import Caller, active_caller, request_actor
 from apps.attachments.forms import AttachmentsForm, save_with_files
+from apps.attachments.services import AttachmentError, AttachmentNotAllowed, photo_tags_set
 from apps.blog import rules, selectors, services
 from apps.blog.forms import CommentForm, PostForm, SettingsForm
 from apps.blog.models import Blog, BlogPost
@@ -223,6 +225,7 @@ def _post_page(
 ) -> HttpResponse:
     post = view.post
     publication = post.publication
+    attachments = list(publication.attachments.all())
     return render(
         request,
         "blog/post.html",
@@ -231,7 +234,8 @@ def _post_page(
             "blog": post.blog,
             "view": view,
             "publication": publication,
-            "attachments": list(publication.attachments.all()),
+            "attachments": attachments,
+            "has_photos": any(a.content_type.startswith("image/") for a in attachments),
             "comments": selectors.comments_of(me.actor, post)
             if publication.state == State.PUBLISHED
             else [],
@@ -384,3 +388,44 @@ def post_print(request: HttpRequest, post_id: int) -> HttpResponse:
             else [],
         },
     )
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_photos(request: HttpRequest, post_id: int) -> HttpResponse:
+    """Who appears on each photo of the post (photo consent decides whether a public post may
+    show them): for those who may change the post."""
+    me = active_caller(request)
+    view = _post_or_404(me, post_id)
+    if not view.may_edit:
+        raise Http404
+    post = view.post
+    lines, pupils = selectors.photo_tagging(post)
+    if request.method == "POST":
+        try:
+            wanted = {
+                line.photo.pk: [int(v) for v in request.POST.getlist(f"photo-{line.photo.pk}")]
+                for line in lines
+            }
+        except ValueError as error:
+            raise Http404 from error
+        try:
+            # All the photos or none: one refused list leaves every photo as it was.
+            with transaction.atomic():
+                for line in lines:
+                    photo_tags_set(
+                        user=me.user, attachment=line.photo, pupil_ids=wanted[line.photo.pk]
+                    )
+        except AttachmentError as error:
+            messages.error(request, str(error))
+        except AttachmentNotAllowed as error:
+            raise Http404 from error
+        else:
+            refusal = services.post_recheck_public(post)
+            if refusal:
+                messages.warning(request, f"L'article n'est plus public : {refusal}")
+            messages.success(request, "Élèves des photos enregistrés.")
+            return redirect("blog:post", post_id=post.pk)
+        lines, pupils = selectors.photo_tagging(post)
+    return render(request, "blog/photos.html", {"post": post, "lines": lines, "pupils": pupils})

@@ -162,3 +162,40 @@ def test_the_body_is_sanitised_and_a_missing_title_is_one_french_error(bordeaux:
         post = BlogPost.objects.get()
         assert "script" not in post.body and "onclick" not in post.body and "Nager" in post.body
         assert post.publication.state == State.PUBLISHED
+
+
+def test_the_teacher_tags_the_pupils_of_a_photo_and_a_refused_list_changes_nothing(
+    bordeaux: World, as_user
+):
+    with schema_context("bordeaux"):
+        User.objects.filter(pk=bordeaux["p1"].pk).update(photo_consent=True)
+        post = _public_post_with_photo_of(bordeaux, "p1")
+        post_submit(actor=actor_for(bordeaux["t1"]), post=post)  # published, public
+        photo = post.publication.attachments.get()
+    url = f"/blogs/articles/{post.pk}/photos/"
+    teacher = as_user(bordeaux, "t1")
+    page = teacher.get(url).content.decode()
+    assert "Pia Deux (pas d'autorisation photo)" in page and "Prune" not in page
+    # A classmate may not tag; a pupil of another school is refused whole.
+    assert as_user(bordeaux, "p1").post(url, {f"photo-{photo.pk}": []}).status_code == 404
+    refused = teacher.post(
+        url, {f"photo-{photo.pk}": [bordeaux["p2"].pk, bordeaux["p4"].pk]}, follow=True
+    )
+    assert "élèves de votre école" in refused.content.decode()
+    with schema_context("bordeaux"):
+        assert set(photo.photo_tags.values_list("pupil_id", flat=True)) == {bordeaux["p1"].pk}
+    with schema_context("bordeaux"):
+        post.refresh_from_db()
+        assert post.public
+    # Tagging a pupil without consent on a published public post makes it non-public at once.
+    told = teacher.post(
+        url, {f"photo-{photo.pk}": [bordeaux["p1"].pk, bordeaux["p2"].pk]}, follow=True
+    )
+    assert "n&#x27;est plus public" in told.content.decode()
+    with schema_context("bordeaux"):
+        assert set(photo.photo_tags.values_list("pupil_id", flat=True)) == {
+            bordeaux["p1"].pk,
+            bordeaux["p2"].pk,
+        }
+        post.refresh_from_db()
+        assert not post.public
