@@ -160,11 +160,11 @@ def photo_tagging(post: BlogPost) -> tuple[list[PhotoLine], list[User]]:
         .order_by("created_at", "pk")
     )
     enrolled = Enrolment.objects.this_year()
-    scope = post.blog.scope
-    if scope.classroom_id is not None:
-        enrolled = enrolled.filter(classroom_id=scope.classroom_id)
+    blog = post.blog
+    if blog.classroom_id is not None:
+        enrolled = enrolled.filter(classroom_id=blog.classroom_id)
     else:
-        enrolled = enrolled.filter(classroom__school_id=scope.school_id)
+        enrolled = enrolled.filter(classroom__school_id=blog.school_id)
     pupils = list(
         User.objects.filter(pk__in=enrolled.values("pupil_id"))
         .only("pk", "first_name", "last_name", "photo_consent", "left_at")
