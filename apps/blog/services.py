@@ -251,5 +251,5 @@ def comment_add(
 
         comment_published(publication.pk)
     else:
-        circuit_submit(actor=actor, publication=publication)
+        comment.publication = circuit_submit(actor=actor, publication=publication)
     return comment
