@@ -199,3 +199,23 @@ def test_a_comment_is_published_at_once_when_the_blog_does_not_moderate_them(
     assert empty.status_code == 400 and "Écrivez votre commentaire." in empty.content.decode()
     with schema_context("bordeaux"):
         assert Comment.objects.count() == 2
+
+
+def test_the_teachers_queue_lists_a_submitted_post_and_comment_and_publishes_them(
+    bordeaux: World, clients
+):
+    with schema_context("bordeaux"):
+        post = post_in(bordeaux, State.SUBMITTED, title="Mon exposé")
+        published = post_in(bordeaux, State.PUBLISHED, author="t1", title="La classe verte")
+        comment = comment_in(bordeaux, published, State.SUBMITTED, author="par1")
+    queue = clients["teacher"].get("/a-valider/").content.decode()
+    assert "Mon exposé" in queue and f"/blogs/articles/{post.pk}/" in queue
+    assert "Commentaire sur « La classe verte »" in queue
+    assert f"/blogs/articles/{published.pk}/#commentaire-{comment.pk}" in queue
+    # Not in the queue of A2's teacher nor of the director (a class blog's are its teachers').
+    for who in ("other_teacher", "director"):
+        assert "Mon exposé" not in clients[who].get("/a-valider/").content.decode()
+    clients["teacher"].post(
+        "/a-valider/", {"publication": post.publication_id, "decision": "publish"}
+    )
+    assert snapshot(post)[2] == State.PUBLISHED
