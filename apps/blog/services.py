@@ -194,6 +194,9 @@ def post_delete(*, actor: Actor, post: BlogPost) -> None:
     publication = Publication.objects.select_for_update().get(pk=post.publication_id)
     if not may_edit(actor, publication, post.blog.scope):
         raise BlogNotAllowed("may not delete this post")
+    # The comments' publications first: deleting the post deletes its comments, not the
+    # publications they own (they would stay in the moderators' queue count).
+    Publication.objects.filter(blog_comment__post=post).delete()
     publication.delete()  # cascades to the post, its comments and its files
 
 

@@ -219,3 +219,30 @@ def test_the_teachers_queue_lists_a_submitted_post_and_comment_and_publishes_the
         "/a-valider/", {"publication": post.publication_id, "decision": "publish"}
     )
     assert snapshot(post)[2] == State.PUBLISHED
+
+
+def test_the_author_deletes_their_draft_and_a_classmate_cannot(bordeaux: World, clients):
+    with schema_context("bordeaux"):
+        post = post_in(bordeaux, State.DRAFT)
+    url = f"/blogs/articles/{post.pk}/etat/"
+    assert clients["classmate"].post(url, {"action": "delete"}).status_code == 404
+    with schema_context("bordeaux"):
+        assert BlogPost.objects.filter(pk=post.pk).exists()
+    assert clients["author"].post(url, {"action": "delete"}).status_code == 302
+    with schema_context("bordeaux"):
+        assert not BlogPost.objects.filter(pk=post.pk).exists()
+        assert not Publication.objects.filter(pk=post.publication_id).exists()
+
+
+def test_the_teacher_deletes_a_post_with_its_comments_and_their_publications(
+    bordeaux: World, clients
+):
+    with schema_context("bordeaux"):
+        post = post_in(bordeaux, State.PUBLISHED, author="t1")
+        comment_in(bordeaux, post, State.SUBMITTED, author="par1")
+    response = clients["teacher"].post(f"/blogs/articles/{post.pk}/etat/", {"action": "delete"})
+    assert response.status_code == 302
+    with schema_context("bordeaux"):
+        assert not Comment.objects.exists()
+        assert not Publication.objects.filter(kind__startswith="blog.").exists()
+    assert "Rien n'attend votre décision." in clients["teacher"].get("/a-valider/").content.decode()
