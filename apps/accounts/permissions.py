@@ -213,6 +213,12 @@ def can_manage_school(*, actor: Actor, school_id: int) -> bool:
     return actor.active and (actor.is_commune_admin or school_id in actor.directed_school_ids)
 
 
+def can_edit_school_site(*, actor: Actor, school_id: int) -> bool:
+    """The school's public site (its pages, colours, logo, publication): the school's director
+    and the commune's administrator, as for the school's other branding."""
+    return can_manage_school(actor=actor, school_id=school_id)
+
+
 def can_administer_commune(*, actor: Actor) -> bool:
     """Schools, imports, all accounts, the audit log of the commune."""
     return actor.active and actor.is_commune_admin

@@ -92,6 +92,15 @@ ACTION_LABELS: dict[str, str] = {
     "billing.shared_cost_created": "Coût partagé créé",
     "billing.shared_cost_split": "Coût partagé réparti entre les communes",
     "cards.exported": "Cartes de connexion exportées",
+    "site.created": "Site de l'école créé",
+    "site.published": "Site de l'école publié",
+    "site.unpublished": "Site de l'école retiré",
+    "site.colours_changed": "Couleurs du site de l'école modifiées",
+    "site.logo_changed": "Logo du site de l'école modifié",
+    "site.page_created": "Page du site de l'école créée",
+    "site.page_changed": "Page du site de l'école modifiée",
+    "site.page_moved": "Page du site de l'école déplacée",
+    "site.page_deleted": "Page du site de l'école supprimée",
 }
 
 
@@ -115,6 +124,7 @@ DETAIL_LABELS: dict[str, str] = {
     "adresse": "adresse",
     "attempts_removed": "essais effacés",
     "audience": "pour",
+    "background": "couleur du fond",
     "before": "avant",
     "cards": "cartes",
     "changes": "modifications",
@@ -199,6 +209,7 @@ DETAIL_LABELS: dict[str, str] = {
     "state": "état",
     "status": "statut",
     "teachers": "enseignants",
+    "text": "couleur du texte",
     "to": "vers",
     "token": "QR code",
     "total_ttc": "total TTC",

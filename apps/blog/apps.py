@@ -13,7 +13,8 @@ class BlogConfig(AppConfig):
 
     def ready(self) -> None:
         # What it publishes and who hears of it, for the shared services that name no feature.
-        from apps.blog import notifications, publications
+        from apps.blog import notifications, publications, richtext
 
         publications.register_kinds()
         notifications.register_kinds()
+        richtext.register_fields()

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from django import forms
 
+from apps.richtext.forms import rich_text_widget
+from apps.richtext.sanitise import PUBLICATION
+
 RICH_TEXT_HELP = (
     "Gras, italique, listes, citations et liens possibles. Sans JavaScript : texte simple, ou "
     "HTML avec <p>, <br>, <strong>, <em>, <ul>, <ol>, <li>, <blockquote>, <a href>."
@@ -15,8 +18,8 @@ class PostForm(forms.Form):
     title = forms.CharField(label="Titre", max_length=160)
     body = forms.CharField(
         label="Texte",
-        # data-rich-text: the textarea static/js/rich-text.js replaces with the editor.
-        widget=forms.Textarea(attrs={"rows": 12, "data-rich-text": ""}),
+        # The textarea static/js/rich-text.js replaces with the editor (headings, images).
+        widget=rich_text_widget(rows=12, profile=PUBLICATION),
         help_text=RICH_TEXT_HELP,
     )
     public = forms.BooleanField(

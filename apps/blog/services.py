@@ -14,7 +14,6 @@ from apps.accounts.permissions import Actor
 from apps.blog import rules
 from apps.blog.models import Blog, BlogPost, Comment
 from apps.blog.publications import COMMENT, POST, may_edit
-from apps.homework.formatting import sanitise  # the one line to change for apps.richtext
 from apps.publications.models import Publication, State
 from apps.publications.moderation import Scope, may_moderate
 from apps.publications.services import (
@@ -24,6 +23,7 @@ from apps.publications.services import (
     publication_create,
     publication_edited,
 )
+from apps.richtext.sanitise import PUBLICATION, sanitise
 from apps.schools.models import Classroom, School
 
 __all__ = ["BlogError", "BlogNotAllowed", "ModerationError"]
@@ -81,7 +81,7 @@ def blog_settings_set(*, actor: Actor, blog: Blog, comments_moderated: bool) -> 
 def _post_fields(
     actor: Actor, scope: Scope, *, title: str, body: str, public: bool, untagged_confirmed: bool
 ) -> dict[str, object]:
-    title, body = title.strip()[:160], sanitise(body)
+    title, body = title.strip()[:160], sanitise(body, PUBLICATION)
     if not title:
         raise BlogError(TITLE_NEEDED)
     if not body:

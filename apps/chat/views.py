@@ -19,13 +19,7 @@ from apps.chat import rules, selectors, services
 from apps.chat.models import MAX_POST_LENGTH, Room, Weekday
 from apps.chat.rendering import audience_of, post_html
 from apps.live.topics import MAX_WATCHED
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value or "")
-    except ValueError:
-        return None
+from apps.numbers import whole_number
 
 
 @never_cache
@@ -71,7 +65,7 @@ ACTIONS = {
 def _act(me: Caller, room: Room, what: str, request: HttpRequest) -> str:
     """The form's action; returns the sentence of success."""
     actor = me.actor
-    number = _int(request.POST.get("number")) or 0
+    number = whole_number(request.POST.get("number")) or 0
     if what == "post":
         services.post_write(actor=actor, room=room, body=request.POST.get("body", ""))
         return ""
@@ -82,7 +76,7 @@ def _act(me: Caller, room: Room, what: str, request: HttpRequest) -> str:
         services.post_release(actor=actor, room=room, number=number)
         return "Message publié pour la classe."
     if what == "mute":
-        user = _int(request.POST.get("user")) or 0
+        user = whole_number(request.POST.get("user")) or 0
         services.pupil_mute(actor=actor, room=room, user_id=user)
         return "Cet élève n'écrit plus pendant cette séance."
     # Opened or closed: the room's status line says so (no second sentence).
@@ -112,7 +106,7 @@ def room_page(request: HttpRequest, room_id: int) -> HttpResponse:
         return redirect("chat:room", room_id=room_id)
     standing = selectors.standing_in(actor, room, role)
     version = selectors.room_version(room)
-    before = _int(request.GET.get("avant"))
+    before = whole_number(request.GET.get("avant"))
     posts = selectors.history(room, actor, role, before)
     moderator = role == rules.MODERATOR
     token = get_token(request)
@@ -186,7 +180,7 @@ def schedule_page(request: HttpRequest, room_id: int) -> HttpResponse:
                 services.slot_delete(
                     actor=actor,
                     room=room,
-                    slot_id=_int(request.POST.get("slot")) or 0,
+                    slot_id=whole_number(request.POST.get("slot")) or 0,
                 )
                 messages.success(request, "Créneau retiré.")
             else:
@@ -213,7 +207,7 @@ def schedule_page(request: HttpRequest, room_id: int) -> HttpResponse:
 
 
 def _weekday(value: str | None) -> int:
-    day = _int(value)
+    day = whole_number(value)
     return -1 if day is None else day  # out of range: refused by the service
 
 
@@ -233,7 +227,7 @@ def reports_page(request: HttpRequest) -> HttpResponse:
     if not (actor.is_commune_admin or actor.directed_school_ids):
         raise Http404
     if request.method == "POST":
-        report = selectors.report_of(actor, _int(request.POST.get("report")) or 0)
+        report = selectors.report_of(actor, whole_number(request.POST.get("report")) or 0)
         if report is None:
             raise Http404
         try:

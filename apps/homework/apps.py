@@ -11,8 +11,10 @@ class HomeworkConfig(AppConfig):
     verbose_name = "Cahier de textes"
 
     def ready(self) -> None:
-        # What it publishes and who hears of it, for the shared services that name no feature.
-        from apps.homework import notifications, publications
+        # What it publishes, who hears of it and which fields hold rich text, for the shared
+        # services that name no feature.
+        from apps.homework import notifications, publications, richtext
 
         publications.register_kind()
         notifications.register_kinds()
+        richtext.register_fields()

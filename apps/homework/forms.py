@@ -2,7 +2,7 @@
 
 "Fait en classe" and "Travail à faire" are textareas that static/js/rich-text.js turns into the
 Trix editor; without JavaScript they take the same HTML by hand (or plain text). Either way the
-service sanitises what comes in (``apps.homework.formatting``).
+service sanitises what comes in (``apps.richtext.sanitise``, profile ``NOTEBOOK``).
 
 ``services._fields`` is the authority on what makes an entry coherent; the forms check the same
 rules first so that each mistake is told in French next to the field concerned, and the teacher
@@ -17,8 +17,9 @@ from typing import Any
 from django import forms
 
 from apps import dates
-from apps.homework.formatting import sanitise
 from apps.homework.models import Repeat, Subject
+from apps.richtext.forms import rich_text_widget
+from apps.richtext.sanitise import NOTEBOOK, sanitise
 
 RICH_TEXT_HELP = (
     "Gras, italique, listes, citations et liens possibles. Sans JavaScript : texte simple, ou "
@@ -41,8 +42,8 @@ def _rich_text(label: str, rows: int) -> forms.CharField:
     return forms.CharField(
         label=label,
         required=False,
-        # data-rich-text: the textarea static/js/rich-text.js replaces with the editor.
-        widget=forms.Textarea(attrs={"rows": rows, "data-rich-text": ""}),
+        # The textarea static/js/rich-text.js replaces with the editor.
+        widget=rich_text_widget(rows=rows, profile=NOTEBOOK),
         # Plain text: the form's field template escapes it, so the tag names read as text.
         help_text=RICH_TEXT_HELP,
     )

@@ -2,9 +2,10 @@
 
 An entry says what was done on ``on`` (``done``) and what to do for ``due_on`` (``todo``),
 in one of the fixed primary-school domains. Both texts are stored already sanitised to a tiny
-HTML subset (see ``apps.homework.formatting``). An entry may repeat weekly or every two weeks
-until ``repeat_until``: occurrences are *computed* by the selectors, never stored, so editing
-the entry changes every occurrence at once. One occurrence may be changed or cancelled alone
+HTML subset (``apps.richtext.sanitise``, profile ``NOTEBOOK``; both are registered rich-text
+fields, ``apps/homework/richtext.py``). An entry may repeat weekly or every two weeks until
+``repeat_until``: occurrences are *computed* by the selectors, never stored, so editing the
+entry changes every occurrence at once. One occurrence may be changed or cancelled alone
 by a ``HomeworkOccurrence`` (an override for that day), which editing the whole series leaves
 in place. ``last_day`` (the last day any occurrence, overrides included, touches) is kept by the
 services so that a week's entries are found with one indexed query.

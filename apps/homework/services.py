@@ -24,7 +24,6 @@ from django.utils import timezone
 from apps.accounts.permissions import Actor, can_edit_homework
 from apps.calendar.selectors import days_off
 from apps.homework import repeats
-from apps.homework.formatting import sanitise
 from apps.homework.models import REPEAT_DAYS, HomeworkEntry, HomeworkOccurrence, Repeat, Subject
 from apps.homework.notifications import Change, Seen, session_change
 from apps.homework.publications import ENTRY
@@ -36,6 +35,7 @@ from apps.homework.tasks import (
 from apps.outbox.queue import queue_after_commit
 from apps.publications.models import Publication
 from apps.publications.services import publication_create, publication_revised
+from apps.richtext.sanitise import sanitise
 from apps.schools.models import Classroom
 
 

@@ -42,6 +42,7 @@ from apps.messaging.models import (
     Message,
     State,
 )
+from apps.numbers import whole_number
 from apps.quiethours import clock
 
 PER_PAGE = 25
@@ -58,11 +59,6 @@ STATE_NOTES: dict[str, str] = {
     State.HELD: "Retenu pour vérification par un référent.",
     State.REFUSED: "Refusé : ce message n'a pas été remis.",
 }
-
-
-def _int(value: Any) -> int | None:
-    text = str(value or "")
-    return int(text) if text.isdigit() and len(text) < 12 else None
 
 
 def _sidebar(me: Caller, in_force: rules.Switches | None = None) -> dict[str, Any]:
@@ -94,7 +90,7 @@ def _filters(request: HttpRequest) -> selectors.Filters:
     return selectors.Filters(
         unread=request.GET.get("non_lus") == "1",
         with_files=request.GET.get("fichiers") == "1",
-        sender_id=_int(request.GET.get("de")),
+        sender_id=whole_number(request.GET.get("de")),
     )
 
 
@@ -160,7 +156,7 @@ def copies_action(request: HttpRequest) -> HttpResponse:
     """The list's buttons on the ticked messages: read, unread, trash, restore, move."""
     me = active_caller(request)
     owner = me.actor.id
-    ids = [i for i in (_int(v) for v in request.POST.getlist("copies")) if i is not None]
+    ids = [i for i in (whole_number(v) for v in request.POST.getlist("copies")) if i is not None]
     action = request.POST.get("action", "")
     back = _safe_back(request)
     if not ids:
@@ -180,7 +176,7 @@ def copies_action(request: HttpRequest) -> HttpResponse:
         services.copies_restore(owner_id=owner, copy_ids=ids)
         messages.success(request, "Restauré.")
     elif action == "deplacer":
-        folder_id = _int(request.POST.get("folder"))
+        folder_id = whole_number(request.POST.get("folder"))
         folder = selectors.folder_of(owner, folder_id) if folder_id else None
         if folder_id and folder is None:
             raise Http404
@@ -406,7 +402,9 @@ def compose(request: HttpRequest, draft_id: int | None = None) -> HttpResponse:
     lists_everyone = actor.is_pupil or actor.is_parent
     people = selectors.people_for(actor, query) if query or lists_everyone else []
     # The people ticked before (kept valid): whoever the rules allow, found or not by ``q``.
-    ticked = [i for i in (_int(v) for v in (data.getlist("add_people") if data else [])) if i]
+    ticked = [
+        i for i in (whole_number(v) for v in (data.getlist("add_people") if data else [])) if i
+    ]
     ticked_people = selectors.person_may_receive(actor, ticked) if ticked else {}
     choices = {user.pk: user.display_name for user in people}
     choices.update({pk: user.display_name for pk, user in ticked_people.items()})
@@ -421,7 +419,7 @@ def compose(request: HttpRequest, draft_id: int | None = None) -> HttpResponse:
         }
     else:
         initial["body"] = selectors.signature_block(actor.id)
-        preset = _int(request.GET.get("a"))
+        preset = whole_number(request.GET.get("a"))
         if preset:
             found = selectors.person_may_receive(actor, [preset])
             choices.update({pk: user.display_name for pk, user in found.items()})
@@ -587,7 +585,9 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             messages.success(request, "Signature enregistrée.")
             return redirect("messaging:settings")
         if what in ("renommer", "supprimer"):
-            folder = selectors.folder_of(owner, _int(data.get("folder") if data else None) or 0)
+            folder = selectors.folder_of(
+                owner, whole_number(data.get("folder") if data else None) or 0
+            )
             if folder is None:
                 raise Http404
             if what == "renommer":
@@ -627,14 +627,14 @@ def moderation_page(request: HttpRequest) -> HttpResponse:
         what = request.POST.get("what", "")
         try:
             if what == "tout":
-                ids = [i for i in (_int(v) for v in request.POST.getlist("messages")) if i]
+                ids = [i for i in (whole_number(v) for v in request.POST.getlist("messages")) if i]
                 done = services.moderation_approve_all(actor=actor, message_ids=ids)
                 messages.success(
                     request,
                     f"{done} message{'s' if done > 1 else ''} validé{'s' if done > 1 else ''}.",
                 )
             elif what == "classe":
-                classroom_id = _int(request.POST.get("classroom")) or 0
+                classroom_id = whole_number(request.POST.get("classroom")) or 0
                 services.class_moderation_set(
                     actor=actor,
                     classroom_id=classroom_id,
@@ -642,7 +642,7 @@ def moderation_page(request: HttpRequest) -> HttpResponse:
                 )
                 messages.success(request, "Réglage de la classe enregistré.")
             else:
-                message_id = _int(request.POST.get("message")) or 0
+                message_id = whole_number(request.POST.get("message")) or 0
                 form = ModerationForm(request.POST)
                 form.is_valid()
                 data = form.cleaned_data
@@ -709,7 +709,7 @@ def reports_page(request: HttpRequest) -> HttpResponse:
     actor = me.actor
     _referent_or_404(actor)
     if request.method == "POST":
-        report = selectors.report_of(_int(request.POST.get("report")) or 0)
+        report = selectors.report_of(whole_number(request.POST.get("report")) or 0)
         if report is None or not services.may_handle(actor, report.message):
             raise Http404
         try:
@@ -748,7 +748,7 @@ def held_page(request: HttpRequest) -> HttpResponse:
         try:
             services.held_release(
                 actor=actor,
-                message_id=_int(request.POST.get("message")) or 0,
+                message_id=whole_number(request.POST.get("message")) or 0,
                 deliver=request.POST.get("decision") == "remettre",
             )
             messages.success(request, "Décision enregistrée (et notée dans le journal).")
@@ -787,7 +787,7 @@ def switches_page(request: HttpRequest) -> HttpResponse:
     _referent_or_404(actor)
     schools = selectors.switchable_schools(actor)
     if request.method == "POST":
-        school_id = _int(request.POST.get("school"))
+        school_id = whole_number(request.POST.get("school"))
         if school_id is not None and school_id not in {s.pk for s in schools}:
             raise Http404
         try:
@@ -842,8 +842,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
     where: str | int | None = None
     if where_raw in dict(WHERE_CHOICES) and where_raw:
         where = where_raw
-    elif _int(where_raw) in {f.pk for f in folders}:
-        where = _int(where_raw)
+    elif whole_number(where_raw) in {f.pk for f in folders}:
+        where = whole_number(where_raw)
     page = None
     lines: list[dict[str, Any]] = []
     if query:

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from apps.accounts.context import active_caller
 from apps.french.formatting import waited
+from apps.numbers import whole_number
 from apps.publications import moderation, selectors, services
 
 PER_PAGE = 25
@@ -21,13 +22,6 @@ DONE = {
     moderation.CORRECT: "Renvoyé à l'auteur avec votre demande de correction.",
     moderation.REFUSE: "Refusé : l'auteur lit votre motif.",
 }
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value or "")
-    except ValueError:
-        return None
 
 
 @never_cache
@@ -42,7 +36,9 @@ def queue_page(request: HttpRequest) -> HttpResponse:
         if decision not in DONE:
             raise Http404
         publication = (
-            selectors.waiting(actor).filter(pk=_int(request.POST.get("publication")) or 0).first()
+            selectors.waiting(actor)
+            .filter(pk=whole_number(request.POST.get("publication")) or 0)
+            .first()
         )
         if publication is None:
             messages.error(request, moderation.NOT_NOW)

@@ -27,6 +27,7 @@ urlpatterns = [
     path("cahier-de-textes/", include("apps.homework.urls")),
     path("pieces-jointes/", include("apps.attachments.urls")),
     path("a-valider/", include("apps.publications.urls")),
+    path("", include("apps.site.urls")),
     path("admin/", admin.site.urls),
     path("administration/imports/", include("apps.schools.urls_imports")),
     # A commune administrator's own contract lines, orders and invoices (scoped to the host).

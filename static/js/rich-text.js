@@ -1,8 +1,11 @@
-/* ENT Groupement — the cahier de textes' rich-text editor (Trix, static/vendor/trix/).
+/* ENT Groupement — the one rich-text editor of every feature (Trix, static/vendor/trix/).
 
    Progressive enhancement: each <textarea data-rich-text> stays a plain textarea taking HTML
    when scripts do not run. Here it becomes a hidden input of the same name, filled by a
-   <trix-editor>; the server sanitises what either sends (apps/homework/formatting.py).
+   <trix-editor>; the server sanitises what either sends (apps/richtext/sanitise.py). The
+   attribute's value names the sanitiser's profile (apps/richtext/forms.py writes it):
+   "notebook" (or empty) for the cahier de textes, "publication" for published pages, which
+   also keep headings; the toolbar offers what the profile keeps.
 
    Loaded (deferred) before trix.umd.min.js, whose default CSS goes into <style> elements: the
    page's Content-Security-Policy lets those in with the nonce this script's data attribute
@@ -47,32 +50,44 @@
     undo: "Annuler",
     redo: "Rétablir",
     attachFiles: "Joindre des fichiers",
-    heading1: "Titre",
+    heading1: "Intertitre",
     strike: "Barré",
     code: "Code",
     remove: "Retirer",
     captionPlaceholder: "Ajouter une légende…"
   };
   document.addEventListener("trix-before-initialize", function () {
-    if (window.Trix && window.Trix.config && window.Trix.config.lang) {
-      Object.assign(window.Trix.config.lang, FRENCH);
+    var config = window.Trix && window.Trix.config;
+    if (config && config.lang) {
+      Object.assign(config.lang, FRENCH);
+    }
+    /* Trix's one heading is an <h1>; a published page has its own title as <h1>, so the
+       text's headings are <h2> (the "publication" profile keeps <h2> and <h3>). */
+    if (config && config.blockAttributes && config.blockAttributes.heading1) {
+      config.blockAttributes.heading1.tagName = "h2";
     }
   });
 
-  /* Buttons for what the ENT does not keep (apps/homework/formatting.py): files, headings
-     (an entry sits under the page's own), strike-through and code. */
+  /* Buttons for what a profile does not keep (apps/richtext/sanitise.py): files (they go
+     through the form's attachments field), strike-through and code everywhere; headings too
+     in the cahier de textes (an entry sits under the page's own). */
   var UNUSED = [
     ".trix-button-group--file-tools",
-    '[data-trix-attribute="heading1"]',
     '[data-trix-attribute="strike"]',
     '[data-trix-attribute="code"]'
   ];
+  var UNUSED_BY_PROFILE = {
+    notebook: ['[data-trix-attribute="heading1"]'],
+    publication: []
+  };
   document.addEventListener("trix-initialize", function (event) {
     var toolbar = event.target.toolbarElement;
     if (!toolbar) {
       return;
     }
-    UNUSED.forEach(function (selector) {
+    var profile = event.target.getAttribute("data-rich-text-profile") || "notebook";
+    var unused = UNUSED.concat(UNUSED_BY_PROFILE[profile] || UNUSED_BY_PROFILE.notebook);
+    unused.forEach(function (selector) {
       toolbar.querySelectorAll(selector).forEach(function (element) {
         element.remove();
       });
@@ -93,6 +108,10 @@
     editor.id = id;
     editor.setAttribute("input", input.id);
     editor.className = "rich-text";
+    editor.setAttribute(
+      "data-rich-text-profile",
+      textarea.getAttribute("data-rich-text") || "notebook"
+    );
     var label = document.querySelector('label[for="' + id + '"]');
     if (label) {
       /* Named by its label for every assistive technology, not only those that follow

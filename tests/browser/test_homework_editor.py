@@ -78,7 +78,7 @@ def test_the_teacher_writes_in_bold_and_the_week_shows_it(
     assert page.get_by_label("Fait en classe").evaluate("node => node.id") == "id_done"
     toolbar = page.locator("trix-toolbar").first
     assert toolbar.get_by_role("button", name="Gras").count() == 1
-    for absent in ("Joindre des fichiers", "Titre", "Barré", "Code"):
+    for absent in ("Joindre des fichiers", "Intertitre", "Barré", "Code"):
         assert toolbar.get_by_role("button", name=absent).count() == 0, absent
 
     editor.click()

@@ -15,8 +15,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 
 from apps.attachments.models import Attachment
-from apps.homework.formatting import sanitise
 from apps.homework.models import HomeworkEntry
+from apps.richtext.sanitise import sanitise
 from tests.homework.conftest import MONDAY, entry
 from tests.security.test_templates_csp import problems_in
 

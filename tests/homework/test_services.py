@@ -7,10 +7,10 @@ import datetime
 import pytest
 from django_tenants.utils import schema_context
 
-from apps.homework.formatting import sanitise
 from apps.homework.models import HomeworkEntry
 from apps.homework.selectors import expand
 from apps.homework.services import HomeworkError
+from apps.richtext.sanitise import sanitise
 from tests.homework.conftest import MONDAY, entry
 
 DAY = datetime.timedelta(days=1)

@@ -21,6 +21,7 @@ from apps.accounts.models import Profile, User
 from apps.accounts.permissions import (
     Actor,
     can_act_for_child,
+    can_edit_school_site,
     can_manage_account,
     can_message,
     can_view_person,
@@ -192,6 +193,21 @@ def test_only_a_parent_with_authority_acts_for_the_child():
     assert can_act_for_child(parent=world["par1"], child_id=world["p1"].id)
     assert not can_act_for_child(parent=world["par1"], child_id=world["p3"].id)
     assert not can_act_for_child(parent=world["par4"], child_id=world["p4"].id)
+
+
+# Whose school site each person edits (apps/site): the school's director, the commune's
+# administrator; never a teacher, an ATSEM, a parent, a pupil, nor a blocked account.
+MAY_EDIT_SITE = {"dA": {"A"}, "dB": {"B"}, "adm": {"A", "B"}}
+
+
+@pytest.mark.parametrize("name", sorted(EVERYONE))
+def test_only_the_director_and_the_administrator_edit_a_school_site(name):
+    world = hand_built_world()
+
+    for school, school_id in (("A", A), ("B", B)):
+        expected = school in MAY_EDIT_SITE.get(name, set())
+        got = can_edit_school_site(actor=world[name], school_id=school_id)
+        assert got == expected, f"{name} edits the site of {school}: expected {expected}"
 
 
 def test_actors_cost_a_constant_number_of_queries(db, django_assert_max_num_queries):

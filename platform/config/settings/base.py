@@ -122,6 +122,7 @@ TENANT_APPS = [
     "apps.messaging",
     "apps.live",
     "apps.chat",
+    "apps.site",
     "apps.blog",
 ]
 
@@ -176,8 +177,9 @@ TEMPLATES = [
                 "tenants.context_processors.commune",
                 "apps.navigation.menus.menu",
             ],
-            # French formatting filters (|date_longue, |euros...) in every template.
-            "builtins": ["apps.french.filters"],
+            # French formatting filters (|date_longue, |euros...) and |rich_text (the one
+            # way a page prints stored rich text) in every template.
+            "builtins": ["apps.french.filters", "apps.richtext.filters"],
         },
     }
 ]
