@@ -21,6 +21,7 @@ urlpatterns = [
     path("liaison/", include("apps.liaison.urls")),
     path("messagerie/", include("apps.messaging.urls")),
     path("salons/", include("apps.chat.urls")),
+    path("blogs/", include("apps.blog.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("heures-calmes/", include("apps.quiethours.urls")),
     path("cahier-de-textes/", include("apps.homework.urls")),

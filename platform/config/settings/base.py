@@ -123,6 +123,7 @@ TENANT_APPS = [
     "apps.live",
     "apps.chat",
     "apps.site",
+    "apps.blog",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
