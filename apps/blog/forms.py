@@ -51,5 +51,7 @@ class CommentForm(forms.Form):
 
 class SettingsForm(forms.Form):
     comments_moderated = forms.BooleanField(
-        label="Valider les commentaires avant qu'ils soient visibles", required=False
+        label="Valider les commentaires des familles avant qu'ils soient visibles",
+        help_text="Les commentaires des élèves attendent toujours votre validation.",
+        required=False,
     )

@@ -223,8 +223,9 @@ def post_made_private(publication_id: int) -> None:
 def comment_add(
     *, actor: Actor, post: BlogPost, body: str, parent: Comment | None = None
 ) -> Comment:
-    """A reader's comment on a published post: published at once when the blog does not
-    moderate comments (or its writer moderates the blog), else waiting for a moderator."""
+    """A reader's comment on a published post: published at once when its writer moderates
+    the blog, or is an adult and the blog does not moderate comments; else (a pupil's,
+    always) waiting for a moderator."""
     scope = post.blog.scope
     if post.publication.state != State.PUBLISHED or not rules.may_comment(actor, scope):
         raise BlogNotAllowed("may not comment on this post")
@@ -235,7 +236,11 @@ def comment_add(
     body = body.strip()
     if not body:
         raise BlogError(COMMENT_NEEDED)
-    at_once = not post.blog.comments_moderated and not may_moderate(actor, scope)
+    # A blog that does not moderate comments shows the adults' at once; a pupil's always
+    # waits for a teacher (nothing a pupil writes is seen by others before).
+    at_once = (
+        not post.blog.comments_moderated and not may_moderate(actor, scope) and not actor.is_pupil
+    )
     publication = publication_create(
         kind=COMMENT,
         author_id=actor.id,

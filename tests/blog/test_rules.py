@@ -58,3 +58,22 @@ def test_on_the_school_blog_the_direction_publishes_and_a_teacher_submits(bordea
         assert list(public_posts(bordeaux.schools["A"].pk)) == [by_director]
         with pytest.raises(BlogNotAllowed):
             post_create(actor=actor_for(bordeaux["p1"]), blog=blog, title="Non", body="<p>x</p>")
+
+
+def test_without_comment_moderation_a_parents_comment_shows_at_once_and_a_pupils_waits(bordeaux):
+    from django_tenants.utils import schema_context
+
+    from apps.accounts.selectors import actor_for
+    from apps.blog.models import Blog, BlogPost
+    from apps.blog.services import comment_add
+    from apps.publications.models import State
+    from tests.blog.helpers import post_in
+
+    with schema_context("bordeaux"):
+        post = post_in(bordeaux, State.PUBLISHED)
+        Blog.objects.filter(pk=post.blog_id).update(comments_moderated=False)
+        post = BlogPost.objects.select_related("blog").get(pk=post.pk)
+        parent = comment_add(actor=actor_for(bordeaux["par1"]), post=post, body="Bravo !")
+        pupil = comment_add(actor=actor_for(bordeaux["p2"]), post=post, body="Trop bien")
+        assert parent.publication.state == State.PUBLISHED
+        assert pupil.publication.state == State.SUBMITTED
