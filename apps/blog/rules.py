@@ -9,8 +9,9 @@ blog's direction.
   nothing there (the queue of ``/a-valider/`` gives them the commune's own publications).
 * Posts: on a class blog, its teachers (published at once) and its pupils (submitted); on a
   school blog, its direction (published at once) and its teachers (submitted).
-* Comments: every reader. Published at once when the blog does not moderate comments, else
-  submitted (a moderator's own comment is published at once either way).
+* Comments: every reader. A pupil's always waits for a moderator; an adult's is published at
+  once when the blog does not moderate comments, else submitted (a moderator's own comment is
+  published at once either way).
 * Only a moderator makes a post public (the school's public site).
 """
 
