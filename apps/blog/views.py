@@ -24,6 +24,7 @@ from apps.attachments.services import AttachmentError, AttachmentNotAllowed, pho
 from apps.blog import rules, selectors, services
 from apps.blog.forms import CommentForm, PostForm, SettingsForm
 from apps.blog.models import Blog, BlogPost
+from apps.numbers import whole_number
 from apps.publications import moderation
 from apps.publications.models import State
 from apps.publications.services import ModerationError, circuit_decide
@@ -304,7 +305,8 @@ def decide(request: HttpRequest, post_id: int) -> HttpResponse:
     anchor = ""
     raw = request.POST.get("comment", "")
     if raw:
-        comment = selectors.comment_for(me.actor, int(raw)) if raw.isdigit() else None
+        number = whole_number(raw)
+        comment = selectors.comment_for(me.actor, number) if number is not None else None
         if comment is None or comment.post_id != view.post.pk:
             raise Http404
         publication, anchor = comment.publication, f"#commentaire-{comment.pk}"
@@ -403,13 +405,13 @@ def post_photos(request: HttpRequest, post_id: int) -> HttpResponse:
     post = view.post
     lines, pupils = selectors.photo_tagging(post)
     if request.method == "POST":
-        try:
-            wanted = {
-                line.photo.pk: [int(v) for v in request.POST.getlist(f"photo-{line.photo.pk}")]
-                for line in lines
-            }
-        except ValueError as error:
-            raise Http404 from error
+        read = {
+            line.photo.pk: [whole_number(v) for v in request.POST.getlist(f"photo-{line.photo.pk}")]
+            for line in lines
+        }
+        if any(None in ids for ids in read.values()):
+            raise Http404
+        wanted = {pk: [i for i in ids if i is not None] for pk, ids in read.items()}
         try:
             # All the photos or none: one refused list leaves every photo as it was.
             with transaction.atomic():

@@ -55,20 +55,6 @@ class LogoForm(forms.Form):
     remove = forms.BooleanField(label="Retirer le logo", required=False)
 
 
-class PageAddForm(forms.Form):
-    title = forms.CharField(label="Titre de la nouvelle page", max_length=120)
-    parent = forms.TypedChoiceField(
-        label="Place dans le site", coerce=int, empty_value=None, required=False
-    )
-
-    def __init__(self, *args: object, parents: list[tuple[int, str]], **kwargs: object) -> None:
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
-        parent = cast(forms.ChoiceField, self.fields["parent"])
-        parent.choices = [("", "Au premier niveau (menu du site)")] + [
-            (pk, f"Sous « {title} »") for pk, title in parents
-        ]
-
-
 class PlaceForm(forms.Form):
     parent = forms.TypedChoiceField(
         label="Place dans le site", coerce=int, empty_value=None, required=False
@@ -80,6 +66,11 @@ class PlaceForm(forms.Form):
         parent.choices = [("", "Au premier niveau (menu du site)")] + [
             (pk, f"Sous « {title} »") for pk, title in parents
         ]
+
+
+class PageAddForm(PlaceForm):
+    title = forms.CharField(label="Titre de la nouvelle page", max_length=120)
+    field_order = ["title", "parent"]
 
 
 class PageForm(forms.Form):
