@@ -53,6 +53,10 @@ class Attachment(models.Model):
     original_name = models.CharField("nom", max_length=255)
     size = models.PositiveBigIntegerField("taille (octets)")
     content_type = models.CharField("type", max_length=100)
+    # A photo's size in pixels once oriented (null for other files, and photos stored before
+    # renditions were made): a page gives it to the browser so that nothing moves as it loads.
+    width = models.PositiveIntegerField("largeur (pixels)", null=True, blank=True)
+    height = models.PositiveIntegerField("hauteur (pixels)", null=True, blank=True)
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -110,6 +114,28 @@ class Attachment(models.Model):
     def type_label(self) -> str:
         known = KINDS.get(self.content_type)
         return known.label if known else "fichier"
+
+
+class Rendition(models.Model):
+    """A smaller copy of a photo attachment for pages (``apps.attachments.renditions``): its
+    own object in the store, next to the original's, deleted with it (``signals``)."""
+
+    attachment = models.ForeignKey(Attachment, on_delete=models.CASCADE, related_name="renditions")
+    width = models.PositiveIntegerField("largeur (pixels)")
+    height = models.PositiveIntegerField("hauteur (pixels)")
+    name = models.CharField("objet", max_length=300)
+    size = models.PositiveBigIntegerField("taille (octets)")
+
+    class Meta:
+        verbose_name = "version réduite d'une photo"
+        verbose_name_plural = "versions réduites des photos"
+        ordering = ["attachment_id", "width"]
+        constraints = [
+            models.UniqueConstraint(fields=["attachment", "width"], name="rendition_width_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.attachment_id} @ {self.width}w"
 
 
 class PhotoTag(models.Model):

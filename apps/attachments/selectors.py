@@ -1,17 +1,20 @@
 """Reads of attachments: one attachment for a viewer, through the rule its publication's kind
 registered (``apps.publications.registry``; a pending one for its uploader only); ``None``
-for "missing" and "forbidden" alike. And the pending files of one form."""
+for "missing" and "forbidden" alike. The pending files of one form. And a photo's renditions
+(``apps.attachments.renditions``): which one answers a width, and prefetched for a page."""
 
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor
-from apps.attachments.models import Attachment, PhotoTag
+from apps.attachments.models import Attachment, PhotoTag, Rendition
+from apps.attachments.renditions import RENDITION_CONTENT_TYPE
 from apps.publications.registry import may_see
 
 
@@ -38,10 +41,15 @@ def pending_rows(user: User, pending: Pending) -> QuerySet[Attachment]:
     )
 
 
-def attachment_for_viewer(actor: Actor, attachment_id: int) -> Attachment | None:
+def attachment_for_viewer(
+    actor: Actor, attachment_id: int, *, with_renditions: bool = False
+) -> Attachment | None:
     if not actor.active:
         return None
-    attachment = Attachment.objects.select_related("publication").filter(pk=attachment_id).first()
+    found = Attachment.objects.select_related("publication").filter(pk=attachment_id)
+    if with_renditions:
+        found = found.prefetch_related("renditions")
+    attachment = found.first()
     if attachment is None:
         return None
     if attachment.is_pending:
@@ -52,6 +60,46 @@ def attachment_for_viewer(actor: Actor, attachment_id: int) -> Attachment | None
         assert publication is not None  # noqa: S101 - not pending, so it has one (constraint)
         visible = may_see(actor, publication.kind, publication.pk)
     return attachment if visible else None
+
+
+# --- renditions ----------------------------------------------------------------------------------
+
+
+def nearest_rendition(renditions: Sequence[Rendition], width: int) -> Rendition | None:
+    """The narrowest of ``renditions`` at least ``width`` pixels wide, or None when the
+    original is what answers (no rendition that wide, or none at all)."""
+    wide_enough = [r for r in renditions if r.width >= width]
+    return min(wide_enough, key=lambda r: r.width) if wide_enough else None
+
+
+def with_renditions(attachments: Iterable[Attachment]) -> list[Attachment]:
+    """``attachments`` with their renditions read in one query for them all (none for those
+    already prefetched), so that a page of 50 photos costs what a page of 5 does."""
+    listed = list(attachments)
+    prefetch_related_objects(listed, "renditions")
+    return listed
+
+
+def rendition_for(attachment_id: int, width: int) -> tuple[str, str] | None:
+    """(stored object, content type) to show the photo ``attachment_id`` about ``width``
+    pixels wide: its nearest rendition not narrower, else its original; None if it is no
+    photo of a publication. No permission here: for a caller that has checked the photo
+    belongs to a public item (the school's public site), served with ``views.serve_stored``.
+    Two queries."""
+    attachment = (
+        Attachment.objects.filter(
+            pk=attachment_id, publication__isnull=False, content_type__startswith="image/"
+        )
+        .prefetch_related("renditions")
+        .only("pk", "file", "content_type")
+        .first()
+    )
+    if attachment is None:
+        return None
+    rendition = nearest_rendition(list(attachment.renditions.all()), width)
+    if rendition is not None:
+        return rendition.name, RENDITION_CONTENT_TYPE
+    return str(attachment.file.name), attachment.content_type
 
 
 # --- photo consent --------------------------------------------------------------------------------

@@ -7,8 +7,9 @@ its size (``ENT_ATTACHMENT_MAX_BYTES``), and the number per item (``MAX_PER_ITEM
 bounded before anything decodes them (``images``: pixels, frames, structure), then decoded and
 written again without their metadata (EXIF, GPS position of a class outing); MP4
 videos and M4A sounds are copied with their metadata boxes neutralised (``isobmff``: same size,
-still playable, never read whole). A bad file raises ``AttachmentError`` with one French
-sentence for the user, and nothing is stored.
+still playable, never read whole). A still photo is also written at the smaller widths pages
+show it at (``renditions``), from the same bounded decoding. A bad file raises
+``AttachmentError`` with one French sentence for the user, and nothing is stored.
 
 Objects are written to the storage inside the database transaction, so a rollback would leave
 them behind: ``files_atomic`` deletes what its block stored unless the block commits, and a
@@ -45,13 +46,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
-from PIL import ImageOps, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor
 from apps.accounts.selectors import actor_for
-from apps.attachments import images, isobmff, kinds
-from apps.attachments.models import PENDING_HOURS, Attachment, PhotoTag
+from apps.attachments import images, isobmff, kinds, renditions
+from apps.attachments.models import PENDING_HOURS, Attachment, PhotoTag, Rendition
 from apps.attachments.selectors import Pending, pending_digest, pending_rows
 from apps.publications.models import Publication
 from apps.publications.registry import kind_of, may_see
@@ -112,6 +113,16 @@ class CheckedFile:
     size: int
     sha256: str
     temporary: bool = False  # ``content`` is a copy of ours, to close once stored
+    width: int | None = None  # a photo's, once oriented
+    height: int | None = None
+    renditions: tuple[renditions.Encoded, ...] = ()
+
+
+@dataclass(frozen=True)
+class _Rewritten:
+    content: ContentFile
+    size: tuple[int, int]
+    renditions: tuple[renditions.Encoded, ...]
 
 
 def _base_name(raw: str) -> str:
@@ -149,7 +160,9 @@ def _digest(file: File) -> str:
     return digest.hexdigest()
 
 
-def _without_metadata(upload: UploadedFile, kind: kinds.FileKind, name: str) -> ContentFile:
+def _without_metadata(
+    upload: UploadedFile, kind: kinds.FileKind, name: str, *, with_renditions: bool
+) -> _Rewritten:
     unreadable = AttachmentError(f"« {name} » est une image illisible ou endommagée.")
     try:
         with images.opened(upload, kind, name) as image:  # bounded before any pixel is read
@@ -170,17 +183,29 @@ def _without_metadata(upload: UploadedFile, kind: kinds.FileKind, name: str) -> 
                 options.update(quality=90, save_all=animated)
             out = io.BytesIO()
             picture.save(out, _REWRITTEN[kind], **options)
+            made = _renditions_of(picture, icc, name) if with_renditions and not animated else []
+            size = picture.size
     except images.ImageRefused as error:
         logger.info("refused %s: %s", kind.content_type, error)
         raise AttachmentError(str(error)) from error
     except (images.Unreadable, UnidentifiedImageError, OSError, ValueError, SyntaxError) as error:
         raise unreadable from error
-    return ContentFile(out.getvalue())
+    return _Rewritten(content=ContentFile(out.getvalue()), size=size, renditions=tuple(made))
 
 
-def _check_bounds(upload: UploadedFile, kind: kinds.FileKind, name: str) -> None:
+def _renditions_of(picture: Image.Image, icc: bytes | None, name: str) -> list[renditions.Encoded]:
+    """The photo at the widths pages show it at. A photo whose copies cannot be made (a mode
+    no encoder takes) is still a good photo: it is kept, and pages show its original."""
     try:
-        images.walk(upload, kind, name)
+        return renditions.encode(picture, icc_profile=icc)
+    except (OSError, ValueError):
+        logger.exception("no renditions for a photo of %d x %d", *picture.size)
+        return []
+
+
+def _check_bounds(upload: UploadedFile, kind: kinds.FileKind, name: str) -> images.Shape:
+    try:
+        return images.walk(upload, kind, name)
     except images.ImageRefused as error:
         raise AttachmentError(str(error)) from error
     except images.Unreadable as error:
@@ -209,8 +234,10 @@ def _media_without_metadata(upload: UploadedFile, kind: kinds.FileKind, name: st
     return content
 
 
-def check_file(upload: UploadedFile) -> CheckedFile:
-    """What ``upload`` really is, ready to store; ``AttachmentError`` if refused."""
+def check_file(upload: UploadedFile, *, with_renditions: bool = False) -> CheckedFile:
+    """What ``upload`` really is, ready to store; ``AttachmentError`` if refused.
+    ``with_renditions``: a still photo's renditions are made too (an attachment's, which
+    pages show; not a school site's logo, shown at one size)."""
     raw_name = upload.name or "fichier"
     shown = _base_name(raw_name)[:100]
     size = upload.size or 0
@@ -228,10 +255,13 @@ def check_file(upload: UploadedFile) -> CheckedFile:
         )
     name = display_name(raw_name, kind)
     content: File = upload
+    dimensions: tuple[int, int] | None = None
+    made: tuple[renditions.Encoded, ...] = ()
     if kind in _REWRITTEN:
-        content = _without_metadata(upload, kind, name)
+        rewritten = _without_metadata(upload, kind, name, with_renditions=with_renditions)
+        content, dimensions, made = rewritten.content, rewritten.size, rewritten.renditions
     elif kind is kinds.GIF:  # kept as it is, but browsers decode it: bounded the same way
-        _check_bounds(upload, kind, name)
+        dimensions = _check_bounds(upload, kind, name).size
     elif kind in _SCRUBBED:
         content = _media_without_metadata(upload, kind, name)
     return CheckedFile(
@@ -241,6 +271,9 @@ def check_file(upload: UploadedFile) -> CheckedFile:
         size=content.size,
         sha256=_digest(content),
         temporary=content is not upload,
+        width=dimensions[0] if dimensions else None,
+        height=dimensions[1] if dimensions else None,
+        renditions=made,
     )
 
 
@@ -253,7 +286,7 @@ def check_files(uploads: Sequence[UploadedFile], *, already: int = 0) -> list[Ch
     checked: list[CheckedFile] = []
     try:
         for upload in uploads:
-            checked.append(check_file(upload))
+            checked.append(check_file(upload, with_renditions=True))
     except BaseException:
         _close_copies(checked)
         raise
@@ -452,12 +485,19 @@ def attachments_copy(*, actor: Actor, source: Publication, target: Publication) 
     if not may_see(actor, source.kind, source.pk):
         raise AttachmentNotAllowed("not allowed to see the publication whose files are copied")
     copies = []
-    for original in Attachment.objects.filter(publication=source).order_by("created_at", "pk"):
+    originals = (
+        Attachment.objects.filter(publication=source)
+        .prefetch_related("renditions")
+        .order_by("created_at", "pk")
+    )
+    for original in originals:
         copy = Attachment(
             publication=target,
             original_name=original.original_name,
             size=original.size,
             content_type=original.content_type,
+            width=original.width,
+            height=original.height,
             sha256=original.sha256,
             uploaded_by_id=actor.id,
         )
@@ -465,6 +505,21 @@ def attachments_copy(*, actor: Actor, source: Publication, target: Publication) 
         try:
             with default_storage.open(stored, "rb") as stream:
                 _keep(copy, posixpath.basename(stored), File(stream))
+            # Copied as they are, like the original: made from it, they are what remaking
+            # them would give, without decoding the photo again.
+            kept = []
+            for rendition in original.renditions.all():
+                with default_storage.open(rendition.name, "rb") as stream:
+                    kept.append(
+                        _stored_rendition(
+                            copy,
+                            File(stream),
+                            width=rendition.width,
+                            height=rendition.height,
+                            size=rendition.size,
+                        )
+                    )
+            Rendition.objects.bulk_create(kept)
         except STORAGE_ERRORS as error:
             logger.exception("the file store could not copy an attachment")
             raise StorageUnavailable(STORAGE_UNAVAILABLE) from error
@@ -498,8 +553,19 @@ def _store(
         attachment.pending_token = pending_digest(pending.token)
         attachment.pending_form = pending.form
         attachment.pending_since = timezone.now()
+    attachment.width, attachment.height = checked.width, checked.height
     try:
         _keep(attachment, safe_name(checked.name, checked.kind), checked.content)
+        Rendition.objects.bulk_create(
+            _stored_rendition(
+                attachment,
+                ContentFile(made.data),
+                width=made.width,
+                height=made.height,
+                size=len(made.data),
+            )
+            for made in checked.renditions
+        )
     except STORAGE_ERRORS as error:
         logger.exception("the file store refused or could not take an upload")
         raise StorageUnavailable(STORAGE_UNAVAILABLE) from error
@@ -514,6 +580,18 @@ def _keep(attachment: Attachment, name: str, content: File) -> None:
     if stored is not None and attachment.file.name:
         stored.append(attachment.file.name)
     attachment.save()
+
+
+def _stored_rendition(
+    attachment: Attachment, content: File, *, width: int, height: int, size: int
+) -> Rendition:
+    """Store ``content`` as ``attachment``'s rendition ``width`` pixels wide (remembered by
+    the ``files_atomic`` block like the original); the row is the caller's to save."""
+    name = default_storage.save(renditions.rendition_key(str(attachment.file.name), width), content)
+    stored = _stored_in_block.get()
+    if stored is not None:
+        stored.append(name)
+    return Rendition(attachment=attachment, width=width, height=height, name=name, size=size)
 
 
 # --- who appears in a photo ---------------------------------------------------------------------

@@ -1,5 +1,6 @@
-"""A deleted attachment row deletes its stored object once the deletion commits; a photo
-consent withdrawn takes down the public pages that show the pupil (``consent``).
+"""A deleted attachment row (or rendition row) deletes its stored object once the deletion
+commits; a photo consent withdrawn takes down the public pages that show the pupil
+(``consent``).
 
 A receiver rather than a service step because rows also go by cascade (an entry of the cahier
 de textes deleted, an account purged): Django sends ``post_delete`` for each of them, and only
@@ -16,7 +17,7 @@ from django.dispatch import receiver
 
 from apps.accounts.signals import photo_consent_withdrawn
 from apps.attachments.consent import on_consent_withdrawn
-from apps.attachments.models import Attachment
+from apps.attachments.models import Attachment, Rendition
 from apps.attachments.services import delete_object_after_commit
 
 
@@ -24,6 +25,14 @@ from apps.attachments.services import delete_object_after_commit
 def _delete_object(sender: type[Attachment], instance: Attachment, **kwargs: Any) -> None:
     if instance.file.name:
         delete_object_after_commit(instance.file.name)
+
+
+@receiver(post_delete, sender=Rendition, dispatch_uid="attachments_delete_rendition")
+def _delete_rendition(sender: type[Rendition], instance: Rendition, **kwargs: Any) -> None:
+    # Sent for each rendition of a deleted attachment too: the cascade collects them one by
+    # one because this receiver exists.
+    if instance.name:
+        delete_object_after_commit(instance.name)
 
 
 @receiver(photo_consent_withdrawn, dispatch_uid="attachments_consent_withdrawn")
