@@ -183,7 +183,7 @@ def _without_metadata(
                 options.update(quality=90, save_all=animated)
             out = io.BytesIO()
             picture.save(out, _REWRITTEN[kind], **options)
-            made = _renditions_of(picture, icc, name) if with_renditions and not animated else []
+            made = _renditions_of(picture, icc) if with_renditions and not animated else []
             size = picture.size
     except images.ImageRefused as error:
         logger.info("refused %s: %s", kind.content_type, error)
@@ -193,7 +193,7 @@ def _without_metadata(
     return _Rewritten(content=ContentFile(out.getvalue()), size=size, renditions=tuple(made))
 
 
-def _renditions_of(picture: Image.Image, icc: bytes | None, name: str) -> list[renditions.Encoded]:
+def _renditions_of(picture: Image.Image, icc: bytes | None) -> list[renditions.Encoded]:
     """The photo at the widths pages show it at. A photo whose copies cannot be made (a mode
     no encoder takes) is still a good photo: it is kept, and pages show its original."""
     try:

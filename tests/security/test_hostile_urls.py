@@ -53,7 +53,18 @@ HOSTILE_QUERY_VALUES = (
     "%C3%28",
     "x" * 3000,
 )
-QUERY_NAMES = ("semaine", "mois", "q", "week", "page", "jour", "date", "classroom", "child")
+QUERY_NAMES = (
+    "semaine",
+    "mois",
+    "q",
+    "week",
+    "page",
+    "jour",
+    "date",
+    "classroom",
+    "child",
+    "largeur",
+)
 ID_QUERY_NAMES = ("classroom", "child")
 DATE_QUERY_VALUES = ("9999-12-31", "0001-01-01", "9999-12", "%00")
 # GET on the logout page would end the session the rest of the walk needs.
