@@ -527,6 +527,53 @@ def attachments_copy(*, actor: Actor, source: Publication, target: Publication) 
     return copies
 
 
+def attachment_renditions_make(*, attachment: Attachment) -> list[Rendition]:
+    """Make the renditions of a photo stored before they existed (a task or an operator's
+    backfill walks them), from its stored object: already scrubbed, but opened through
+    ``images.opened`` like any upload, so that nothing unbounded is ever decoded. Nothing for
+    a photo that has them, an animation or another file. Records its size too."""
+    kind = kinds.KINDS.get(attachment.content_type)
+    if kind not in _REWRITTEN or attachment.renditions.exists():
+        return []
+    # A copy on disk first, so that a store out of reach and a damaged photo are told apart.
+    with tempfile.TemporaryFile(dir=settings.FILE_UPLOAD_TEMP_DIR) as copy:
+        try:
+            with default_storage.open(str(attachment.file.name), "rb") as stream:
+                for chunk in iter(lambda: stream.read(_CHUNK), b""):
+                    copy.write(chunk)
+        except STORAGE_ERRORS as error:
+            logger.exception("the file store could not give a photo to make its renditions")
+            raise StorageUnavailable(STORAGE_UNAVAILABLE) from error
+        try:
+            with images.opened(copy, kind, attachment.original_name) as image:
+                if getattr(image, "is_animated", False):
+                    return []
+                picture = ImageOps.exif_transpose(image)
+                picture.load()
+                made = _renditions_of(picture, image.info.get("icc_profile"))
+        except (images.ImageRefused, images.Unreadable, OSError, ValueError, SyntaxError) as error:
+            logger.warning("no renditions for attachment %s: %s", attachment.pk, error)
+            return []
+    attachment.width, attachment.height = picture.size
+    with files_atomic():
+        try:
+            rows = Rendition.objects.bulk_create(
+                _stored_rendition(
+                    attachment,
+                    ContentFile(encoded.data),
+                    width=encoded.width,
+                    height=encoded.height,
+                    size=len(encoded.data),
+                )
+                for encoded in made
+            )
+        except STORAGE_ERRORS as error:
+            logger.exception("the file store refused a photo's renditions")
+            raise StorageUnavailable(STORAGE_UNAVAILABLE) from error
+        attachment.save(update_fields=["width", "height"])
+    return rows
+
+
 def pending_purge(now: datetime.datetime) -> int:
     """Delete the pending files older than ``PENDING_HOURS`` (their objects go once this
     commits, by the signal of every deleted row). Returns how many rows went."""

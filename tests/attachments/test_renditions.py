@@ -23,6 +23,7 @@ from apps.attachments.selectors import rendition_for
 from apps.attachments.services import (
     AttachmentError,
     StorageUnavailable,
+    attachment_renditions_make,
     attachments_change,
 )
 from apps.attachments.views import BAD_WIDTH, serve_stored
@@ -178,6 +179,56 @@ def test_a_document_gets_no_size_and_no_rendition(bordeaux, media):
         _post, [document] = post_with_photos(bordeaux, files.upload("fiche.pdf", files.PDF))
         assert not Rendition.objects.exists()
     assert (document.width, document.height) == (None, None)
+
+
+def test_a_photo_stored_before_renditions_gets_them_from_its_stored_object(bordeaux, media):
+    with schema_context("bordeaux"):
+        _post, [photo, document] = post_with_photos(
+            bordeaux,
+            files.upload("zoo.jpg", jpeg(1100, 800, orientation=ROTATED_90)),
+            files.upload("fiche.pdf", files.PDF),
+        )
+        photo.renditions.all().delete()
+        Attachment.objects.filter(pk=photo.pk).update(width=None, height=None)
+        photo.refresh_from_db()
+
+        made = attachment_renditions_make(attachment=photo)
+
+        assert [(r.width, r.height) for r in made] == [(480, 660)]
+        photo.refresh_from_db()
+        assert (photo.width, photo.height) == (800, 1100)  # stored upright at its upload
+        assert attachment_renditions_make(attachment=photo) == []  # once only
+        assert attachment_renditions_make(attachment=document) == []
+        assert Rendition.objects.count() == 1
+    assert opened(read(made[0].name)).size == (480, 660)
+
+
+def test_a_stored_object_beyond_the_bounds_is_never_decoded_for_renditions(
+    bordeaux, media, monkeypatch
+):
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    def never(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a rendition was made of an unbounded image")
+
+    monkeypatch.setattr(renditions, "encode", never)
+    with schema_context("bordeaux"):
+        post = post_in(bordeaux, State.PUBLISHED, author="t1")
+        name = default_storage.save(
+            "bordeaux/blog/2025/0/aplat.png", ContentFile(files.png_of_one_colour(8_000, 8_000))
+        )
+        hostile = Attachment.objects.create(
+            publication=post.publication,
+            file=name,
+            original_name="aplat.png",
+            size=1,
+            content_type="image/png",
+            sha256="0" * 64,
+        )
+        assert attachment_renditions_make(attachment=hostile) == []
+        assert not Rendition.objects.exists()
+    assert stored_files(media) == [name]
 
 
 # --- on S3: stored, copied, deleted, never left behind ------------------------------------------
