@@ -37,7 +37,7 @@ class NotAllowed(SiteError):
 
 
 # Top-level addresses the site's own pages use (apps/site/urls.py): no page may take them.
-RESERVED_SLUGS = frozenset({"mentions-legales", "accessibilite", "logo", "apercu"})
+RESERVED_SLUGS = frozenset({"mentions-legales", "accessibilite", "logo", "apercu", "publications"})
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 
 DEFAULT_PAGES = (

@@ -352,16 +352,19 @@ def test_site_changed_from_another_app_redraws_the_pages(
 
     class News:
         key = "test-news"
+        label = "Actualité"
+        kermesse = public.PublicEntry(
+            title="Kermesse", date=timezone.now(), byline="L'équipe", body="<p>Samedi.</p>"
+        )
 
         def latest(self, school_id, limit):
-            return [
-                public.PublicItem(
-                    title="Kermesse",
-                    url=f"{base(bordeaux)}equipe/",
-                    date=timezone.now(),
-                    summary="Samedi.",
-                )
-            ]
+            return [public.PublicItem(title="Kermesse", item_id=7, date=self.kermesse.date)]
+
+        def count(self, school_id):
+            return 1
+
+        def entry(self, school_id, item_id):
+            return self.kermesse if item_id == 7 else None
 
     public.register(News())
     try:
@@ -371,6 +374,9 @@ def test_site_changed_from_another_app_redraws_the_pages(
         assert "Kermesse" in client.get(base(bordeaux)).content.decode()
         feed = ET.fromstring(client.get(base(bordeaux) + "actualites.atom").content)  # noqa: S314 (our own answer)
         assert [e.findtext(f"{ATOM}title") for e in feed.findall(f"{ATOM}entry")] == ["Kermesse"]
+        entry = client.get(base(bordeaux) + "publications/test-news/7/").content.decode()
+        assert "Samedi." in entry and "Actualité · L&#x27;équipe" in entry
+        assert client.get(base(bordeaux) + "publications/test-news/8/").status_code == 404
     finally:
         public.unregister("test-news")
 
