@@ -70,21 +70,26 @@ class Visit:
 def _served(
     request: HttpRequest, uai: str, name: str, draw: Callable[[Visit], HttpResponse]
 ) -> HttpResponse:
+    """A published site's page from the cache when it was drawn under the site's current
+    token (no database query), else drawn — for the cache when anyone may see it."""
+    cached_as, token = caching.address(uai), ""
+    if cached_as is not None:
+        hit = caching.lookup(cached_as, name)
+        if hit is not None:
+            return HttpResponse(hit[0], content_type=hit[1])
+        # Read before anything is drawn: a change committed meanwhile leaves this page stale.
+        token = caching.version(cached_as)
     school = selectors.school_by_uai(uai)
     site = selectors.site_of(school) if school else None
     if school is None or site is None:
         raise Http404
     visit = Visit(request=request, school=school, site=site)
-    key = caching.page_key(school.pk, name)
-    if site.published:
-        hit = caching.get(key)
-        if hit is not None:
-            return HttpResponse(hit[0], content_type=hit[1])
-    elif not visit.may_preview():
+    if not site.published and not visit.may_preview():
         raise Http404
     response = draw(visit)
-    if visit.cacheable and response.status_code == 200:
-        caching.put(key, response.content, response["Content-Type"])
+    if cached_as is not None and site.published and visit.cacheable:
+        if response.status_code == 200:
+            caching.put(cached_as, name, token, response.content, response["Content-Type"])
     return response
 
 
@@ -105,7 +110,7 @@ def _html(visit: Visit, template: str, context: dict[str, object]) -> HttpRespon
             "base": visit.base(),
             "preview": not visit.cacheable,
             "commune": commune,
-            "version": caching.version(visit.school.pk),
+            "version": caching.version(visit.school.uai.lower()),
             **context,
         },
         visit.request,

@@ -532,3 +532,35 @@ def test_a_page_moves_under_another_and_never_under_its_own_subpage(
     public_client = tenant_client("bordeaux")
     assert public_client.get(base(bordeaux) + "projets/equipe/cycle-3/").status_code == 200
     assert public_client.get(base(bordeaux) + "equipe/").status_code == 404
+
+
+# --- the cache by address -----------------------------------------------------------------------
+
+
+def test_a_cached_page_is_served_without_asking_the_database(bordeaux, tenant_client):
+    opened(bordeaux)
+    client = tenant_client("bordeaux")
+    assert client.get(base(bordeaux)).status_code == 200  # drawn, then cached
+
+    with count_queries() as queries:
+        answer = client.get(f"/ecole/{school(bordeaux).uai.upper()}/")  # in any case
+
+    assert answer.status_code == 200 and "École" in answer.content.decode()
+    tables = [q["sql"] for q in queries if "school" in q["sql"]]
+    assert tables == [], tables
+
+
+def test_a_page_drawn_while_a_change_was_committed_is_never_served():
+    from apps.site import caching
+
+    site = caching.address("0330101F")
+    assert site == "0330101f"
+    before = caching.version(site)
+    caching.bump(site)  # a change committed while the page was being drawn
+    caching.put(site, "home", before, b"<p>ancien</p>", "text/html")
+    assert caching.lookup(site, "home") is None
+
+    caching.put(site, "home", caching.version(site), b"<p>nouveau</p>", "text/html")
+    assert caching.lookup(site, "home") == (b"<p>nouveau</p>", "text/html")
+    # Text that is no UAI names no site: it is never looked up.
+    assert caching.address("x" * 3000) is None and caching.address("../0330101f") is None
