@@ -13,6 +13,7 @@ from apps.accounts.permissions import Actor
 from apps.attachments.selectors import consent_refusal
 from apps.blog import rules
 from apps.blog.models import BlogPost, Comment
+from apps.outbox.queue import queue_after_commit
 from apps.publications.models import Publication, State
 from apps.publications.moderation import Scope, may_moderate, sees_in_circuit
 from apps.publications.registry import PublicationKind, QueueItem, register
@@ -123,12 +124,13 @@ def post_check_publish(publication_id: int) -> str | None:
 
 
 def post_decided(publication_id: int, state: str) -> None:
-    from apps.blog.notifications import post_published
     from apps.blog.services import post_public_decided
+    from apps.blog.tasks import deliver_post_published
 
     post_public_decided(publication_id)
     if state == State.PUBLISHED:
-        post_published(publication_id)
+        # The class's or the school's families: told by a task, not in this request.
+        queue_after_commit(deliver_post_published, publication_id)
 
 
 def comment_decided(publication_id: int, state: str) -> None:
