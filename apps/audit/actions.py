@@ -97,6 +97,7 @@ ACTION_LABELS: dict[str, str] = {
     "site.unpublished": "Site de l'école retiré",
     "site.colours_changed": "Couleurs du site de l'école modifiées",
     "site.logo_changed": "Logo du site de l'école modifié",
+    "site.audit_recorded": "Audit d'accessibilité du site de l'école enregistré",
     "site.page_created": "Page du site de l'école créée",
     "site.page_changed": "Page du site de l'école modifiée",
     "site.page_moved": "Page du site de l'école déplacée",

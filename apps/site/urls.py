@@ -11,6 +11,7 @@ editing = [
     path("<int:school_id>/publier/", views.publish, name="publish"),
     path("<int:school_id>/couleurs/", views.colours, name="colours"),
     path("<int:school_id>/logo/", views.logo, name="logo"),
+    path("<int:school_id>/accessibilite/", views.audit, name="audit"),
     path("<int:school_id>/pages/nouvelle/", views.page_add, name="page_add"),
     path("<int:school_id>/pages/<int:page_id>/", views.page_edit, name="page"),
     path("<int:school_id>/pages/<int:page_id>/deplacer/", views.page_move, name="page_move"),

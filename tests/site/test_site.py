@@ -262,6 +262,62 @@ def test_the_accessibility_statement_is_honest(bordeaux, tenant_client):
     assert "Défenseur des droits" in text
 
 
+@pytest.mark.parametrize(
+    ("rate", "status"),
+    [(100, "totalement conforme"), (50, "partiellement conforme"), (49, "non conforme")],
+)
+def test_a_recorded_audit_sets_the_declarations_status_as_the_rgaa_says(
+    bordeaux, as_user, tenant_client, rate, status
+):
+    opened(bordeaux)
+    editor = as_user(bordeaux, "dA")
+    answer = editor.post(
+        f"/site-ecole/{school(bordeaux).pk}/accessibilite/",
+        {"audit_on": "2026-11-02", "rate": str(rate), "by": "Cabinet Accès", "failures": "Vidéos"},
+    )
+    assert answer.status_code == 302
+    text = tenant_client("bordeaux").get(base(bordeaux) + "accessibilite/").content.decode()
+    assert f"<strong>{status}</strong>" in text and f"{rate} % des critères" in text
+    assert "Cabinet Accès" in text and "Vidéos" in text and "2 novembre 2026" in text
+    assert (
+        f"Accessibilité : {status}"
+        in tenant_client("bordeaux").get(base(bordeaux)).content.decode()
+    )
+    with schema_context(bordeaux.schema):
+        assert AuditEvent.objects.filter(action="site.audit_recorded").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({"audit_on": "2026-11-02", "rate": ""}, "ou aucun des deux"),
+        ({"audit_on": "", "rate": "80"}, "ou aucun des deux"),
+        ({"audit_on": "2026-11-02", "rate": "140"}, "de 0 à 100"),
+        ({"audit_on": "2026-11-02", "rate": "-3"}, "de 0 à 100"),
+        ({"audit_on": "2026-11-02", "rate": "quatre-vingts"}, "nombre entier"),
+        ({"audit_on": "2099-01-01", "rate": "80"}, "dans le futur"),
+        ({"audit_on": "1850-01-01", "rate": "80"}, "Date hors des limites"),
+    ],
+)
+def test_a_bad_audit_is_one_french_error_and_changes_nothing(bordeaux, as_user, data, error):
+    site = opened(bordeaux)
+    answer = as_user(bordeaux, "dA").post(f"/site-ecole/{school(bordeaux).pk}/accessibilite/", data)
+    assert answer.status_code == 200 and error in answer.content.decode()
+    with schema_context(bordeaux.schema):
+        site.refresh_from_db()
+        assert site.audit_on is None and site.audit_rate is None
+
+
+def test_only_the_sites_editors_record_an_audit(bordeaux, as_user):
+    opened(bordeaux)
+    for who in ("t1", "par1", "dB"):
+        answer = as_user(bordeaux, who).post(
+            f"/site-ecole/{school(bordeaux).pk}/accessibilite/",
+            {"audit_on": "2026-11-02", "rate": "100"},
+        )
+        assert answer.status_code == 404, who
+
+
 def test_an_unpublished_site_is_a_404_to_visitors_and_a_preview_to_its_editors(
     bordeaux, tenant_client, as_user
 ):
