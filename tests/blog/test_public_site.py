@@ -6,7 +6,6 @@ their consent (the cached pages are drawn again: ``apps.site.services.site_chang
 from __future__ import annotations
 
 import pytest
-from django.core.cache import cache
 from django_tenants.utils import schema_context
 
 from apps.accounts.models import User
@@ -22,13 +21,6 @@ from tests.attachments import files
 from tests.blog.helpers import class_blog, decide, post_in
 from tests.helpers import assert_num_queries
 from tests.world import World
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def base(world: World) -> str:
