@@ -92,6 +92,8 @@ ACTION_LABELS: dict[str, str] = {
     "billing.shared_cost_created": "Coût partagé créé",
     "billing.shared_cost_split": "Coût partagé réparti entre les communes",
     "cards.exported": "Cartes de connexion exportées",
+    "news.banner_set": "Bandeau d'alerte affiché",
+    "news.banner_ended": "Bandeau d'alerte arrêté avant sa fin",
     "site.created": "Site de l'école créé",
     "site.published": "Site de l'école publié",
     "site.unpublished": "Site de l'école retiré",

@@ -124,6 +124,7 @@ TENANT_APPS = [
     "apps.chat",
     "apps.site",
     "apps.blog",
+    "apps.news",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -371,6 +372,16 @@ CELERY_BEAT_SCHEDULE = {
     "messaging-release-scheduled": {
         "task": "messaging.release_all_communes",
         "schedule": crontab(minute="*/5"),  # CELERY_TIMEZONE: Europe/Paris
+    },
+    # Scheduled news told to their audience once their date comes (apps/news), and the school
+    # sites drawn again at midnight for a public news item that expired.
+    "news-announce-due": {
+        "task": "news.announce_all_communes",
+        "schedule": crontab(minute="*/5"),  # CELERY_TIMEZONE: Europe/Paris
+    },
+    "news-expired-sweep-nightly": {
+        "task": "news.expired_sweep_all_communes",
+        "schedule": crontab(hour=0, minute=3),  # CELERY_TIMEZONE: Europe/Paris
     },
     "notifications-digest-daily": {
         "task": "notifications.digests_all_communes",
