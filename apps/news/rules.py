@@ -30,14 +30,15 @@ from apps.publications.moderation import Scope, may_moderate
 
 def audiences_of(actor: Actor) -> frozenset[str]:
     """The audiences that include ``actor``: everyone's, and their own."""
-    own = {
+    own_of: dict[str, str] = {
         Profile.PARENT: Audience.FAMILIES,
         Profile.PUPIL: Audience.PUPILS,
         Profile.TEACHER: Audience.STAFF,
         Profile.DIRECTOR: Audience.STAFF,
         Profile.STAFF: Audience.STAFF,
         Profile.COMMUNE_ADMIN: Audience.STAFF,
-    }.get(actor.profile)
+    }
+    own = own_of.get(actor.profile)
     return frozenset({Audience.ALL, own}) if own else frozenset()
 
 
