@@ -1,5 +1,6 @@
-"""Scheduled news told when their date comes (every five minutes), and the school sites drawn
-again when a public news item expires (every night), in every live commune. The purge of
+"""Scheduled news told when their date comes and the banners put back in the cache (every five
+minutes), and the school sites drawn again when a public news item expires (every night), in
+every live commune. The purge of
 news expired three years ago is a retention rule (``apps.privacy.retention``)."""
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from apps.news import banners
 from apps.news.services import news_announce_due, news_expired_sweep
 from apps.quiethours import clock
 from config.celery import app
@@ -40,3 +42,15 @@ def expired_sweep() -> dict[str, Any]:
 @app.task(name="news.expired_sweep_all_communes")
 def expired_sweep_all_communes() -> list[str]:
     return for_each_live_commune(expired_sweep)
+
+
+@commune_task("news.refresh_banners")
+def refresh_banners() -> dict[str, Any]:
+    """The cache is the pages' only source of banners (``apps.news.banners``): refilled here
+    after Redis lost it."""
+    return {"schema": current_schema(), "banners": [b.pk for b in banners.refresh()]}
+
+
+@app.task(name="news.refresh_banners_all_communes")
+def refresh_banners_all_communes() -> list[str]:
+    return for_each_live_commune(refresh_banners)

@@ -373,10 +373,15 @@ CELERY_BEAT_SCHEDULE = {
         "task": "messaging.release_all_communes",
         "schedule": crontab(minute="*/5"),  # CELERY_TIMEZONE: Europe/Paris
     },
-    # Scheduled news told to their audience once their date comes (apps/news), and the school
-    # sites drawn again at midnight for a public news item that expired.
+    # Scheduled news told to their audience once their date comes (apps/news), the emergency
+    # banners put back in the cache the pages read them from, and the school sites drawn again
+    # at midnight for a public news item that expired.
     "news-announce-due": {
         "task": "news.announce_all_communes",
+        "schedule": crontab(minute="*/5"),  # CELERY_TIMEZONE: Europe/Paris
+    },
+    "news-refresh-banners": {
+        "task": "news.refresh_banners_all_communes",
         "schedule": crontab(minute="*/5"),  # CELERY_TIMEZONE: Europe/Paris
     },
     "news-expired-sweep-nightly": {
