@@ -9,7 +9,7 @@ ENTRIES = [
         label="Actualités",
         url_name="news:index",
         profiles=EVERYONE_IN_A_COMMUNE,
-        order=15,
+        order=24,
         icon="actualites",
         summary="Les nouvelles de l'école et de la commune.",
     ),

@@ -4,6 +4,7 @@ alike; the list of news costs the same number of queries whatever their number."
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -151,15 +152,20 @@ def public_photos(news: News) -> list[Attachment]:
     )
 
 
-def banners_shown_to(actor: Actor) -> list[banners.ShownBanner]:
-    """The banners on ``actor``'s pages: from the cache, no query (``apps.news.banners``)."""
+def banners_shown_to(profile: str, actor: Callable[[], Actor]) -> list[banners.ShownBanner]:
+    """The banners on the pages of a person of ``profile``: from the cache, no query
+    (``apps.news.banners``). The person's ``actor`` (their schools: the relationship
+    queries, unless the page read them already) is asked for only when a current banner's
+    audience includes their profile."""
     shown = banners.current()
     if not shown:
         return []
-    # The profile alone rules most out; the schools (the Actor's relations) only if needed.
-    mine = rules.audiences_of(actor)
+    mine = rules.audiences_of(Actor(id=0, profile=profile))
     shown = [banner for banner in shown if banner.audience in mine]
-    return [b for b in shown if rules.concerned(actor, b.school_id, b.audience)]
+    if not shown:
+        return []
+    person = actor()
+    return [b for b in shown if rules.concerned(person, b.school_id, b.audience)]
 
 
 def banners_managed_by(actor: Actor) -> QuerySet[Banner]:

@@ -32,4 +32,4 @@ def news_banners(context: Any) -> dict[str, Any]:
         return {"banners": []}
     if request_commune(request) is None or current_schema() == get_public_schema_name():
         return {"banners": []}
-    return {"banners": banners_shown_to(caller(request).actor)}
+    return {"banners": banners_shown_to(user.profile, lambda: caller(request).actor)}
