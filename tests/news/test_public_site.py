@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
-from django.core.cache import cache
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -22,13 +20,6 @@ from tests.attachments import files
 from tests.news.helpers import write
 from tests.site.test_site import base, opened
 from tests.world import World
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def test_a_public_news_is_on_the_school_site_and_leaves_it_when_taken_down(
