@@ -188,3 +188,19 @@ def test_a_page_costs_the_same_with_or_without_a_banner(
     # No query of the banners: the page's pin (tests/news/test_query_counts.py) holds.
     assert not [q for q in queries if "news_banner" in q["sql"]]
     assert len(queries) == NEWS_PAGE_QUERIES, [q["sql"] for q in queries]
+
+
+@pytest.mark.parametrize("with_banner", [False, True])
+def test_a_banner_for_others_costs_no_query_on_a_page_that_reads_no_actor(
+    bordeaux: World, verified_login, with_banner, django_capture_on_commit_callbacks
+):
+    """The administrator's journal reads no relations of its own: a current banner for the
+    families must not make it read them (the journal's pin, tests/security/test_audit_log.py)."""
+    if with_banner:
+        with schema_context("bordeaux"), django_capture_on_commit_callbacks(execute=True):
+            _set(bordeaux, "dA", "A", Audience.FAMILIES)
+    client = verified_login(bordeaux["adm"], "bordeaux")
+    client.get("/administration/journal/")
+    with count_queries() as queries:
+        client.get("/administration/journal/")
+    assert not [q for q in queries if "schools_schoolmembership" in q["sql"]]
