@@ -41,7 +41,10 @@ __all__ = ["ModerationError", "NewsError", "NewsNotAllowed"]
 TITLE_NEEDED = "Donnez un titre à l'actualité."
 BODY_NEEDED = "Écrivez le texte de l'actualité."
 EXPIRY_BEFORE = "La date de fin d'affichage doit suivre la date de publication."
-NOT_PUBLIC_ALLOWED = "Seule la direction de l'école peut montrer une actualité sur le site public."
+NOT_PUBLIC_ALLOWED = (
+    "Seule une actualité d'école, publiée par sa direction ou par la commune, peut aller "
+    "sur le site public de l'école."
+)
 MESSAGE_NEEDED = "Écrivez le message du bandeau."
 BANNER_EXPIRY = "La fin d'affichage du bandeau doit être à venir, dans les 30 jours."
 BANNER_LONGEST = datetime.timedelta(days=30)

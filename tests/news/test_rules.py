@@ -148,9 +148,9 @@ def test_an_expiry_before_the_publication_date_is_one_french_error(bordeaux: Wor
 
 def test_only_the_direction_makes_a_school_news_public(bordeaux: World):
     with schema_context("bordeaux"):
-        with pytest.raises(NewsError, match="direction"):
+        with pytest.raises(NewsError, match="site public"):
             write(bordeaux, "t1", public=True)
-        with pytest.raises(NewsError, match="direction"):
+        with pytest.raises(NewsError, match="site public"):
             write(bordeaux, "adm", school=None, public=True)
         assert write(bordeaux, "dA", public=True).public
         assert in_a_month()
