@@ -1,5 +1,6 @@
 """The news list costs the same number of queries with 5 news or 500 (it shows 10), for a
-parent, a pupil (the large tiles) and the director, and the detail page likewise."""
+parent, a pupil (the large tiles) and the director; a news item's page the same with one
+file or four."""
 
 from __future__ import annotations
 
@@ -7,11 +8,15 @@ import pytest
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
+from apps.accounts.selectors import actor_for
+from apps.attachments.services import attachments_change
 from apps.news.models import Audience, News
 from apps.news.publications import NEWS
+from apps.news.services import news_submit
 from apps.publications.models import Publication, State
+from tests.attachments import files
 from tests.helpers import assert_num_queries
-from tests.news.helpers import in_a_month
+from tests.news.helpers import in_a_month, write
 from tests.world import World
 
 # The session, the user, the Actor (5: year, memberships, guardianships, classes taught,
@@ -65,3 +70,26 @@ def test_the_pupil_reads_large_tiles_with_an_icon(bordeaux, as_user):
     page = as_user(bordeaux, "p1").get("/actualites/").content.decode()
     assert "news-list--pupil" in page and page.count('class="news-icon"') == 3
     assert "news-list--pupil" not in as_user(bordeaux, "par1").get("/actualites/").content.decode()
+
+
+# The session, the user, the Actor (5), the news item (with its publication and school), its
+# files (ONE), the header's two badges. Adjust once, with the reason.
+DETAIL_QUERIES = 11
+
+
+@pytest.mark.parametrize("count", [1, 4])
+def test_a_news_page_costs_the_same_whatever_its_number_of_files(bordeaux, as_user, media, count):
+    with schema_context("bordeaux"):
+        news = write(bordeaux, "dA", submit=False)
+        attachments_change(
+            user=bordeaux["dA"],
+            publication=news.publication,
+            add=[files.upload(f"doc{n}.odt", files.odt()) for n in range(count)],
+        )
+        write(bordeaux, "dA", title="Autre")
+        news_submit(actor=actor_for(bordeaux["dA"]), news=news)
+    client = as_user(bordeaux, "par1")
+    client.get(f"/actualites/{news.pk}/")
+    with assert_num_queries(DETAIL_QUERIES):
+        page = client.get(f"/actualites/{news.pk}/")
+    assert all(f"doc{n}.odt" in page.content.decode() for n in range(count))
