@@ -223,6 +223,7 @@ DETAIL_LABELS: dict[str, str] = {
     "user_id": "compte n°",
     "valid_from": "applicable dès",
     "vat_rate": "TVA (%)",
+    "until": "jusqu'au",
     "year": "année",
     "year_created": "année créée",
 }

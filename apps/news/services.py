@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from apps.accounts.permissions import Actor
 from apps.audit.services import record_event
+from apps.french.formatting import datetime_fr
 from apps.news import banners, rules
 from apps.news.models import Audience, Banner, Colour, News
 from apps.news.publications import NEWS, may_edit, scope_of
@@ -394,7 +395,11 @@ def banner_set(
         action="news.banner_set",
         actor=actor,
         target=f"bandeau {banner.pk}",
-        details={"school": school_id, "audience": audience, "expires_at": expires_at.isoformat()},
+        details={
+            "school": school_id,
+            "audience": audience,
+            "until": datetime_fr(timezone.localtime(expires_at)),
+        },
     )
     banners.changed()
     return banner
