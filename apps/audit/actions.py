@@ -220,10 +220,10 @@ DETAIL_LABELS: dict[str, str] = {
     "unit": "unité",
     "unit_price_ht": "prix unitaire HT",
     "updated": "mis à jour",
+    "until": "jusqu'au",
     "user_id": "compte n°",
     "valid_from": "applicable dès",
     "vat_rate": "TVA (%)",
-    "until": "jusqu'au",
     "year": "année",
     "year_created": "année créée",
 }
