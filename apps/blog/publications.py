@@ -85,7 +85,7 @@ def post_url(post: BlogPost) -> str:
     return reverse("blog:post", args=[post.pk])
 
 
-def _excerpt(html: str) -> str:
+def excerpt(html: str) -> str:
     text = " ".join(strip_tags(html).split())
     return text if len(text) <= 140 else text[:139] + "…"
 
@@ -93,7 +93,7 @@ def _excerpt(html: str) -> str:
 def post_describe(ids: Collection[int]) -> dict[int, QueueItem]:
     return {
         p.publication_id: QueueItem(
-            title=p.title, url=post_url(p), where=p.blog.title, excerpt=_excerpt(p.body)
+            title=p.title, url=post_url(p), where=p.blog.title, excerpt=excerpt(p.body)
         )
         for p in _posts(ids)
     }
@@ -105,7 +105,7 @@ def comment_describe(ids: Collection[int]) -> dict[int, QueueItem]:
             title=f"Commentaire sur « {c.post.title} »",
             url=f"{post_url(c.post)}#commentaire-{c.pk}",
             where=c.post.blog.title,
-            excerpt=_excerpt(c.body),
+            excerpt=excerpt(c.body),
         )
         for c in _comments(ids)
     }
@@ -124,7 +124,9 @@ def post_check_publish(publication_id: int) -> str | None:
 
 def post_decided(publication_id: int, state: str) -> None:
     from apps.blog.notifications import post_published
+    from apps.blog.services import post_public_decided
 
+    post_public_decided(publication_id)
     if state == State.PUBLISHED:
         post_published(publication_id)
 

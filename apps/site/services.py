@@ -37,7 +37,7 @@ class NotAllowed(SiteError):
 
 
 # Top-level addresses the site's own pages use (apps/site/urls.py): no page may take them.
-RESERVED_SLUGS = frozenset({"mentions-legales", "accessibilite", "logo", "apercu"})
+RESERVED_SLUGS = frozenset({"mentions-legales", "accessibilite", "logo", "apercu", "publications"})
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 
 DEFAULT_PAGES = (
@@ -51,7 +51,11 @@ DEFAULT_PAGES = (
 def site_changed(school_id: int) -> None:
     """Every cached public page of the school's site is stale: call it after any change that
     shows there (other apps too, when they publish or withdraw a public item)."""
-    transaction.on_commit(lambda: caching.bump(school_id))
+    # The site's address now, in the commune's schema: the commit may come after it is left.
+    uai = School.objects.filter(pk=school_id).values_list("uai", flat=True).first()
+    site = caching.address(uai) if uai else None
+    if site is not None:
+        transaction.on_commit(lambda: caching.bump(site))
 
 
 def _check(actor: Actor, school_id: int) -> None:
