@@ -118,37 +118,14 @@ def news_for(actor: Actor, news_id: int) -> NewsView | None:
     )
 
 
-def public_news(school_id: int, limit: int, now: datetime.datetime | None = None) -> list[News]:
-    """What the school's public site may show without login: its news on show that the
-    direction made public (photo consent checked on publication, taken down on a consent
-    withdrawn). One query."""
-    return list(
+def public_news(school_id: int, now: datetime.datetime | None = None) -> QuerySet[News]:
+    """What the school's public site may show without login, newest first: its news on show
+    that the direction made public (photo consent checked on publication, taken down on a
+    consent withdrawn)."""
+    return (
         News.objects.filter(_on_show(now or timezone.now()), school_id=school_id, public=True)
         .select_related("publication", "school")
-        .order_by("-publication__published_at", "-id")[:limit]
-    )
-
-
-def public_news_item(news_id: int) -> News | None:
-    news = (
-        News.objects.filter(_on_show(timezone.now()), pk=news_id, public=True)
-        .select_related("publication", "school")
-        .first()
-    )
-    return news if news is not None and news.school_id is not None else None
-
-
-def public_photos(news: News) -> list[Attachment]:
-    """The photos of a public news item, shown without login only while no pupil without
-    consent is on one (``check_publish``); else none."""
-    from apps.news.publications import check_publish
-
-    if check_publish(news.publication_id):
-        return []
-    return list(
-        Attachment.objects.filter(
-            publication_id=news.publication_id, content_type__startswith="image/"
-        ).order_by("created_at", "pk")
+        .order_by("-publication__published_at", "-id")
     )
 
 

@@ -16,12 +16,6 @@ patterns = [
     path("<int:news_id>/photos/", views.photos, name="photos"),
     path("bandeaux/", views.banners, name="banners"),
     path("bandeaux/<int:banner_id>/arreter/", views.banner_end, name="banner_end"),
-    path("publique/<int:news_id>/", views.public_item, name="public"),
-    path(
-        "publique/<int:news_id>/photos/<int:attachment_id>",
-        views.public_photo,
-        name="public_photo",
-    ),
 ]
 
 urlpatterns = [path("", include((patterns, "news")))]

@@ -1,6 +1,7 @@
 """Pages of the news: the list one reads, a news item, writing and editing one, the circuit's
-moves (submit, withdraw, a moderator's decision), its photos' pupils, the writer's own list,
-the emergency banners, and a public news item's page on the school's site (no login).
+moves (submit, withdraw, a moderator's decision), its photos' pupils, the writer's own list
+and the emergency banners. A public news item's page is the school site's
+(``apps.news.public``).
 
 Every view answers 404 alike when the news item or banner is missing or out of reach, and
 changes nothing then.
@@ -10,11 +11,9 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -25,7 +24,7 @@ from apps.attachments.forms import AttachmentsForm, save_with_files
 from apps.attachments.services import AttachmentError, AttachmentNotAllowed, photo_tags_set
 from apps.news import rules, selectors, services
 from apps.news.forms import BannerForm, NewsForm
-from apps.news.models import PAIRS, Audience, News
+from apps.news.models import PAIRS, News
 from apps.news.publications import scope_of
 from apps.numbers import whole_number
 from apps.publications import moderation
@@ -427,37 +426,3 @@ def banner_end(request: HttpRequest, banner_id: int) -> HttpResponse:
     else:
         messages.success(request, "Bandeau arrêté : il n'est plus affiché.")
     return redirect("news:banners")
-
-
-# --- the public site ---------------------------------------------------------------------
-
-
-@require_GET
-def public_item(request: HttpRequest, news_id: int) -> HttpResponse:
-    """A public news item, for anyone, without login (the school's site links it)."""
-    news = selectors.public_news_item(news_id)
-    if news is None:
-        raise Http404
-    return render(
-        request,
-        "news/public.html",
-        {"news": news, "photos": selectors.public_photos(news), "audiences": Audience},
-    )
-
-
-@require_GET
-def public_photo(request: HttpRequest, news_id: int, attachment_id: int) -> HttpResponseBase:
-    news = selectors.public_news_item(news_id)
-    if news is None:
-        raise Http404
-    photo = next((p for p in selectors.public_photos(news) if p.pk == attachment_id), None)
-    if photo is None:
-        raise Http404
-    try:
-        opened = default_storage.open(str(photo.file.name), "rb")
-    except (FileNotFoundError, OSError) as error:
-        raise Http404 from error
-    response = FileResponse(opened, content_type=photo.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    return response

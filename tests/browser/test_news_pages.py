@@ -1,6 +1,6 @@
 """The news' pages in a real browser at a 390 px phone: the list (a parent's, a pupil's large
 tiles), a news item with a photo, the writing form (the rich-text editor), the photos'
-pupils, the writer's list, the banners' page and a banner on a page, the public page;
+pupils, the writer's list, the banners' page and a banner on a page;
 nothing wider than the window and axe-core finds no serious or critical violation. The
 pages the crawl cannot reach (the demo has no news) are here.
 
@@ -95,7 +95,6 @@ def test_the_news_pages_fit_a_phone_and_pass_axe(
         "pascale.un": [
             ("parent-accueil", "/"),
             ("parent-actualite", f"/actualites/{news_item}/"),
-            ("publique", f"/actualites/publique/{news_item}/"),
         ],
     }
     for login, urls in pages.items():

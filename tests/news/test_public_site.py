@@ -1,6 +1,7 @@
 """News the direction made public appear on the school's public site (its home page and its
 Atom feed), each with a public page of its own; publishing, taking down and expiring make
-the site's cached pages stale; a pupil's photo is shown publicly only with their consent."""
+the site's cached pages stale; a pupil's photo is shown publicly only with their consent.
+The pages are the site's (``/ecole/<UAI>/publications/actualites/<id>/``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from apps.news.models import News
 from apps.news.services import news_expired_sweep, news_submit
 from apps.publications import moderation
 from apps.publications.services import circuit_decide
+from apps.site.services import site_changed
 from tests.attachments import files
 from tests.news.helpers import write
 from tests.site.test_site import base, opened
@@ -33,11 +35,15 @@ def test_a_public_news_is_on_the_school_site_and_leaves_it_when_taken_down(
         write(bordeaux, "dA", title="Réunion privée")
     home = visitor.get(base(bordeaux)).content.decode()
     assert "Kermesse" in home and "Réunion privée" not in home
-    assert f"/actualites/publique/{news.pk}/" in home
+    entry = f"{base(bordeaux)}publications/actualites/{news.pk}/"
+    assert f'href="{entry}"' in home
     feed = visitor.get(base(bordeaux) + "actualites.atom").content.decode()
     assert "Kermesse" in feed
-    page = visitor.get(f"/actualites/publique/{news.pk}/")
-    assert page.status_code == 200 and "Rendez-vous à 9 h" in page.content.decode()
+    page = visitor.get(entry)
+    text = page.content.decode()
+    assert page.status_code == 200 and "Rendez-vous à 9 h" in text
+    # The byline is the school's: the author's name is not published.
+    assert "École A" in text and "Diane" not in text
 
     with schema_context("bordeaux"), django_capture_on_commit_callbacks(execute=True):
         circuit_decide(
@@ -46,14 +52,16 @@ def test_a_public_news_is_on_the_school_site_and_leaves_it_when_taken_down(
             decision=moderation.UNPUBLISH,
         )
     assert "Kermesse" not in visitor.get(base(bordeaux)).content.decode()
-    assert visitor.get(f"/actualites/publique/{news.pk}/").status_code == 404
+    assert visitor.get(entry).status_code == 404
 
 
 def test_a_private_news_has_no_public_page(bordeaux: World, tenant_client):
+    opened(bordeaux)
     with schema_context("bordeaux"):
         news = write(bordeaux, "dA", title="Réunion privée")
-    assert tenant_client("bordeaux").get(f"/actualites/publique/{news.pk}/").status_code == 404
-    assert tenant_client("bordeaux").get("/actualites/publique/99999999/").status_code == 404
+    entries = f"{base(bordeaux)}publications/actualites/"
+    assert tenant_client("bordeaux").get(f"{entries}{news.pk}/").status_code == 404
+    assert tenant_client("bordeaux").get(f"{entries}99999999/").status_code == 404
 
 
 def test_an_expired_public_news_leaves_the_site_at_midnight(
@@ -72,8 +80,9 @@ def test_an_expired_public_news_leaves_the_site_at_midnight(
 
 
 def test_a_public_photo_is_served_without_login_only_with_consent(
-    bordeaux: World, tenant_client, media
+    bordeaux: World, tenant_client, media, django_capture_on_commit_callbacks
 ):
+    opened(bordeaux)
     with schema_context("bordeaux"):
         User.objects.filter(pk=bordeaux["p1"].pk).update(photo_consent=True)
         news = write(bordeaux, "dA", title="Au jardin", public=True, submit=False)
@@ -85,11 +94,14 @@ def test_a_public_photo_is_served_without_login_only_with_consent(
         photo_tags_set(user=bordeaux["dA"], attachment=photo, pupil_ids=[bordeaux["p1"].pk])
         news_submit(actor=actor_for(bordeaux["dA"]), news=news)
     visitor = tenant_client("bordeaux")
-    url = f"/actualites/publique/{news.pk}/photos/{photo.pk}"
-    assert url in visitor.get(f"/actualites/publique/{news.pk}/").content.decode()
+    entry = f"{base(bordeaux)}publications/actualites/{news.pk}/"
+    url = f"{entry}photos/{photo.pk}"
+    assert url in visitor.get(entry).content.decode()
     assert visitor.get(url).status_code == 200
-    with schema_context("bordeaux"):
-        # A consent recorded « non » without the signal (a direct change): still not shown.
+    with schema_context("bordeaux"), django_capture_on_commit_callbacks(execute=True):
+        # A consent recorded « non » without the signal (a direct change), the site then
+        # drawn again: the photo is no longer shown.
         User.objects.filter(pk=bordeaux["p1"].pk).update(photo_consent=False)
+        site_changed(bordeaux.schools["A"].pk)
     assert visitor.get(url).status_code == 404
-    assert url not in visitor.get(f"/actualites/publique/{news.pk}/").content.decode()
+    assert url not in visitor.get(entry).content.decode()
