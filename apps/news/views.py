@@ -141,10 +141,16 @@ def _attachments_form(
 def _form_page(
     request: HttpRequest, news: News | None, form: NewsForm, files: AttachmentsForm
 ) -> HttpResponse:
+    actor = active_caller(request).actor
+    if news is not None:
+        may_publish = moderation.may_moderate(actor, scope_of(news.publication))
+    else:
+        # The administrator's writing and a director's for their school are published at once.
+        may_publish = actor.is_commune_admin or bool(actor.directed_school_ids)
     return render(
         request,
         "news/form.html",
-        {"news": news, "form": form, "attachments_form": files},
+        {"news": news, "form": form, "attachments_form": files, "may_publish": may_publish},
     )
 
 

@@ -173,4 +173,6 @@ def test_the_director_writes_from_the_page_and_a_missing_title_is_one_french_err
         assert news.publication.state == State.PUBLISHED
     teacher_form = as_user(bordeaux, "t1").get("/actualites/nouvelle/").content.decode()
     assert 'name="public"' not in teacher_form
+    assert "Enregistrer et envoyer à la direction" in teacher_form
+    assert ">Publier<" in form and "envoyer à la direction" not in form
     assert as_user(bordeaux, "par1").get("/actualites/nouvelle/").status_code == 404
