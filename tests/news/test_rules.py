@@ -25,9 +25,10 @@ from apps.news.models import Audience, News
 from apps.news.selectors import news_managed_by, news_read_by
 from apps.news.services import NewsError, NewsNotAllowed, news_create
 from apps.publications.models import State
+from apps.schools.models import SchoolRole
 from tests.helpers import database_state
 from tests.news.helpers import in_a_month, write
-from tests.world import World
+from tests.world import World, add_person
 
 READERS = ("p1", "p3", "p4", "par1", "par4", "t1", "t4", "dA", "dB", "adm")
 
@@ -154,3 +155,13 @@ def test_only_the_direction_makes_a_school_news_public(bordeaux: World):
             write(bordeaux, "adm", school=None, public=True)
         assert write(bordeaux, "dA", public=True).public
         assert in_a_month()
+
+
+def test_an_atsem_reads_the_staff_news_of_their_school_and_writes_none(bordeaux: World):
+    add_person(bordeaux, "sA", Profile.STAFF, school="A", role=SchoolRole.STAFF)
+    with schema_context("bordeaux"):
+        write(bordeaux, "dA", title="Équipe A", audience=Audience.STAFF)
+        write(bordeaux, "dB", title="Équipe B", school="B", audience=Audience.STAFF)
+        assert _titles(bordeaux, "sA") == {"Équipe A"}
+        with pytest.raises(NewsNotAllowed):
+            write(bordeaux, "sA")
