@@ -163,9 +163,9 @@ def test_the_list_pages_through_twenty_at_a_time_and_refuses_a_page_that_is_not_
 
 
 # Routing (search path, stamp, host, search path), the school with its site, the posts'
-# count, the page of posts with their first photo, the site's pages (its menu): the same for
-# 5 posts or 500.
-LIST_QUERIES = 8
+# count, the page of posts with their first photo, the news' count and page (apps/news, the
+# other source), the site's pages (its menu): the same for 5 posts or 500.
+LIST_QUERIES = 10
 
 
 @pytest.mark.parametrize("count", [5, 500])
