@@ -1,7 +1,8 @@
 """What the named demo commune publishes, so that every page of the publication side has
 something to show from the first ``make run``: the elementary school's public site, a class
 blog (the named teacher's CE2) with a public post and its photo, a post and a comment waiting
-for the teacher, and a post of the school's blog on the public site.
+for the teacher, a post of the school's blog on the public site, and news: the direction's
+on the site, the commune's for the families, a teacher's waiting for the direction.
 
 Written through the services, as the pages would; the photos are drawn here (no pupil in
 them, as their publisher confirms), so the demo carries no picture of anybody.
@@ -9,9 +10,11 @@ them, as their publisher confirms), so the demo carries no picture of anybody.
 
 from __future__ import annotations
 
+import datetime
 import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
 from apps.accounts.models import User
@@ -19,6 +22,8 @@ from apps.accounts.selectors import actor_for
 from apps.attachments.services import attachments_change
 from apps.blog.models import Blog
 from apps.blog.services import blogs_ensure, comment_add, post_create, post_submit
+from apps.news.models import Audience
+from apps.news.services import news_create, news_submit
 from apps.schools.models import Classroom, School
 from apps.site.services import site_open, site_publish
 
@@ -37,7 +42,7 @@ def _drawing(colour: tuple[int, int, int], name: str) -> SimpleUploadedFile:
 
 def seed_publications(
     *, school: School, classroom: Classroom, director: User, teacher: User, pupil: User,
-    parent: User,
+    parent: User, admin: User,
 ) -> None:  # fmt: skip
     director_actor, teacher_actor = actor_for(director), actor_for(teacher)
     site = site_open(actor=director_actor, school=school)
@@ -99,3 +104,36 @@ def seed_publications(
         user=director, publication=fete.publication, add=[_drawing((200, 120, 60), "fete.jpg")]
     )
     post_submit(actor=director_actor, post=fete)
+
+    # News: the direction's, « à la une » and on the public site; the commune's, for the
+    # families of every school; a teacher's, waiting for the direction.
+    today = timezone.localdate()
+    meeting = news_create(
+        actor=director_actor,
+        school=school,
+        title="Réunion des familles le mardi à 18 h",
+        body="<p>Présentation de l'année et des projets des classes, dans le préau.</p>",
+        expires_on=today + datetime.timedelta(days=60),
+        audience=Audience.FAMILIES,
+        pinned=True,
+        public=True,
+        untagged_confirmed=True,
+    )
+    news_submit(actor=director_actor, news=meeting)
+    canteen = news_create(
+        actor=actor_for(admin),
+        school=None,
+        title="Inscriptions à la restauration scolaire",
+        body="<p>Les inscriptions pour le trimestre prochain sont ouvertes en mairie.</p>",
+        expires_on=today + datetime.timedelta(days=90),
+        audience=Audience.FAMILIES,
+    )
+    news_submit(actor=actor_for(admin), news=canteen)
+    library_news = news_create(
+        actor=teacher_actor,
+        school=school,
+        title="La bibliothèque de l'école cherche des bénévoles",
+        body="<p>Une heure par semaine, le jeudi après-midi.</p>",
+        expires_on=today + datetime.timedelta(days=45),
+    )
+    news_submit(actor=teacher_actor, news=library_news)

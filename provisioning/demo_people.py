@@ -424,6 +424,7 @@ def _seed_commune(commune: Commune, index: int, *, named: bool) -> CommuneSeed:
             teacher=named_users["teacher"],
             pupil=named_users["pupil"],
             parent=named_users["parent"],
+            admin=named_users["admin"],
         )
 
     return CommuneSeed(

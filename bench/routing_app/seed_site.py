@@ -6,12 +6,14 @@ public items its sources give."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import sys
 
 import django
 
 POSTS = 10
+NEWS = 20
 
 
 def _photo(number: int) -> object:
@@ -27,6 +29,7 @@ def _photo(number: int) -> object:
 def main() -> None:
     slug = sys.argv[1]
     django.setup()
+    from django.utils import timezone
     from django_tenants.utils import schema_context
 
     from apps.accounts.models import User
@@ -35,6 +38,8 @@ def main() -> None:
     from apps.blog.models import Blog
     from apps.blog.selectors import public_posts
     from apps.blog.services import post_create, post_submit
+    from apps.news.models import News
+    from apps.news.services import news_create, news_submit
     from apps.site import public
     from apps.site.models import Site
     from provisioning.demo_people import seed_demo
@@ -58,6 +63,19 @@ def main() -> None:
             )
             attachments_change(user=director, publication=post.publication, add=[_photo(number)])
             post_submit(actor=actor, post=post)
+        today = timezone.localdate()
+        public_news = News.objects.filter(school=site.school, public=True)
+        for number in range(NEWS - public_news.count()):
+            news = news_create(
+                actor=actor,
+                school=site.school,
+                title=f"Information aux familles n° {number + 1}",
+                body="<p>Les horaires, les sorties et les rendez-vous de la semaine.</p>",
+                expires_on=today + datetime.timedelta(days=60),
+                public=True,
+                untagged_confirmed=True,
+            )
+            news_submit(actor=actor, news=news)
         print(f"/ecole/{site.school.uai.lower()}/")
         print(public.items_count(site.school_id))
 
