@@ -7,9 +7,8 @@ server in the same run.
 
 Set-up: a dedicated database (dropped and recreated) on the server of DATABASE_URL,
 ``migrate_schemas``, the commune ``bordeaux`` with the demo people and the named accounts'
-publications (a published school site), then public posts with a photo up to ten and,
-through the news app when it gives the site its items, news up to twenty
-(``bench/routing_app/seed_site.py``), and the routing bench's user.
+publications (a published school site), then public posts with a photo up to ten and public
+news of the school up to twenty (``bench/routing_app/seed_site.py``).
 
 One gunicorn server (one sync worker, pinned to CPU 0) with the routing bench's settings —
 the project's settings and middleware, plus the routing bench's view that reads one row of
