@@ -336,12 +336,12 @@ _SOCKET_ERRORS = re.compile(r"Socket errors: connect (\d+), read (\d+), write (\
 _TOTAL = re.compile(r"(\d+) requests in")
 
 
-def wrk(binary: str, server: Server, seconds: float, connections: int) -> float:
+def wrk(binary: str, server: Server, seconds: float, connections: int, path: str = PATH) -> float:
     args = [
         "taskset", "-c", GENERATOR_CPU, binary,
         "-t1", f"-c{connections}", f"-d{max(1, round(seconds))}s",
         "-H", f"Host: {HOST}",
-        f"http://127.0.0.1:{server.port}{PATH}",
+        f"http://127.0.0.1:{server.port}{path}",
     ]  # fmt: skip
     result = subprocess.run(args, capture_output=True, text=True, check=False)
     out = result.stdout

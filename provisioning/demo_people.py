@@ -56,6 +56,7 @@ from apps.schools.models import (
     SchoolYear,
 )
 from apps.schools.validators import uai_check_letter
+from provisioning.demo_content import seed_publications
 from tenants.hosts import absolute_url, groupement_host
 from tenants.hosts import commune_host as commune_domain
 from tenants.models import Commune
@@ -414,6 +415,17 @@ def _seed_commune(commune: Commune, index: int, *, named: bool) -> CommuneSeed:
     SchoolMembership.objects.bulk_create(memberships)
     if named:
         _ensure_totp_device(named_users["admin"])
+        seed_publications(
+            school=elementaire,
+            classroom=next(
+                c for c, (_s, level) in zip(classes, plan, strict=True) if level == DEMO_CLASS_LEVEL
+            ),
+            director=named_users["director"],
+            teacher=named_users["teacher"],
+            pupil=named_users["pupil"],
+            parent=named_users["parent"],
+            admin=named_users["admin"],
+        )
 
     return CommuneSeed(
         commune=commune,

@@ -14,3 +14,9 @@ names_changed = Signal()
 # photo ») was written as « non » where it was « oui » or not recorded, inside the writer's
 # transaction: the public pages that show them are taken down (``apps.attachments``).
 photo_consent_withdrawn = Signal()
+
+# Sent with ``user_id`` and ``family`` (a pupil's or a parent's account) just before an
+# account is erased (``apps.privacy``), inside the erasure's transaction: a receiver that keeps
+# the person's name beside what they wrote forgets it, and what a pupil or a parent wrote is
+# theirs and goes with them (a teacher's stays for the class, without their name).
+person_erased = Signal()

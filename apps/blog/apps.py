@@ -13,8 +13,9 @@ class BlogConfig(AppConfig):
 
     def ready(self) -> None:
         # What it publishes and who hears of it, for the shared services that name no feature.
-        from apps.blog import notifications, publications, richtext
+        from apps.blog import notifications, public, publications, richtext, signals  # noqa: F401
 
+        public.register_source()
         publications.register_kinds()
         notifications.register_kinds()
         richtext.register_fields()

@@ -48,6 +48,12 @@ class CommentForm(forms.Form):
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
+    def __init__(self, *args: object, pupil: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if pupil:  # a pupil is spoken to as the class speaks to them
+            self.fields["body"].label = "Ton commentaire"
+            self.fields["body"].error_messages["required"] = "Écris ton commentaire."
+
 
 class SettingsForm(forms.Form):
     comments_moderated = forms.BooleanField(

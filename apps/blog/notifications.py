@@ -10,6 +10,7 @@ from apps.accounts.models import Profile, User
 from apps.blog import rules
 from apps.blog.models import BlogPost, Comment
 from apps.notifications.kinds import register_kind
+from apps.notifications.models import Notification
 from apps.notifications.services import notify
 from apps.publications.moderation import Scope
 from apps.schools.models import Enrolment
@@ -38,14 +39,14 @@ def _families(scope: Scope) -> Q:
     )
 
 
-def post_published(publication_id: int) -> None:
+def post_published(publication_id: int) -> list[Notification]:
     post = BlogPost.objects.select_related("publication", "blog").get(publication_id=publication_id)
     scope = post.blog.scope
     families = User.objects.filter(_families(scope)).distinct()
     author_id = post.publication.author_id
     if author_id is not None:
         families = families.exclude(pk=author_id)
-    notify(
+    return notify(
         recipients=families,
         kind=POST_PUBLISHED,
         title=f"{post.blog.title} : {post.title}",

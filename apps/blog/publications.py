@@ -13,6 +13,7 @@ from apps.accounts.permissions import Actor
 from apps.attachments.selectors import consent_refusal
 from apps.blog import rules
 from apps.blog.models import BlogPost, Comment
+from apps.outbox.queue import queue_after_commit
 from apps.publications.models import Publication, State
 from apps.publications.moderation import Scope, may_moderate, sees_in_circuit
 from apps.publications.registry import PublicationKind, QueueItem, register
@@ -85,7 +86,7 @@ def post_url(post: BlogPost) -> str:
     return reverse("blog:post", args=[post.pk])
 
 
-def _excerpt(html: str) -> str:
+def excerpt(html: str) -> str:
     text = " ".join(strip_tags(html).split())
     return text if len(text) <= 140 else text[:139] + "…"
 
@@ -93,7 +94,7 @@ def _excerpt(html: str) -> str:
 def post_describe(ids: Collection[int]) -> dict[int, QueueItem]:
     return {
         p.publication_id: QueueItem(
-            title=p.title, url=post_url(p), where=p.blog.title, excerpt=_excerpt(p.body)
+            title=p.title, url=post_url(p), where=p.blog.title, excerpt=excerpt(p.body)
         )
         for p in _posts(ids)
     }
@@ -105,7 +106,7 @@ def comment_describe(ids: Collection[int]) -> dict[int, QueueItem]:
             title=f"Commentaire sur « {c.post.title} »",
             url=f"{post_url(c.post)}#commentaire-{c.pk}",
             where=c.post.blog.title,
-            excerpt=_excerpt(c.body),
+            excerpt=excerpt(c.body),
         )
         for c in _comments(ids)
     }
@@ -123,10 +124,13 @@ def post_check_publish(publication_id: int) -> str | None:
 
 
 def post_decided(publication_id: int, state: str) -> None:
-    from apps.blog.notifications import post_published
+    from apps.blog.services import post_public_decided
+    from apps.blog.tasks import deliver_post_published
 
+    post_public_decided(publication_id)
     if state == State.PUBLISHED:
-        post_published(publication_id)
+        # The class's or the school's families: told by a task, not in this request.
+        queue_after_commit(deliver_post_published, publication_id)
 
 
 def comment_decided(publication_id: int, state: str) -> None:

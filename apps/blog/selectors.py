@@ -138,7 +138,7 @@ def public_posts(school_id: int) -> QuerySet[BlogPost]:
         BlogPost.objects.filter(
             blog__school_id=school_id, public=True, publication__state=State.PUBLISHED
         )
-        .select_related("blog")
+        .select_related("blog", "publication")
         .order_by("-publication__published_at", "-id")
     )
 

@@ -25,6 +25,7 @@ from apps.publications.services import (
 )
 from apps.richtext.sanitise import PUBLICATION, sanitise
 from apps.schools.models import Classroom, School
+from apps.site.services import site_changed
 
 __all__ = ["BlogError", "BlogNotAllowed", "ModerationError"]
 
@@ -152,12 +153,33 @@ def post_update(
     if not moderator:
         # Whether it is public is not the author's to change (a moderator set it).
         fields["public"], fields["untagged_confirmed"] = post.public, post.untagged_confirmed
+    was_public = post.public
     for name, value in fields.items():
         setattr(post, name, value)
     post.save()
+    if was_public or post.public:
+        _public_changed(post)
     publication_edited(publication)
     post.publication = publication
     return post
+
+
+def _public_changed(post: BlogPost) -> None:
+    """The school's public site shows this post, or did until now: its cached pages are drawn
+    again once the change is committed."""
+    site_changed(post.blog.school_id)
+
+
+def post_public_decided(publication_id: int) -> None:
+    """The circuit moved a post (published, unpublished…): if it is a public one, the site
+    shows it or stops showing it."""
+    school_id = (
+        BlogPost.objects.filter(publication_id=publication_id, public=True)
+        .values_list("blog__school_id", flat=True)
+        .first()
+    )
+    if school_id is not None:
+        site_changed(school_id)
 
 
 def post_recheck_public(post: BlogPost) -> str | None:
@@ -167,6 +189,7 @@ def post_recheck_public(post: BlogPost) -> str | None:
 
     if not post.public or post.publication.state != State.PUBLISHED:
         return None
+    _public_changed(post)  # its photos may have changed
     refusal = post_check_publish(post.publication_id)
     if refusal:
         BlogPost.objects.filter(pk=post.pk).update(public=False)
@@ -197,6 +220,8 @@ def post_delete(*, actor: Actor, post: BlogPost) -> None:
     # The comments' publications first: deleting the post deletes its comments, not the
     # publications they own (they would stay in the moderators' queue count).
     Publication.objects.filter(blog_comment__post=post).delete()
+    if post.public:
+        _public_changed(post)
     publication.delete()  # cascades to the post, its comments and its files
 
 
@@ -216,6 +241,7 @@ def post_made_private(publication_id: int) -> None:
             return
         post.public = False
         post.save(update_fields=["public", "updated_at"])
+        _public_changed(post)
         tell_no_longer_public(post)
 
 

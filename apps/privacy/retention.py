@@ -22,6 +22,7 @@ from apps.attachments.services import pending_purge
 from apps.audit.models import AuditEvent
 from apps.chat.services import posts_purge
 from apps.messaging.services import messages_purge, trash_purge
+from apps.news.services import news_purge
 from apps.notifications.models import Notification
 from apps.schools.models import ImportJob
 
@@ -125,6 +126,12 @@ RULES: tuple[RetentionRule, ...] = (
         data="Messages des salons (et leurs signalements), paroles coupées, présences",
         duration="ENT_CHAT_RETENTION_DAYS (365 jours)",
         enforce=posts_purge,
+    ),
+    RetentionRule(
+        key="actualites",
+        data="Actualités (et leurs pièces jointes) et bandeaux d'alerte",
+        duration="3 ans après leur fin d'affichage",
+        enforce=news_purge,
     ),
 )
 

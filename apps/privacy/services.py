@@ -18,6 +18,7 @@ from django.db import transaction
 from django.http import HttpRequest
 
 from apps.accounts.models import Profile, User
+from apps.accounts.signals import person_erased
 from apps.attachments.models import Attachment
 from apps.audit.services import record_event
 from apps.messaging.services import sender_forgotten
@@ -46,6 +47,7 @@ def person_erase(*, actor: User, user: User, reason: str, request: HttpRequest |
             attachment.delete()
     # What others received from the person stays, under "ancien compte": without their name.
     sender_forgotten(user.pk)
+    person_erased.send(sender=User, user_id=user.pk, family=user.profile in FAMILY_PROFILES)
     user.delete()
     # The stored files go once the rows are gone for good: a rolled-back erasure keeps them.
     storage = Attachment._meta.get_field("file").storage

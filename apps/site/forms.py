@@ -6,6 +6,7 @@ from typing import cast
 
 from django import forms
 
+from apps import dates
 from apps.richtext.forms import rich_text_widget
 from apps.richtext.sanitise import PUBLICATION
 from apps.site.contrast import PALETTE
@@ -88,3 +89,30 @@ class PageForm(forms.Form):
         widget=rich_text_widget(rows=12, profile=PUBLICATION),
     )
     published = forms.BooleanField(label="Page publiée", required=False)
+
+
+class AuditForm(forms.Form):
+    audit_on = dates.DateField(
+        label="Date de l'audit",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    rate = forms.IntegerField(
+        label="Taux de conformité (%)",
+        help_text="Le pourcentage de critères RGAA respectés, selon le rapport d'audit.",
+        required=False,
+        min_value=0,
+        max_value=100,
+        error_messages={
+            "invalid": "Le taux de conformité est un nombre entier, de 0 à 100.",
+            "min_value": "Le taux de conformité est un pourcentage, de 0 à 100.",
+            "max_value": "Le taux de conformité est un pourcentage, de 0 à 100.",
+        },
+    )
+    by = forms.CharField(label="Audit réalisé par", max_length=200, required=False)
+    failures = forms.CharField(
+        label="Non-conformités et dérogations",
+        help_text="Ce que l'audit a relevé, tel que le rapport le dit : la déclaration le publie.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )

@@ -6,6 +6,7 @@ from django.db import models
 from django.db.models import Q
 
 from apps.schools.validators import validate_hex_colour
+from apps.site import rgaa
 
 
 class Site(models.Model):
@@ -28,6 +29,12 @@ class Site(models.Model):
     )
     logo = models.FileField("logo", upload_to="site/logos/", blank=True)
     logo_type = models.CharField(max_length=40, blank=True)
+    # The last RGAA audit, as its report says (``apps.site.rgaa`` turns the rate into the
+    # declaration's status); none recorded: the site is declared « non conforme ».
+    audit_on = models.DateField("date de l'audit RGAA", null=True, blank=True)
+    audit_rate = models.PositiveSmallIntegerField("taux de conformité (%)", null=True, blank=True)
+    audit_by = models.CharField("audit réalisé par", max_length=200, blank=True)
+    audit_failures = models.TextField("non-conformités et dérogations", blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     updated_at = models.DateTimeField("modifié le", auto_now=True)
 
@@ -37,6 +44,10 @@ class Site(models.Model):
 
     def __str__(self) -> str:
         return f"Site de {self.school_id}"
+
+    @property
+    def accessibility(self) -> rgaa.Status:
+        return rgaa.status(self.audit_rate)
 
 
 class Page(models.Model):

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_GET
 from apps.accounts.models import User
 from apps.accounts.permissions import can_edit_school_site
 from apps.accounts.selectors import actor_for
+from apps.numbers import whole_number
 from apps.schools.models import School
 from apps.site import caching, public, selectors
 from apps.site.models import Site
@@ -35,6 +36,11 @@ from tenants.hosts import request_commune
 _SLUG = re.compile(r"[-a-z0-9]{1,80}")
 ITEMS_ON_HOME = 5
 ITEMS_IN_FEED = 20
+ITEMS_PER_PAGE = 20
+# The list of publications goes back this many pages (a thousand items); older ones stay in
+# the feed's readers and in the schools' own archives.
+MOST_PAGES = 50
+SITEMAP_ITEMS = 200
 
 
 @dataclass
@@ -64,21 +70,26 @@ class Visit:
 def _served(
     request: HttpRequest, uai: str, name: str, draw: Callable[[Visit], HttpResponse]
 ) -> HttpResponse:
+    """A published site's page from the cache when it was drawn under the site's current
+    token (no database query), else drawn — for the cache when anyone may see it."""
+    cached_as, token = caching.address(uai), ""
+    if cached_as is not None:
+        hit = caching.lookup(cached_as, name)
+        if hit is not None:
+            return HttpResponse(hit[0], content_type=hit[1])
+        # Read before anything is drawn: a change committed meanwhile leaves this page stale.
+        token = caching.version(cached_as)
     school = selectors.school_by_uai(uai)
     site = selectors.site_of(school) if school else None
     if school is None or site is None:
         raise Http404
     visit = Visit(request=request, school=school, site=site)
-    key = caching.page_key(school.pk, name)
-    if site.published:
-        hit = caching.get(key)
-        if hit is not None:
-            return HttpResponse(hit[0], content_type=hit[1])
-    elif not visit.may_preview():
+    if not site.published and not visit.may_preview():
         raise Http404
     response = draw(visit)
-    if visit.cacheable and response.status_code == 200:
-        caching.put(key, response.content, response["Content-Type"])
+    if cached_as is not None and site.published and visit.cacheable:
+        if response.status_code == 200:
+            caching.put(cached_as, name, token, response.content, response["Content-Type"])
     return response
 
 
@@ -99,7 +110,7 @@ def _html(visit: Visit, template: str, context: dict[str, object]) -> HttpRespon
             "base": visit.base(),
             "preview": not visit.cacheable,
             "commune": commune,
-            "version": caching.version(visit.school.pk),
+            "version": caching.version(visit.school.uai.lower()),
             **context,
         },
         visit.request,
@@ -128,7 +139,8 @@ def home(request: HttpRequest, uai: str) -> HttpResponse:
             {
                 "page": first.page if first else None,
                 "node": first,
-                "items": public.latest_items(visit.school.pk, ITEMS_ON_HOME),
+                "items": public.latest_items(visit.school.pk, visit.base(), ITEMS_ON_HOME),
+                "more_items": public.items_count(visit.school.pk) > ITEMS_ON_HOME,
             },
         )
 
@@ -148,6 +160,85 @@ def page(request: HttpRequest, uai: str, path: str) -> HttpResponse:
         return _html(visit, "site/public_page.html", {"page": node.page, "node": node})
 
     return _served(request, uai, "page:" + "/".join(parts), draw)
+
+
+@require_GET
+def entries(request: HttpRequest, uai: str) -> HttpResponse:
+    """Every public item of the school, newest first, twenty a page (``?page=2``)."""
+    number = whole_number(request.GET.get("page", "1"))
+    if number is None or not 1 <= number <= MOST_PAGES:
+        raise Http404
+
+    def draw(visit: Visit) -> HttpResponse:
+        total = public.items_count(visit.school.pk)
+        pages = min(MOST_PAGES, max(1, -(-total // ITEMS_PER_PAGE)))
+        if number > pages:
+            raise Http404
+        items = public.latest_items(
+            visit.school.pk, visit.base(), ITEMS_PER_PAGE, (number - 1) * ITEMS_PER_PAGE
+        )
+        return _html(
+            visit,
+            "site/public_entries.html",
+            {"items": items, "number": number, "pages": pages, "total": total},
+        )
+
+    return _served(request, uai, f"entries:{number}", draw)
+
+
+def _entry_of(
+    visit: Visit, key: str, item_id: int
+) -> tuple[public.PublicSource, public.PublicEntry]:
+    source = public.source(key)
+    found = source.entry(visit.school.pk, item_id) if source is not None else None
+    if source is None or found is None:
+        raise Http404
+    return source, found
+
+
+@require_GET
+def entry(request: HttpRequest, uai: str, key: str, item_id: int) -> HttpResponse:
+    def draw(visit: Visit) -> HttpResponse:
+        source, found = _entry_of(visit, key, item_id)
+        photos = [
+            (public.photo_path(visit.base(), key, item_id, photo.attachment_id), photo.alt)
+            for photo in found.photos
+        ]
+        return _html(
+            visit,
+            "site/public_entry.html",
+            {"entry": found, "label": source.label, "photos": photos},
+        )
+
+    return _served(request, uai, f"entry:{key}:{item_id}", draw)
+
+
+@require_GET
+def entry_photo(
+    request: HttpRequest, uai: str, key: str, item_id: int, attachment_id: int
+) -> HttpResponseBase:
+    """A photo of a public item, served only while the item is public and shows it: when the
+    item leaves the site (a consent withdrawn), its photos go with it at once, so nothing keeps
+    a copy — neither our cache nor the browser's (``no-cache``)."""
+    school = selectors.school_by_uai(uai)
+    site = selectors.site_of(school) if school else None
+    if school is None or site is None:
+        raise Http404
+    visit = Visit(request=request, school=school, site=site)
+    if not site.published and not visit.may_preview():
+        raise Http404
+    _, found = _entry_of(visit, key, item_id)
+    stored = selectors.stored_photo(attachment_id) if found.shows(attachment_id) else None
+    if stored is None:
+        raise Http404
+    name, content_type = stored
+    try:
+        opened = default_storage.open(name, "rb")
+    except (FileNotFoundError, OSError) as error:
+        raise Http404 from error
+    response = FileResponse(opened, content_type=content_type)
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @require_GET
@@ -186,7 +277,7 @@ def feed(request: HttpRequest, uai: str) -> HttpResponse:
             feed_url=request.build_absolute_uri(f"{visit.base()}actualites.atom"),
             feed_guid=home_url,
         )
-        for item in public.latest_items(visit.school.pk, ITEMS_IN_FEED):
+        for item in public.latest_items(visit.school.pk, visit.base(), ITEMS_IN_FEED):
             url = request.build_absolute_uri(item.url)
             atom.add_item(
                 title=item.title,
@@ -220,6 +311,10 @@ def sitemap(request: HttpRequest, uai: str) -> HttpResponse:
             (f"{visit.base()}mentions-legales/", None),
             (f"{visit.base()}accessibilite/", None),
         ]
+        items = public.latest_items(visit.school.pk, visit.base(), SITEMAP_ITEMS)
+        if items:
+            rows.append((f"{visit.base()}publications/", items[0].date))
+            rows += [(item.url, item.date) for item in items]
         lines = [
             '<?xml version="1.0" encoding="UTF-8"?>',
             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',

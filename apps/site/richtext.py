@@ -41,7 +41,7 @@ def show(value: str, *, author: Actor, classroom: Classroom, on: datetime.date) 
     page_update(
         actor=editor, page=page, title=page.title, slug=page.slug, body=value, published=True
     )
-    caching.bump(school.pk)
+    caching.bump(school.uai.lower())
     return reverse("school_site_public:page", args=[school.uai, page.slug])
 
 

@@ -4,10 +4,13 @@ forbidden act looks like a missing one. Every change ends with ``site_changed``.
 
 from __future__ import annotations
 
+import datetime
+
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max, QuerySet
+from django.utils import timezone
 from django.utils.text import slugify
 
 from apps.accounts.permissions import Actor, can_edit_school_site
@@ -37,7 +40,7 @@ class NotAllowed(SiteError):
 
 
 # Top-level addresses the site's own pages use (apps/site/urls.py): no page may take them.
-RESERVED_SLUGS = frozenset({"mentions-legales", "accessibilite", "logo", "apercu"})
+RESERVED_SLUGS = frozenset({"mentions-legales", "accessibilite", "logo", "apercu", "publications"})
 LOGO_MAX_BYTES = 2 * 1024 * 1024
 
 DEFAULT_PAGES = (
@@ -51,7 +54,11 @@ DEFAULT_PAGES = (
 def site_changed(school_id: int) -> None:
     """Every cached public page of the school's site is stale: call it after any change that
     shows there (other apps too, when they publish or withdraw a public item)."""
-    transaction.on_commit(lambda: caching.bump(school_id))
+    # The site's address now, in the commune's schema: the commit may come after it is left.
+    uai = School.objects.filter(pk=school_id).values_list("uai", flat=True).first()
+    site = caching.address(uai) if uai else None
+    if site is not None:
+        transaction.on_commit(lambda: caching.bump(site))
 
 
 def _check(actor: Actor, school_id: int) -> None:
@@ -133,6 +140,38 @@ def site_set_colours(*, actor: Actor, site: Site, background: str, text: str) ->
         actor=actor,
         target=site.school.name,
         details={"background": site.background_colour, "text": site.text_colour},
+    )
+    site_changed(site.school_id)
+
+
+def site_set_audit(
+    *,
+    actor: Actor,
+    site: Site,
+    audit_on: datetime.date | None,
+    rate: int | None,
+    by: str,
+    failures: str,
+) -> None:
+    """The last RGAA audit as its report says, or none (both the date and the rate empty):
+    the accessibility declaration's status follows (``apps.site.rgaa``). ``SiteError`` with
+    the reason otherwise; nothing changed then."""
+    _check(actor, site.school_id)
+    if (audit_on is None) != (rate is None):
+        raise SiteError("Indiquez la date de l'audit et son taux de conformité, ou aucun des deux.")
+    if rate is not None and not 0 <= rate <= 100:
+        raise SiteError("Le taux de conformité est un pourcentage, de 0 à 100.")
+    if audit_on is not None and audit_on > timezone.localdate():
+        raise SiteError("La date de l'audit ne peut pas être dans le futur.")
+    site.audit_on, site.audit_rate = audit_on, rate
+    site.audit_by = by.strip()[:200] if audit_on else ""
+    site.audit_failures = failures.strip() if audit_on else ""
+    site.save(update_fields=["audit_on", "audit_rate", "audit_by", "audit_failures", "updated_at"])
+    record_event(
+        action="site.audit_recorded",
+        actor=actor,
+        target=site.school.name,
+        details={"on": audit_on.isoformat() if audit_on else None, "rate": rate},
     )
     site_changed(site.school_id)
 

@@ -11,6 +11,7 @@ editing = [
     path("<int:school_id>/publier/", views.publish, name="publish"),
     path("<int:school_id>/couleurs/", views.colours, name="colours"),
     path("<int:school_id>/logo/", views.logo, name="logo"),
+    path("<int:school_id>/accessibilite/", views.audit, name="audit"),
     path("<int:school_id>/pages/nouvelle/", views.page_add, name="page_add"),
     path("<int:school_id>/pages/<int:page_id>/", views.page_edit, name="page"),
     path("<int:school_id>/pages/<int:page_id>/deplacer/", views.page_move, name="page_move"),
@@ -27,6 +28,13 @@ public_site = [
     path(f"{UAI}/sitemap.xml", public_views.sitemap, name="sitemap"),
     path(f"{UAI}/couleurs.css", public_views.colours, name="colours"),
     path(f"{UAI}/logo", public_views.logo, name="logo"),
+    path(f"{UAI}/publications/", public_views.entries, name="entries"),
+    path(f"{UAI}/publications/<slug:key>/<int:item_id>/", public_views.entry, name="entry"),
+    path(
+        f"{UAI}/publications/<slug:key>/<int:item_id>/photos/<int:attachment_id>",
+        public_views.entry_photo,
+        name="entry_photo",
+    ),
     # A page and its sub-pages: "equipe/cycle-3/" (slugs only, the view checks).
     path(f"{UAI}/<path:path>/", public_views.page, name="page"),
 ]

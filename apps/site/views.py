@@ -14,7 +14,15 @@ from apps.accounts.context import found_or_404, request_actor
 from apps.schools.models import School
 from apps.site import selectors, services
 from apps.site.contrast import PALETTE, contrast_ratio, ratio_text
-from apps.site.forms import CUSTOM, ColoursForm, LogoForm, PageAddForm, PageForm, PlaceForm
+from apps.site.forms import (
+    CUSTOM,
+    AuditForm,
+    ColoursForm,
+    LogoForm,
+    PageAddForm,
+    PageForm,
+    PlaceForm,
+)
 from apps.site.models import Page, Site
 
 
@@ -272,3 +280,33 @@ def page_delete(request: HttpRequest, school_id: int, page_id: int) -> HttpRespo
         "site/page_delete.html",
         {"school": page.site.school, "page": page, "below": below},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def audit(request: HttpRequest, school_id: int) -> HttpResponse:
+    school, site = _school_and_site(request, school_id)
+    initial = {
+        "audit_on": site.audit_on,
+        "rate": site.audit_rate,
+        "by": site.audit_by,
+        "failures": site.audit_failures,
+    }
+    form = AuditForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.site_set_audit(
+                actor=request_actor(request),
+                site=site,
+                audit_on=data["audit_on"],
+                rate=data["rate"],
+                by=data["by"],
+                failures=data["failures"],
+            )
+        except services.SiteError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "La déclaration d'accessibilité est à jour.")
+            return _dashboard(school)
+    return render(request, "site/audit.html", {"school": school, "site": site, "form": form})

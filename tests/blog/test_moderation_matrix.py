@@ -194,9 +194,9 @@ def test_a_comment_is_published_at_once_when_the_blog_does_not_moderate_them(
     clients["classmate_parent"].post(f"/blogs/articles/{post.pk}/commenter/", {"body": "Super"})
     with schema_context("bordeaux"):
         assert Comment.objects.get(body="Super").publication.state == State.PUBLISHED
-    # An empty comment: one French error, nothing written.
+    # An empty comment from a pupil: one French error, spoken to as a pupil, nothing written.
     empty = clients["classmate"].post(f"/blogs/articles/{post.pk}/commenter/", {"body": "  "})
-    assert empty.status_code == 400 and "Écrivez votre commentaire." in empty.content.decode()
+    assert empty.status_code == 400 and "Écris ton commentaire." in empty.content.decode()
     with schema_context("bordeaux"):
         assert Comment.objects.count() == 2
 

@@ -28,11 +28,14 @@ from tests.world import World
 
 
 def test_a_post_published_on_saturday_tells_the_families_on_monday_morning(
-    bordeaux: World, quiet_hours
+    bordeaux: World, quiet_hours, eager_tasks, django_capture_on_commit_callbacks
 ):
     quiet_hours.append(paris(2026, 3, 14, 10, 0))  # a Saturday
     with schema_context("bordeaux"):
-        post = post_in(bordeaux, State.PUBLISHED, author="t1", title="Le carnaval")
+        with django_capture_on_commit_callbacks(execute=True):
+            post = post_in(bordeaux, State.PUBLISHED, author="t1", title="Le carnaval")
+            # Told by a task once the decision is committed, not in the moderator's request.
+            assert not Notification.objects.filter(kind=POST_PUBLISHED).exists()
         told = Notification.objects.filter(kind=POST_PUBLISHED)
         assert set(told.values_list("recipient__username", flat=True)) == {
             bordeaux[name].username for name in ("p1", "p2", "par1")
@@ -42,11 +45,15 @@ def test_a_post_published_on_saturday_tells_the_families_on_monday_morning(
         assert all("Le carnaval" in n.title and n.url == url for n in told)
 
 
-def test_a_pupils_post_tells_no_one_until_the_teacher_publishes_it(bordeaux: World):
-    with schema_context("bordeaux"):
+def test_a_pupils_post_tells_no_one_until_the_teacher_publishes_it(
+    bordeaux: World, eager_tasks, django_capture_on_commit_callbacks
+):
+    with schema_context("bordeaux"), django_capture_on_commit_callbacks(execute=True):
         post = post_in(bordeaux, State.SUBMITTED, author="p2")
+    with schema_context("bordeaux"):
         assert not Notification.objects.filter(kind=POST_PUBLISHED).exists()
-        post_in(bordeaux, State.PUBLISHED, author="p2", title="Autre")
+        with django_capture_on_commit_callbacks(execute=True):
+            post_in(bordeaux, State.PUBLISHED, author="p2", title="Autre")
         told = set(
             Notification.objects.filter(kind=POST_PUBLISHED).values_list("recipient", flat=True)
         )
@@ -199,3 +206,20 @@ def test_the_teacher_tags_the_pupils_of_a_photo_and_a_refused_list_changes_nothi
         }
         post.refresh_from_db()
         assert not post.public
+
+
+def test_the_delivery_tells_each_family_once_and_no_one_for_a_post_taken_down_meanwhile(
+    bordeaux: World,
+):
+    from apps.blog.tasks import deliver_post_published
+    from apps.publications import moderation
+    from tests.blog.helpers import decide
+
+    with schema_context("bordeaux"):
+        post = post_in(bordeaux, State.PUBLISHED, author="t1", title="La chorale")
+        assert deliver_post_published(post.publication_id) == 3
+        assert deliver_post_published(post.publication_id) == 0  # run again: nobody twice
+        other = post_in(bordeaux, State.PUBLISHED, author="t1", title="Retirée")
+        other.publication.refresh_from_db()
+        decide(bordeaux, "t1", other.publication, moderation.UNPUBLISH)
+        assert deliver_post_published(other.publication_id) == 0

@@ -36,7 +36,12 @@ COMMUNE_ROLES = [
     Role(
         "pupil",
         username="eleve.demo",
-        within_two_clicks=("cahier-de-textes/", "liaison/", "classes/<int:classroom_id>/"),
+        within_two_clicks=(
+            "cahier-de-textes/",
+            "liaison/",
+            "classes/<int:classroom_id>/",
+            "actualites/",
+        ),
     ),
     Role(
         "parent",
@@ -47,6 +52,7 @@ COMMUNE_ROLES = [
             "mon-compte/",
             "mon-compte/mes-donnees/",
             "notifications/",
+            "actualites/",
         ),
     ),
     Role(
@@ -58,6 +64,7 @@ COMMUNE_ROLES = [
             "classes/<int:classroom_id>/",
             "mon-compte/",
             "notifications/",
+            "actualites/nouvelle/",
         ),
     ),
     Role(
@@ -71,12 +78,14 @@ COMMUNE_ROLES = [
             "heures-calmes/",
             "heures-calmes/ecoles/<int:school_id>/",
             "mon-compte/",
+            "actualites/",
+            "actualites/bandeaux/",
         ),
     ),
     Role(
         "staff",
         profile=Profile.STAFF,
-        within_two_clicks=("cahier-de-textes/", "liaison/", "mon-compte/"),
+        within_two_clicks=("cahier-de-textes/", "liaison/", "mon-compte/", "actualites/"),
     ),
     Role(
         "commune_admin",
@@ -91,6 +100,7 @@ COMMUNE_ROLES = [
             "facturation/",
             "heures-calmes/",
             "mon-compte/",
+            "actualites/bandeaux/",
         ),
     ),
 ]

@@ -7,6 +7,7 @@ A commune of its own (its schema is dropped afterwards), one school, its directo
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,11 +15,16 @@ from typing import Any
 
 import pytest
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django_tenants.utils import schema_context
+from PIL import Image
 
-from apps.accounts.models import Profile
+from apps.accounts.models import Profile, User
 from apps.accounts.selectors import actor_for
+from apps.attachments.services import attachments_change
+from apps.blog.models import Blog, BlogPost
+from apps.blog.services import blogs_ensure, post_create, post_submit
 from apps.schools.models import SchoolRole
 from apps.site.models import Page
 from apps.site.services import page_create, page_update, site_open, site_publish
@@ -79,12 +85,41 @@ def school_site(transactional_db: None) -> Iterator[dict[str, Any]]:
             )
             page_create(actor=actor, site=site, title="Cycle 3 : classe découverte", parent=team)
             site_publish(actor=actor, site=site, published=True)
-        yield {"school_id": school.pk, "base": f"/ecole/{SCHOOL_UAI.lower()}/"}
+            post = _public_post(actor)
+        yield {"school_id": school.pk, "base": f"/ecole/{SCHOOL_UAI.lower()}/", "post": post.pk}
     finally:
         use_public_schema()
         with connection.cursor() as cursor:
             cursor.execute(f'DROP SCHEMA IF EXISTS "{commune.schema_name}" CASCADE')
         Commune.objects.filter(pk=commune.pk).delete()
+
+
+def _photo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (1600, 1200), (40, 140, 60)).save(out, "JPEG")
+    return out.getvalue()
+
+
+def _public_post(actor: Any) -> BlogPost:
+    """A post of the school's blog with a wide photo, made public by its director (no pupil
+    in the photo, as they confirm)."""
+    blogs_ensure(actor)
+    blog = Blog.objects.get(classroom__isnull=True)
+    post = post_create(
+        actor=actor,
+        blog=blog,
+        title="Notre classe découverte à la montagne : des marmottes, des torrents et du soleil",
+        body="<p>Une semaine <strong>inoubliable</strong> pour les CM1 et les CM2.</p>",
+        public=True,
+        untagged_confirmed=True,
+    )
+    attachments_change(
+        user=User.objects.get(pk=actor.id),
+        publication=post.publication,
+        add=[SimpleUploadedFile("montagne.jpg", _photo(), content_type="image/jpeg")],
+    )
+    post_submit(actor=actor, post=post)
+    return post
 
 
 def _base_url(live_server: Any) -> str:
@@ -93,7 +128,7 @@ def _base_url(live_server: Any) -> str:
 
 
 def test_the_public_site_fits_and_passes_axe_without_login(
-    live_server: Any, school_site: dict[str, Any], browser: Any, artifacts: Path
+    media: Any, live_server: Any, school_site: dict[str, Any], browser: Any, artifacts: Path
 ) -> None:
     base = school_site["base"]
     paths = [
@@ -102,6 +137,8 @@ def test_the_public_site_fits_and_passes_axe_without_login(
         "equipe/cycle-3-classe-decouverte/",
         "mentions-legales/",
         "accessibilite/",
+        "publications/",
+        f"publications/blog/{school_site['post']}/",
     ]
     for size, (width, height) in SIZES.items():
         context = browser.new_context(
@@ -123,6 +160,10 @@ def test_the_public_site_fits_and_passes_axe_without_login(
                     full_page=True,
                 )
                 check_accessibility(page, f"{path or 'accueil'} ({size})")
+                # Every photo arrived (served without login) and none is wider than the page.
+                assert page.evaluate(
+                    "() => [...document.images].every((i) => i.complete && i.naturalWidth > 0)"
+                ), path
                 assert page.evaluate(OVERFLOW) <= 1, f"{path} is wider than {width}px"
             # The school's colours reached the header through the stylesheet, not a style attribute.
             background = page.evaluate(

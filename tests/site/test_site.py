@@ -262,6 +262,62 @@ def test_the_accessibility_statement_is_honest(bordeaux, tenant_client):
     assert "Défenseur des droits" in text
 
 
+@pytest.mark.parametrize(
+    ("rate", "status"),
+    [(100, "totalement conforme"), (50, "partiellement conforme"), (49, "non conforme")],
+)
+def test_a_recorded_audit_sets_the_declarations_status_as_the_rgaa_says(
+    bordeaux, as_user, tenant_client, rate, status
+):
+    opened(bordeaux)
+    editor = as_user(bordeaux, "dA")
+    answer = editor.post(
+        f"/site-ecole/{school(bordeaux).pk}/accessibilite/",
+        {"audit_on": "2026-11-02", "rate": str(rate), "by": "Cabinet Accès", "failures": "Vidéos"},
+    )
+    assert answer.status_code == 302
+    text = tenant_client("bordeaux").get(base(bordeaux) + "accessibilite/").content.decode()
+    assert f"<strong>{status}</strong>" in text and f"{rate} % des critères" in text
+    assert "Cabinet Accès" in text and "Vidéos" in text and "2 novembre 2026" in text
+    assert (
+        f"Accessibilité : {status}"
+        in tenant_client("bordeaux").get(base(bordeaux)).content.decode()
+    )
+    with schema_context(bordeaux.schema):
+        assert AuditEvent.objects.filter(action="site.audit_recorded").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({"audit_on": "2026-11-02", "rate": ""}, "ou aucun des deux"),
+        ({"audit_on": "", "rate": "80"}, "ou aucun des deux"),
+        ({"audit_on": "2026-11-02", "rate": "140"}, "de 0 à 100"),
+        ({"audit_on": "2026-11-02", "rate": "-3"}, "de 0 à 100"),
+        ({"audit_on": "2026-11-02", "rate": "quatre-vingts"}, "nombre entier"),
+        ({"audit_on": "2099-01-01", "rate": "80"}, "dans le futur"),
+        ({"audit_on": "1850-01-01", "rate": "80"}, "Date hors des limites"),
+    ],
+)
+def test_a_bad_audit_is_one_french_error_and_changes_nothing(bordeaux, as_user, data, error):
+    site = opened(bordeaux)
+    answer = as_user(bordeaux, "dA").post(f"/site-ecole/{school(bordeaux).pk}/accessibilite/", data)
+    assert answer.status_code == 200 and error in answer.content.decode()
+    with schema_context(bordeaux.schema):
+        site.refresh_from_db()
+        assert site.audit_on is None and site.audit_rate is None
+
+
+def test_only_the_sites_editors_record_an_audit(bordeaux, as_user):
+    opened(bordeaux)
+    for who in ("t1", "par1", "dB"):
+        answer = as_user(bordeaux, who).post(
+            f"/site-ecole/{school(bordeaux).pk}/accessibilite/",
+            {"audit_on": "2026-11-02", "rate": "100"},
+        )
+        assert answer.status_code == 404, who
+
+
 def test_an_unpublished_site_is_a_404_to_visitors_and_a_preview_to_its_editors(
     bordeaux, tenant_client, as_user
 ):
@@ -352,16 +408,19 @@ def test_site_changed_from_another_app_redraws_the_pages(
 
     class News:
         key = "test-news"
+        label = "Actualité"
+        kermesse = public.PublicEntry(
+            title="Kermesse", date=timezone.now(), byline="L'équipe", body="<p>Samedi.</p>"
+        )
 
         def latest(self, school_id, limit):
-            return [
-                public.PublicItem(
-                    title="Kermesse",
-                    url=f"{base(bordeaux)}equipe/",
-                    date=timezone.now(),
-                    summary="Samedi.",
-                )
-            ]
+            return [public.PublicItem(title="Kermesse", item_id=7, date=self.kermesse.date)]
+
+        def count(self, school_id):
+            return 1
+
+        def entry(self, school_id, item_id):
+            return self.kermesse if item_id == 7 else None
 
     public.register(News())
     try:
@@ -371,6 +430,9 @@ def test_site_changed_from_another_app_redraws_the_pages(
         assert "Kermesse" in client.get(base(bordeaux)).content.decode()
         feed = ET.fromstring(client.get(base(bordeaux) + "actualites.atom").content)  # noqa: S314 (our own answer)
         assert [e.findtext(f"{ATOM}title") for e in feed.findall(f"{ATOM}entry")] == ["Kermesse"]
+        entry = client.get(base(bordeaux) + "publications/test-news/7/").content.decode()
+        assert "Samedi." in entry and "Actualité · L&#x27;équipe" in entry
+        assert client.get(base(bordeaux) + "publications/test-news/8/").status_code == 404
     finally:
         public.unregister("test-news")
 
@@ -526,3 +588,35 @@ def test_a_page_moves_under_another_and_never_under_its_own_subpage(
     public_client = tenant_client("bordeaux")
     assert public_client.get(base(bordeaux) + "projets/equipe/cycle-3/").status_code == 200
     assert public_client.get(base(bordeaux) + "equipe/").status_code == 404
+
+
+# --- the cache by address -----------------------------------------------------------------------
+
+
+def test_a_cached_page_is_served_without_asking_the_database(bordeaux, tenant_client):
+    opened(bordeaux)
+    client = tenant_client("bordeaux")
+    assert client.get(base(bordeaux)).status_code == 200  # drawn, then cached
+
+    with count_queries() as queries:
+        answer = client.get(f"/ecole/{school(bordeaux).uai.upper()}/")  # in any case
+
+    assert answer.status_code == 200 and "École" in answer.content.decode()
+    tables = [q["sql"] for q in queries if "school" in q["sql"]]
+    assert tables == [], tables
+
+
+def test_a_page_drawn_while_a_change_was_committed_is_never_served():
+    from apps.site import caching
+
+    site = caching.address("0330101F")
+    assert site == "0330101f"
+    before = caching.version(site)
+    caching.bump(site)  # a change committed while the page was being drawn
+    caching.put(site, "home", before, b"<p>ancien</p>", "text/html")
+    assert caching.lookup(site, "home") is None
+
+    caching.put(site, "home", caching.version(site), b"<p>nouveau</p>", "text/html")
+    assert caching.lookup(site, "home") == (b"<p>nouveau</p>", "text/html")
+    # Text that is no UAI names no site: it is never looked up.
+    assert caching.address("x" * 3000) is None and caching.address("../0330101f") is None

@@ -124,6 +124,7 @@ TENANT_APPS = [
     "apps.chat",
     "apps.site",
     "apps.blog",
+    "apps.news",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
@@ -371,6 +372,21 @@ CELERY_BEAT_SCHEDULE = {
     "messaging-release-scheduled": {
         "task": "messaging.release_all_communes",
         "schedule": crontab(minute="*/5"),  # CELERY_TIMEZONE: Europe/Paris
+    },
+    # Scheduled news told to their audience once their date comes (apps/news), the emergency
+    # banners put back in the cache the pages read them from, and the school sites drawn again
+    # at midnight for a public news item that expired.
+    "news-announce-due": {
+        "task": "news.announce_all_communes",
+        "schedule": crontab(minute="*/5"),  # CELERY_TIMEZONE: Europe/Paris
+    },
+    "news-refresh-banners": {
+        "task": "news.refresh_banners_all_communes",
+        "schedule": crontab(minute="*/5"),  # CELERY_TIMEZONE: Europe/Paris
+    },
+    "news-expired-sweep-nightly": {
+        "task": "news.expired_sweep_all_communes",
+        "schedule": crontab(hour=0, minute=3),  # CELERY_TIMEZONE: Europe/Paris
     },
     "notifications-digest-daily": {
         "task": "notifications.digests_all_communes",
