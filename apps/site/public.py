@@ -110,8 +110,16 @@ def entry_path(base: str, key: str, item_id: int) -> str:
     return f"{base}publications/{key}/{item_id}/"
 
 
-def photo_path(base: str, key: str, item_id: int, attachment_id: int) -> str:
-    return f"{entry_path(base, key, item_id)}photos/{attachment_id}"
+# A list's thumbnail, asked of the photo's renditions (``apps.attachments.renditions``).
+LIST_PHOTO_WIDTH = 480
+
+
+def photo_path(
+    base: str, key: str, item_id: int, attachment_id: int, width: int | None = None
+) -> str:
+    """``width``: the rendition about that wide; None: the original."""
+    path = f"{entry_path(base, key, item_id)}photos/{attachment_id}"
+    return path if width is None else f"{path}?largeur={width}"
 
 
 def latest_items(school_id: int, base: str, limit: int = 20, offset: int = 0) -> list[PublicItem]:
@@ -123,7 +131,7 @@ def latest_items(school_id: int, base: str, limit: int = 20, offset: int = 0) ->
             source=each.key,
             url=entry_path(base, each.key, item.item_id),
             photo_url=(
-                photo_path(base, each.key, item.item_id, item.photo_id)
+                photo_path(base, each.key, item.item_id, item.photo_id, LIST_PHOTO_WIDTH)
                 if item.photo_id is not None
                 else ""
             ),

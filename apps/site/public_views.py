@@ -26,6 +26,8 @@ from django.views.decorators.http import require_GET
 from apps.accounts.models import User
 from apps.accounts.permissions import can_edit_school_site
 from apps.accounts.selectors import actor_for
+from apps.attachments.selectors import rendition_for
+from apps.attachments.views import serve_stored
 from apps.numbers import whole_number
 from apps.schools.models import School
 from apps.site import caching, public, selectors
@@ -41,6 +43,10 @@ ITEMS_PER_PAGE = 20
 # the feed's readers and in the schools' own archives.
 MOST_PAGES = 50
 SITEMAP_ITEMS = 200
+# An item's page asks its photos' renditions about this wide (a list: public.LIST_PHOTO_WIDTH).
+ENTRY_PHOTO_WIDTH = 1024
+# Wider than any photo (``apps.attachments.images.MAX_SIDE``): the original itself.
+ORIGINAL = 1_000_000
 
 
 @dataclass
@@ -201,7 +207,12 @@ def entry(request: HttpRequest, uai: str, key: str, item_id: int) -> HttpRespons
     def draw(visit: Visit) -> HttpResponse:
         source, found = _entry_of(visit, key, item_id)
         photos = [
-            (public.photo_path(visit.base(), key, item_id, photo.attachment_id), photo.alt)
+            (
+                public.photo_path(
+                    visit.base(), key, item_id, photo.attachment_id, ENTRY_PHOTO_WIDTH
+                ),
+                photo.alt,
+            )
             for photo in found.photos
         ]
         return _html(
@@ -228,15 +239,14 @@ def entry_photo(
     if not site.published and not visit.may_preview():
         raise Http404
     _, found = _entry_of(visit, key, item_id)
-    stored = selectors.stored_photo(attachment_id) if found.shows(attachment_id) else None
+    asked = request.GET.get("largeur")
+    width = ORIGINAL if asked is None else whole_number(asked)
+    if not width or not found.shows(attachment_id):
+        raise Http404
+    stored = rendition_for(attachment_id, width)
     if stored is None:
         raise Http404
-    name, content_type = stored
-    try:
-        opened = default_storage.open(name, "rb")
-    except (FileNotFoundError, OSError) as error:
-        raise Http404 from error
-    response = FileResponse(opened, content_type=content_type)
+    response = serve_stored(request, *stored)
     response["Cache-Control"] = "no-cache"
     return response
 

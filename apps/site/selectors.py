@@ -7,7 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from apps.accounts.permissions import Actor, can_edit_school_site
-from apps.attachments.models import Attachment
 from apps.schools.models import School, SchoolMembership, SchoolRole
 from apps.site.models import Page, Site
 
@@ -98,14 +97,3 @@ def director_names(school: School) -> list[str]:
 def published_site_schools() -> set[int]:
     """The schools whose site is published (the commune's home page links them)."""
     return set(Site.objects.filter(published=True).values_list("school_id", flat=True))
-
-
-def stored_photo(attachment_id: int) -> tuple[str, str] | None:
-    """The stored name and type of a photo, for a public item that shows it (its source said
-    so: see ``apps.site.public``)."""
-    row = (
-        Attachment.objects.filter(pk=attachment_id, content_type__startswith="image/")
-        .values_list("file", "content_type")
-        .first()
-    )
-    return (str(row[0]), str(row[1])) if row else None

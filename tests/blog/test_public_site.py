@@ -5,6 +5,8 @@ their consent (the cached pages are drawn again: ``apps.site.services.site_chang
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django_tenants.utils import schema_context
 
@@ -84,16 +86,19 @@ def test_a_public_post_is_listed_shown_and_its_photo_served_without_login(
     page = visitor.get(entry)
     text = page.content.decode()
     assert page.status_code == 200 and "Les tomates ont poussé." in text
-    assert f'src="{entry}photos/{photo}"' in text
+    assert f'src="{entry}photos/{photo}?largeur=1024"' in text
     assert "Blog de la classe" in text or bordeaux.classes["A1"].name in text
     # The byline is the blog's: no pupil's name is published with the post.
     assert "Pia" not in text and "Paul" not in text
 
-    served = visitor.get(f"{entry}photos/{photo}")
+    served = visitor.get(f"{entry}photos/{photo}?largeur=1024")
+    # A photo narrower than every rendition is served as it is.
     assert served.status_code == 200 and served["Content-Type"] == "image/png"
     assert served["Cache-Control"] == "no-cache"
     assert b"".join(served.streaming_content).startswith(b"\x89PNG")
 
+    for bad in ("0", "abc", "-5", "99999999999999999999", "٣"):
+        assert visitor.get(f"{entry}photos/{photo}?largeur={bad}").status_code == 404, bad
     # A post that is not public, and a photo of another item, are no one's business here.
     assert visitor.get(f"{base(bordeaux)}publications/blog/{private.pk}/").status_code == 404
     assert visitor.get(f"{base(bordeaux)}publications/inconnu/{post.pk}/").status_code == 404
@@ -198,3 +203,43 @@ def test_the_list_of_publications_costs_the_same_with_5_or_500_posts(
         answer = tenant_client("bordeaux").get(f"{base(bordeaux)}publications/")
 
     assert answer.content.decode().count('class="site-item"') == min(count, 20)
+
+
+def test_a_large_photo_is_served_as_the_rendition_the_page_asks_for(
+    bordeaux, site, tenant_client, django_capture_on_commit_callbacks
+):
+    from PIL import Image
+
+    from tests.attachments import files as samples
+
+    teacher = bordeaux["t1"]
+    with django_capture_on_commit_callbacks(execute=True), schema_context(bordeaux.schema):
+        post = post_create(
+            actor=actor_for(teacher),
+            blog=class_blog(bordeaux),
+            title="Le grand arbre",
+            body="<p>Vu de la cour.</p>",
+            public=True,
+            untagged_confirmed=True,
+        )
+        image = Image.new("RGB", (2000, 1500), (30, 120, 40))
+        buffer = io.BytesIO()
+        image.save(buffer, "JPEG")
+        attachments_change(
+            user=teacher,
+            publication=post.publication,
+            add=[samples.upload("arbre.jpg", buffer.getvalue(), "image/jpeg")],
+        )
+        post_submit(actor=actor_for(teacher), post=post)
+    photo = f"{base(bordeaux)}publications/blog/{post.pk}/photos/{_photo_id(bordeaux, post)}"
+    visitor = tenant_client("bordeaux")
+
+    for asked, width in (("480", 480), ("1024", 1024)):
+        answer = visitor.get(f"{photo}?largeur={asked}")
+        assert answer.status_code == 200 and answer["Content-Type"] == "image/webp"
+        served = Image.open(io.BytesIO(b"".join(answer.streaming_content)))
+        assert served.width == width
+    original = visitor.get(photo)
+    assert original["Content-Type"] == "image/jpeg"
+    home = visitor.get(base(bordeaux)).content.decode()
+    assert f'src="{photo}?largeur=480"' in home
