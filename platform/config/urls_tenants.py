@@ -22,6 +22,7 @@ urlpatterns = [
     path("messagerie/", include("apps.messaging.urls")),
     path("salons/", include("apps.chat.urls")),
     path("blogs/", include("apps.blog.urls")),
+    path("forums/", include("apps.forum.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("heures-calmes/", include("apps.quiethours.urls")),
     path("cahier-de-textes/", include("apps.homework.urls")),
