@@ -111,7 +111,8 @@ def subject_for(actor: Actor, subject_id: int) -> SubjectView | None:
         may_edit=may_edit(actor, subject.publication, scope, locked=subject.locked),
         is_author=is_author,
         may_reply=published and not subject.locked and rules.may_write(actor, scope),
-        may_report=published and not is_author and rules.may_report(actor, scope),
+        # « Signaler » what is published in it (never one's own: checked per item).
+        may_report=published and rules.may_report(actor, scope),
     )
 
 
