@@ -11,6 +11,7 @@ from django.db.models import Count, Q, QuerySet
 from apps.accounts.permissions import Actor
 from apps.accounts.selectors import names_only
 from apps.forum import rules
+from apps.french.ordering import classroom_key, name_key
 from apps.forum.models import Category, Forum, Message, Report, ReportState, Subject
 from apps.forum.publications import may_edit, seen
 from apps.publications.models import State
@@ -31,9 +32,9 @@ def forums_of(actor: Actor) -> list[Forum]:
     return sorted(
         forums,
         key=lambda f: (
-            f.school.name,
+            name_key(f.school.name),
             f.classroom is None,
-            f.classroom.name if f.classroom else "",
+            classroom_key(f.classroom) if f.classroom else (0, ("", "")),
         ),
     )
 

@@ -370,7 +370,10 @@ def reply(request: HttpRequest, subject_id: int) -> HttpResponse:
     except services.ForumNotAllowed as error:
         raise Http404 from error
     except services.ForumError as error:
-        form.add_error("body", str(error))
+        if view.may_reply:
+            form.add_error("body", str(error))
+        else:  # locked meanwhile: the page has no form to show the error in
+            messages.error(request, str(error))
         return _subject_page(request, me, view, form, status=400)
     _sent_or_published(request, message.publication, "Message publié.")
     return redirect("forum:message", message_id=message.pk)
@@ -528,6 +531,7 @@ def categories_page(request: HttpRequest, forum_id: int) -> HttpResponse:
     form = CategoryForm(
         request.POST if request.method == "POST" and "title" in request.POST else None
     )
+    failed = False
     if request.method == "POST":
         try:
             if "delete" in request.POST:
@@ -549,6 +553,7 @@ def categories_page(request: HttpRequest, forum_id: int) -> HttpResponse:
             raise Http404 from error
         except services.ForumError as error:
             messages.error(request, str(error))
+            failed = True
     return render(
         request,
         "forum/categories.html",
@@ -557,7 +562,7 @@ def categories_page(request: HttpRequest, forum_id: int) -> HttpResponse:
             "categories": selectors.categories_of(me.actor, forum),
             "form": form,
         },
-        status=400 if form.is_bound and form.errors else 200,
+        status=400 if failed or (form.is_bound and form.errors) else 200,
     )
 
 
