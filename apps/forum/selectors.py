@@ -11,9 +11,9 @@ from django.db.models import Count, Q, QuerySet
 from apps.accounts.permissions import Actor
 from apps.accounts.selectors import names_only
 from apps.forum import rules
-from apps.french.ordering import classroom_key, name_key
 from apps.forum.models import Category, Forum, Message, Report, ReportState, Subject
 from apps.forum.publications import may_edit, seen
+from apps.french.ordering import classroom_key, name_key
 from apps.publications.models import State
 from apps.publications.moderation import may_moderate
 
