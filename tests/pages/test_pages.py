@@ -339,13 +339,14 @@ PAGES = [
     # Every page reads the header's unread messages (one query); a home page also lists what
     # waits in the messagerie (unread, pupils' messages to validate, reports and held ones)
     # and, for the referents, the rooms' reports (one query).
-    # Those who moderate read what waits for their decision (one query).
+    # Those who moderate read what waits for their decision (one query); those who moderate
+    # a forum (its class's teachers, the direction) its open reports (one query).
     ("adm", "/", 20),
     ("adm", "/ecoles/", 11),
     ("adm", "/ecoles/{A}/", 13),
     ("adm", "/comptes/", 12),
     ("adm", "/comptes/?statut=to_activate&q=e", 12),
-    ("t1", "/", 17),
+    ("t1", "/", 18),
     ("t1", "/ecoles/{A}/", 12),
     ("par1", "/", 14),
     ("p1", "/", 12),
