@@ -21,32 +21,36 @@ from tests.world import World
 
 
 @pytest.fixture
-def people(bordeaux: World, as_user) -> dict[str, Client]:
+def forum_people(bordeaux: World, as_user) -> dict[str, Client]:
     return {name: as_user(bordeaux, name) for name in ("p1", "p2", "t1", "t2", "dA")}
 
 
-def test_a_locked_subject_takes_no_message_and_says_so(bordeaux: World, people):
+def test_a_locked_subject_takes_no_message_and_says_so(bordeaux: World, forum_people):
     with schema_context("bordeaux"):
         subject = subject_in(bordeaux)
         draft = message_in(bordeaux, subject, State.DRAFT, author="p2")
     assert (
-        people["t1"].post(f"/forums/sujets/{subject.pk}/etat/", {"action": "lock"}).status_code
+        forum_people["t1"]
+        .post(f"/forums/sujets/{subject.pk}/etat/", {"action": "lock"})
+        .status_code
         == 302
     )
-    page = people["p1"].get(f"/forums/sujets/{subject.pk}/").content.decode()
+    page = forum_people["p1"].get(f"/forums/sujets/{subject.pk}/").content.decode()
     assert "Sujet verrouillé" in page and 'action="/forums/sujets/' not in page.split("Réponses")[1]
     before = snapshot()
-    refused = people["p1"].post(f"/forums/sujets/{subject.pk}/repondre/", {"body": "Et moi ?"})
+    refused = forum_people["p1"].post(
+        f"/forums/sujets/{subject.pk}/repondre/", {"body": "Et moi ?"}
+    )
     assert refused.status_code == 400
     assert "Ce sujet est verrouillé : on ne peut plus y répondre." in refused.content.decode()
     # The author of a message sent back no longer changes it either.
     assert (
-        people["p2"].post(f"/forums/messages/{draft.pk}/modifier/", {"body": "x"}).status_code
+        forum_people["p2"].post(f"/forums/messages/{draft.pk}/modifier/", {"body": "x"}).status_code
         == 404
     )
     assert snapshot() == before
-    people["t1"].post(f"/forums/sujets/{subject.pk}/etat/", {"action": "unlock"})
-    people["p1"].post(f"/forums/sujets/{subject.pk}/repondre/", {"body": "Et moi ?"})
+    forum_people["t1"].post(f"/forums/sujets/{subject.pk}/etat/", {"action": "unlock"})
+    forum_people["p1"].post(f"/forums/sujets/{subject.pk}/repondre/", {"body": "Et moi ?"})
     with schema_context("bordeaux"):
         assert Message.objects.filter(body="Et moi ?").exists()
         actions = list(
@@ -57,28 +61,30 @@ def test_a_locked_subject_takes_no_message_and_says_so(bordeaux: World, people):
     assert sorted(actions) == ["forum.subject_locked", "forum.subject_unlocked"]
 
 
-def test_a_pinned_subject_comes_first(bordeaux: World, people):
+def test_a_pinned_subject_comes_first(bordeaux: World, forum_people):
     with schema_context("bordeaux"):
         old = subject_in(bordeaux, title="Le vieux sujet")
         subject_in(bordeaux, title="Le nouveau sujet")
-    listing = people["p1"].get(f"/forums/{old.forum_id}/").content.decode()
+    listing = forum_people["p1"].get(f"/forums/{old.forum_id}/").content.decode()
     assert listing.index("Le nouveau sujet") < listing.index("Le vieux sujet")
-    people["t1"].post(f"/forums/sujets/{old.pk}/etat/", {"action": "pin"})
-    listing = people["p1"].get(f"/forums/{old.forum_id}/").content.decode()
+    forum_people["t1"].post(f"/forums/sujets/{old.pk}/etat/", {"action": "pin"})
+    listing = forum_people["p1"].get(f"/forums/{old.forum_id}/").content.decode()
     assert listing.index("Le vieux sujet") < listing.index("Le nouveau sujet")
 
 
-def test_a_reported_message_is_removed_by_the_teacher_and_everyone_is_told(bordeaux, people):
+def test_a_reported_message_is_removed_by_the_teacher_and_everyone_is_told(bordeaux, forum_people):
     with schema_context("bordeaux"):
         subject = subject_in(bordeaux)
         message = message_in(bordeaux, subject, State.PUBLISHED, author="p2", body="Tu es nul")
-    form = people["p1"].get(f"/forums/messages/{message.pk}/signaler/")
+    form = forum_people["p1"].get(f"/forums/messages/{message.pk}/signaler/")
     assert form.status_code == 200 and "Tu es nul" in form.content.decode()
-    people["p1"].post(f"/forums/messages/{message.pk}/signaler/", {"reason": "Il se moque"})
+    forum_people["p1"].post(f"/forums/messages/{message.pk}/signaler/", {"reason": "Il se moque"})
     # Twice: still one report.
-    people["p1"].post(f"/forums/messages/{message.pk}/signaler/", {"reason": "Encore"})
+    forum_people["p1"].post(f"/forums/messages/{message.pk}/signaler/", {"reason": "Encore"})
     # Its author may not report their own message.
-    assert people["p2"].post(f"/forums/messages/{message.pk}/signaler/", {}).status_code == 404
+    assert (
+        forum_people["p2"].post(f"/forums/messages/{message.pk}/signaler/", {}).status_code == 404
+    )
     with schema_context("bordeaux"):
         report = Report.objects.get()
         assert (report.reason, report.state, report.reporter_id) == (
@@ -92,26 +98,26 @@ def test_a_reported_message_is_removed_by_the_teacher_and_everyone_is_told(borde
             (bordeaux["t1"].pk, "/forums/signalements/")
         ]
         assert "Tu es nul" not in told.get().title
-    page = people["t1"].get("/forums/signalements/").content.decode()
+    page = forum_people["t1"].get("/forums/signalements/").content.decode()
     assert "Tu es nul" in page and "Il se moque" in page and "Paul Un" in page
     # The director moderates the school's forum, not A1's: not on her page, not hers to handle.
-    assert "Tu es nul" not in people["dA"].get("/forums/signalements/").content.decode()
+    assert "Tu es nul" not in forum_people["dA"].get("/forums/signalements/").content.decode()
     before = snapshot()
     assert (
-        people["dA"]
+        forum_people["dA"]
         .post("/forums/signalements/", {"report": report.pk, "decision": "remove"})
         .status_code
         == 404
     )
     assert (
-        people["t2"]
+        forum_people["t2"]
         .post("/forums/signalements/", {"report": report.pk, "decision": "remove"})
         .status_code
         == 404
     )
-    assert people["p1"].get("/forums/signalements/").status_code == 404
+    assert forum_people["p1"].get("/forums/signalements/").status_code == 404
     assert snapshot() == before
-    people["t1"].post("/forums/signalements/", {"report": report.pk, "decision": "remove"})
+    forum_people["t1"].post("/forums/signalements/", {"report": report.pk, "decision": "remove"})
     with schema_context("bordeaux"):
         report.refresh_from_db()
         publication = Publication.objects.get(pk=message.publication_id)
@@ -134,14 +140,15 @@ def test_a_reported_message_is_removed_by_the_teacher_and_everyone_is_told(borde
         }
     assert (
         f'id="message-{message.pk}"'
-        not in people["p1"].get(f"/forums/sujets/{subject.pk}/").content.decode()
+        not in forum_people["p1"].get(f"/forums/sujets/{subject.pk}/").content.decode()
     )
     assert (
-        "Aucun signalement à traiter." in people["t1"].get("/forums/signalements/").content.decode()
+        "Aucun signalement à traiter."
+        in forum_people["t1"].get("/forums/signalements/").content.decode()
     )
 
 
-def test_a_dismissed_report_leaves_the_message_and_tells_the_reporter(bordeaux, people):
+def test_a_dismissed_report_leaves_the_message_and_tells_the_reporter(bordeaux, forum_people):
     with schema_context("bordeaux"):
         forum = school_forum(bordeaux)
         from apps.accounts.selectors import actor_for
@@ -156,8 +163,8 @@ def test_a_dismissed_report_leaves_the_message_and_tells_the_reporter(bordeaux, 
         )
         message = message_add(actor=actor_for(bordeaux["t1"]), subject=subject, body="Moi")
     # The subject's opening itself, reported by a pupil of the school.
-    people["p1"].post(f"/forums/sujets/{subject.pk}/signaler/", {"reason": ""})
-    people["p1"].post(f"/forums/messages/{message.pk}/signaler/", {"reason": "Bof"})
+    forum_people["p1"].post(f"/forums/sujets/{subject.pk}/signaler/", {"reason": ""})
+    forum_people["p1"].post(f"/forums/messages/{message.pk}/signaler/", {"reason": "Bof"})
     with schema_context("bordeaux"):
         assert Report.objects.count() == 2
         # The school forum's moderator is its director.
@@ -165,8 +172,10 @@ def test_a_dismissed_report_leaves_the_message_and_tells_the_reporter(bordeaux, 
             Notification.objects.filter(kind=REPORTED).values_list("recipient", flat=True)
         ) == {bordeaux["dA"].pk}
         opening = Report.objects.get(message__isnull=True)
-    assert people["t1"].get("/forums/signalements/").content.decode().count("report-item") == 0
-    people["dA"].post("/forums/signalements/", {"report": opening.pk, "decision": "dismiss"})
+    assert (
+        forum_people["t1"].get("/forums/signalements/").content.decode().count("report-item") == 0
+    )
+    forum_people["dA"].post("/forums/signalements/", {"report": opening.pk, "decision": "dismiss"})
     with schema_context("bordeaux"):
         assert Report.objects.get(pk=opening.pk).state == ReportState.DISMISSED
         assert Report.objects.get(message=message).state == ReportState.OPEN
@@ -175,27 +184,31 @@ def test_a_dismissed_report_leaves_the_message_and_tells_the_reporter(bordeaux, 
         assert handled.recipient_id == bordeaux["p1"].pk and "reste" in handled.title
     # Handled already: said, nothing changes.
     before = snapshot()
-    again = people["dA"].post("/forums/signalements/", {"report": opening.pk, "decision": "remove"})
+    again = forum_people["dA"].post(
+        "/forums/signalements/", {"report": opening.pk, "decision": "remove"}
+    )
     assert again.status_code == 404 and snapshot() == before
 
 
-def test_what_is_not_published_cannot_be_reported(bordeaux, people):
+def test_what_is_not_published_cannot_be_reported(bordeaux, forum_people):
     with schema_context("bordeaux"):
         subject = subject_in(bordeaux)
         waiting = message_in(bordeaux, subject, State.SUBMITTED, author="p2")
     before = snapshot()
     for who in ("p1", "t1", "dA"):
-        response = people[who].post(f"/forums/messages/{waiting.pk}/signaler/", {"reason": "x"})
+        response = forum_people[who].post(
+            f"/forums/messages/{waiting.pk}/signaler/", {"reason": "x"}
+        )
         assert response.status_code == 404, who
     assert snapshot() == before
 
 
-def test_a_moderator_edits_and_deletes_a_subject_and_the_journal_keeps_it(bordeaux, people):
+def test_a_moderator_edits_and_deletes_a_subject_and_the_journal_keeps_it(bordeaux, forum_people):
     with schema_context("bordeaux"):
         subject = subject_in(bordeaux, State.PUBLISHED, author="p2", title="Mon chat")
         message_in(bordeaux, subject, State.SUBMITTED, author="p1")
         category = subject.forum.categories.get()
-    response = people["t1"].post(
+    response = forum_people["t1"].post(
         f"/forums/sujets/{subject.pk}/modifier/",
         {"category": category.pk, "title": "Nos chats", "body": "Le mien est roux."},
     )
@@ -206,7 +219,7 @@ def test_a_moderator_edits_and_deletes_a_subject_and_the_journal_keeps_it(bordea
     # A classmate may not; a category of another forum is refused too.
     before = snapshot()
     assert (
-        people["p1"]
+        forum_people["p1"]
         .post(
             f"/forums/sujets/{subject.pk}/modifier/",
             {"category": category.pk, "title": "Non", "body": "Non"},
@@ -214,32 +227,32 @@ def test_a_moderator_edits_and_deletes_a_subject_and_the_journal_keeps_it(bordea
         .status_code
         == 404
     )
-    assert people["p1"].post(f"/forums/sujets/{subject.pk}/supprimer/").status_code == 404
+    assert forum_people["p1"].post(f"/forums/sujets/{subject.pk}/supprimer/").status_code == 404
     assert snapshot() == before
-    assert people["t1"].post(f"/forums/sujets/{subject.pk}/supprimer/").status_code == 302
+    assert forum_people["t1"].post(f"/forums/sujets/{subject.pk}/supprimer/").status_code == 302
     with schema_context("bordeaux"):
         assert not Subject.objects.exists() and not Message.objects.exists()
         assert not Publication.objects.filter(kind__startswith="forum.").exists()
         assert {"forum.subject_edited", "forum.subject_deleted"} <= set(
             AuditEvent.objects.values_list("action", flat=True)
         )
-    assert "Rien n'attend votre décision." in people["t1"].get("/a-valider/").content.decode()
+    assert "Rien n'attend votre décision." in forum_people["t1"].get("/a-valider/").content.decode()
 
 
-def test_categories_are_the_moderators_and_a_used_one_stays(bordeaux, people):
+def test_categories_are_the_moderators_and_a_used_one_stays(bordeaux, forum_people):
     with schema_context("bordeaux"):
         subject = subject_in(bordeaux)
         forum_id, used = subject.forum_id, subject.category_id
     url = f"/forums/{forum_id}/categories/"
     before = snapshot()
-    assert people["p1"].get(url).status_code == 404
-    assert people["dA"].post(url, {"title": "Non"}).status_code == 404  # not A1's moderator
+    assert forum_people["p1"].get(url).status_code == 404
+    assert forum_people["dA"].post(url, {"title": "Non"}).status_code == 404  # not A1's moderator
     assert snapshot() == before
-    assert people["t1"].post(url, {"title": "Nos lectures"}).status_code == 302
-    taken = people["t1"].post(url, {"title": "nos lectures"})
+    assert forum_people["t1"].post(url, {"title": "Nos lectures"}).status_code == 302
+    taken = forum_people["t1"].post(url, {"title": "nos lectures"})
     assert taken.status_code == 400
     assert "Ce forum a déjà une catégorie de ce nom." in taken.content.decode()
-    people["t1"].post(url, {"delete": used})
+    forum_people["t1"].post(url, {"delete": used})
     with schema_context("bordeaux"):
         from apps.forum.models import Category
 
@@ -249,5 +262,5 @@ def test_categories_are_the_moderators_and_a_used_one_stays(bordeaux, people):
             "Discussions",
             "Nos lectures",
         ]
-    listing = people["p1"].get(f"/forums/{forum_id}/").content.decode()
+    listing = forum_people["p1"].get(f"/forums/{forum_id}/").content.decode()
     assert "Nos lectures (0)" in listing and "Discussions (1)" in listing

@@ -35,7 +35,7 @@ ALL = [*PEOPLE, "other_commune", "anonymous"]
 
 
 @pytest.fixture
-def clients(bordeaux: World, pessac: World, as_user, tenant_client) -> dict[str, Client]:
+def forum_clients(bordeaux: World, pessac: World, as_user, tenant_client) -> dict[str, Client]:
     made = {who: as_user(bordeaux, name) for who, name in PEOPLE.items()}
     made["other_commune"] = as_user(pessac, "pt")
     made["anonymous"] = tenant_client("bordeaux")
@@ -76,14 +76,14 @@ def sees(who: str, state: str) -> bool:
 
 
 @pytest.mark.parametrize("state", STATES)
-def test_who_sees_a_pupils_message_in_each_state(bordeaux: World, clients, state):
+def test_who_sees_a_pupils_message_in_each_state(bordeaux: World, forum_clients, state):
     with schema_context("bordeaux"):
         subject = subject_in(bordeaux)
         message = message_in(bordeaux, subject, state)
     marker = f'id="message-{message.pk}"'
     for who in ALL:
-        own = clients[who].get(f"/forums/messages/{message.pk}/")
-        page = clients[who].get(f"/forums/sujets/{subject.pk}/")
+        own = forum_clients[who].get(f"/forums/messages/{message.pk}/")
+        page = forum_clients[who].get(f"/forums/sujets/{subject.pk}/")
         if sees(who, state):
             assert own.status_code == 302, (who, state)
             assert own["Location"] == f"/forums/sujets/{subject.pk}/#message-{message.pk}"
@@ -98,10 +98,13 @@ def test_who_sees_a_pupils_message_in_each_state(bordeaux: World, clients, state
         # The moderator's note is the author's and the moderator's to read, nobody else's.
         note = {State.DRAFT: "Reformule", State.REFUSED: "Hors sujet", State.UNPUBLISHED: "Pas ici"}
         for who in ("author", "teacher"):
-            assert note[state] in clients[who].get(f"/forums/sujets/{subject.pk}/").content.decode()
+            assert (
+                note[state]
+                in forum_clients[who].get(f"/forums/sujets/{subject.pk}/").content.decode()
+            )
         assert (
             note[state]
-            not in clients["director"].get(f"/forums/sujets/{subject.pk}/").content.decode()
+            not in forum_clients["director"].get(f"/forums/sujets/{subject.pk}/").content.decode()
         )
 
 
@@ -149,7 +152,7 @@ def allowed(who: str, act: str, state: str) -> bool:
 
 
 @pytest.mark.parametrize("state", STATES)
-def test_who_acts_on_a_pupils_message_in_each_state(bordeaux: World, clients, state):
+def test_who_acts_on_a_pupils_message_in_each_state(bordeaux: World, forum_clients, state):
     with schema_context("bordeaux"):
         subject = subject_in(bordeaux)
         message = message_in(bordeaux, subject, state)
@@ -159,10 +162,10 @@ def test_who_acts_on_a_pupils_message_in_each_state(bordeaux: World, clients, st
             if allowed(who, act, state):
                 continue
             before = snapshot()
-            response = clients[who].post(url, data)
+            response = forum_clients[who].post(url, data)
             if who == "teacher" and act in DECIDABLE:  # not in this state: said, not done
                 assert response.status_code == 302, (act, state)
-                page = clients[who].get(response["Location"]).content.decode()
+                page = forum_clients[who].get(response["Location"]).content.decode()
                 assert (
                     "la page a été mise à jour" in page or "Vous ne pouvez pas décider" in page
                 ), (act, state)
@@ -177,7 +180,7 @@ def test_who_acts_on_a_pupils_message_in_each_state(bordeaux: World, clients, st
             with schema_context("bordeaux"):
                 fresh = message_in(bordeaux, subject, state, body=f"{who} {act}")
             url, data = _acts(subject, fresh)[act]
-            response = clients[who].post(url, data)
+            response = forum_clients[who].post(url, data)
             assert response.status_code == 302, (who, act, state)
             with schema_context("bordeaux"):
                 row = Message.objects.filter(pk=fresh.pk).select_related("publication").first()
@@ -206,33 +209,36 @@ def test_who_acts_on_a_pupils_message_in_each_state(bordeaux: World, clients, st
                     ).exists()
 
 
-def test_a_deleted_message_is_gone_for_everyone(bordeaux: World, clients):
+def test_a_deleted_message_is_gone_for_everyone(bordeaux: World, forum_clients):
     with schema_context("bordeaux"):
         subject = subject_in(bordeaux)
         message = message_in(bordeaux, subject, State.PUBLISHED)
-    assert clients["teacher"].post(f"/forums/messages/{message.pk}/supprimer/").status_code == 302
+    assert (
+        forum_clients["teacher"].post(f"/forums/messages/{message.pk}/supprimer/").status_code
+        == 302
+    )
     for who in ALL:
-        assert refused(clients[who].get(f"/forums/messages/{message.pk}/"), who), who
+        assert refused(forum_clients[who].get(f"/forums/messages/{message.pk}/"), who), who
         assert refused(
-            clients[who].post(f"/forums/messages/{message.pk}/modifier/", {"body": "x"}), who
+            forum_clients[who].post(f"/forums/messages/{message.pk}/modifier/", {"body": "x"}), who
         )
     with schema_context("bordeaux"):
         assert AuditEvent.objects.filter(action="forum.message_deleted").count() == 1
 
 
 @pytest.mark.parametrize("state", STATES)
-def test_who_sees_a_pupils_subject_in_each_state(bordeaux: World, clients, state):
+def test_who_sees_a_pupils_subject_in_each_state(bordeaux: World, forum_clients, state):
     with schema_context("bordeaux"):
         subject = subject_in(bordeaux, state, author="p2", title="Mon exposé")
         forum_id = subject.forum_id
     for who in ALL:
-        page = clients[who].get(f"/forums/sujets/{subject.pk}/")
+        page = forum_clients[who].get(f"/forums/sujets/{subject.pk}/")
         if sees(who, state):
             assert page.status_code == 200, (who, state)
         else:
             assert refused(page, who), (who, state)
         if who in MEMBERS:
-            listing = clients[who].get(f"/forums/{forum_id}/").content.decode()
+            listing = forum_clients[who].get(f"/forums/{forum_id}/").content.decode()
             assert ("Mon exposé" in listing) == sees(who, state), (who, state, "list")
     # Nobody but the moderator decides, locks or pins it; nothing changes.
     for who in ALL:
@@ -245,17 +251,17 @@ def test_who_sees_a_pupils_subject_in_each_state(bordeaux: World, clients, state
             (f"/forums/sujets/{subject.pk}/etat/", {"action": "pin"}),
         ):
             before = snapshot()
-            assert refused(clients[who].post(url, data), who), (who, url, state)
+            assert refused(forum_clients[who].post(url, data), who), (who, url, state)
             assert snapshot() == before
 
 
 def test_a_pupils_subject_waits_then_the_teacher_publishes_it_from_the_queue(
-    bordeaux: World, clients
+    bordeaux: World, forum_clients
 ):
     with schema_context("bordeaux"):
         forum = subject_in(bordeaux).forum
         category = forum.categories.get()
-    response = clients["author"].post(
+    response = forum_clients["author"].post(
         f"/forums/{forum.pk}/nouveau-sujet/",
         {"category": category.pk, "title": "Nos lapins", "body": "Ils mangent des carottes."},
     )
@@ -263,25 +269,27 @@ def test_a_pupils_subject_waits_then_the_teacher_publishes_it_from_the_queue(
     with schema_context("bordeaux"):
         subject = Subject.objects.select_related("publication").get(title="Nos lapins")
         assert subject.publication.state == State.SUBMITTED
-    assert clients["classmate"].get(f"/forums/sujets/{subject.pk}/").status_code == 404
-    queue = clients["teacher"].get("/a-valider/").content.decode()
+    assert forum_clients["classmate"].get(f"/forums/sujets/{subject.pk}/").status_code == 404
+    queue = forum_clients["teacher"].get("/a-valider/").content.decode()
     assert "Sujet « Nos lapins »" in queue and f"/forums/sujets/{subject.pk}/" in queue
     # Not in the queue of A2's teacher nor of the director (a class forum's are its teachers').
     for who in ("other_teacher", "director"):
-        assert "Nos lapins" not in clients[who].get("/a-valider/").content.decode()
-    clients["teacher"].post(
+        assert "Nos lapins" not in forum_clients[who].get("/a-valider/").content.decode()
+    forum_clients["teacher"].post(
         "/a-valider/", {"publication": subject.publication_id, "decision": "publish"}
     )
-    assert clients["classmate"].get(f"/forums/sujets/{subject.pk}/").status_code == 200
+    assert forum_clients["classmate"].get(f"/forums/sujets/{subject.pk}/").status_code == 200
 
 
-def test_a_correction_asked_goes_back_to_the_pupil_who_sends_it_again(bordeaux: World, clients):
+def test_a_correction_asked_goes_back_to_the_pupil_who_sends_it_again(
+    bordeaux: World, forum_clients
+):
     with schema_context("bordeaux"):
         subject = subject_in(bordeaux)
         message = message_in(bordeaux, subject, State.DRAFT)
-    page = clients["author"].get(f"/forums/sujets/{subject.pk}/").content.decode()
+    page = forum_clients["author"].get(f"/forums/sujets/{subject.pk}/").content.decode()
     assert "Reformule ta phrase." in page and "À corriger" in page
-    response = clients["author"].post(
+    response = forum_clients["author"].post(
         f"/forums/messages/{message.pk}/modifier/", {"body": "Moi, je viens !"}
     )
     assert response.status_code == 302
@@ -294,16 +302,20 @@ def test_a_correction_asked_goes_back_to_the_pupil_who_sends_it_again(bordeaux: 
     with schema_context("bordeaux"):
         Publication.objects.filter(pk=message.publication_id).update(state=State.DRAFT)
     before = snapshot()
-    empty = clients["author"].post(f"/forums/messages/{message.pk}/modifier/", {"body": "   "})
+    empty = forum_clients["author"].post(
+        f"/forums/messages/{message.pk}/modifier/", {"body": "   "}
+    )
     assert empty.status_code == 400 and "Écrivez votre message." in empty.content.decode()
     assert snapshot() == before
 
 
-def test_adults_write_at_once_a_pupil_waits(bordeaux: World, clients):
+def test_adults_write_at_once_a_pupil_waits(bordeaux: World, forum_clients):
     with schema_context("bordeaux"):
         subject = subject_in(bordeaux)
     for who in ("teacher", "director", "classmate"):
-        clients[who].post(f"/forums/sujets/{subject.pk}/repondre/", {"body": f"Réponse {who}"})
+        forum_clients[who].post(
+            f"/forums/sujets/{subject.pk}/repondre/", {"body": f"Réponse {who}"}
+        )
     with schema_context("bordeaux"):
         states = dict(Message.objects.values_list("body", "publication__state"))
     assert states == {
@@ -314,5 +326,7 @@ def test_adults_write_at_once_a_pupil_waits(bordeaux: World, clients):
     # Strangers to the forum may not reply: nothing written.
     for who in ("classmate_parent", "other_teacher", "other_commune", "anonymous"):
         before = snapshot()
-        response = clients[who].post(f"/forums/sujets/{subject.pk}/repondre/", {"body": "Non"})
+        response = forum_clients[who].post(
+            f"/forums/sujets/{subject.pk}/repondre/", {"body": "Non"}
+        )
         assert refused(response, who) and snapshot() == before, who
