@@ -89,3 +89,34 @@ def test_the_subject_page_costs_the_same_whatever_its_number_of_messages(
     with assert_num_queries(SUBJECT_QUERIES):
         page = client.get(f"/forums/sujets/{subject_id}/")
     assert page.content.decode().count('class="forum-message"') == min(count, MESSAGES_PER_PAGE)
+
+
+# The session, the user, the Actor (5), the open reports (with their subject, forum, message,
+# publications and reporter), the header's two badges.
+REPORTS_QUERIES = 10
+
+
+def _reports(world, count: int) -> None:
+    from apps.forum.models import Report
+
+    with schema_context("bordeaux"):
+        subject = subject_in(world)
+        messages = Message.objects.bulk_create(
+            Message(publication=publication, subject=subject, author_name="Pia Deux", body="Oui")
+            for publication in _publications(world, MESSAGE, count, subject.forum)
+        )
+        Report.objects.bulk_create(
+            Report(subject=subject, message=message, reporter=world["p1"], reason="Pas gentil")
+            for message in messages
+        )
+
+
+@pytest.mark.parametrize("count", [5, 500])
+def test_the_reports_page_costs_the_same_whatever_its_number_of_reports(bordeaux, as_user, count):
+    _reports(bordeaux, count)
+    client = as_user(bordeaux, "t1")
+    client.get("/forums/signalements/")
+    with assert_num_queries(REPORTS_QUERIES):
+        page = client.get("/forums/signalements/")
+    # The page shows the oldest hundred.
+    assert page.content.decode().count('class="report-item"') == min(count, 100)
