@@ -45,6 +45,11 @@ class MessageForm(forms.Form):
         error_messages={"required": "Écrivez votre message."},
     )
 
+    def __init__(self, *args: object, pupil: bool = False, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        if pupil:  # the pupil's screens say « tu », as the rest of their pages do
+            self.fields["body"].label = "Ta réponse"
+
 
 class CategoryForm(forms.Form):
     title = forms.CharField(

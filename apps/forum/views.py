@@ -189,7 +189,7 @@ def subject_new(request: HttpRequest, forum_id: int) -> HttpResponse:
 def subject_page(request: HttpRequest, subject_id: int) -> HttpResponse:
     me = active_caller(request)
     view = _subject_or_404(me, subject_id)
-    return _subject_page(request, me, view, MessageForm())
+    return _subject_page(request, me, view, MessageForm(pupil=me.actor.is_pupil))
 
 
 def _subject_page(
@@ -360,7 +360,7 @@ def decide(request: HttpRequest, subject_id: int) -> HttpResponse:
 def reply(request: HttpRequest, subject_id: int) -> HttpResponse:
     me = active_caller(request)
     view = _subject_or_404(me, subject_id)
-    form = MessageForm(request.POST)
+    form = MessageForm(request.POST, pupil=me.actor.is_pupil)
     if not form.is_valid():
         return _subject_page(request, me, view, form, status=400)
     try:
@@ -402,7 +402,9 @@ def message_edit(request: HttpRequest, message_id: int) -> HttpResponse:
     if not selectors.message_may_edit(me.actor, message, view):
         raise Http404
     form = MessageForm(
-        request.POST if request.method == "POST" else None, initial={"body": message.body}
+        request.POST if request.method == "POST" else None,
+        initial={"body": message.body},
+        pupil=me.actor.is_pupil,
     )
     if request.method == "POST" and form.is_valid():
         try:
