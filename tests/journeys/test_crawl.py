@@ -36,7 +36,12 @@ COMMUNE_ROLES = [
     Role(
         "pupil",
         username="eleve.demo",
-        within_two_clicks=("cahier-de-textes/", "liaison/", "classes/<int:classroom_id>/"),
+        within_two_clicks=(
+            "cahier-de-textes/",
+            "liaison/",
+            "classes/<int:classroom_id>/",
+            "forums/",
+        ),
     ),
     Role(
         "parent",
@@ -58,6 +63,7 @@ COMMUNE_ROLES = [
             "classes/<int:classroom_id>/",
             "mon-compte/",
             "notifications/",
+            "forums/",
         ),
     ),
     Role(
@@ -71,12 +77,13 @@ COMMUNE_ROLES = [
             "heures-calmes/",
             "heures-calmes/ecoles/<int:school_id>/",
             "mon-compte/",
+            "forums/",
         ),
     ),
     Role(
         "staff",
         profile=Profile.STAFF,
-        within_two_clicks=("cahier-de-textes/", "liaison/", "mon-compte/"),
+        within_two_clicks=("cahier-de-textes/", "liaison/", "mon-compte/", "forums/"),
     ),
     Role(
         "commune_admin",
