@@ -83,6 +83,7 @@ def test_the_pupil_home_has_a_big_tile_for_each_service_there_is(bordeaux, as_us
         "Salon de la classe",
         "Cahier de liaison",
         "Blog de la classe",
+        "Forums",
         "Ma classe",
     ]
     for label, tile in by_label.items():
@@ -93,6 +94,7 @@ def test_the_pupil_home_has_a_big_tile_for_each_service_there_is(bordeaux, as_us
     assert 'href="/salons/"' in by_label["Salon de la classe"]
     assert 'href="/classes/"' in by_label["Ma classe"]
     assert 'href="/blogs/"' in by_label["Blog de la classe"]
+    assert 'href="/forums/"' in by_label["Forums"]
     my_class = client.get("/classes/", follow=True)
     assert my_class.redirect_chain == [(f"/classes/{bordeaux.classes['A1'].pk}/", 302)]
     assert "Ma classe : " in text(my_class)
