@@ -264,3 +264,37 @@ def test_categories_are_the_moderators_and_a_used_one_stays(bordeaux, forum_peop
         ]
     listing = forum_people["p1"].get(f"/forums/{forum_id}/").content.decode()
     assert "Nos lectures (0)" in listing and "Discussions (1)" in listing
+
+
+def test_bad_input_gets_one_french_answer_and_changes_nothing(bordeaux, forum_people):
+    with schema_context("bordeaux"):
+        subject = subject_in(bordeaux)
+        other = school_forum(bordeaux).categories.get()
+    teacher = forum_people["t1"]
+    before = snapshot()
+    # A category of another forum: the choice is refused in French.
+    wrong = teacher.post(
+        f"/forums/{subject.forum_id}/nouveau-sujet/",
+        {"category": other.pk, "title": "Titre", "body": "Texte"},
+    )
+    assert wrong.status_code == 400
+    assert "Choisissez une catégorie de ce forum." in wrong.content.decode()
+    # An empty title, an empty reply.
+    empty = teacher.post(
+        f"/forums/{subject.forum_id}/nouveau-sujet/",
+        {"category": subject.category_id, "title": "  ", "body": "Texte"},
+    )
+    assert empty.status_code == 400 and "Donnez un titre au sujet." in empty.content.decode()
+    reply = teacher.post(f"/forums/sujets/{subject.pk}/repondre/", {"body": " "})
+    assert reply.status_code == 400 and "Écrivez votre message." in reply.content.decode()
+    # Ids that are not whole numbers, or of nothing: 404, as for a missing one.
+    for url, data in (
+        (f"/forums/sujets/{subject.pk}/decision/", {"decision": "publish", "message": "١٢"}),
+        (f"/forums/sujets/{subject.pk}/decision/", {"decision": "n'importe", "message": "1"}),
+        (f"/forums/sujets/{subject.pk}/etat/", {"action": "verrouiller"}),
+        ("/forums/signalements/", {"report": "x", "decision": "remove"}),
+        (f"/forums/{subject.forum_id}/categories/", {"delete": "99999999999999999999"}),
+    ):
+        assert teacher.post(url, data).status_code == 404, (url, data)
+    assert teacher.get(f"/forums/{subject.forum_id}/?categorie=abc").status_code == 404
+    assert snapshot() == before
