@@ -130,6 +130,7 @@ def forum_page(request: HttpRequest, forum_id: int) -> HttpResponse:
 def _subject_form_page(
     request: HttpRequest, forum: Forum, form: SubjectForm, view: selectors.SubjectView | None
 ) -> HttpResponse:
+    actor = active_caller(request).actor
     return render(
         request,
         "forum/subject_form.html",
@@ -137,8 +138,9 @@ def _subject_form_page(
             "forum": forum,
             "form": form,
             "view": view,
-            "pupil": active_caller(request).actor.is_pupil,
-            "waits": rules.waits_for_moderator(active_caller(request).actor, forum.scope),
+            "pupil": actor.is_pupil,
+            # Editing keeps the state (a moderator's edit) or sends it again (the author's).
+            "waits": rules.waits_for_moderator(actor, forum.scope),
         },
         status=400 if form.is_bound else 200,
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from apps.accounts.selectors import actor_for
 from apps.forum.models import Category, Forum, Message, Subject
-from apps.forum.services import forums_ensure, message_add, resubmit, subject_create
+from apps.forum.services import forums_ensure, message_add, subject_create
 from apps.publications import moderation
 from apps.publications.models import Publication, State
 from apps.publications.services import circuit_decide
@@ -81,6 +81,3 @@ def message_in(
     message.publication.refresh_from_db()
     assert message.publication.state == state
     return message
-
-
-__all__ = ["resubmit"]
