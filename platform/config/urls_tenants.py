@@ -23,6 +23,7 @@ urlpatterns = [
     path("salons/", include("apps.chat.urls")),
     path("blogs/", include("apps.blog.urls")),
     path("actualites/", include("apps.news.urls")),
+    path("forums/", include("apps.forum.urls")),
     path("notifications/", include("apps.notifications.urls")),
     path("heures-calmes/", include("apps.quiethours.urls")),
     path("cahier-de-textes/", include("apps.homework.urls")),

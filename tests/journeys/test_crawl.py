@@ -41,6 +41,7 @@ COMMUNE_ROLES = [
             "liaison/",
             "classes/<int:classroom_id>/",
             "actualites/",
+            "forums/",
         ),
     ),
     Role(
@@ -65,6 +66,7 @@ COMMUNE_ROLES = [
             "mon-compte/",
             "notifications/",
             "actualites/nouvelle/",
+            "forums/",
         ),
     ),
     Role(
@@ -80,12 +82,15 @@ COMMUNE_ROLES = [
             "mon-compte/",
             "actualites/",
             "actualites/bandeaux/",
+            "forums/",
         ),
     ),
     Role(
         "staff",
         profile=Profile.STAFF,
-        within_two_clicks=("cahier-de-textes/", "liaison/", "mon-compte/", "actualites/"),
+        within_two_clicks=(
+            "cahier-de-textes/", "liaison/", "mon-compte/", "actualites/", "forums/"
+        ),
     ),
     Role(
         "commune_admin",

@@ -84,6 +84,7 @@ def test_the_pupil_home_has_a_big_tile_for_each_service_there_is(bordeaux, as_us
         "Cahier de liaison",
         "Blog de la classe",
         "Actualités",
+        "Forums",
         "Ma classe",
     ]
     for label, tile in by_label.items():
@@ -95,6 +96,7 @@ def test_the_pupil_home_has_a_big_tile_for_each_service_there_is(bordeaux, as_us
     assert 'href="/classes/"' in by_label["Ma classe"]
     assert 'href="/blogs/"' in by_label["Blog de la classe"]
     assert 'href="/actualites/"' in by_label["Actualités"]
+    assert 'href="/forums/"' in by_label["Forums"]
     my_class = client.get("/classes/", follow=True)
     assert my_class.redirect_chain == [(f"/classes/{bordeaux.classes['A1'].pk}/", 302)]
     assert "Ma classe : " in text(my_class)
@@ -341,13 +343,14 @@ PAGES = [
     # Every page reads the header's unread messages (one query); a home page also lists what
     # waits in the messagerie (unread, pupils' messages to validate, reports and held ones)
     # and, for the referents, the rooms' reports (one query).
-    # Those who moderate read what waits for their decision (one query).
+    # Those who moderate read what waits for their decision (one query); those who moderate
+    # a forum (its class's teachers, the direction) its open reports (one query).
     ("adm", "/", 20),
     ("adm", "/ecoles/", 11),
     ("adm", "/ecoles/{A}/", 13),
     ("adm", "/comptes/", 12),
     ("adm", "/comptes/?statut=to_activate&q=e", 12),
-    ("t1", "/", 17),
+    ("t1", "/", 18),
     ("t1", "/ecoles/{A}/", 12),
     ("par1", "/", 14),
     ("p1", "/", 12),

@@ -125,6 +125,7 @@ TENANT_APPS = [
     "apps.site",
     "apps.blog",
     "apps.news",
+    "apps.forum",
 ]
 
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
