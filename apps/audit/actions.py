@@ -141,6 +141,8 @@ DETAIL_LABELS: dict[str, str] = {
     "attempts_removed": "essais effacés",
     "audience": "pour",
     "background": "couleur du fond",
+    "on": "le",
+    "rate": "taux de conformité (%)",
     "before": "avant",
     "cards": "cartes",
     "changes": "modifications",
