@@ -14,7 +14,7 @@ class ForumConfig(AppConfig):
 
     def ready(self) -> None:
         # What it publishes and who hears of it, for the shared services that name no feature.
-        from apps.forum import notifications, publications
+        from apps.forum import notifications, publications, signals  # noqa: F401
 
         publications.register_kinds()
         notifications.register_kinds()

@@ -15,7 +15,7 @@ class NewsConfig(AppConfig):
     def ready(self) -> None:
         # What it publishes, who hears of it, its rich text and its public items, for the
         # shared services that name no feature.
-        from apps.news import notifications, public, publications, richtext
+        from apps.news import notifications, public, publications, richtext, signals  # noqa: F401
 
         publications.register_kinds()
         notifications.register_kinds()
