@@ -2,7 +2,8 @@
 something to show from the first ``make run``: the elementary school's public site, a class
 blog (the named teacher's CE2) with a public post and its photo, a post and a comment waiting
 for the teacher, a post of the school's blog on the public site, and news: the direction's
-on the site, the commune's for the families, a teacher's waiting for the direction.
+on the site, the commune's for the families, a teacher's waiting for the direction; and the
+class forum's first subject, with a pupil's reply waiting for the teacher.
 
 Written through the services, as the pages would; the photos are drawn here (no pupil in
 them, as their publisher confirms), so the demo carries no picture of anybody.
@@ -22,6 +23,8 @@ from apps.accounts.selectors import actor_for
 from apps.attachments.services import attachments_change
 from apps.blog.models import Blog
 from apps.blog.services import blogs_ensure, comment_add, post_create, post_submit
+from apps.forum.models import Category, Forum
+from apps.forum.services import forums_ensure, message_add, subject_create
 from apps.news.models import Audience
 from apps.news.services import news_create, news_submit
 from apps.schools.models import Classroom, School
@@ -137,3 +140,19 @@ def seed_publications(
         expires_on=today + datetime.timedelta(days=45),
     )
     news_submit(actor=teacher_actor, news=library_news)
+
+    # The class forum: the teacher's subject, a classmate's reply waiting for the teacher.
+    forums_ensure(teacher_actor)
+    forum = Forum.objects.get(classroom=classroom)
+    subject = subject_create(
+        actor=teacher_actor,
+        forum=forum,
+        category=Category.objects.filter(forum=forum).earliest("pk"),
+        title="Quel livre emporter en classe découverte ?",
+        body="Proposez un livre que vous aimeriez lire avec la classe, et dites pourquoi.",
+    )
+    message_add(
+        actor=actor_for(pupil),
+        subject=subject,
+        body="Le livre sur les volcans, parce qu'il y a plein de photos !",
+    )
