@@ -7,16 +7,14 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from apps.accounts.selectors import actor_for
 from apps.blog.models import BlogPost
 from apps.blog.publications import POST
 from apps.blog.services import comment_add
-from apps.homework.models import HomeworkEntry
-from apps.liaison.models import Recipients
-from apps.liaison.services import liaison_note_create
-from apps.publications import services
+from apps.publications import registry, services
 from apps.publications.models import Publication, State
 from tests.blog.helpers import class_blog, post_in
 from tests.helpers import assert_num_queries
@@ -139,26 +137,37 @@ def test_the_moderator_decides_through_the_circuit(bordeaux: World, as_user):
     assert as_user(bordeaux, "p1").get(f"/api/v1/blogs/posts/{post.pk}/").status_code == 404
 
 
-def test_kinds_outside_the_circuit_are_never_decided(bordeaux: World, as_user, verified_login):
-    """A liaison note or a homework entry has no moderator: not even the commune's
-    administrator (whom an unscoped publication's scope would name) takes one down."""
-    with schema_context("bordeaux"):
-        note = liaison_note_create(
-            author=actor_for(bordeaux["t1"]),
-            title="Sortie",
-            text="Prévoir un pique-nique.",
-            audience=Recipients.CLASS,
-            classroom=bordeaux.classes["A1"],
+@pytest.fixture
+def plain():
+    """A kind outside the circuit (it describes nothing for the queue), seen by everyone, like
+    a liaison note or a homework entry seen by their readers."""
+    registry.register(
+        registry.PublicationKind(
+            name="tests.plain",
+            label="Sans modération",
+            short="plain",
+            visible=lambda actor, ids: set(ids),
+            editable=lambda actor, pk: False,
         )
-        publication_ids = [note.publication_id]
-        entry = HomeworkEntry.objects.select_related("publication").first()
-        if entry is not None:
-            publication_ids.append(entry.publication_id)
+    )
+    try:
+        yield "tests.plain"
+    finally:
+        registry.unregister("tests.plain")
+
+
+def test_kinds_outside_the_circuit_are_never_decided(bordeaux: World, verified_login, plain):
+    """Not even by the commune's administrator, whom the scope of an unscoped publication
+    (none: the commune's) names as its moderator."""
+    with schema_context("bordeaux"):
+        publication = services.publication_create(
+            kind=plain, author_id=bordeaux["t1"].pk, published_at=timezone.now()
+        )
     before = rows()
-    for client in (as_user(bordeaux, "t1"), verified_login(bordeaux["adm"], "bordeaux")):
-        for publication_id in publication_ids:
-            answer = decide(client, publication_id, decision="unpublish", note="x")
-            assert answer.status_code == 404
+    administrator = verified_login(bordeaux["adm"], "bordeaux")
+    for decision in ("unpublish", "publish"):
+        answer = decide(administrator, publication.pk, decision=decision, note="x")
+        assert answer.status_code == 404
     assert rows() == before
 
 
