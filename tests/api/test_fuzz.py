@@ -43,10 +43,13 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from apps.accounts.selectors import actor_for
+from apps.blog.services import comment_add
 from apps.liaison.models import Recipients
 from apps.liaison.services import liaison_note_create
 from apps.messaging.models import Copy, Field
 from apps.messaging.services import Recipient, draft_save, folder_create, message_send
+from apps.publications.models import State
+from tests.blog.helpers import class_blog, post_in
 from tests.conftest import host_for
 from tests.world import World
 
@@ -104,6 +107,7 @@ def _known_ids(world: World) -> dict[str, list[int]]:
             classroom=world.classes["A1"],
         )
         messages = _messages(world)
+        blogs = _blogs(world)
     classes = [c.pk for c in world.classes.values()]
     schools = [s.pk for s in world.schools.values()]
     children = [world[name].pk for name in ("p1", "p3", "p4")]
@@ -120,6 +124,23 @@ def _known_ids(world: World) -> dict[str, list[int]]:
         "liaison_note": [note.pk],
         "sender": people,
         **messages,
+        **blogs,
+    }
+
+
+def _blogs(world: World) -> dict[str, list[int]]:
+    """A1's blog with a teacher's published post and a pupil's waiting one, a comment waiting
+    on the first (the post's detail shows it to the teacher): the ids the blogs' and the
+    moderation queue's operations read."""
+    blog = class_blog(world)
+    published = post_in(world, State.PUBLISHED, author="t1", title="Fête")
+    waiting = post_in(world, State.SUBMITTED)
+    # Its id is not offered as ``parent``: that name carries the messagerie's folders.
+    comment_add(actor=actor_for(world["p1"]), post=published, body="Super !")
+    return {
+        "blog_id": [blog.pk],
+        "post_id": [published.pk, waiting.pk],
+        "publication_id": [published.publication_id, waiting.publication_id],
     }
 
 
