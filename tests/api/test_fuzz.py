@@ -54,8 +54,10 @@ from tests.conftest import host_for
 from tests.world import World
 
 HOST = host_for("bordeaux")
-# Per operation and caller: 39 operations (24 of them the messagerie's) × 2 callers × this
-# takes about two and a half minutes on a shared 2-core machine (80 s for a parent).
+# Per operation and caller: 50 operations (24 of them the messagerie's, 11 the blogs' and the
+# moderation queue's) × 2 callers × this takes about two and a half minutes on a busy shared
+# 2-core machine (80 s for a parent); 44 s on a quiet one, of which the blogs and the queue
+# add 12 s.
 MAX_EXAMPLES = 25
 CHECKS = [
     not_a_server_error,
