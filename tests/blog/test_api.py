@@ -16,6 +16,7 @@ from apps.accounts.selectors import actor_for
 from apps.attachments.services import attachments_change, photo_tags_set
 from apps.blog.models import BlogPost, Comment
 from apps.blog.services import post_create
+from apps.publications import moderation
 from apps.publications.models import Publication, State
 from tests.attachments import files
 from tests.blog.helpers import STATES, class_blog, comment_in, post_in
@@ -308,3 +309,40 @@ def test_the_posts_list_costs_the_same_whatever_its_number_of_posts(bordeaux, as
     with assert_num_queries(POST_LIST_QUERIES):
         answer = client.get(f"{API}/{blog_id}/posts/")
     assert answer.json()["count"] == count and len(answer.json()["results"]) == min(count, 10)
+
+
+def _teacher_may(decision: str, state: str) -> bool:
+    """What the circuit lets A1's teacher decide on p2's writing: the decision's states,
+    never someone else's draft (a correction asked is the author's again)."""
+    return moderation.decision_allowed(decision, state) and state != State.DRAFT
+
+
+@pytest.mark.parametrize("what", ["post", "comment"])
+@pytest.mark.parametrize("state", STATES)
+def test_the_teachers_decisions_in_each_state(bordeaux: World, clients, what, state):
+    """Each decision on a fresh item: done when the circuit allows it, else a French 400 and
+    no row changes; nobody else may decide (404, or 403 without an account)."""
+    for decision in sorted(moderation.DECISIONS):
+        with schema_context("bordeaux"):
+            post = post_in(bordeaux, state if what == "post" else State.PUBLISHED, author="p2")
+            publication_id = (
+                post.publication_id
+                if what == "post"
+                else comment_in(bordeaux, post, state).publication_id
+            )
+        path = f"/api/v1/moderation/{publication_id}/decision/"
+        body = {"decision": decision, "note": "Merci de revoir."}
+        before = snapshot(post.pk)
+        for who in ALL:
+            if who != "teacher":
+                refused = _json(clients[who], "post", path, body)
+                assert refused.status_code == refused_code(who), (who, decision, state)
+        assert snapshot(post.pk) == before
+        answer = _json(clients["teacher"], "post", path, body)
+        if _teacher_may(decision, state):
+            assert answer.status_code == 200, (decision, state, answer.content)
+            assert answer.json()["state"] == moderation.DECISIONS[decision][1]
+        else:
+            assert answer.status_code == 400, (decision, state)
+            assert answer.json()["detail"] in (moderation.NOT_NOW, moderation.NOT_YOURS)
+            assert snapshot(post.pk) == before
