@@ -156,9 +156,28 @@ class PostDetailSerializer(_StateFields):
         return list(CommentSerializer(rows, many=True).data)
 
 
-def _detail(api: ActorApi, request: Request, view: selectors.PostView, code: int = 200) -> Response:
-    context = {"request": request, "actor": api.actor(), "view_of_post": view}
-    return Response(PostDetailSerializer(view.post, context=context).data, status=code)
+@extend_schema_serializer(component_name="BlogPostChanged")
+class PostChangedSerializer(PostDetailSerializer):
+    warning = serializers.SerializerMethodField(
+        help_text="Pourquoi l'article n'est plus public (une photo montre un élève sans "
+        "autorisation photo), ou vide."
+    )
+
+    def get_warning(self, post: BlogPost) -> str:
+        refusal = self.context.get("refusal")
+        return f"L'article n'est plus public : {refusal}" if refusal else ""
+
+
+def _detail(
+    api: ActorApi,
+    request: Request,
+    view: selectors.PostView,
+    code: int = 200,
+    serializer: type[PostDetailSerializer] = PostDetailSerializer,
+    **extra: object,
+) -> Response:
+    context = {"request": request, "actor": api.actor(), "view_of_post": view, **extra}
+    return Response(serializer(view.post, context=context).data, status=code)
 
 
 class BlogPostPagination(PageNumberPagination):
@@ -266,9 +285,9 @@ class BlogPostUpdateApi(ActorApi):
         description="Par son auteur tant que c'est son brouillon (ou un article refusé), par "
         "un modérateur à tout moment ; seul un modérateur le rend public. Un champ absent "
         "garde sa valeur. Un article public et publié dont une photo montre désormais un "
-        "élève sans autorisation photo n'est plus public (``public`` le dit). Sinon : 404.",
+        "élève sans autorisation photo n'est plus public (``warning`` dit pourquoi). Sinon : 404.",
         request=InputSerializer,
-        responses=PostDetailSerializer,
+        responses=PostChangedSerializer,
     )
     def patch(self, request: Request, post_id: int) -> Response:
         view = _post_or_404(self, post_id)
@@ -290,8 +309,14 @@ class BlogPostUpdateApi(ActorApi):
             raise Http404 from error
         except services.BlogError as error:
             raise _refused(error) from error
-        services.post_recheck_public(saved)
-        return _detail(self, request, _post_or_404(self, post_id))
+        refusal = services.post_recheck_public(saved)
+        return _detail(
+            self,
+            request,
+            _post_or_404(self, post_id),
+            serializer=PostChangedSerializer,
+            refusal=refusal,
+        )
 
 
 class BlogPostDeleteApi(ActorApi):

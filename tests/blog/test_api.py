@@ -346,3 +346,34 @@ def test_the_teachers_decisions_in_each_state(bordeaux: World, clients, what, st
             assert answer.status_code == 400, (decision, state)
             assert answer.json()["detail"] in (moderation.NOT_NOW, moderation.NOT_YOURS)
             assert snapshot(post.pk) == before
+
+
+def test_a_public_post_changed_with_a_photo_now_refused_says_why_it_is_no_longer_public(
+    bordeaux: World, clients
+):
+    with schema_context("bordeaux"):
+        User.objects.filter(pk=bordeaux["p2"].pk).update(photo_consent=True)
+        teacher = bordeaux["t1"]
+        post = post_create(
+            actor=actor_for(teacher),
+            blog=class_blog(bordeaux),
+            title="Au jardin",
+            body="<p>Les tomates</p>",
+            public=True,
+        )
+        [photo] = attachments_change(
+            user=teacher,
+            publication=post.publication,
+            add=[files.upload("jardin.png", files.png())],
+        )
+        photo_tags_set(user=teacher, attachment=photo, pupil_ids=[bordeaux["p2"].pk])
+    published = _json(clients["teacher"], "post", f"{API}/posts/{post.pk}/submit/")
+    assert published.json()["state"] == State.PUBLISHED and published.json()["public"]
+    with schema_context("bordeaux"):
+        # Changed in the database only (no ONDE import's signal): the next change sees it.
+        User.objects.filter(pk=bordeaux["p2"].pk).update(photo_consent=False)
+    changed = _json(clients["teacher"], "patch", f"{API}/posts/{post.pk}/", {"title": "Potager"})
+    assert changed.status_code == 200
+    assert changed.json()["public"] is False and changed.json()["title"] == "Potager"
+    assert changed.json()["warning"].startswith("L'article n'est plus public : ")
+    assert "Pia Deux" in changed.json()["warning"]
