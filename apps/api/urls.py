@@ -26,6 +26,8 @@ urlpatterns = [
     path("v1/homework/", include("apps.homework.api_urls")),
     path("v1/attachments/", include("apps.attachments.api_urls")),
     path("v1/messages/", include("apps.messaging.api_urls")),
+    path("v1/blogs/", include("apps.blog.api_urls")),
+    path("v1/moderation/", include("apps.publications.api_urls")),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api:schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api:schema"), name="redoc"),

@@ -88,6 +88,13 @@ class PublicationKind:
     decided: Callable[[int, str], None] = _nothing_to_do
     consent_withdrawn: Callable[[int], None] = _not_public
 
+    @property
+    def moderated(self) -> bool:
+        """Whether the kind goes through the moderation circuit: it describes its items for
+        the queue. A kind that does not (an entry of the cahier de textes, a liaison note) is
+        never decided by a moderator, whatever its scope."""
+        return self.describe is not _undescribed
+
 
 _kinds: dict[str, PublicationKind] = {}
 

@@ -14,7 +14,8 @@ from django.utils import timezone
 from apps.accounts.permissions import Actor
 from apps.accounts.selectors import names_only
 from apps.publications.models import Publication, State
-from apps.publications.registry import QueueItem, kind_of
+from apps.publications.moderation import Scope, may_moderate
+from apps.publications.registry import QueueItem, kind_of, kinds
 
 
 def _moderated_by(actor: Actor) -> Q | None:
@@ -93,3 +94,19 @@ def _author(row: Publication) -> str:
     if author is None or author.left_at is not None:
         return "Ancien compte"
     return author.display_name
+
+
+def decidable_by(actor: Actor, publication_id: int) -> Publication | None:
+    """The publication of a moderated kind that ``actor`` moderates and sees (what waits, and
+    what was published or taken down); None for missing and forbidden alike. Whether the
+    decision is allowed in its state is the circuit's (``services.circuit_decide``)."""
+    moderated = [kind.name for kind in kinds() if kind.moderated]
+    publication = Publication.objects.filter(pk=publication_id, kind__in=moderated).first()
+    if publication is None:
+        return None
+    scope = Scope(school_id=publication.school_id, classroom_id=publication.classroom_id)
+    if not may_moderate(actor, scope):
+        return None
+    if not kind_of(publication.kind).visible(actor, [publication.pk]):
+        return None
+    return publication
