@@ -39,7 +39,7 @@ API = "/api/v1/blogs"
 
 
 @pytest.fixture
-def clients(bordeaux: World, pessac: World, as_user, tenant_client) -> dict[str, Client]:
+def api_clients(bordeaux: World, pessac: World, as_user, tenant_client) -> dict[str, Client]:
     made = {who: as_user(bordeaux, name) for who, name in PEOPLE.items()}
     made["other_commune"] = as_user(pessac, "pt")
     made["anonymous"] = tenant_client("bordeaux")
@@ -74,31 +74,31 @@ def _json(client: Client, method: str, path: str, data: dict | None = None):
 
 
 @pytest.mark.parametrize("state", STATES)
-def test_who_sees_a_pupils_post_in_each_state(bordeaux: World, clients, state):
+def test_who_sees_a_pupils_post_in_each_state(bordeaux: World, api_clients, state):
     with schema_context("bordeaux"):
         post = post_in(bordeaux, state)
         blog_id = post.blog_id
     for who in ALL:
-        detail = clients[who].get(f"{API}/posts/{post.pk}/")
+        detail = api_clients[who].get(f"{API}/posts/{post.pk}/")
         assert detail.status_code == expected(who, state), (who, state)
-        listing = clients[who].get(f"{API}/{blog_id}/posts/")
+        listing = api_clients[who].get(f"{API}/{blog_id}/posts/")
         if who in PEOPLE:
             ids = [row["id"] for row in listing.json()["results"]]
             assert (post.pk in ids) == (expected(who, state) == 200), (who, state, "list")
         else:
             assert listing.status_code == refused_code(who), who
-    teacher = clients["teacher"].get(f"{API}/posts/{post.pk}/").json()
+    teacher = api_clients["teacher"].get(f"{API}/posts/{post.pk}/").json()
     assert teacher["state"] == state and teacher["state_label"] == dict(State.choices)[state]
     if state == State.REFUSED:
-        author = clients["author"].get(f"{API}/posts/{post.pk}/").json()
+        author = api_clients["author"].get(f"{API}/posts/{post.pk}/").json()
         assert author["note"] == "Pas de nom de famille." and author["may_submit"]
     if state == State.PUBLISHED:
         # The note is the author's and the moderator's alone.
-        assert clients["classmate"].get(f"{API}/posts/{post.pk}/").json()["note"] == ""
+        assert api_clients["classmate"].get(f"{API}/posts/{post.pk}/").json()["note"] == ""
 
 
 @pytest.mark.parametrize("state", STATES)
-def test_who_acts_on_a_pupils_post_in_each_state(bordeaux: World, clients, state):
+def test_who_acts_on_a_pupils_post_in_each_state(bordeaux: World, api_clients, state):
     with schema_context("bordeaux"):
         post = post_in(bordeaux, state)
         publication_id = post.publication_id
@@ -106,7 +106,7 @@ def test_who_acts_on_a_pupils_post_in_each_state(bordeaux: World, clients, state
     commenters = READERS if state == State.PUBLISHED else set()
     submitters = {"author"} if state in (State.DRAFT, State.REFUSED) else set()
     for who in ALL:
-        client = clients[who]
+        client = api_clients[who]
         before = snapshot(post.pk)
         edit = _json(client, "patch", f"{API}/posts/{post.pk}/", {"title": f"Par {who}"})
         if who in editors:
@@ -148,7 +148,7 @@ def test_who_acts_on_a_pupils_post_in_each_state(bordeaux: World, clients, state
                 assert deleted.status_code == refused_code(who), (who, state)
                 assert snapshot(post.pk) == before, (who, state)
     # Its editors may delete it (the author only while it is theirs), with its comments.
-    deleted = clients[sorted(editors)[0]].delete(f"{API}/posts/{post.pk}/")
+    deleted = api_clients[sorted(editors)[0]].delete(f"{API}/posts/{post.pk}/")
     assert deleted.status_code == 204 and snapshot(post.pk)[0] is None
     with schema_context("bordeaux"):
         assert not Publication.objects.filter(pk=publication_id).exists()
@@ -156,34 +156,36 @@ def test_who_acts_on_a_pupils_post_in_each_state(bordeaux: World, clients, state
 
 
 @pytest.mark.parametrize("state", STATES)
-def test_who_sees_a_pupils_comment_in_each_state(bordeaux: World, clients, state):
+def test_who_sees_a_pupils_comment_in_each_state(bordeaux: World, api_clients, state):
     with schema_context("bordeaux"):
         post = post_in(bordeaux, State.PUBLISHED, author="t1")
         comment = comment_in(bordeaux, post, state)
     for who in [w for w in ALL if w in PEOPLE]:
-        shown = [c["id"] for c in clients[who].get(f"{API}/posts/{post.pk}/").json()["comments"]]
+        shown = [
+            c["id"] for c in api_clients[who].get(f"{API}/posts/{post.pk}/").json()["comments"]
+        ]
         assert (comment.pk in shown) == (expected(who, state) == 200), (who, state)
     # A reply to it: only while it is published, for its readers.
     before = snapshot(post.pk)
     reply = _json(
-        clients["classmate"],
+        api_clients["classmate"],
         "post",
         f"{API}/posts/{post.pk}/comments/",
         {"body": "Moi aussi", "parent": comment.pk},
     )
     if state == State.PUBLISHED:
         assert reply.status_code == 201 and reply.json()["state"] == State.SUBMITTED
-        shown = clients["teacher"].get(f"{API}/posts/{post.pk}/").json()["comments"]
+        shown = api_clients["teacher"].get(f"{API}/posts/{post.pk}/").json()["comments"]
         assert [r["body"] for r in shown[0]["replies"]] == ["Moi aussi"]
     else:
         assert reply.status_code == 404 and snapshot(post.pk) == before
 
 
-def test_a_pupil_writes_a_draft_submits_it_and_the_teacher_publishes(bordeaux: World, clients):
+def test_a_pupil_writes_a_draft_submits_it_and_the_teacher_publishes(bordeaux: World, api_clients):
     with schema_context("bordeaux"):
         blog = class_blog(bordeaux)
     made = _json(
-        clients["author"],
+        api_clients["author"],
         "post",
         f"{API}/{blog.pk}/posts/",
         {"title": "Au musée", "body": "<p>Les <script>x</script>dinosaures</p>"},
@@ -192,36 +194,36 @@ def test_a_pupil_writes_a_draft_submits_it_and_the_teacher_publishes(bordeaux: W
     post = made.json()
     assert post["state"] == State.DRAFT and "script" not in post["body"]
     assert post["public"] is False  # not the pupil's to decide
-    sent = _json(clients["author"], "post", f"{API}/posts/{post['id']}/submit/").json()
+    sent = _json(api_clients["author"], "post", f"{API}/posts/{post['id']}/submit/").json()
     assert sent["state"] == State.SUBMITTED
     with schema_context("bordeaux"):
         publication_id = BlogPost.objects.get(pk=post["id"]).publication_id
     decided = _json(
-        clients["teacher"],
+        api_clients["teacher"],
         "post",
         f"/api/v1/moderation/{publication_id}/decision/",
         {"decision": "publish"},
     )
     assert decided.status_code == 200 and decided.json()["state"] == State.PUBLISHED
     assert post["id"] in [
-        p["id"] for p in clients["classmate"].get(f"{API}/{blog.pk}/posts/").json()["results"]
+        p["id"] for p in api_clients["classmate"].get(f"{API}/{blog.pk}/posts/").json()["results"]
     ]
 
 
-def test_the_caller_lists_their_blogs(bordeaux: World, clients):
-    blogs = clients["classmate_parent"].get(f"{API}/").json()
+def test_the_caller_lists_their_blogs(bordeaux: World, api_clients):
+    blogs = api_clients["classmate_parent"].get(f"{API}/").json()
     assert [(b["classroom"], b["may_write"], b["moderator"]) for b in blogs][-1] == (
         bordeaux.classes["A1"].pk,
         False,
         False,
     )
-    teacher = {b["classroom"]: b for b in clients["teacher"].get(f"{API}/").json()}
+    teacher = {b["classroom"]: b for b in api_clients["teacher"].get(f"{API}/").json()}
     assert teacher[bordeaux.classes["A1"].pk]["moderator"] is True
-    assert clients["other_commune"].get(f"{API}/").json() == [] or all(
+    assert api_clients["other_commune"].get(f"{API}/").json() == [] or all(
         b["school"]["id"] != bordeaux.schools["A"].pk
-        for b in clients["other_commune"].get(f"{API}/").json()
+        for b in api_clients["other_commune"].get(f"{API}/").json()
     )
-    assert clients["anonymous"].get(f"{API}/").status_code == 403
+    assert api_clients["anonymous"].get(f"{API}/").status_code == 403
 
 
 @pytest.mark.parametrize(
@@ -237,7 +239,7 @@ def test_the_caller_lists_their_blogs(bordeaux: World, clients):
     ],
 )
 def test_bad_input_is_one_french_400_and_changes_nothing(
-    bordeaux: World, clients, payload, field, message
+    bordeaux: World, api_clients, payload, field, message
 ):
     with schema_context("bordeaux"):
         blog = class_blog(bordeaux)
@@ -246,28 +248,29 @@ def test_bad_input_is_one_french_400_and_changes_nothing(
     for path, method in ((f"{API}/{blog.pk}/posts/", "post"), (f"{API}/posts/{post.pk}/", "patch")):
         if method == "patch" and field == "title" and "title" not in payload:
             continue  # a change keeps what it does not name
-        answer = _json(clients["teacher"], method, path, payload)
+        answer = _json(api_clients["teacher"], method, path, payload)
         assert answer.status_code == 400, (path, answer.content)
         assert message in str(answer.json()[field]), answer.json()
         assert snapshot(post.pk) == before
 
 
-def test_an_empty_comment_and_an_unknown_parent_change_nothing(bordeaux: World, clients):
+def test_an_empty_comment_and_an_unknown_parent_change_nothing(bordeaux: World, api_clients):
     with schema_context("bordeaux"):
         post = post_in(bordeaux, State.PUBLISHED, author="t1")
     before = snapshot(post.pk)
     path = f"{API}/posts/{post.pk}/comments/"
-    empty = _json(clients["classmate"], "post", path, {"body": "  "})
+    empty = _json(api_clients["classmate"], "post", path, {"body": "  "})
     assert empty.status_code == 400 and "vide" in str(empty.json()["body"])
     assert (
-        _json(clients["classmate"], "post", path, {"body": "x", "parent": 99999}).status_code == 404
+        _json(api_clients["classmate"], "post", path, {"body": "x", "parent": 99999}).status_code
+        == 404
     )
-    too_long = _json(clients["classmate"], "post", path, {"body": "x" * 2001})
+    too_long = _json(api_clients["classmate"], "post", path, {"body": "x" * 2001})
     assert too_long.status_code == 400 and "2000" in str(too_long.json()["body"])
     assert snapshot(post.pk) == before
 
 
-def test_a_public_post_with_a_pupil_without_consent_is_a_french_400(bordeaux: World, clients):
+def test_a_public_post_with_a_pupil_without_consent_is_a_french_400(bordeaux: World, api_clients):
     with schema_context("bordeaux"):
         User.objects.filter(pk=bordeaux["p2"].pk).update(photo_consent=False)
         teacher = bordeaux["t1"]
@@ -285,12 +288,12 @@ def test_a_public_post_with_a_pupil_without_consent_is_a_french_400(bordeaux: Wo
         )
         photo_tags_set(user=teacher, attachment=photo, pupil_ids=[bordeaux["p2"].pk])
     before = snapshot(post.pk)
-    refused = _json(clients["teacher"], "post", f"{API}/posts/{post.pk}/submit/")
+    refused = _json(api_clients["teacher"], "post", f"{API}/posts/{post.pk}/submit/")
     assert refused.status_code == 400
     assert "Pia Deux" in refused.json()["detail"]
     assert "autorisation photo" in refused.json()["detail"]
     assert snapshot(post.pk) == before
-    detail = clients["teacher"].get(f"{API}/posts/{post.pk}/").json()
+    detail = api_clients["teacher"].get(f"{API}/posts/{post.pk}/").json()
     assert [a["name"] for a in detail["attachments"]] == ["jardin.png"]
 
 
@@ -319,7 +322,7 @@ def _teacher_may(decision: str, state: str) -> bool:
 
 @pytest.mark.parametrize("what", ["post", "comment"])
 @pytest.mark.parametrize("state", STATES)
-def test_the_teachers_decisions_in_each_state(bordeaux: World, clients, what, state):
+def test_the_teachers_decisions_in_each_state(bordeaux: World, api_clients, what, state):
     """Each decision on a fresh item: done when the circuit allows it, else a French 400 and
     no row changes; nobody else may decide (404, or 403 without an account)."""
     for decision in sorted(moderation.DECISIONS):
@@ -335,10 +338,10 @@ def test_the_teachers_decisions_in_each_state(bordeaux: World, clients, what, st
         before = snapshot(post.pk)
         for who in ALL:
             if who != "teacher":
-                refused = _json(clients[who], "post", path, body)
+                refused = _json(api_clients[who], "post", path, body)
                 assert refused.status_code == refused_code(who), (who, decision, state)
         assert snapshot(post.pk) == before
-        answer = _json(clients["teacher"], "post", path, body)
+        answer = _json(api_clients["teacher"], "post", path, body)
         if _teacher_may(decision, state):
             assert answer.status_code == 200, (decision, state, answer.content)
             assert answer.json()["state"] == moderation.DECISIONS[decision][1]
@@ -349,7 +352,7 @@ def test_the_teachers_decisions_in_each_state(bordeaux: World, clients, what, st
 
 
 def test_a_public_post_changed_with_a_photo_now_refused_says_why_it_is_no_longer_public(
-    bordeaux: World, clients
+    bordeaux: World, api_clients
 ):
     with schema_context("bordeaux"):
         User.objects.filter(pk=bordeaux["p2"].pk).update(photo_consent=True)
@@ -367,12 +370,14 @@ def test_a_public_post_changed_with_a_photo_now_refused_says_why_it_is_no_longer
             add=[files.upload("jardin.png", files.png())],
         )
         photo_tags_set(user=teacher, attachment=photo, pupil_ids=[bordeaux["p2"].pk])
-    published = _json(clients["teacher"], "post", f"{API}/posts/{post.pk}/submit/")
+    published = _json(api_clients["teacher"], "post", f"{API}/posts/{post.pk}/submit/")
     assert published.json()["state"] == State.PUBLISHED and published.json()["public"]
     with schema_context("bordeaux"):
         # Changed in the database only (no ONDE import's signal): the next change sees it.
         User.objects.filter(pk=bordeaux["p2"].pk).update(photo_consent=False)
-    changed = _json(clients["teacher"], "patch", f"{API}/posts/{post.pk}/", {"title": "Potager"})
+    changed = _json(
+        api_clients["teacher"], "patch", f"{API}/posts/{post.pk}/", {"title": "Potager"}
+    )
     assert changed.status_code == 200
     assert changed.json()["public"] is False and changed.json()["title"] == "Potager"
     assert changed.json()["warning"].startswith("L'article n'est plus public : ")

@@ -83,8 +83,8 @@ def test_the_pupil_home_has_a_big_tile_for_each_service_there_is(bordeaux, as_us
         "Salon de la classe",
         "Cahier de liaison",
         "Blog de la classe",
-        "Actualités",
         "Forums",
+        "Actualités",
         "Ma classe",
     ]
     for label, tile in by_label.items():
