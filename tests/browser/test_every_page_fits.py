@@ -9,8 +9,10 @@ a new service is covered as soon as a page of these roles links it.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,7 @@ from apps.accounts.models import User
 from provisioning.demo_people import DEMO_PASSWORD, seed_demo
 from provisioning.services import provision_commune
 from tenants.db import use_public_schema
-from tests.browser.conftest import PAGE_TIMEOUT_MS, check_accessibility
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PAGE_TIMEOUT_MS, check_accessibility
 from tests.journeys.crawl import crawl
 
 pytestmark = pytest.mark.browser
@@ -122,36 +124,67 @@ def _log_in(browser: Any, base_url: str, who: RolePages, size: tuple[int, int]) 
     return page
 
 
-def test_every_page_of_three_roles_fits_a_phone_and_passes_axe(
-    pages: dict[str, RolePages], live_server: Any, browser: Any, artifacts: Path
-) -> None:
-    port = live_server.url.rsplit(":", 1)[1].rstrip("/")
-    base_url = f"http://{SLUG}.{settings.ENT_BASE_DOMAIN}:{port}"
+def _walk_one_role(
+    base_url: str, role: str, who: RolePages, artifacts: Path
+) -> tuple[list[str], int]:
+    """One role's pages at both sizes in a Chromium of its own: the pages that stick out, and
+    how many pages were checked. Run in a thread of its own (Playwright's sync API keeps one
+    event loop per thread), beside the other roles: while one browser runs axe-core, the
+    server draws another's page, on a machine of two cores."""
+    from playwright import sync_api
+
     too_wide = []
     checked = 0
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
+        )
+        try:
+            # One login per role: a second one within the same 30 s would replay the TOTP
+            # code, which django-otp rightly refuses.
+            page = _log_in(browser, base_url, who, SIZES["telephone"])
+            for size_name, (width, height) in SIZES.items():
+                page.set_viewport_size({"width": width, "height": height})
+                for number, url in enumerate(who.urls):
+                    page.goto(url)
+                    label = f"{role}-{size_name}-{number:02d}"
+                    widths = page.evaluate(
+                        "() => [document.documentElement.scrollWidth, window.innerWidth]"
+                    )
+                    if widths[0] > widths[1]:
+                        culprits = page.evaluate(WIDEST_ELEMENTS)
+                        too_wide.append(
+                            f"{role} {size_name} {url}: {widths[0]} px > {widths[1]} px "
+                            f"({culprits})"
+                        )
+                        page.screenshot(
+                            path=str(artifacts / f"{label}-trop-large.png"), full_page=True
+                        )
+                    # Only what fails is photographed: a full-page shot of every page took a
+                    # good share of the suite's time.
+                    check_accessibility(page, f"{label} {url}")
+                    checked += 1
+        finally:
+            browser.close()
+    return too_wide, checked
+
+
+def test_every_page_of_three_roles_fits_a_phone_and_passes_axe(
+    pages: dict[str, RolePages], live_server: Any, artifacts: Path
+) -> None:
+    assert os.path.exists(CHROMIUM), f"{CHROMIUM} not found: install Debian's chromium package"
+    port = live_server.url.rsplit(":", 1)[1].rstrip("/")
+    base_url = f"http://{SLUG}.{settings.ENT_BASE_DOMAIN}:{port}"
     for role, who in pages.items():
         assert len(who.urls) >= 4, f"{role}: the walk found almost nothing: {who.urls}"
-        # One login per role: a second one within the same 30 s would replay the TOTP code,
-        # which django-otp rightly refuses.
-        page = _log_in(browser, base_url, who, SIZES["telephone"])
-        for size_name, (width, height) in SIZES.items():
-            page.set_viewport_size({"width": width, "height": height})
-            for number, url in enumerate(who.urls):
-                page.goto(url)
-                label = f"{role}-{size_name}-{number:02d}"
-                widths = page.evaluate(
-                    "() => [document.documentElement.scrollWidth, window.innerWidth]"
-                )
-                if widths[0] > widths[1]:
-                    culprits = page.evaluate(WIDEST_ELEMENTS)
-                    too_wide.append(
-                        f"{role} {size_name} {url}: {widths[0]} px > {widths[1]} px ({culprits})"
-                    )
-                    page.screenshot(path=str(artifacts / f"{label}-trop-large.png"), full_page=True)
-                # Only what fails is photographed: a full-page shot of every page took a good
-                # share of the suite's time.
-                check_accessibility(page, f"{label} {url}")
-                checked += 1
-        page.context.close()
+    with ThreadPoolExecutor(max_workers=len(pages)) as pool:
+        walks = [
+            pool.submit(_walk_one_role, base_url, role, who, artifacts)
+            for role, who in pages.items()
+        ]
+        # An axe-core failure in one role's walk is raised here, as it was raised there.
+        results = [walk.result() for walk in walks]
+    too_wide = [line for lines, _ in results for line in lines]
+    checked = sum(count for _, count in results)
     assert not too_wide, "pages wider than the window:\n" + "\n".join(too_wide)
     assert checked >= 2 * 12
