@@ -16,6 +16,7 @@ from apps.accounts.permissions import Actor
 from apps.attachments.models import Attachment, PhotoTag, Rendition
 from apps.attachments.renditions import RENDITION_CONTENT_TYPE
 from apps.publications.registry import may_see
+from apps.schools.models import Enrolment
 
 
 @dataclass(frozen=True)
@@ -160,3 +161,39 @@ def publications_showing(pupil_ids: list[int]) -> list[tuple[int, str]]:
         .values_list("publication_id", "publication__kind")
         .distinct()
     )
+
+
+@dataclass(frozen=True)
+class PhotoLine:
+    photo: Attachment
+    tagged: set[int]
+
+
+def photo_tagging(
+    publication_id: int, *, school_id: int | None, classroom_id: int | None = None
+) -> tuple[list[PhotoLine], list[User]]:
+    """A publication's photos with the pupils tagged in each, and the pupils one may tag:
+    those of ``classroom_id`` this year, else of ``school_id``, else none (a commune's
+    publication). Three queries."""
+    photos = list(
+        Attachment.objects.filter(publication_id=publication_id, content_type__startswith="image/")
+        .prefetch_related("photo_tags")
+        .order_by("created_at", "pk")
+    )
+    pupils: list[User] = []
+    if classroom_id is not None or school_id is not None:
+        enrolled = Enrolment.objects.this_year()
+        if classroom_id is not None:
+            enrolled = enrolled.filter(classroom_id=classroom_id)
+        elif school_id is not None:
+            enrolled = enrolled.filter(classroom__school_id=school_id)
+        pupils = list(
+            User.objects.filter(pk__in=enrolled.values("pupil_id"))
+            .only("pk", "first_name", "last_name", "photo_consent", "left_at")
+            .order_by("last_name", "first_name", "pk")
+        )
+    lines = [
+        PhotoLine(photo=photo, tagged={tag.pupil_id for tag in photo.photo_tags.all()})
+        for photo in photos
+    ]
+    return lines, pupils

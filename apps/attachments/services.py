@@ -36,7 +36,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from botocore.exceptions import BotoCoreError, ClientError
 from django.conf import settings
@@ -54,6 +54,7 @@ from apps.accounts.selectors import actor_for
 from apps.attachments import images, isobmff, kinds, renditions
 from apps.attachments.models import PENDING_HOURS, Attachment, PhotoTag, Rendition
 from apps.attachments.selectors import Pending, pending_digest, pending_rows
+from apps.numbers import whole_number
 from apps.publications.models import Publication
 from apps.publications.registry import kind_of, may_see
 
@@ -672,3 +673,23 @@ def photo_tags_set(*, user: User, attachment: Attachment, pupil_ids: Iterable[in
             PhotoTag(attachment=attachment, pupil_id=pk, tagged_by=user) for pk in wanted - have
         )
     return sorted(wanted)
+
+
+def photo_tags_from_form(lines: Sequence[Any], data: Any) -> dict[int, list[int]] | None:
+    """The pupils ticked for each photo of ``lines`` (``PhotoLine``s) in a photo-tagging form
+    (checkboxes ``photo-<attachment id>`` holding pupil ids); None when a value is no id."""
+    read = {
+        line.photo.pk: [whole_number(value) for value in data.getlist(f"photo-{line.photo.pk}")]
+        for line in lines
+    }
+    if any(None in ids for ids in read.values()):
+        return None
+    return {pk: [i for i in ids if i is not None] for pk, ids in read.items()}
+
+
+@transaction.atomic
+def photo_tags_set_all(*, user: User, lines: Sequence[Any], wanted: dict[int, list[int]]) -> None:
+    """Every photo's pupils at once: one refused list (``AttachmentError``) leaves every
+    photo as it was."""
+    for line in lines:
+        photo_tags_set(user=user, attachment=line.photo, pupil_ids=wanted[line.photo.pk])

@@ -9,13 +9,13 @@ from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquer
 
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor
-from apps.attachments.models import Attachment
+from apps.attachments.selectors import PhotoLine
+from apps.attachments.selectors import photo_tagging as attachment_photo_tagging
 from apps.blog import rules
 from apps.blog.models import Blog, BlogPost, Comment
 from apps.blog.publications import may_edit, seen
 from apps.publications.models import State
 from apps.publications.moderation import may_moderate
-from apps.schools.models import Enrolment
 
 PAGE_SIZE = 10
 
@@ -143,35 +143,9 @@ def public_posts(school_id: int) -> QuerySet[BlogPost]:
     )
 
 
-@dataclass(frozen=True)
-class PhotoLine:
-    photo: Attachment
-    tagged: set[int]
-
-
 def photo_tagging(post: BlogPost) -> tuple[list[PhotoLine], list[User]]:
-    """The post's photos with the pupils tagged in each, and the pupils one may tag: those of
-    the blog's class (of its school for the school's blog) this year. Three queries."""
-    photos = list(
-        Attachment.objects.filter(
-            publication_id=post.publication_id, content_type__startswith="image/"
-        )
-        .prefetch_related("photo_tags")
-        .order_by("created_at", "pk")
+    """The photos of ``post`` with their tagged pupils, and the pupils one may tag
+    (``apps.attachments.selectors.photo_tagging``)."""
+    return attachment_photo_tagging(
+        post.publication_id, school_id=post.blog.school_id, classroom_id=post.blog.classroom_id
     )
-    enrolled = Enrolment.objects.this_year()
-    blog = post.blog
-    if blog.classroom_id is not None:
-        enrolled = enrolled.filter(classroom_id=blog.classroom_id)
-    else:
-        enrolled = enrolled.filter(classroom__school_id=blog.school_id)
-    pupils = list(
-        User.objects.filter(pk__in=enrolled.values("pupil_id"))
-        .only("pk", "first_name", "last_name", "photo_consent", "left_at")
-        .order_by("last_name", "first_name", "pk")
-    )
-    lines = [
-        PhotoLine(photo=photo, tagged={tag.pupil_id for tag in photo.photo_tags.all()})
-        for photo in photos
-    ]
-    return lines, pupils

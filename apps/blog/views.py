@@ -11,7 +11,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,7 +19,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.accounts.context import Caller, active_caller, request_actor
 from apps.attachments.forms import AttachmentsForm, save_with_files
-from apps.attachments.services import AttachmentError, AttachmentNotAllowed, photo_tags_set
+from apps.attachments.services import (
+    AttachmentError,
+    AttachmentNotAllowed,
+    photo_tags_from_form,
+    photo_tags_set_all,
+)
 from apps.blog import rules, selectors, services
 from apps.blog.forms import CommentForm, PostForm, SettingsForm
 from apps.blog.models import Blog, BlogPost
@@ -410,20 +414,11 @@ def post_photos(request: HttpRequest, post_id: int) -> HttpResponse:
     post = view.post
     lines, pupils = selectors.photo_tagging(post)
     if request.method == "POST":
-        read = {
-            line.photo.pk: [whole_number(v) for v in request.POST.getlist(f"photo-{line.photo.pk}")]
-            for line in lines
-        }
-        if any(None in ids for ids in read.values()):
+        wanted = photo_tags_from_form(lines, request.POST)
+        if wanted is None:
             raise Http404
-        wanted = {pk: [i for i in ids if i is not None] for pk, ids in read.items()}
         try:
-            # All the photos or none: one refused list leaves every photo as it was.
-            with transaction.atomic():
-                for line in lines:
-                    photo_tags_set(
-                        user=me.user, attachment=line.photo, pupil_ids=wanted[line.photo.pk]
-                    )
+            photo_tags_set_all(user=me.user, lines=lines, wanted=wanted)
         except AttachmentError as error:
             messages.error(request, str(error))
         except AttachmentNotAllowed as error:

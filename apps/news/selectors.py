@@ -12,13 +12,14 @@ from django.utils import timezone
 
 from apps.accounts.models import User
 from apps.accounts.permissions import Actor
-from apps.attachments.models import Attachment
+from apps.attachments.selectors import PhotoLine
+from apps.attachments.selectors import photo_tagging as attachment_photo_tagging
 from apps.news import banners, rules
 from apps.news.models import Banner, News
 from apps.news.publications import may_edit, scope_of, seen
 from apps.publications.models import State
 from apps.publications.moderation import may_moderate
-from apps.schools.models import Enrolment, School
+from apps.schools.models import School
 
 PAGE_SIZE = 10
 
@@ -162,32 +163,7 @@ def banner_for(actor: Actor, banner_id: int) -> Banner | None:
     return banner
 
 
-@dataclass(frozen=True)
-class PhotoLine:
-    photo: Attachment
-    tagged: set[int]
-
-
 def photo_tagging(news: News) -> tuple[list[PhotoLine], list[User]]:
-    """The news item's photos with the pupils tagged in each, and the pupils one may tag:
-    those of its school this year (none for the commune's). Three queries."""
-    photos = list(
-        Attachment.objects.filter(
-            publication_id=news.publication_id, content_type__startswith="image/"
-        )
-        .prefetch_related("photo_tags")
-        .order_by("created_at", "pk")
-    )
-    pupils: list[User] = []
-    if news.school_id is not None:
-        enrolled = Enrolment.objects.this_year().filter(classroom__school_id=news.school_id)
-        pupils = list(
-            User.objects.filter(pk__in=enrolled.values("pupil_id"))
-            .only("pk", "first_name", "last_name", "photo_consent", "left_at")
-            .order_by("last_name", "first_name", "pk")
-        )
-    lines = [
-        PhotoLine(photo=photo, tagged={tag.pupil_id for tag in photo.photo_tags.all()})
-        for photo in photos
-    ]
-    return lines, pupils
+    """The photos of ``news`` with their tagged pupils, and the pupils one may tag
+    (``apps.attachments.selectors.photo_tagging``)."""
+    return attachment_photo_tagging(news.publication_id, school_id=news.school_id)

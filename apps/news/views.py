@@ -12,7 +12,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,12 +20,16 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from apps.accounts.context import Caller, active_caller
 from apps.attachments.forms import AttachmentsForm, save_with_files
-from apps.attachments.services import AttachmentError, AttachmentNotAllowed, photo_tags_set
+from apps.attachments.services import (
+    AttachmentError,
+    AttachmentNotAllowed,
+    photo_tags_from_form,
+    photo_tags_set_all,
+)
 from apps.news import rules, selectors, services
 from apps.news.forms import BannerForm, NewsForm
 from apps.news.models import PAIRS, News
 from apps.news.publications import scope_of
-from apps.numbers import whole_number
 from apps.publications import moderation
 from apps.publications.models import State
 from apps.publications.services import ModerationError, circuit_decide
@@ -333,20 +336,11 @@ def photos(request: HttpRequest, news_id: int) -> HttpResponse:
     news = view.news
     lines, pupils = selectors.photo_tagging(news)
     if request.method == "POST":
-        read = {
-            line.photo.pk: [whole_number(v) for v in request.POST.getlist(f"photo-{line.photo.pk}")]
-            for line in lines
-        }
-        if any(None in ids for ids in read.values()):
+        wanted = photo_tags_from_form(lines, request.POST)
+        if wanted is None:
             raise Http404
-        wanted = {pk: [i for i in ids if i is not None] for pk, ids in read.items()}
         try:
-            # All the photos or none: one refused list leaves every photo as it was.
-            with transaction.atomic():
-                for line in lines:
-                    photo_tags_set(
-                        user=me.user, attachment=line.photo, pupil_ids=wanted[line.photo.pk]
-                    )
+            photo_tags_set_all(user=me.user, lines=lines, wanted=wanted)
         except AttachmentError as error:
             messages.error(request, str(error))
         except AttachmentNotAllowed as error:
