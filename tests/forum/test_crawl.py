@@ -74,8 +74,13 @@ def test_each_role_reaches_the_forum_pages_it_has(bordeaux: World, as_user, who:
     _forums(bordeaux)
     client = as_user(bordeaux, who)
     with schema_context("bordeaux"):
+        # From the home page, following only the forums' links: the rest of the walk is the
+        # demo crawl's (tests/journeys/test_crawl.py).
         result = crawl(
-            client, host=f"bordeaux.{settings.ENT_BASE_DOMAIN}", urlconf="config.urls_tenants"
+            client,
+            host=f"bordeaux.{settings.ENT_BASE_DOMAIN}",
+            urlconf="config.urls_tenants",
+            within="/forums/",
         )
     assert not result.problems, "\n".join(result.problems)
     reached = {visit.route for visit in result.html_pages() if visit.route.startswith("forums/")}

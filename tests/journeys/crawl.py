@@ -131,9 +131,13 @@ def _route(path: str, urlconf: str) -> str:
     return match.route or match.view_name
 
 
-def crawl(client: Client, *, host: str, urlconf: str, start: str = "/") -> CrawlResult:
+def crawl(
+    client: Client, *, host: str, urlconf: str, start: str = "/", within: str = ""
+) -> CrawlResult:
     """Walk from ``start`` as the client's person. ``host`` is the host the client speaks to;
-    absolute links to another host are not followed (they belong to that host's walk)."""
+    absolute links to another host are not followed (they belong to that host's walk).
+    ``within``: follow only the links whose path starts with it (a service's pages, reached
+    from ``start`` as the whole walk would reach them)."""
     result = CrawlResult()
     per_route: dict[str, int] = {}
     queue: deque[tuple[str, int, str | None]] = deque([(start, 0, None)])
@@ -184,6 +188,8 @@ def crawl(client: Client, *, host: str, urlconf: str, start: str = "/") -> Crawl
                 continue
             target = parts.path + (f"?{parts.query}" if parts.query else "")
             if target in seen or parts.path.startswith(SKIPPED_PREFIXES):
+                continue
+            if within and not parts.path.startswith(within):
                 continue
             seen.add(target)
             queue.append((target, depth + 1, url))
