@@ -215,13 +215,21 @@ def redis_worker(settings: Any) -> Iterator[object]:
 
     redis_url = os.environ.get("REDIS_URL") or settings.REDIS_URL
     assert redis_url, "make test provides Redis (REDIS_URL); the worker tests need it"
-    previous = {
-        key: app.conf.get(key) for key in ("broker_url", "task_always_eager", "task_default_queue")
-    }
+    keys = ("broker_url", "task_always_eager", "task_default_queue", "broker_transport_options")
+    previous = {key: app.conf.get(key) for key in keys}
     # Another test run sharing the Redis must not take this run's tasks.
     queue = f"ent-tests-{uuid.uuid4().hex}"
     app.conf.update(
-        broker_url=redis_url, task_always_eager=False, result_backend=None, task_default_queue=queue
+        broker_url=redis_url,
+        task_always_eager=False,
+        result_backend=None,
+        task_default_queue=queue,
+        # The worker waits this long on the queue between looks: stopping it at the end of
+        # the test waits for the current look to end (1 s by default, in every worker test).
+        broker_transport_options={
+            **(previous["broker_transport_options"] or {}),
+            "polling_interval": 0.1,
+        },
     )
     _forget_celery_queues()
     try:
