@@ -143,10 +143,14 @@ def _walk_one_role(
             # One login per role: a second one within the same 30 s would replay the TOTP
             # code, which django-otp rightly refuses.
             page = _log_in(browser, base_url, who, SIZES["telephone"])
-            for size_name, (width, height) in SIZES.items():
-                page.set_viewport_size({"width": width, "height": height})
-                for number, url in enumerate(who.urls):
-                    page.goto(url)
+            for number, url in enumerate(who.urls):
+                # Each page once, then looked at in both sizes: the window is resized, the
+                # page's own CSS lays it out again, as a phone turned or a window narrowed.
+                phone_width, phone_height = SIZES["telephone"]
+                page.set_viewport_size({"width": phone_width, "height": phone_height})
+                page.goto(url)
+                for size_name, (width, height) in SIZES.items():
+                    page.set_viewport_size({"width": width, "height": height})
                     label = f"{role}-{size_name}-{number:02d}"
                     widths = page.evaluate(
                         "() => [document.documentElement.scrollWidth, window.innerWidth]"
